@@ -1,0 +1,53 @@
+// Bundles the extension and the CLI with esbuild (cjs, node, `vscode` external) and prints bundle sizes from the
+// metafile. `--production` minifies and drops source maps (used by `npm run package`); `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+import { rmSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const options = {
+  entryPoints: { extension: 'src/extension.ts', cli: 'src/cli/main.ts' },
+  outdir: 'dist',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external: ['vscode'],
+  sourcemap: !production,
+  minify: production,
+  metafile: true,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+function printSizes(metafile) {
+  for (const [file, info] of Object.entries(metafile.outputs)) {
+    if (file.endsWith('.map')) continue;
+    console.log(`  ${file.padEnd(24)} ${(info.bytes / 1024).toFixed(1).padStart(8)} KiB`);
+  }
+}
+
+if (watch) {
+  const ctx = await esbuild.context({
+    ...options,
+    // The start/finish lines are what .vscode/tasks.json's background problem matcher waits for before F5 launches.
+    plugins: [{
+      name: 'report',
+      setup: (b) => {
+        b.onStart(() => console.log('[watch] build started'));
+        b.onEnd((r) => {
+          for (const e of r.errors) console.log(`✘ [ERROR] ${e.text} (${e.location?.file}:${e.location?.line})`);
+          if (r.metafile) printSizes(r.metafile);
+          console.log('[watch] build finished');
+        });
+      },
+    }],
+  });
+  await ctx.watch();
+} else {
+  rmSync('dist', { recursive: true, force: true });
+  const result = await esbuild.build(options);
+  console.log(`built ${production ? 'production' : 'development'} bundles:`);
+  printSizes(result.metafile);
+}

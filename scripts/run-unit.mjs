@@ -1,0 +1,25 @@
+// Runs the plain-Node unit tests (out/test/unit/**/*.test.js) with mocha's spec reporter and writes the counts to
+// test-results/unit.json for scripts/test.mjs. Extra arguments are mocha --grep patterns.
+import Mocha from 'mocha';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+function testFiles(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? testFiles(path) : name.endsWith('.test.js') ? [path] : [];
+  });
+}
+
+const mocha = new Mocha({ ui: 'bdd', timeout: 20_000, reporter: 'spec' });
+const grep = process.argv[2];
+if (grep) mocha.grep(grep);
+for (const file of testFiles('out/test/unit').sort()) mocha.addFile(join(process.cwd(), file));
+await mocha.loadFilesAsync();
+const runner = mocha.run((failures) => {
+  const { passes = 0, pending = 0 } = runner.stats ?? {};
+  mkdirSync('test-results', { recursive: true });
+  writeFileSync('test-results/unit.json', JSON.stringify({ passed: passes, failed: failures, pending }));
+  console.log(`${passes} passed, ${failures} failed${pending ? `, ${pending} skipped` : ''}`);
+  process.exitCode = failures > 0 || passes === 0 ? 1 : 0;
+});

@@ -1,0 +1,29 @@
+/** What a sub-command sees of the outside world; tests pass recorders, `main` passes the process. */
+export interface CliIO {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly stdin: NodeJS.ReadableStream;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** Aborted on Ctrl+C so long work (serve, tail, repeat) can stop cleanly. */
+  readonly signal: AbortSignal;
+}
+
+export interface CliCommand {
+  readonly name: string;
+  /** One line for the command list in `--help`. */
+  readonly summary: string;
+  /** The full `lambda-workbench <name> --help` text. */
+  readonly help: string;
+  /** Resolves to the process exit code: 0 success, 1 the function (or the remote call) failed, 2 bad usage. */
+  run(args: string[], io: CliIO): Promise<number>;
+}
+
+/** Bad usage: the message is printed with a hint to `--help` and the exit code is 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;

@@ -1,0 +1,4 @@
+import type { CliCommand } from '../cliCommand';
+
+/** Every sub-command, in the order `--help` lists them. Each lives in its own file beside this one. */
+export const commands: readonly CliCommand[] = [];

@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+import { packageVersion } from '../core/packageInfo';
+import { commands } from './commands';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliCommand, type CliIO } from './cliCommand';
+
+function mainHelp(available: readonly CliCommand[]): string {
+  const width = Math.max(8, ...available.map((c) => c.name.length));
+  const list = available.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
+  return `lambda-workbench ${packageVersion()} — run, debug and inspect AWS Lambda functions locally and in the cloud
+
+Usage:
+  lambda-workbench <command> [options]
+  lambda-workbench <command> --help     help for one command
+
+Commands:
+${list || '  (none yet)'}
+
+Options:
+  -h, --help       show this help
+  -v, --version    print the version
+`;
+}
+
+/** Runs the CLI with the given arguments (without `node` and the script) and resolves to the exit code. */
+export async function runCli(argv: readonly string[], io: CliIO, available: readonly CliCommand[] = commands): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
+    if (first === 'help' && rest[0]) return runCli([rest[0], '--help'], io, available);
+    if (first === undefined) {
+      io.err(mainHelp(available));
+      return EXIT_USAGE;
+    }
+    io.out(mainHelp(available));
+    return EXIT_OK;
+  }
+  if (first === '-v' || first === '--version') {
+    io.out(`${packageVersion()}\n`);
+    return EXIT_OK;
+  }
+  const command = available.find((c) => c.name === first);
+  if (!command) {
+    const hint = first.startsWith('-') ? `unknown option '${first}'` : `unknown command '${first}'`;
+    const names = available.map((c) => c.name).join(', ');
+    io.err(`lambda-workbench: ${hint}.${names ? ` Commands: ${names}.` : ''} Run 'lambda-workbench --help' for usage.\n`);
+    return EXIT_USAGE;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(command.help.endsWith('\n') ? command.help : `${command.help}\n`);
+    return EXIT_OK;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`lambda-workbench ${command.name}: ${error.message}\nRun 'lambda-workbench ${command.name} --help' for usage.\n`);
+      return EXIT_USAGE;
+    }
+    io.err(`lambda-workbench ${command.name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_FAILED;
+  }
+}
+
+function processIO(): CliIO {
+  const controller = new AbortController();
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    // First Ctrl+C asks commands to stop cleanly; a second one means "now".
+    if (++interrupts > 1) process.exit(130);
+    controller.abort();
+  });
+  process.on('SIGTERM', () => controller.abort());
+  return {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    stdin: process.stdin,
+    cwd: process.cwd(),
+    env: process.env,
+    signal: controller.signal,
+  };
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), processIO()).then(
+    (code) => { process.exitCode = code; },
+    (error: unknown) => {
+      process.stderr.write(`lambda-workbench: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+      process.exitCode = EXIT_FAILED;
+    },
+  );
+}

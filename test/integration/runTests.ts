@@ -1,0 +1,50 @@
+// Runs the integration suites inside a real VS Code extension host through @vscode/test-electron's runTests().
+// Which VS Code: $VSCODE_EXECUTABLE when set; a downloaded desktop build with LWB_DOWNLOAD_VSCODE=1 (needs internet);
+// otherwise scripts/test-host/code-host.js, which runs code-server's VS Code server with headless Chromium offline.
+import { runTests } from '@vscode/test-electron';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+interface SuiteReport { passed: number; failed: number; pending: number; transcript: string }
+
+const root = resolve(__dirname, '..', '..', '..');
+
+async function runSuite(name: string, workspace: string): Promise<SuiteReport> {
+  const reportDir = join(root, 'test-results');
+  mkdirSync(reportDir, { recursive: true });
+  const reportFile = join(reportDir, `integration-${name}.json`);
+  rmSync(reportFile, { force: true });
+  const useDownload = process.env.LWB_DOWNLOAD_VSCODE === '1';
+  const vscodeExecutablePath = process.env.VSCODE_EXECUTABLE ?? (useDownload ? undefined : join(root, 'scripts', 'test-host', 'code-host.js'));
+  let runError: unknown;
+  try {
+    await runTests({
+      ...(vscodeExecutablePath ? { vscodeExecutablePath } : { version: '1.95.0' }),
+      extensionDevelopmentPath: root,
+      extensionTestsPath: join(root, 'out', 'test', 'integration', 'suite', 'index.js'),
+      launchArgs: [join(root, workspace), '--disable-extensions'],
+      extensionTestsEnv: { LWB_TEST_REPORT: reportFile, LWB_TEST_GREP: process.env.LWB_TEST_GREP ?? '' },
+    });
+  } catch (error) {
+    runError = error;
+  }
+  if (!existsSync(reportFile)) {
+    throw new Error(`the ${name} suite wrote no report (${runError instanceof Error ? runError.message : 'no error from runTests'})`);
+  }
+  const report = JSON.parse(readFileSync(reportFile, 'utf8')) as SuiteReport;
+  process.stdout.write(report.transcript);
+  if (runError && report.failed === 0) report.failed = 1; // the host failed outside any test
+  return report;
+}
+
+async function main(): Promise<void> {
+  const report = await runSuite('main', 'test/fixtures/workspace');
+  console.log(`${report.passed} passed, ${report.failed} failed${report.pending ? `, ${report.pending} skipped` : ''}`);
+  process.exitCode = report.failed > 0 || report.passed === 0 ? 1 : 0;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  console.log('0 passed, 1 failed');
+  process.exitCode = 1;
+});
