@@ -115,6 +115,7 @@ async function main() {
   const serverLog = fs.openSync(path.join(scratch, 'code-server.log'), 'a');
   const server = spawn(env.node, serverArgs, { env: serverEnv, detached: true, stdio: ['ignore', serverLog, serverLog] });
   let browser;
+  let code = 1;
   const cleanup = () => { killGroup(server); };
   process.on('exit', cleanup);
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { cleanup(); process.exit(130); });
@@ -140,14 +141,20 @@ async function main() {
     await page.goto(`http://127.0.0.1:${port}/?${query}`);
     let timer;
     const timedOut = new Promise((resolve) => { timer = setTimeout(() => { say(`no result after ${timeoutMs} ms`); resolve(124); }, timeoutMs); });
-    const code = await Promise.race([exitCode, timedOut]);
+    code = await Promise.race([exitCode, timedOut]);
     clearTimeout(timer);
     if (process.env.LWB_TEST_SCREENSHOT) await page.screenshot({ path: process.env.LWB_TEST_SCREENSHOT }).catch(() => undefined);
     if (code !== 0 || process.env.LWB_TEST_VERBOSE) say(`code-server log: ${path.join(scratch, 'code-server.log')}`);
     return code;
   } finally {
     if (browser) await browser.close().catch(() => undefined);
+    const exited = server.exitCode !== null ? Promise.resolve() : new Promise((r) => server.once('exit', r));
     cleanup();
+    // Keep the scratch folder (with code-server.log) only when something went wrong.
+    if (code === 0 && !process.env.LWB_TEST_VERBOSE) {
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
   }
 }
 
