@@ -13,7 +13,8 @@ const options = {
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['vscode'],
+  // esbuild ships a native binary per platform: it is loaded from node_modules at run time, never bundled.
+  external: ['vscode', 'esbuild'],
   sourcemap: !production,
   minify: production,
   metafile: true,

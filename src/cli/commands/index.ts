@@ -1,4 +1,6 @@
 import type { CliCommand } from '../cliCommand';
+import { invokeCommand } from './invoke';
+import { serveCommand } from './serve';
 
 /** Every sub-command, in the order `--help` lists them. Each lives in its own file beside this one. */
-export const commands: readonly CliCommand[] = [];
+export const commands: readonly CliCommand[] = [invokeCommand, serveCommand];

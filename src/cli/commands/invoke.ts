@@ -1,0 +1,153 @@
+import { resolveProfileCredentials } from '../../core/aws/credentials';
+import { JsonSyntaxError } from '../../core/json/parseJson';
+import { resolveTarget, TargetError } from '../../core/project/functionTarget';
+import { RuntimeSetupError } from '../../core/runtime/interpreters';
+import { LocalLambda } from '../../core/runtime/localLambda';
+import { runLoad, type LoadSummary } from '../../core/runtime/loadRun';
+import { LambdaServiceError, MAX_MEMORY_MB, MAX_TIMEOUT_S, MIN_MEMORY_MB, type InvokeResult } from '../../core/runtime/types';
+import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIO } from '../cliCommand';
+import { readEventArgument } from '../eventInput';
+import { intOption, numberOption, parseOptions } from '../parseOptions';
+
+const HELP = `Usage:
+  lambda-workbench invoke <file.function | file | template.yaml [resource] | folder> [options]
+
+Runs a handler in a local Lambda environment (no Docker) and prints its logs (stderr) and result (stdout).
+
+Target:
+  src/app.handler            src/app.js|.mjs|.cjs|.ts exporting 'handler', or src/app.py defining it
+  app.py                     a file: its function 'lambda_handler' (Python) or 'handler' (Node.js)
+  template.yaml MyFunction   a function of a SAM / CloudFormation template (its CodeUri, Handler, Runtime,
+                             MemorySize, Timeout, Environment)
+  ./my-runtime               a folder with an executable 'bootstrap' (custom runtime, provided.al2023)
+
+Options:
+  -e, --event <event>        JSON file, '-' for standard input, or inline JSON (default: {})
+      --runtime <id>         nodejs20.x, python3.12, provided.al2023… (default: from the file / template)
+      --env-file <file>      variables (.env or SAM --env-vars JSON) over the template's and ./.env
+      --timeout <seconds>    1–${MAX_TIMEOUT_S} (default 3)
+      --memory <MB>          ${MIN_MEMORY_MB}–${MAX_MEMORY_MB} (default 128)
+      --profile <name>       AWS profile whose credentials the function gets (default: AWS_PROFILE / default)
+      --region <region>      AWS_REGION the function sees (default: us-east-1)
+      --name <name>          function name (default: the code folder's name or the template's)
+      --cold                 start a fresh environment (a cold start)
+      --repeat <n>           invoke n times (warm reuse; prints cold starts, environments, p50/p99)
+      --concurrency <c>      with --repeat: c calls in flight at once
+      --max-concurrency <n>  environments per function before calls are throttled (default 10)
+      --python <path>        Python interpreter (default: python3)
+      --node <path>          Node.js for Node and TypeScript handlers (default: node on PATH)
+      --json                 print one JSON document (result, error, logs, timings) instead
+
+Exit codes: 0 success, 1 the function failed (or could not run), 2 bad usage.
+`;
+
+export const invokeCommand: CliCommand = {
+  name: 'invoke',
+  summary: 'run a handler locally against an event',
+  help: HELP,
+  async run(args, io) {
+    const { values: v, positionals } = parseOptions(args, {
+      event: { type: 'string', short: 'e' }, runtime: { type: 'string' }, 'env-file': { type: 'string' },
+      timeout: { type: 'string' }, memory: { type: 'string' }, profile: { type: 'string' }, region: { type: 'string' },
+      name: { type: 'string' }, cold: { type: 'boolean' }, repeat: { type: 'string' }, concurrency: { type: 'string' },
+      'max-concurrency': { type: 'string' }, python: { type: 'string' }, node: { type: 'string' }, json: { type: 'boolean' },
+    });
+    if (positionals.length === 0) throw new UsageError('name a handler, e.g. lambda-workbench invoke src/app.handler --event event.json');
+    if (positionals.length > 2) throw new UsageError(`unexpected arguments: ${positionals.slice(2).join(' ')}`);
+    const timeout = numberOption(v.timeout, 'timeout', 1, MAX_TIMEOUT_S);
+    const memorySize = intOption(v.memory, 'memory', MIN_MEMORY_MB, MAX_MEMORY_MB);
+    const repeat = intOption(v.repeat, 'repeat', 1, 1_000_000);
+    const concurrency = intOption(v.concurrency, 'concurrency', 1, 1000);
+    const maxEnvironments = intOption(v['max-concurrency'], 'max-concurrency', 1, 1000);
+    if (concurrency !== undefined && repeat === undefined) throw new UsageError('--concurrency goes with --repeat <n>');
+
+    let event;
+    try {
+      event = await readEventArgument(v.event as string | undefined, io.cwd, io.stdin);
+    } catch (error) {
+      if (error instanceof JsonSyntaxError) throw new UsageError(`the event is not valid JSON — ${error.message}`);
+      throw error;
+    }
+    const profile = v.profile as string | undefined;
+    let config;
+    try {
+      config = await resolveTarget({
+        spec: positionals[0], resource: positionals[1], cwd: io.cwd, name: v.name as string | undefined,
+        runtime: v.runtime as string | undefined, memorySize, timeout, region: (v.region as string | undefined) ?? io.env.AWS_REGION,
+        envFile: v['env-file'] as string | undefined, nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined,
+      });
+    } catch (error) {
+      if (error instanceof TargetError) throw new UsageError(error.message);
+      throw error;
+    }
+    const lambda = new LocalLambda({
+      maxEnvironments,
+      settings: { nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined },
+      credentials: () => resolveProfileCredentials({ profile, env: io.env }).catch((error: unknown) => {
+        // A named profile that fails is worth a word; the function still runs, without credentials.
+        io.err(`warning: no credentials from profile '${profile ?? io.env.AWS_PROFILE ?? 'default'}': ${error instanceof Error ? error.message : String(error)}\n`);
+        return undefined;
+      }),
+    });
+    try {
+      if (repeat !== undefined) {
+        const summary = await runLoad(lambda, config, event.text, { total: repeat, concurrency: concurrency ?? 1, cold: v.cold === true, signal: io.signal });
+        printSummary(summary, io, v.json === true);
+        return summary.errors > 0 || summary.throttled > 0 ? EXIT_FAILED : EXIT_OK;
+      }
+      const result = await lambda.invoke(config, event.text, {
+        cold: v.cold === true, signal: io.signal, onLog: v.json ? undefined : (line) => io.err(`${line}\n`),
+      });
+      printResult(result, io, v.json === true);
+      return result.functionError ? EXIT_FAILED : EXIT_OK;
+    } catch (error) {
+      if (error instanceof RuntimeSetupError || error instanceof LambdaServiceError) {
+        io.err(`lambda-workbench invoke: ${error.message}\n`);
+        return EXIT_FAILED;
+      }
+      throw error;
+    } finally {
+      await lambda.dispose();
+    }
+  },
+};
+
+function printResult(result: InvokeResult, io: CliIO, json: boolean): void {
+  if (json) {
+    let payload: unknown = result.payload;
+    try { payload = JSON.parse(result.payload); } catch { /* not JSON: keep the text */ }
+    io.out(`${JSON.stringify({
+      requestId: result.requestId, payload, functionError: result.functionError, error: result.error, coldStart: result.coldStart,
+      durationMs: round(result.durationMs), billedDurationMs: result.billedDurationMs, initDurationMs: result.initDurationMs === undefined ? undefined : round(result.initDurationMs),
+      memorySizeMb: result.memorySizeMb, maxMemoryUsedMb: result.maxMemoryUsedMb, timedOut: result.timedOut, cost: result.cost, logs: result.logs,
+    }, null, 2)}\n`);
+    return;
+  }
+  io.out(`${prettyJson(result.payload)}\n`);
+  if (result.error) {
+    io.err(`\nThe function failed: ${result.error.errorType}: ${result.error.errorMessage.split('\n')[0]}\n`);
+  }
+}
+
+function printSummary(s: LoadSummary, io: CliIO, json: boolean): void {
+  if (json) {
+    io.out(`${JSON.stringify(s, null, 2)}\n`);
+    return;
+  }
+  io.out([
+    `${s.completed} invocations (${s.concurrency} at a time) in ${(s.wallMs / 1000).toFixed(2)} s — ${s.throughputPerSecond.toFixed(0)}/s`,
+    `cold starts:   ${s.coldStarts}`,
+    `environments:  ${s.environments}`,
+    `latency:       p50 ${s.latencyMs.p50.toFixed(2)} ms   p99 ${s.latencyMs.p99.toFixed(2)} ms   max ${s.latencyMs.max.toFixed(2)} ms`,
+    `duration:      p50 ${s.durationMs.p50.toFixed(2)} ms   p99 ${s.durationMs.p99.toFixed(2)} ms`,
+    `errors:        ${s.errors}${s.firstError ? ` (first: ${s.firstError})` : ''}`,
+    `throttled:     ${s.throttled}`,
+    '',
+  ].join('\n'));
+}
+
+function prettyJson(text: string): string {
+  try { return JSON.stringify(JSON.parse(text), null, 2); } catch { return text; }
+}
+
+function round(n: number): number { return Math.round(n * 100) / 100; }

@@ -1,0 +1,86 @@
+import { resolveProfileCredentials } from '../../core/aws/credentials';
+import { readSamTemplate } from '../../core/project/samTemplate';
+import { isTemplateFile, resolveTarget, TargetError } from '../../core/project/functionTarget';
+import { startInvokeApi } from '../../core/runtime/invokeApiServer';
+import { LocalLambda } from '../../core/runtime/localLambda';
+import type { FunctionConfig } from '../../core/runtime/types';
+import { UsageError, type CliCommand } from '../cliCommand';
+import { intOption, parseOptions } from '../parseOptions';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const HELP = `Usage:
+  lambda-workbench serve [template.yaml | folder | file.function …] [options]
+
+Serves Lambda's Invoke API on 127.0.0.1 for local functions, so the AWS SDK, the AWS CLI
+(aws lambda invoke --endpoint-url http://127.0.0.1:3001 …) and tests can call local code.
+Every function of a template is served; a handler is served under its folder's name (or --name).
+With no target, ./template.yaml is used.
+
+Options:
+  -p, --port <port>          port on 127.0.0.1 (default 3001; 0 picks a free one)
+      --name <name>          function name for a single handler target
+      --env-file <file>      variables for every function (over the template's)
+      --profile <name>       AWS profile whose credentials the functions get
+      --region <region>      AWS_REGION the functions see (default: us-east-1)
+      --max-concurrency <n>  environments per function before calls are throttled (default 10)
+      --python <path>        Python interpreter (default: python3)
+      --node <path>          Node.js (default: node on PATH)
+      --quiet                do not print each invocation's logs
+`;
+
+export const serveCommand: CliCommand = {
+  name: 'serve',
+  summary: "serve Lambda's Invoke API for local functions (SDK / AWS CLI --endpoint-url)",
+  help: HELP,
+  async run(args, io) {
+    const { values: v, positionals } = parseOptions(args, {
+      port: { type: 'string', short: 'p' }, name: { type: 'string' }, 'env-file': { type: 'string' }, profile: { type: 'string' },
+      region: { type: 'string' }, 'max-concurrency': { type: 'string' }, python: { type: 'string' }, node: { type: 'string' }, quiet: { type: 'boolean' },
+    });
+    const port = intOption(v.port, 'port', 0, 65535) ?? 3001;
+    const region = (v.region as string | undefined) ?? io.env.AWS_REGION;
+    const targets = positionals.length ? positionals : ['template.yaml'];
+    const functions = new Map<string, FunctionConfig>();
+    for (const spec of targets) {
+      const full = resolve(io.cwd, spec);
+      const template = isTemplateFile(full) ? full : existsSync(join(full, 'template.yaml')) && statSync(full).isDirectory() ? join(full, 'template.yaml') : undefined;
+      const common = { cwd: io.cwd, region, envFile: v['env-file'] as string | undefined, nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined };
+      try {
+        if (template) {
+          for (const fn of readSamTemplate(template, { region }).functions) {
+            functions.set(fn.name, await resolveTarget({ ...common, spec: template, resource: fn.logicalId }));
+          }
+        } else {
+          if (!existsSync(full) && spec === 'template.yaml' && positionals.length === 0) throw new UsageError('no ./template.yaml here: name a template, a folder or a handler to serve');
+          const config = await resolveTarget({ ...common, spec, name: targets.length === 1 ? (v.name as string | undefined) : undefined });
+          functions.set(config.name, config);
+        }
+      } catch (error) {
+        if (error instanceof TargetError) throw new UsageError(error.message);
+        throw error;
+      }
+    }
+    const profile = v.profile as string | undefined;
+    const lambda = new LocalLambda({
+      maxEnvironments: intOption(v['max-concurrency'], 'max-concurrency', 1, 1000),
+      settings: { nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined },
+      credentials: () => resolveProfileCredentials({ profile, env: io.env }).catch(() => undefined),
+    });
+    const api = await startInvokeApi({
+      lambda, functions, port,
+      onResult: v.quiet ? undefined : (name, result) => io.err(`${result.logs.map((l) => `[${name}] ${l}`).join('\n')}\n`),
+    });
+    io.out(`Invoke API on ${api.url} for ${functions.size} function(s): ${[...functions.keys()].join(', ')}\n`);
+    io.out(`Try: aws lambda invoke --endpoint-url ${api.url} --function-name ${[...functions.keys()][0]} --payload '{}' --cli-binary-format raw-in-base64-out out.json\n`);
+    io.out('Press Ctrl+C to stop.\n');
+    await new Promise<void>((done) => {
+      if (io.signal.aborted) return done();
+      io.signal.addEventListener('abort', () => done(), { once: true });
+    });
+    await api.close();
+    await lambda.dispose();
+    io.out('stopped\n');
+    return 0;
+  },
+};

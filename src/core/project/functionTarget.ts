@@ -1,0 +1,168 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { parseJson } from '../json/parseJson';
+import { resolveNode, resolvePython, runtimeIdFor } from '../runtime/interpreters';
+import { runtimeFamily, type FunctionConfig } from '../runtime/types';
+import { readDotEnv } from './dotenv';
+import { readSamTemplate, type TemplateFunction } from './samTemplate';
+
+/** What the user pointed at, and the settings they gave on top. */
+export interface TargetRequest {
+  /** `path/to/file.handler`, `path/to/file.py`, a template file, or a folder (template inside, or a custom runtime). */
+  readonly spec: string;
+  /** The template resource (logical id or function name) when spec is a template with several functions. */
+  readonly resource?: string;
+  readonly cwd: string;
+  readonly name?: string;
+  readonly runtime?: string;
+  readonly memorySize?: number;
+  readonly timeout?: number;
+  readonly region?: string;
+  readonly envFile?: string;
+  readonly nodePath?: string;
+  readonly pythonPath?: string;
+}
+
+/** A target that cannot be resolved: the message says what exists and what to type instead. */
+export class TargetError extends Error {
+  override readonly name = 'TargetError';
+}
+
+const SOURCE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.py'];
+const TEMPLATE_NAMES = ['template.yaml', 'template.yml', 'template.json'];
+const PROJECT_MARKERS: Record<'nodejs' | 'python', string[]> = {
+  nodejs: ['package.json', 'tsconfig.json'],
+  python: ['requirements.txt', 'pyproject.toml', 'setup.py', 'Pipfile'],
+};
+
+export function isTemplateFile(path: string): boolean {
+  return /\.(ya?ml|json)$/i.test(path) && existsSync(path) && statSync(path).isFile();
+}
+
+/** Resolves what the user named into a complete function configuration. */
+export async function resolveTarget(req: TargetRequest): Promise<FunctionConfig> {
+  const full = resolve(req.cwd, req.spec);
+  let config: FunctionConfig;
+  if (existsSync(full) && statSync(full).isDirectory()) {
+    const template = TEMPLATE_NAMES.map((n) => join(full, n)).find((f) => existsSync(f));
+    if (template) config = await fromTemplate(template, req);
+    else if (existsSync(join(full, 'bootstrap'))) config = customRuntime(full, req);
+    else throw new TargetError(`${req.spec} is a folder without a template.yaml or a bootstrap. Name a handler instead, e.g. '${join(req.spec, 'app.handler')}'.`);
+  } else if (isTemplateFile(full)) {
+    config = await fromTemplate(full, req);
+  } else {
+    config = await fromHandlerPath(req);
+  }
+  return withEnvironmentFiles(config, req);
+}
+
+async function fromHandlerPath(req: TargetRequest): Promise<FunctionConfig> {
+  const full = resolve(req.cwd, req.spec);
+  let file: string | undefined;
+  let modulePath: string;
+  let functionName: string | undefined;
+  if (existsSync(full) && SOURCE_EXTENSIONS.includes(extname(full))) {
+    // `app.py` or `src/index.ts`: the conventional function name of the language.
+    file = full;
+    modulePath = full.slice(0, -extname(full).length);
+  } else {
+    const dot = req.spec.lastIndexOf('.');
+    if (dot <= 0 || req.spec.slice(dot).includes('/') || req.spec.slice(dot).includes(sep)) {
+      throw new TargetError(`'${req.spec}' is not a handler. Use <file>.<function>, e.g. 'src/app.handler' for src/app.js exporting handler, or a template.yaml.`);
+    }
+    modulePath = resolve(req.cwd, req.spec.slice(0, dot));
+    functionName = req.spec.slice(dot + 1);
+    file = SOURCE_EXTENSIONS.map((ext) => modulePath + ext).find((f) => existsSync(f));
+    if (!file) {
+      throw new TargetError(`No handler file for '${req.spec}': looked for ${SOURCE_EXTENSIONS.map((e) => relative(req.cwd, modulePath) + e).join(', ')}.`);
+    }
+  }
+  const family = req.runtime ? runtimeFamily(req.runtime) : extname(file) === '.py' ? 'python' : 'nodejs';
+  if (family === 'provided') throw new TargetError(`A ${req.runtime} function runs a 'bootstrap' executable: name its folder instead of a handler file.`);
+  functionName ??= family === 'python' ? 'lambda_handler' : 'handler';
+  const codeDir = projectRoot(dirname(file), req.cwd, family);
+  const handler = `${relative(codeDir, modulePath).split(sep).join('/')}.${functionName}`;
+  const runtime = req.runtime ?? runtimeIdFor(family, family === 'python' ? await resolvePython(req.pythonPath) : await resolveNode(req.nodePath));
+  return {
+    name: req.name ?? defaultName(codeDir, modulePath),
+    runtime, handler, codeDir,
+    memorySize: req.memorySize, timeout: req.timeout, region: req.region, environment: {},
+  };
+}
+
+/** The task root: the nearest folder from the handler's up to the working directory that holds the project's
+ *  manifest (package.json, requirements.txt…), else the handler's own folder. */
+function projectRoot(fileDir: string, cwd: string, family: 'nodejs' | 'python'): string {
+  const stop = resolve(cwd);
+  for (let dir = fileDir; ; dir = dirname(dir)) {
+    if (PROJECT_MARKERS[family].some((m) => existsSync(join(dir, m)))) return dir;
+    if (dir === stop || dirname(dir) === dir || !dir.startsWith(stop)) return fileDir;
+  }
+}
+
+function defaultName(codeDir: string, modulePath: string): string {
+  const base = basename(codeDir) || basename(modulePath);
+  return base.replace(/[^A-Za-z0-9-_]/g, '-').slice(0, 64) || 'function';
+}
+
+function customRuntime(dir: string, req: TargetRequest): FunctionConfig {
+  const runtime = req.runtime ?? 'provided.al2023';
+  if (runtimeFamily(runtime) !== 'provided') throw new TargetError(`${req.spec} holds a bootstrap: use --runtime provided.al2023 or provided.al2.`);
+  return {
+    name: req.name ?? defaultName(dir, dir), runtime, handler: req.resource ?? 'function.handler', codeDir: dir,
+    memorySize: req.memorySize, timeout: req.timeout, region: req.region, environment: {},
+  };
+}
+
+async function fromTemplate(file: string, req: TargetRequest): Promise<FunctionConfig> {
+  const parsed = readSamTemplate(file, { region: req.region });
+  const names = parsed.functions.map((f) => f.logicalId);
+  if (parsed.functions.length === 0) throw new TargetError(`${relative(req.cwd, file)} declares no AWS::Serverless::Function or AWS::Lambda::Function.`);
+  let fn: TemplateFunction | undefined;
+  if (req.resource) {
+    fn = parsed.functions.find((f) => f.logicalId === req.resource || f.name === req.resource);
+    if (!fn) throw new TargetError(`${relative(req.cwd, file)} has no function '${req.resource}'. Functions: ${names.join(', ')}.`);
+  } else if (parsed.functions.length === 1) {
+    fn = parsed.functions[0];
+  } else {
+    throw new TargetError(`${relative(req.cwd, file)} declares ${names.length} functions; name one: ${names.join(', ')}.`);
+  }
+  const family = req.runtime ? runtimeFamily(req.runtime) : fn.runtime ? runtimeFamily(fn.runtime) : undefined;
+  if (!family) throw new TargetError(`${fn.logicalId} has no Runtime (container images are not supported); pass --runtime.`);
+  if (!fn.handler && family !== 'provided') throw new TargetError(`${fn.logicalId} has no Handler in ${relative(req.cwd, file)}.`);
+  return {
+    name: req.name ?? fn.name,
+    runtime: req.runtime ?? fn.runtime!,
+    handler: fn.handler ?? 'function.handler',
+    codeDir: fn.codeDir,
+    memorySize: req.memorySize ?? fn.memorySize,
+    timeout: req.timeout ?? fn.timeout,
+    architecture: fn.architecture,
+    region: req.region,
+    environment: fn.environment,
+  };
+}
+
+/** Adds variables from `.env` in the code folder (if any) and then `--env-file` over the template's. */
+function withEnvironmentFiles(config: FunctionConfig, req: TargetRequest): FunctionConfig {
+  const environment: Record<string, string> = { ...config.environment };
+  const local = join(config.codeDir, '.env');
+  if (existsSync(local)) Object.assign(environment, readDotEnv(local));
+  if (req.envFile) {
+    const file = resolve(req.cwd, req.envFile);
+    if (!existsSync(file)) throw new TargetError(`--env-file ${req.envFile}: no such file.`);
+    Object.assign(environment, file.endsWith('.json') ? envJson(file) : readDotEnv(file));
+  }
+  return { ...config, environment };
+}
+
+/** SAM's `--env-vars` JSON shape (`{ "Function": { "KEY": "v" } }` or `{ "Parameters": {…} }`) or a flat object. */
+function envJson(file: string): Record<string, string> {
+  const data = parseJson(readFileSync(file, 'utf8'), file) as Record<string, unknown>;
+  const flat: Record<string, string> = {};
+  for (const [k, v] of Object.entries(data)) {
+    if (v && typeof v === 'object') for (const [k2, v2] of Object.entries(v)) flat[k2] = String(v2);
+    else flat[k] = String(v);
+  }
+  return flat;
+}

@@ -1,0 +1,147 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseCloudFormation } from './cloudFormationYaml';
+
+/** A function declared in a SAM / CloudFormation template, with what a local run needs. */
+export interface TemplateFunction {
+  readonly logicalId: string;
+  /** FunctionName when the template sets a literal one, else the logical id. */
+  readonly name: string;
+  readonly type: 'AWS::Serverless::Function' | 'AWS::Lambda::Function';
+  readonly runtime?: string;
+  readonly handler?: string;
+  /** Absolute folder of the code (CodeUri / Code resolved against the template's folder). */
+  readonly codeDir: string;
+  readonly memorySize?: number;
+  readonly timeout?: number;
+  readonly architecture?: 'x86_64' | 'arm64';
+  readonly environment: Record<string, string>;
+  /** Event source types by name, e.g. `{ Api: 'Api', Upload: 'S3' }`. */
+  readonly events: Record<string, string>;
+  /** Line of the resource in the template (1-based), for "open in template". */
+  readonly line?: number;
+}
+
+export interface ParsedTemplate {
+  readonly file: string;
+  readonly functions: TemplateFunction[];
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Obj = { [key: string]: Json };
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Resolves the intrinsics a local run can know (parameter defaults, pseudo parameters, Sub, Join, If on nothing)
+ *  and renders the rest as readable placeholders such as `${MyTable.Arn}`, never failing. */
+class IntrinsicResolver {
+  constructor(private readonly parameters: Record<string, string>, private readonly region: string, private readonly accountId: string) {}
+
+  ref(name: string): string {
+    const pseudo: Record<string, string> = {
+      'AWS::Region': this.region, 'AWS::AccountId': this.accountId, 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com',
+      'AWS::StackName': 'local', 'AWS::StackId': `arn:aws:cloudformation:${this.region}:${this.accountId}:stack/local/local`, 'AWS::NoValue': '',
+    };
+    return pseudo[name] ?? this.parameters[name] ?? name;
+  }
+
+  value(v: Json): string {
+    if (v === null) return '';
+    if (typeof v !== 'object') return String(v);
+    if (Array.isArray(v)) return v.map((x) => this.value(x)).join(',');
+    if ('Ref' in v) return this.ref(String(v.Ref));
+    if ('Fn::Sub' in v) {
+      const arg = v['Fn::Sub'];
+      const [template, vars] = Array.isArray(arg) ? [String(arg[0]), isObj(arg[1]) ? arg[1] : {}] : [String(arg), {} as Obj];
+      return template.replace(/\$\{([^}!]+)\}/g, (_, name: string) => (name in vars ? this.value(vars[name]) : name.includes('.') ? `\${${name}}` : this.ref(name)));
+    }
+    if ('Fn::Join' in v && Array.isArray(v['Fn::Join'])) {
+      const [sep, list] = v['Fn::Join'];
+      return Array.isArray(list) ? list.map((x) => this.value(x)).join(String(sep)) : this.value(list);
+    }
+    if ('Fn::GetAtt' in v) {
+      const target = v['Fn::GetAtt'];
+      return `\${${Array.isArray(target) ? target.join('.') : String(target)}}`;
+    }
+    if ('Fn::If' in v && Array.isArray(v['Fn::If'])) return this.value(v['Fn::If'][1] ?? '');
+    if ('Fn::Select' in v && Array.isArray(v['Fn::Select'])) {
+      const [index, list] = v['Fn::Select'];
+      return Array.isArray(list) ? this.value(list[Number(index)] ?? '') : this.value(list);
+    }
+    if ('Fn::ImportValue' in v) return `\${Import:${this.value(v['Fn::ImportValue'])}}`;
+    const [fn] = Object.keys(v);
+    return `\${${fn}}`;
+  }
+}
+
+function merge(globals: Obj, props: Obj): Obj {
+  const out: Obj = { ...globals };
+  for (const [k, v] of Object.entries(props)) {
+    out[k] = isObj(v) && isObj(globals[k]) ? merge(globals[k] as Obj, v) : v;
+  }
+  return out;
+}
+
+function resourceLines(text: string): Map<string, number> {
+  const lines = new Map<string, number>();
+  const all = text.split('\n');
+  const start = all.findIndex((l) => /^Resources\s*:/.test(l));
+  if (start < 0) return lines;
+  for (let i = start + 1; i < all.length; i++) {
+    const m = /^ {2}([A-Za-z0-9]+)\s*:/.exec(all[i]);
+    if (m) lines.set(m[1], i + 1);
+    else if (/^\S/.test(all[i])) break;
+  }
+  return lines;
+}
+
+export function parseSamTemplateText(text: string, file: string, options: { region?: string; accountId?: string } = {}): ParsedTemplate {
+  const doc = parseCloudFormation(text, file) as Obj;
+  const parameters: Record<string, string> = {};
+  if (isObj(doc.Parameters)) {
+    for (const [name, p] of Object.entries(doc.Parameters)) {
+      if (isObj(p) && p.Default !== undefined) parameters[name] = String(p.Default);
+    }
+  }
+  const resolver = new IntrinsicResolver(parameters, options.region ?? 'us-east-1', options.accountId ?? '123456789012');
+  const globals = isObj(doc.Globals) && isObj(doc.Globals.Function) ? doc.Globals.Function : {};
+  const lines = resourceLines(text);
+  const functions: TemplateFunction[] = [];
+  const baseDir = dirname(resolve(file));
+  for (const [logicalId, resource] of Object.entries(isObj(doc.Resources) ? doc.Resources : {})) {
+    if (!isObj(resource)) continue;
+    const type = resource.Type;
+    if (type !== 'AWS::Serverless::Function' && type !== 'AWS::Lambda::Function') continue;
+    const raw = isObj(resource.Properties) ? resource.Properties : {};
+    const props = type === 'AWS::Serverless::Function' ? merge(globals, raw) : raw;
+    const code = type === 'AWS::Serverless::Function' ? props.CodeUri : props.Code;
+    const codePath = typeof code === 'string' ? code : '.';
+    const env: Record<string, string> = {};
+    const variables = isObj(props.Environment) && isObj(props.Environment.Variables) ? props.Environment.Variables : {};
+    for (const [k, v] of Object.entries(variables)) env[k] = resolver.value(v);
+    const events: Record<string, string> = {};
+    if (isObj(props.Events)) for (const [name, e] of Object.entries(props.Events)) events[name] = isObj(e) ? String(e.Type ?? '') : '';
+    const arch = Array.isArray(props.Architectures) ? props.Architectures[0] : undefined;
+    const literalName = typeof props.FunctionName === 'string' ? props.FunctionName : undefined;
+    const num = (v: Json | undefined): number | undefined => (v === undefined || v === null ? undefined : Number(resolver.value(v)) || undefined);
+    functions.push({
+      logicalId,
+      name: literalName ?? logicalId,
+      type,
+      runtime: props.Runtime === undefined ? undefined : resolver.value(props.Runtime),
+      handler: props.Handler === undefined ? undefined : resolver.value(props.Handler),
+      codeDir: resolve(baseDir, codePath),
+      memorySize: num(props.MemorySize),
+      timeout: num(props.Timeout),
+      architecture: arch === 'arm64' ? 'arm64' : arch === 'x86_64' ? 'x86_64' : undefined,
+      environment: env,
+      events,
+      line: lines.get(logicalId),
+    });
+  }
+  return { file: resolve(file), functions };
+}
+
+export function readSamTemplate(file: string, options?: { region?: string; accountId?: string }): ParsedTemplate {
+  return parseSamTemplateText(readFileSync(file, 'utf8'), file, options);
+}

@@ -1,0 +1,374 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../logger';
+import { billedDurationMs, invocationCost } from './billing';
+import { buildEnvironment, functionArn, logStreamName, traceId, type AwsCredentials } from './environmentVariables';
+import { RuntimeSetupError } from './interpreters';
+import { planLaunch, type LaunchPlan, type LaunchSettings } from './launchPlan';
+import { endLine, estimateLine, reportLine, startLine, timeoutLine } from './logLines';
+import { kbToMb, sampleMemory } from './processMemory';
+import { RuntimeApiServer, type RuntimeReply } from './runtimeApiServer';
+import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, SYNC_PAYLOAD_LIMIT, type FunctionConfig, type FunctionError, type InvokeOptions, type InvokeResult } from './types';
+
+export interface EnvironmentOptions {
+  readonly settings?: LaunchSettings;
+  readonly credentials?: AwsCredentials;
+  readonly logger?: Logger;
+  /** Debug sessions: a paused debugger must not trip the init cap or the function timeout. */
+  readonly noTimeouts?: boolean;
+  /** Called once the environment is gone (crash, timeout, kill) so its pool can drop it. */
+  readonly onDeath?: (env: Environment) => void;
+}
+
+export type EnvironmentState = 'starting' | 'idle' | 'busy' | 'dead';
+
+const END_MARK = '\u0000lwb-end ';
+const INIT_CAP_MS = 10_000;
+const MEMORY_POLL_MS = 50;
+/** For custom runtimes (no end marks): how long to let stdout catch up after the reply before END. */
+const CUSTOM_RUNTIME_SETTLE_MS = 15;
+/** Bound on waiting for our own bootstraps' end marks (they arrive in microseconds; this is a safety net). */
+const END_MARK_WAIT_MS = 2_000;
+
+interface Active {
+  readonly requestId: string;
+  readonly event: string;
+  readonly options: InvokeOptions;
+  readonly cold: boolean;
+  readonly logs: string[];
+  readonly resolve: (result: InvokeResult) => void;
+  readonly reject: (error: Error) => void;
+  delivered: boolean;
+  startedAt: number;
+  durationMs?: number;
+  reply?: RuntimeReply;
+  timedOut: boolean;
+  initTimedOut: boolean;
+  outOfMemory: boolean;
+  marks: { out: boolean; err: boolean };
+  timers: NodeJS.Timeout[];
+  finished: boolean;
+}
+
+/**
+ * One Lambda execution environment: a runtime process talking to its own Runtime API server. It is initialised on
+ * its first invocation (a cold start), then reused warm until it times out, crashes, is reaped or is killed.
+ */
+export class Environment {
+  readonly id = randomUUID().slice(0, 8);
+  state: EnvironmentState = 'starting';
+  lastUsed = Date.now();
+  invocations = 0;
+  readonly logStream = logStreamName();
+
+  private child?: ChildProcess;
+  private api?: RuntimeApiServer;
+  private plan?: LaunchPlan;
+  private spawnedAt = 0;
+  private initDurationMs?: number;
+  private initialized = false;
+  private runtimeWaiting = false;
+  private initError?: { body: Buffer; errorType?: string };
+  private active?: Active;
+  private idleLines: string[] = [];
+  private partial = { out: '', err: '' };
+  private peakKb = 0;
+  private exit?: { code: number | null; signal: NodeJS.Signals | null };
+  private closedResolve?: () => void;
+  /** Settles once the process has exited and its output is drained (at once if it never started). */
+  readonly closed = new Promise<void>((resolve) => { this.closedResolve = resolve; });
+
+  constructor(readonly config: FunctionConfig, private readonly options: EnvironmentOptions = {}) {}
+
+  get memorySizeMb(): number { return this.config.memorySize ?? DEFAULT_MEMORY_MB; }
+  get timeoutS(): number { return this.config.timeout ?? DEFAULT_TIMEOUT_S; }
+  get pid(): number | undefined { return this.child?.pid; }
+  get compiled(): LaunchPlan['compiled'] { return this.plan?.compiled; }
+
+  /** Invokes the function with `event` (JSON text). Resolves with the result, including function errors; rejects
+   *  only for local setup problems (missing interpreter, …) or cancellation. */
+  invoke(event: string, options: InvokeOptions = {}): Promise<InvokeResult> {
+    if (this.state === 'busy' || this.state === 'dead') return Promise.reject(new Error(`environment ${this.id} is ${this.state}`));
+    return new Promise<InvokeResult>((resolve, reject) => {
+      const active: Active = {
+        requestId: randomUUID(), event, options, cold: !this.initialized, logs: [], resolve, reject,
+        delivered: false, startedAt: 0, timedOut: false, initTimedOut: false, outOfMemory: false,
+        marks: { out: false, err: false }, timers: [], finished: false,
+      };
+      this.active = active;
+      this.state = 'busy';
+      this.invocations++;
+      for (const line of this.idleLines.splice(0)) this.log(active, line);
+      if (options.signal) {
+        const onAbort = (): void => this.cancel(active);
+        if (options.signal.aborted) return onAbort();
+        options.signal.addEventListener('abort', onAbort, { once: true });
+      }
+      this.watchMemory(active);
+      if (!this.child) {
+        this.start(active).catch((error: unknown) => this.failSetup(active, error));
+      } else if (this.runtimeWaiting) {
+        this.deliver(active);
+      }
+    });
+  }
+
+  /** Stops the process and the API server. Safe to call more than once. */
+  kill(): void {
+    if (this.child && this.exit === undefined) {
+      try { this.child.kill('SIGKILL'); } catch { /* already gone */ }
+    }
+    if (this.state !== 'busy') this.markDead();
+  }
+
+  private async start(active: Active): Promise<void> {
+    this.plan = await planLaunch(this.config, this.options.settings);
+    this.api = await RuntimeApiServer.start({ onNext: () => this.onNext(), onReply: (r) => this.onReply(r) });
+    const env = {
+      ...buildEnvironment({
+        config: this.config, runtimeApi: this.api.address, runtimeDir: this.plan.runtimeDir, logStream: this.logStream,
+        credentials: this.options.credentials, host: process.env,
+      }),
+      ...this.plan.extraEnv,
+    };
+    this.spawnedAt = performance.now();
+    const child = spawn(this.plan.command, this.plan.args, { cwd: this.config.codeDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => this.onOutput('out', chunk));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => this.onOutput('err', chunk));
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      this.exit ??= { code: null, signal: null };
+      this.closedResolve?.();
+      const what = error.code === 'ENOENT' ? `'${this.plan?.command}' was not found` : error.message;
+      this.failSetup(active, new RuntimeSetupError(`Could not start the ${this.config.runtime} runtime: ${what}.`));
+    });
+    child.once('close', (code, signal) => this.onClose(code, signal));
+    if (!this.options.noTimeouts) {
+      active.timers.push(setTimeout(() => {
+        if (this.initialized || active.finished) return;
+        active.initTimedOut = true;
+        this.log(active, `INIT_REPORT Init Duration: ${INIT_CAP_MS.toFixed(2)} ms\tPhase: init\tStatus: timeout`);
+        this.kill();
+      }, INIT_CAP_MS));
+    }
+  }
+
+  private onNext(): void {
+    if (!this.initialized) {
+      this.initialized = true;
+      this.initDurationMs = performance.now() - this.spawnedAt;
+    }
+    this.runtimeWaiting = true;
+    if (this.active && !this.active.delivered && !this.active.finished) this.deliver(this.active);
+  }
+
+  private deliver(active: Active): void {
+    this.runtimeWaiting = false;
+    active.delivered = true;
+    active.startedAt = performance.now();
+    this.log(active, startLine(active.requestId));
+    const timeoutMs = this.timeoutS * 1000;
+    this.api!.deliver({
+      requestId: active.requestId,
+      event: active.event,
+      deadlineMs: Date.now() + (this.options.noTimeouts ? 24 * 3600_000 : timeoutMs),
+      functionArn: functionArn(this.config),
+      traceId: traceId(),
+      clientContext: active.options.clientContext === undefined ? undefined : JSON.stringify(active.options.clientContext),
+      cognitoIdentity: active.options.identity === undefined ? undefined : JSON.stringify(active.options.identity),
+    });
+    if (!this.options.noTimeouts) {
+      active.timers.push(setTimeout(() => {
+        if (active.finished || active.reply) return;
+        active.timedOut = true;
+        active.durationMs = timeoutMs;
+        this.log(active, timeoutLine(active.requestId, this.timeoutS));
+        this.kill(); // the environment is destroyed: the next call is a cold start
+      }, timeoutMs));
+    }
+  }
+
+  private onReply(reply: RuntimeReply): void {
+    const active = this.active;
+    if (reply.kind === 'init-error') {
+      this.initError = { body: reply.body, errorType: reply.errorType };
+      return; // the runtime exits next; onClose finishes the invocation
+    }
+    if (!active || active.finished || active.requestId !== reply.requestId) return;
+    active.reply = reply;
+    active.durationMs = performance.now() - active.startedAt;
+    if (this.plan?.writesEndMarks) {
+      active.timers.push(setTimeout(() => this.finish(active), END_MARK_WAIT_MS));
+      this.finishIfFlushed(active);
+    } else {
+      active.timers.push(setTimeout(() => this.finish(active), CUSTOM_RUNTIME_SETTLE_MS));
+    }
+  }
+
+  private onOutput(stream: 'out' | 'err', chunk: string): void {
+    const text = this.partial[stream] + chunk;
+    const lines = text.split('\n');
+    this.partial[stream] = lines.pop() ?? '';
+    for (const raw of lines) {
+      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      if (line.startsWith(END_MARK)) {
+        const active = this.active;
+        if (active) {
+          active.marks[stream] = true;
+          this.finishIfFlushed(active);
+        }
+        continue;
+      }
+      if (this.active && !this.active.finished) this.log(this.active, line);
+      else this.idleLines.push(line); // output between invocations shows with the next one, as Lambda thaws it
+    }
+  }
+
+  private finishIfFlushed(active: Active): void {
+    if (active.reply && active.marks.out && active.marks.err) this.finish(active);
+  }
+
+  private onClose(code: number | null, signal: NodeJS.Signals | null): void {
+    this.exit = { code, signal };
+    this.closedResolve?.();
+    for (const stream of ['out', 'err'] as const) {
+      if (this.partial[stream]) this.onOutput(stream, '\n');
+    }
+    const active = this.active;
+    if (active && !active.finished) this.finish(active);
+    this.markDead();
+  }
+
+  private markDead(): void {
+    if (this.state === 'dead') return;
+    this.state = 'dead';
+    if (!this.child || this.exit !== undefined) this.closedResolve?.();
+    this.api?.close();
+    if (this.child && this.exit === undefined) {
+      try { this.child.kill('SIGKILL'); } catch { /* gone */ }
+    }
+    this.options.onDeath?.(this);
+  }
+
+  private watchMemory(active: Active): void {
+    const limitKb = this.memorySizeMb * 1024;
+    const timer = setInterval(() => {
+      const pid = this.child?.pid;
+      if (!pid || active.finished) return;
+      const sample = sampleMemory(pid);
+      if (!sample) return;
+      this.peakKb = Math.max(this.peakKb, sample.peakKb, sample.rssKb);
+      if (sample.rssKb > limitKb && !active.outOfMemory && !active.reply) {
+        active.outOfMemory = true;
+        this.kill();
+      }
+    }, MEMORY_POLL_MS);
+    timer.unref();
+    active.timers.push(timer);
+  }
+
+  private log(active: Active, line: string): void {
+    active.logs.push(line);
+    active.options.onLog?.(line);
+  }
+
+  private cancel(active: Active): void {
+    if (active.finished) return;
+    active.finished = true;
+    this.clearTimers(active);
+    this.active = undefined;
+    this.kill();
+    this.markDead();
+    active.reject(Object.assign(new Error('The invocation was cancelled.'), { name: 'AbortError' }));
+  }
+
+  private failSetup(active: Active, error: unknown): void {
+    if (active.finished) return;
+    active.finished = true;
+    this.clearTimers(active);
+    this.active = undefined;
+    this.kill();
+    this.markDead();
+    active.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+
+  private clearTimers(active: Active): void {
+    for (const t of active.timers) clearTimeout(t);
+    active.timers.length = 0;
+  }
+
+  /** Builds the result from whatever happened (reply, crash, timeout, OOM) and writes END / REPORT / ESTIMATE. */
+  private finish(active: Active): void {
+    if (active.finished) return;
+    active.finished = true;
+    this.clearTimers(active);
+    const pid = this.child?.pid;
+    const sample = pid !== undefined && this.exit === undefined ? sampleMemory(pid) : undefined;
+    if (sample) this.peakKb = Math.max(this.peakKb, sample.peakKb);
+
+    const { payload, error } = this.outcome(active);
+    if (error && !active.timedOut && !active.reply) {
+      // Crashes are logged by the platform itself, as Lambda does.
+      this.log(active, `${new Date().toISOString()} ${active.requestId} ${error.errorType === 'Runtime.ExitError' || error.errorType === 'Runtime.OutOfMemory' ? error.errorMessage : `${error.errorType}: ${error.errorMessage.split('\n')[0]}`}`);
+    }
+    if (!active.delivered) this.log(active, startLine(active.requestId));
+    const durationMs = active.durationMs ?? (active.delivered ? performance.now() - active.startedAt : 0);
+    const initDurationMs = active.cold ? (this.initDurationMs ?? performance.now() - this.spawnedAt) : undefined;
+    const billed = billedDurationMs(durationMs, initDurationMs);
+    const memorySizeMb = this.memorySizeMb;
+    const maxMemoryUsedMb = active.outOfMemory ? memorySizeMb : Math.min(memorySizeMb, kbToMb(this.peakKb));
+    const cost = invocationCost(billed, memorySizeMb, this.config.architecture);
+    const status = active.timedOut || active.initTimedOut ? 'timeout' : error && !active.reply ? 'error' : undefined;
+    this.log(active, endLine(active.requestId));
+    this.log(active, reportLine({
+      requestId: active.requestId, durationMs, billedDurationMs: billed, memorySizeMb, maxMemoryUsedMb, initDurationMs,
+      status, errorType: status === 'error' ? error?.errorType : undefined,
+    }));
+    this.log(active, estimateLine(active.requestId, cost, this.config.architecture ?? 'x86_64'));
+
+    this.active = undefined;
+    this.lastUsed = Date.now();
+    const alive = this.exit === undefined && !active.timedOut && !active.outOfMemory && !active.initTimedOut;
+    if (alive) this.state = 'idle';
+    else this.markDead();
+    active.resolve({
+      requestId: active.requestId, payload, functionError: error ? 'Unhandled' : undefined, error, logs: active.logs,
+      durationMs, billedDurationMs: billed, initDurationMs, memorySizeMb, maxMemoryUsedMb, coldStart: active.cold,
+      timedOut: active.timedOut || active.initTimedOut, environmentId: this.id, cost,
+    });
+  }
+
+  private outcome(active: Active): { payload: string; error?: FunctionError } {
+    const failure = (errorType: string, errorMessage: string): { payload: string; error: FunctionError } => {
+      const error = { errorType, errorMessage };
+      return { payload: JSON.stringify(error), error };
+    };
+    const reply = active.reply;
+    if (reply?.kind === 'response') return { payload: reply.body.toString('utf8') };
+    if (reply?.kind === 'error') return parseErrorBody(reply.body, reply.errorType);
+    if (reply?.kind === 'response-too-large') {
+      return failure('Function.ResponseSizeTooLarge', `Response payload size exceeded maximum allowed payload size (${SYNC_PAYLOAD_LIMIT} bytes).`);
+    }
+    if (active.timedOut) return failure('Sandbox.Timedout', `RequestId: ${active.requestId} Error: Task timed out after ${this.timeoutS.toFixed(2)} seconds`);
+    if (active.initTimedOut) return failure('Sandbox.Timedout', `RequestId: ${active.requestId} Error: The init phase timed out after ${(INIT_CAP_MS / 1000).toFixed(2)} seconds`);
+    if (this.initError) return parseErrorBody(this.initError.body, this.initError.errorType);
+    const how = this.exit?.signal ? `signal: ${this.exit.signal === 'SIGKILL' ? 'killed' : this.exit.signal}` : `exit status ${this.exit?.code ?? 'unknown'}`;
+    if (active.outOfMemory) return failure('Runtime.OutOfMemory', `RequestId: ${active.requestId} Error: Runtime exited with error: ${how}`);
+    return failure('Runtime.ExitError', `RequestId: ${active.requestId} Error: Runtime exited with error: ${how}`);
+  }
+}
+
+function parseErrorBody(body: Buffer, headerType?: string): { payload: string; error: FunctionError } {
+  const text = body.toString('utf8');
+  try {
+    const parsed = JSON.parse(text) as Partial<FunctionError>;
+    if (parsed && typeof parsed === 'object' && (parsed.errorType || parsed.errorMessage)) {
+      const error: FunctionError = { ...parsed, errorType: parsed.errorType ?? headerType ?? 'Unhandled', errorMessage: parsed.errorMessage ?? '' };
+      return { payload: text, error };
+    }
+  } catch {
+    // A custom runtime may post anything; Lambda passes it through and we describe it as best we can.
+  }
+  const error: FunctionError = { errorType: headerType ?? 'Unhandled', errorMessage: text };
+  return { payload: text, error };
+}

@@ -1,0 +1,89 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+/** A local program is missing or unusable: the message names what to install or which setting to change. */
+export class RuntimeSetupError extends Error {
+  override readonly name = 'RuntimeSetupError';
+}
+
+export interface Interpreter {
+  /** The real executable (a pyenv or asdf shim resolved away: each shim costs ~90 ms per spawn). */
+  readonly path: string;
+  /** `major.minor`, e.g. `3.12` or `20.19`. */
+  readonly version: string;
+}
+
+const cache = new Map<string, Promise<Interpreter>>();
+
+function probe(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { timeout: 15_000, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } }, (error, stdout) => {
+      if (error) reject(error);
+      else resolve(stdout.trim());
+    });
+  });
+}
+
+function onPath(name: string, pathVar = process.env.PATH ?? ''): string | undefined {
+  for (const dir of pathVar.split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** The Python 3 interpreter: the configured one (`--python`, the `lambdaWorkbench.pythonPath` setting), else `python3`.
+ *  Resolved once per process to its real path. */
+export function resolvePython(configured?: string): Promise<Interpreter> {
+  const command = configured?.trim() || 'python3';
+  const key = `python:${command}`;
+  let found = cache.get(key);
+  if (!found) {
+    found = probe(command, ['-c', 'import sys; print(sys.executable); print("%d.%d" % sys.version_info[:2])']).then(
+      (out) => {
+        const [path, version] = out.split('\n').map((s) => s.trim());
+        if (!version?.startsWith('3.')) throw new RuntimeSetupError(`'${command}' is Python ${version}; Lambda needs Python 3. Set lambdaWorkbench.pythonPath or pass --python.`);
+        return { path: path || command, version };
+      },
+      (error: NodeJS.ErrnoException) => {
+        throw new RuntimeSetupError(error.code === 'ENOENT'
+          ? `Python interpreter '${command}' was not found. Install Python 3 (e.g. 'sudo apt install python3', or from python.org), or point lambdaWorkbench.pythonPath / --python at one.`
+          : `Python interpreter '${command}' did not start: ${error.message}`);
+      },
+    );
+    cache.set(key, found);
+    found.catch(() => cache.delete(key)); // let a later call retry after the user installs it
+  }
+  return found;
+}
+
+/** The Node.js used for Node and TypeScript handlers: the configured one, else `node` on PATH. Inside VS Code,
+ *  process.execPath is the editor's own binary, so it is only the last resort (with ELECTRON_RUN_AS_NODE). */
+export function resolveNode(configured?: string): Promise<Interpreter> {
+  const command = configured?.trim() || onPath(process.platform === 'win32' ? 'node.exe' : 'node') || process.execPath;
+  const key = `node:${command}`;
+  let found = cache.get(key);
+  if (!found) {
+    found = probe(command, ['-e', 'console.log(process.execPath); console.log(process.versions.node)']).then(
+      (out) => {
+        const [path, full] = out.split('\n').map((s) => s.trim());
+        return { path: path || command, version: full.split('.').slice(0, 2).join('.') };
+      },
+      (error: NodeJS.ErrnoException) => {
+        throw new RuntimeSetupError(error.code === 'ENOENT'
+          ? `Node.js '${command}' was not found. Install Node.js 20 or newer (nodejs.org), or point lambdaWorkbench.nodePath / --node at it.`
+          : `Node.js '${command}' did not start: ${error.message}`);
+      },
+    );
+    cache.set(key, found);
+    found.catch(() => cache.delete(key));
+  }
+  return found;
+}
+
+/** The Lambda runtime id that matches a local interpreter, used when nothing names one (`nodejs20.x`, `python3.12`). */
+export function runtimeIdFor(family: 'nodejs' | 'python', interpreter: Interpreter): string {
+  return family === 'nodejs' ? `nodejs${interpreter.version.split('.')[0]}.x` : `python${interpreter.version}`;
+}

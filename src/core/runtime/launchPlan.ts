@@ -1,0 +1,95 @@
+import { accessSync, constants, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { assetPath } from '../packageInfo';
+import { RuntimeSetupError, resolveNode, resolvePython } from './interpreters';
+import { compileTypeScriptHandler, typeScriptSource } from './typescriptBuild';
+import { DEFAULT_MEMORY_MB, runtimeFamily, type FunctionConfig } from './types';
+
+/** How to start a debugger with the environment (issue: F5). The event is only delivered once it is attached. */
+export interface DebugOptions {
+  /** Loopback port the inspector (Node) or debugpy (Python) listens on. */
+  readonly port: number;
+}
+
+export interface LaunchSettings {
+  readonly nodePath?: string;
+  readonly pythonPath?: string;
+  readonly debug?: DebugOptions;
+}
+
+/** The process an environment runs, and what the runner needs to know about it. */
+export interface LaunchPlan {
+  readonly command: string;
+  readonly args: string[];
+  /** Added to the function's environment (not user-visible Lambda variables: they steer our bootstraps). */
+  readonly extraEnv: Record<string, string>;
+  readonly runtimeDir: string;
+  /** Our bootstraps mark the end of each invocation's output; a user's custom bootstrap does not. */
+  readonly writesEndMarks: boolean;
+  /** Set when a TypeScript handler was compiled: the JavaScript that runs and whether it was rebuilt now. */
+  readonly compiled?: { file: string; rebuilt: boolean };
+}
+
+function splitHandler(handler: string): { modulePath: string; functionName: string } {
+  const dot = handler.lastIndexOf('.');
+  return dot > 0 ? { modulePath: handler.slice(0, dot), functionName: handler.slice(dot + 1) } : { modulePath: handler, functionName: '' };
+}
+
+/** node_modules folders from codeDir up, for NODE_PATH (compiled TypeScript may live outside the project). */
+function nodeModulesChain(codeDir: string): string[] {
+  const chain: string[] = [];
+  for (let dir = resolve(codeDir); ; dir = dirname(dir)) {
+    chain.push(join(dir, 'node_modules'));
+    if (dirname(dir) === dir) return chain;
+  }
+}
+
+export async function planLaunch(config: FunctionConfig, settings: LaunchSettings = {}): Promise<LaunchPlan> {
+  if (!existsSync(config.codeDir)) throw new RuntimeSetupError(`The function's code folder does not exist: ${config.codeDir}`);
+  const family = runtimeFamily(config.runtime);
+  const memory = config.memorySize ?? DEFAULT_MEMORY_MB;
+
+  if (family === 'nodejs') {
+    const node = await resolveNode(settings.nodePath);
+    const runtimeDir = assetPath('runtime', 'node');
+    // Cap V8's heap below the function's memory, as the managed runtime does, so a leak fails like on Lambda.
+    const args = [`--max-old-space-size=${Math.max(32, Math.floor(memory * 0.85))}`];
+    const extraEnv: Record<string, string> = {};
+    let compiled: LaunchPlan['compiled'];
+    const { modulePath } = splitHandler(config.handler);
+    const hasJs = ['.js', '.mjs', '.cjs'].some((ext) => existsSync(resolve(config.codeDir, modulePath + ext)));
+    const tsSource = hasJs ? undefined : typeScriptSource(config.codeDir, modulePath);
+    if (tsSource) {
+      compiled = await compileTypeScriptHandler(config.codeDir, modulePath, tsSource, node.version);
+      extraEnv.LWB_HANDLER_FILE = compiled.file;
+      extraEnv.NODE_PATH = nodeModulesChain(config.codeDir).join(process.platform === 'win32' ? ';' : ':');
+      args.push('--enable-source-maps');
+    }
+    if (settings.debug) args.push(`--inspect-brk=127.0.0.1:${settings.debug.port}`);
+    args.push(join(runtimeDir, 'bootstrap.js'));
+    return { command: node.path, args, extraEnv, runtimeDir, writesEndMarks: true, compiled };
+  }
+
+  if (family === 'python') {
+    const python = await resolvePython(settings.pythonPath);
+    const runtimeDir = assetPath('runtime', 'python');
+    const bootstrap = join(runtimeDir, 'bootstrap.py');
+    // -u: unbuffered, so print() lines stream live as they do on Lambda.
+    const args = settings.debug
+      ? ['-u', '-m', 'debugpy', '--listen', `127.0.0.1:${settings.debug.port}`, '--wait-for-client', bootstrap]
+      : ['-u', bootstrap];
+    return { command: python.path, args, extraEnv: { PYTHONDONTWRITEBYTECODE: '1' }, runtimeDir, writesEndMarks: true };
+  }
+
+  // Custom runtime: the user's own `bootstrap` in the task root, as Lambda looks for it.
+  const bootstrap = join(config.codeDir, 'bootstrap');
+  if (!existsSync(bootstrap)) {
+    throw new RuntimeSetupError(`Couldn't find valid bootstrap(s): [${bootstrap}]. A ${config.runtime} function needs an executable named 'bootstrap' in its code folder.`);
+  }
+  try {
+    accessSync(bootstrap, constants.X_OK);
+  } catch {
+    throw new RuntimeSetupError(`${bootstrap} is not executable: run 'chmod +x ${bootstrap}'.`);
+  }
+  return { command: bootstrap, args: [], extraEnv: {}, runtimeDir: config.codeDir, writesEndMarks: false };
+}

@@ -1,0 +1,123 @@
+import { parseJson, JsonSyntaxError } from '../json/parseJson';
+import type { Logger } from '../logger';
+import { Environment } from './environment';
+import type { AwsCredentials } from './environmentVariables';
+import { FunctionPool, type PoolLimits } from './functionPool';
+import type { DebugOptions, LaunchSettings } from './launchPlan';
+import { LambdaServiceError, MAX_MEMORY_MB, MAX_TIMEOUT_S, MIN_MEMORY_MB, SYNC_PAYLOAD_LIMIT, type FunctionConfig, type InvokeOptions, type InvokeResult } from './types';
+
+export interface LocalLambdaOptions extends Partial<PoolLimits> {
+  readonly settings?: Omit<LaunchSettings, 'debug'>;
+  /** Credentials of the active profile, handed to functions as Lambda hands them the role's; asked once per environment. */
+  readonly credentials?: () => Promise<AwsCredentials | undefined>;
+  readonly logger?: Logger;
+}
+
+export interface LocalInvokeOptions extends InvokeOptions {
+  /** Run in a dedicated environment with a debugger listening on this port; no timeouts while it holds the program. */
+  readonly debug?: DebugOptions;
+  /** Called with the environment's process id once started (debug sessions use it to stop it). */
+  readonly onEnvironment?: (env: Environment) => void;
+}
+
+/** Checks a function configuration the way CreateFunction would, with messages that say what to change. */
+export function validateConfig(config: FunctionConfig): void {
+  const memory = config.memorySize;
+  if (memory !== undefined && (!Number.isInteger(memory) || memory < MIN_MEMORY_MB || memory > MAX_MEMORY_MB)) {
+    throw new LambdaServiceError('InvalidRequestContentException', `Memory size ${memory} MB is outside Lambda's range: ${MIN_MEMORY_MB}–${MAX_MEMORY_MB} MB.`, 400);
+  }
+  const timeout = config.timeout;
+  if (timeout !== undefined && (!(timeout > 0) || timeout > MAX_TIMEOUT_S)) {
+    throw new LambdaServiceError('InvalidRequestContentException', `Timeout ${timeout} s is outside Lambda's range: 1–${MAX_TIMEOUT_S} seconds.`, 400);
+  }
+}
+
+/** Checks an event payload as the Invoke API does: size first, then that it is JSON. */
+export function validateEvent(event: string, source = 'event'): void {
+  const size = Buffer.byteLength(event);
+  if (size > SYNC_PAYLOAD_LIMIT) {
+    throw new LambdaServiceError('RequestTooLargeException',
+      `Request must be smaller than ${SYNC_PAYLOAD_LIMIT} bytes for the InvokeFunction operation (${source} is ${size} bytes).`, 413);
+  }
+  try {
+    parseJson(event, source);
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) throw new LambdaServiceError('InvalidRequestContentException', error.message, 400);
+    throw error;
+  }
+}
+
+/**
+ * The local Lambda service: one pool of environments per function, shared by the CLI, `serve`, and the editor.
+ * Pools are keyed by function name; a changed configuration (code folder, handler, memory, variables…) replaces the
+ * pool, so the next call is a cold start with the new settings.
+ */
+export class LocalLambda {
+  private readonly pools = new Map<string, { key: string; pool: FunctionPool }>();
+  private readonly debugEnvironments = new Set<Environment>();
+  /** Processes of replaced pools that may still be finishing a call; dispose() waits for them too. */
+  private readonly retiring = new Set<Promise<void>>();
+  private readonly limits: PoolLimits;
+
+  constructor(private readonly options: LocalLambdaOptions = {}) {
+    this.limits = { maxEnvironments: options.maxEnvironments ?? 10, idleTimeoutMs: options.idleTimeoutMs ?? 10 * 60_000 };
+  }
+
+  async invoke(config: FunctionConfig, event: string, options: LocalInvokeOptions = {}): Promise<InvokeResult> {
+    validateConfig(config);
+    validateEvent(event);
+    const credentials = await this.options.credentials?.().catch((error: unknown) => {
+      this.options.logger?.warn(`No AWS credentials for the function: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+    if (options.debug) {
+      const env = new Environment(config, {
+        settings: { ...this.options.settings, debug: options.debug }, credentials, logger: this.options.logger, noTimeouts: true,
+        onDeath: (dead) => this.debugEnvironments.delete(dead),
+      });
+      this.debugEnvironments.add(env);
+      try {
+        const result = env.invoke(event, options);
+        options.onEnvironment?.(env);
+        return await result;
+      } finally {
+        env.kill(); // a debug environment serves one invocation
+      }
+    }
+    return this.pool(config, credentials).invoke(event, options);
+  }
+
+  /** Stops idle environments (of one function, or all) so the next call is cold — e.g. after its files changed. */
+  invalidate(functionName?: string): void {
+    for (const [name, { pool }] of this.pools) if (functionName === undefined || name === functionName) pool.reap(true);
+  }
+
+  stats(functionName: string): { environments: number; busy: number } {
+    const entry = this.pools.get(functionName);
+    return { environments: entry?.pool.size ?? 0, busy: entry?.pool.busy ?? 0 };
+  }
+
+  /** Stops everything and waits until every process has exited. */
+  async dispose(): Promise<void> {
+    const closing: Promise<void>[] = [];
+    for (const { pool } of this.pools.values()) closing.push(...pool.dispose());
+    for (const env of this.debugEnvironments) { env.kill(); closing.push(env.closed); }
+    closing.push(...this.retiring);
+    this.pools.clear();
+    this.debugEnvironments.clear();
+    await Promise.all(closing);
+  }
+
+  private pool(config: FunctionConfig, credentials: Awaited<ReturnType<NonNullable<LocalLambdaOptions['credentials']>>>): FunctionPool {
+    const key = JSON.stringify([config, credentials?.accessKeyId ?? null]);
+    const existing = this.pools.get(config.name);
+    if (existing?.key === key) return existing.pool;
+    for (const closed of existing?.pool.retire() ?? []) {
+      this.retiring.add(closed);
+      void closed.then(() => this.retiring.delete(closed));
+    }
+    const pool = new FunctionPool(config, this.limits, { settings: this.options.settings, credentials, logger: this.options.logger }, this.options.logger);
+    this.pools.set(config.name, { key, pool });
+    return pool;
+  }
+}

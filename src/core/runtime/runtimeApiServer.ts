@@ -1,0 +1,159 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SYNC_PAYLOAD_LIMIT } from './types';
+
+/** One event handed to the runtime by `GET /runtime/invocation/next`. */
+export interface PendingInvocation {
+  readonly requestId: string;
+  readonly event: string;
+  readonly deadlineMs: number;
+  readonly functionArn: string;
+  readonly traceId: string;
+  readonly clientContext?: string;
+  readonly cognitoIdentity?: string;
+}
+
+/** What the runtime posted back, as the service sees it. */
+export type RuntimeReply =
+  | { readonly kind: 'response'; readonly requestId: string; readonly body: Buffer }
+  | { readonly kind: 'error'; readonly requestId: string; readonly body: Buffer; readonly errorType?: string }
+  | { readonly kind: 'init-error'; readonly body: Buffer; readonly errorType?: string }
+  | { readonly kind: 'response-too-large'; readonly requestId: string; readonly size: number };
+
+export interface RuntimeApiEvents {
+  /** The runtime asked for its next event (the first call marks the end of init). */
+  onNext(): void;
+  onReply(reply: RuntimeReply): void;
+}
+
+const PREFIX = '/2018-06-01/runtime';
+
+/**
+ * The Lambda Runtime API for one environment, on 127.0.0.1 and a random port. It implements the endpoints and
+ * headers of the Runtime API reference (next, response, error, init/error) closely enough for AWS's own runtime
+ * interface clients to run against it unmodified.
+ */
+export class RuntimeApiServer {
+  private readonly server: Server;
+  private waiting?: ServerResponse;
+  private queued?: PendingInvocation;
+  private inFlight?: string;
+
+  private constructor(private readonly events: RuntimeApiEvents) {
+    this.server = createServer((req, res) => this.route(req, res));
+    // Runtimes keep one connection open and long-poll /next: no server-side timeouts.
+    this.server.requestTimeout = 0;
+    this.server.headersTimeout = 0;
+    this.server.keepAliveTimeout = 0;
+  }
+
+  static async start(events: RuntimeApiEvents): Promise<RuntimeApiServer> {
+    const api = new RuntimeApiServer(events);
+    await new Promise<void>((resolve, reject) => {
+      api.server.once('error', reject);
+      api.server.listen(0, '127.0.0.1', () => resolve());
+    });
+    return api;
+  }
+
+  /** `host:port`, the value of AWS_LAMBDA_RUNTIME_API. */
+  get address(): string {
+    const { port } = this.server.address() as AddressInfo;
+    return `127.0.0.1:${port}`;
+  }
+
+  /** Hands an event to the runtime: now if it is waiting on /next, else when it next asks. */
+  deliver(invocation: PendingInvocation): void {
+    this.queued = invocation;
+    this.flush();
+  }
+
+  close(): void {
+    this.waiting?.destroy();
+    this.waiting = undefined;
+    this.server.closeAllConnections();
+    this.server.close();
+  }
+
+  private flush(): void {
+    const res = this.waiting;
+    const inv = this.queued;
+    if (!res || !inv) return;
+    this.waiting = undefined;
+    this.queued = undefined;
+    this.inFlight = inv.requestId;
+    const headers: Record<string, string | number> = {
+      'Content-Type': 'application/json',
+      'Lambda-Runtime-Aws-Request-Id': inv.requestId,
+      'Lambda-Runtime-Deadline-Ms': inv.deadlineMs,
+      'Lambda-Runtime-Invoked-Function-Arn': inv.functionArn,
+      'Lambda-Runtime-Trace-Id': inv.traceId,
+    };
+    if (inv.clientContext !== undefined) headers['Lambda-Runtime-Client-Context'] = inv.clientContext;
+    if (inv.cognitoIdentity !== undefined) headers['Lambda-Runtime-Cognito-Identity'] = inv.cognitoIdentity;
+    res.writeHead(200, headers);
+    res.end(inv.event);
+  }
+
+  private route(req: IncomingMessage, res: ServerResponse): void {
+    const url = req.url ?? '';
+    if (req.method === 'GET' && url === `${PREFIX}/invocation/next`) {
+      if (this.waiting) {
+        // Only one runtime process per environment: a second poller gets what the service answers.
+        return json(res, 403, { errorMessage: 'Another /next request is already pending', errorType: 'InvalidStateTransition' });
+      }
+      this.waiting = res;
+      res.on('close', () => { if (this.waiting === res) this.waiting = undefined; });
+      this.events.onNext();
+      this.flush();
+      return;
+    }
+    if (req.method !== 'POST') return json(res, 405, { errorMessage: 'Method not allowed', errorType: 'MethodNotAllowed' });
+    const invocation = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
+    const isInitError = url === `${PREFIX}/init/error`;
+    if (!invocation && !isInitError) return json(res, 404, { errorMessage: `Unknown path ${url}`, errorType: 'NotFound' });
+    const requestId = invocation ? decodeURIComponent(invocation[1]) : undefined;
+    if (requestId !== undefined && requestId !== this.inFlight) {
+      req.resume();
+      return json(res, 400, { errorMessage: `Invalid request ID: '${requestId}'`, errorType: 'InvalidRequestID' });
+    }
+    const errorType = header(req, 'lambda-runtime-function-error-type');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > SYNC_PAYLOAD_LIMIT) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      if (isInitError) {
+        json(res, 202, { status: 'OK' });
+        this.events.onReply({ kind: 'init-error', body, errorType });
+        return;
+      }
+      this.inFlight = undefined;
+      if (tooLarge && invocation![2] === 'response') {
+        json(res, 413, { errorMessage: `Exceeded maximum allowed payload size (${SYNC_PAYLOAD_LIMIT} bytes).`, errorType: 'RequestEntityTooLarge' });
+        this.events.onReply({ kind: 'response-too-large', requestId: requestId!, size });
+        return;
+      }
+      json(res, 202, { status: 'OK' });
+      this.events.onReply(invocation![2] === 'response'
+        ? { kind: 'response', requestId: requestId!, body }
+        : { kind: 'error', requestId: requestId!, body, errorType });
+    });
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}

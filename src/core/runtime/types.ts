@@ -1,0 +1,97 @@
+/** A Lambda runtime identifier as in a SAM template or `CreateFunction`: `nodejs20.x`, `python3.12`, `provided.al2023`. */
+export type RuntimeId = string;
+
+export type RuntimeFamily = 'nodejs' | 'python' | 'provided';
+
+export function runtimeFamily(runtime: RuntimeId): RuntimeFamily {
+  if (runtime.startsWith('nodejs')) return 'nodejs';
+  if (runtime.startsWith('python')) return 'python';
+  if (runtime.startsWith('provided')) return 'provided';
+  throw new Error(`Unsupported runtime '${runtime}'. Supported: nodejs18.x–nodejs24.x, python3.9–python3.14, provided.al2, provided.al2023.`);
+}
+
+/** Everything that defines one local function: what to run and the configuration Lambda would apply. */
+export interface FunctionConfig {
+  /** Function name (AWS_LAMBDA_FUNCTION_NAME, log group, ARN). */
+  readonly name: string;
+  readonly runtime: RuntimeId;
+  /** `module.function` relative to codeDir, e.g. `src/api/users.handler`; ignored by custom runtimes. */
+  readonly handler: string;
+  /** The task root (LAMBDA_TASK_ROOT): the unzipped deployment package. */
+  readonly codeDir: string;
+  /** MB, 128–10 240 (default 128). */
+  readonly memorySize?: number;
+  /** Seconds, 1–900 (default 3). */
+  readonly timeout?: number;
+  /** User variables (template Environment.Variables, .env, launch config); reserved names cannot be overridden. */
+  readonly environment?: Readonly<Record<string, string>>;
+  readonly architecture?: 'x86_64' | 'arm64';
+  readonly region?: string;
+  readonly accountId?: string;
+}
+
+export const DEFAULT_MEMORY_MB = 128;
+export const DEFAULT_TIMEOUT_S = 3;
+export const MIN_MEMORY_MB = 128;
+export const MAX_MEMORY_MB = 10_240;
+export const MAX_TIMEOUT_S = 900;
+/** 6 MB: the synchronous request and response limit (the service says "6291456 bytes"). */
+export const SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024;
+/** 1 MB: the asynchronous (`Event`) request limit since 2025. */
+export const ASYNC_PAYLOAD_LIMIT = 1024 * 1024;
+
+/** The error payload Lambda returns for a failed invocation. */
+export interface FunctionError {
+  readonly errorType: string;
+  readonly errorMessage: string;
+  readonly stackTrace?: string[];
+  readonly trace?: string[];
+}
+
+export interface InvokeResult {
+  readonly requestId: string;
+  /** The response payload as the service returns it (JSON text); for a function error, the error JSON. */
+  readonly payload: string;
+  /** Set when the function failed: `Unhandled` as in X-Amz-Function-Error. */
+  readonly functionError?: 'Unhandled';
+  readonly error?: FunctionError;
+  /** This invocation's log lines, START to REPORT, as CloudWatch shows them. */
+  readonly logs: string[];
+  readonly durationMs: number;
+  readonly billedDurationMs: number;
+  readonly initDurationMs?: number;
+  readonly memorySizeMb: number;
+  readonly maxMemoryUsedMb: number;
+  readonly coldStart: boolean;
+  readonly timedOut: boolean;
+  readonly environmentId: string;
+  readonly cost: InvocationCost;
+}
+
+export interface InvocationCost {
+  readonly billedGbSeconds: number;
+  readonly requestUsd: number;
+  readonly computeUsd: number;
+  readonly totalUsd: number;
+  readonly perMillionUsd: number;
+}
+
+/** Options of one invocation. */
+export interface InvokeOptions {
+  /** Start a fresh environment even if a warm one is idle. */
+  readonly cold?: boolean;
+  readonly clientContext?: unknown;
+  readonly identity?: unknown;
+  /** Receives each log line as it is produced (START, the function's output, END, REPORT, the cost line). */
+  readonly onLog?: (line: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** The service's own exceptions (not the function's): thrown by `invoke`, mapped to HTTP errors by `serve`. */
+export class LambdaServiceError extends Error {
+  constructor(readonly errorType: 'TooManyRequestsException' | 'RequestTooLargeException' | 'ResourceNotFoundException' | 'InvalidRequestContentException' | 'ServiceException',
+    message: string, readonly statusCode: number) {
+    super(message);
+    this.name = errorType;
+  }
+}

@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+export interface CompiledHandler {
+  /** The JavaScript file the Node bootstrap loads instead of `<module>.js`. */
+  readonly file: string;
+  /** Whether this call rebuilt it (false when every input was unchanged). */
+  readonly rebuilt: boolean;
+}
+
+/** Where compiled handlers go: inside the project's node_modules/.cache (so `require('dep')` resolves from the
+ *  compiled file exactly as from the source), else a per-project folder in the OS temp dir. */
+function cacheDir(codeDir: string): string {
+  const modules = join(codeDir, 'node_modules');
+  if (existsSync(modules)) return join(modules, '.cache', 'lambda-workbench', 'ts');
+  return join(tmpdir(), 'lambda-workbench-ts', createHash('sha1').update(codeDir).digest('hex').slice(0, 16));
+}
+
+interface Stamp { inputs: Record<string, number> }
+
+function upToDate(stampFile: string, root: string): boolean {
+  if (!existsSync(stampFile)) return false;
+  try {
+    const stamp = JSON.parse(readFileSync(stampFile, 'utf8')) as Stamp;
+    return Object.entries(stamp.inputs).every(([file, mtime]) => {
+      const abs = resolve(root, file);
+      return existsSync(abs) && statSync(abs).mtimeMs === mtime;
+    });
+  } catch {
+    return false;
+  }
+}
+
+/** Finds `<module>.ts` (or .mts/.cts/.tsx) for a handler's module path, or undefined. */
+export function typeScriptSource(codeDir: string, modulePath: string): string | undefined {
+  for (const ext of ['.ts', '.mts', '.cts', '.tsx']) {
+    const candidate = resolve(codeDir, modulePath + ext);
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Transpiles a TypeScript handler with esbuild into CommonJS with a source map (so stack traces and breakpoints
+ *  point at `.ts` lines), bundling the project's own files and leaving packages external. Rebuilt only when an
+ *  input file changed. esbuild is loaded on first use: most runs never need it. */
+export function compileTypeScriptHandler(codeDir: string, modulePath: string, source: string, nodeVersion: string): Promise<CompiledHandler> {
+  // One build at a time: each stops esbuild's service process afterwards so no helper process outlives the run.
+  const run = queue.then(() => build(codeDir, modulePath, source, nodeVersion));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+async function build(codeDir: string, modulePath: string, source: string, nodeVersion: string): Promise<CompiledHandler> {
+  const outDir = cacheDir(codeDir);
+  const file = join(outDir, `${modulePath}.js`);
+  const stampFile = `${file}.inputs.json`;
+  if (existsSync(file) && upToDate(stampFile, outDir)) return { file, rebuilt: false };
+  const esbuild = await import('esbuild');
+  mkdirSync(dirname(file), { recursive: true });
+  let result;
+  try {
+    result = await esbuild.build({
+      entryPoints: [source],
+      outfile: file,
+      absWorkingDir: codeDir,
+      bundle: true,
+      packages: 'external',
+      platform: 'node',
+      format: 'cjs',
+      target: `node${nodeVersion.split('.')[0]}`,
+      sourcemap: 'linked',
+      sourceRoot: undefined,
+      metafile: true,
+      logLevel: 'silent',
+      keepNames: true,
+    });
+  } catch (error) {
+    const failure = error as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] };
+    const first = failure.errors?.[0];
+    const where = first?.location ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: ` : '';
+    const message = first ? `${where}${first.text}` : String(error);
+    throw Object.assign(new Error(message), { name: 'TypeScriptBuildError' });
+  } finally {
+    await esbuild.stop();
+  }
+  const inputs: Record<string, number> = {};
+  for (const input of Object.keys(result.metafile.inputs)) {
+    const abs = resolve(codeDir, input);
+    inputs[abs] = statSync(abs).mtimeMs;
+  }
+  writeFileSync(stampFile, JSON.stringify({ inputs } satisfies Stamp));
+  return { file, rebuilt: true };
+}
