@@ -1,5 +1,6 @@
 // `npm run package`: production bundles, then a VSIX made offline by @vscode/vsce. Dependencies are bundled into
-// dist/ by esbuild, so the VSIX carries no node_modules (--no-dependencies). Prints the VSIX size and file count.
+// dist/ by esbuild; .vscodeignore lets only esbuild itself (a native binary, used for TypeScript handlers) through
+// from node_modules. Prints the VSIX size and file count.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 
@@ -12,6 +13,6 @@ function run(cmd, args) {
 }
 
 run('node', ['scripts/build.mjs', '--production']);
-run('npx', ['vsce', 'package', '--no-dependencies', '--no-update-package-json', '--out', vsix]);
-const listing = spawnSync('npx', ['vsce', 'ls', '--no-dependencies'], { encoding: 'utf8' }).stdout.trim().split('\n');
+run('npx', ['vsce', 'package', '--no-update-package-json', '--out', vsix]);
+const listing = spawnSync('npx', ['vsce', 'ls'], { encoding: 'utf8' }).stdout.trim().split('\n');
 console.log(`${vsix}: ${(statSync(vsix).size / 1024).toFixed(1)} KiB, ${listing.length} files`);

@@ -47,6 +47,7 @@ interface Active {
   outOfMemory: boolean;
   marks: { out: boolean; err: boolean };
   timers: NodeJS.Timeout[];
+  cleanups: (() => void)[];
   finished: boolean;
 }
 
@@ -93,16 +94,18 @@ export class Environment {
       const active: Active = {
         requestId: randomUUID(), event, options, cold: !this.initialized, logs: [], resolve, reject,
         delivered: false, startedAt: 0, timedOut: false, initTimedOut: false, outOfMemory: false,
-        marks: { out: false, err: false }, timers: [], finished: false,
+        marks: { out: false, err: false }, timers: [], cleanups: [], finished: false,
       };
       this.active = active;
       this.state = 'busy';
       this.invocations++;
       for (const line of this.idleLines.splice(0)) this.log(active, line);
       if (options.signal) {
+        const signal = options.signal;
         const onAbort = (): void => this.cancel(active);
-        if (options.signal.aborted) return onAbort();
-        options.signal.addEventListener('abort', onAbort, { once: true });
+        if (signal.aborted) return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        active.cleanups.push(() => signal.removeEventListener('abort', onAbort));
       }
       this.watchMemory(active);
       if (!this.child) {
@@ -295,6 +298,7 @@ export class Environment {
   private clearTimers(active: Active): void {
     for (const t of active.timers) clearTimeout(t);
     active.timers.length = 0;
+    for (const cleanup of active.cleanups.splice(0)) cleanup();
   }
 
   /** Builds the result from whatever happened (reply, crash, timeout, OOM) and writes END / REPORT / ESTIMATE. */

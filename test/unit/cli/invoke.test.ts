@@ -1,0 +1,138 @@
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packageRoot } from '../../../src/core/packageInfo';
+import { cli } from '../support/cliHarness';
+import { fixtures, waitForNoChildren } from '../support/runtimeFixtures';
+
+const root = packageRoot();
+const examples = join(root, 'examples');
+
+describe('CLI: invoke', function () {
+  this.timeout(30_000);
+  after(async () => assert.deepEqual(await waitForNoChildren(), []));
+
+  it('runs the README example: logs on stderr, the result on stdout, exit 0', async () => {
+    const r = await cli(['invoke', 'examples/hello-node/app.handler', '--event', 'examples/hello-node/events/greeting.json'], { cwd: root });
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /^START RequestId: [0-9a-f-]{36} Version: \$LATEST$/m);
+    assert.match(r.err, /\tINFO\tHello, Lambda Workbench! \(invocation 1 of this environment\)$/m);
+    assert.match(r.err, /^END RequestId: /m);
+    assert.match(r.err, /^REPORT RequestId: .*\tInit Duration: /m);
+    assert.match(r.err, /^ESTIMATE RequestId: /m);
+    const body = JSON.parse(r.out) as { statusCode: number; body: string };
+    assert.equal(body.statusCode, 200);
+    assert.equal(JSON.parse(body.body).message, 'Hello, Lambda Workbench!');
+  });
+
+  it('runs a function of a SAM template by logical id, with Globals and !Ref / !Sub resolved', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-cli-'));
+    const event = join(dir, 'e.json');
+    writeFileSync(event, '{}');
+    const r = await cli(['invoke', join(examples, 'template.yaml'), 'HelloNode', '--event', event, '--json'], { cwd: root });
+    assert.equal(r.code, 0, r.err);
+    const out = JSON.parse(r.out) as { memorySizeMb: number; logs: string[] };
+    assert.equal(out.memorySizeMb, 256, 'MemorySize from Globals');
+    const r2 = await cli(['invoke', join(fixtures, '..', '..', 'fixtures', 'runtime', 'node', 'handlers.env'), '--json'], { cwd: root });
+    assert.equal(r2.code, 0, r2.err);
+  });
+
+  it('a template with several functions and no resource named is a usage error listing them', async () => {
+    const r = await cli(['invoke', 'examples/template.yaml'], { cwd: root });
+    assert.equal(r.code, 2);
+    assert.match(r.err, /declares 2 functions; name one: HelloNode, HelloPython/);
+  });
+
+  it('exits 1 on a function error and says which', async () => {
+    const r = await cli(['invoke', 'test/fixtures/runtime/node/handlers.boom'], { cwd: root });
+    assert.equal(r.code, 1);
+    assert.match(r.err, /The function failed: ValidationError: order id is missing/);
+    assert.equal(JSON.parse(r.out).errorType, 'ValidationError');
+  });
+
+  it('reports malformed event JSON with line and column before anything runs (exit 2)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-cli-'));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{\n  "name": "x",\n  "age": ,\n}\n');
+    const r = await cli(['invoke', 'examples/hello-node/app.handler', '--event', bad], { cwd: root });
+    assert.equal(r.code, 2);
+    assert.match(r.err, /bad\.json:3:10: malformed JSON/);
+    assert.doesNotMatch(r.err, /START RequestId/);
+  });
+
+  it('reads the event from standard input with -', async () => {
+    const r = await cli(['invoke', 'test/fixtures/runtime/python/handlers.echo', '--event', '-'], { cwd: root, stdin: '{"from":"stdin"}' });
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(JSON.parse(r.out), { from: 'stdin' });
+  });
+
+  it('names what it looked for when the handler file is missing (exit 2)', async () => {
+    const r = await cli(['invoke', 'src/nothing.handler'], { cwd: root });
+    assert.equal(r.code, 2);
+    assert.match(r.err, /No handler file for 'src\/nothing\.handler': looked for src\/nothing\.js, src\/nothing\.mjs/);
+  });
+
+  it('rejects out-of-range memory and timeout and unknown options (exit 2)', async () => {
+    for (const args of [['--memory', '64'], ['--memory', '20000'], ['--timeout', '901'], ['--timeout', 'soon'], ['--frobnicate']]) {
+      const r = await cli(['invoke', 'examples/hello-node/app.handler', ...args], { cwd: root });
+      assert.equal(r.code, 2, `${args.join(' ')} → ${r.err}`);
+    }
+  });
+
+  it('applies --env-file over .env and the template, without printing values', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-env-'));
+    writeFileSync(join(dir, 'h.js'), "exports.handler = async () => ({ a: process.env.FROM_DOTENV, b: process.env.FROM_ENV_FILE, c: process.env.SHARED });");
+    writeFileSync(join(dir, '.env'), 'FROM_DOTENV=dot\nSHARED=from-dotenv\n');
+    writeFileSync(join(dir, 'extra.env'), 'FROM_ENV_FILE="file value"\nSHARED=from-env-file\n');
+    const r = await cli(['invoke', 'h.handler', '--env-file', 'extra.env'], { cwd: dir });
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(JSON.parse(r.out), { a: 'dot', b: 'file value', c: 'from-env-file' });
+    assert.doesNotMatch(r.err, /file value/);
+  });
+
+  it('--repeat with --concurrency prints cold starts, environments and percentiles', async () => {
+    const r = await cli(['invoke', 'test/fixtures/runtime/node/handlers.sleep', '--event', '{"ms": 20}', '--repeat', '24', '--concurrency', '6'], { cwd: root });
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^24 invocations \(6 at a time\)/);
+    assert.match(r.out, /cold starts: +6$/m);
+    assert.match(r.out, /environments: +6$/m);
+    assert.match(r.out, /latency: +p50 [\d.]+ ms +p99 [\d.]+ ms/);
+  });
+
+  it('--repeat beyond --max-concurrency counts throttles and exits 1', async () => {
+    const r = await cli(['invoke', 'test/fixtures/runtime/node/handlers.sleep', '--event', '{"ms": 100}', '--repeat', '4', '--concurrency', '4', '--max-concurrency', '2', '--json'], { cwd: root });
+    assert.equal(r.code, 1);
+    const s = JSON.parse(r.out) as { throttled: number; completed: number };
+    assert.equal(s.throttled, 2);
+    assert.equal(s.completed, 2);
+  });
+
+  it('serve: the AWS SDK invokes a template function through the CLI server, and Ctrl+C stops it cleanly', async () => {
+    const bin = join(root, 'dist', 'cli.js');
+    if (!existsSync(bin)) return; // built by npm test before the unit tests
+    const child = spawn(process.execPath, [bin, 'serve', 'examples/template.yaml', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+    const url = await new Promise<string>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 15_000);
+      child.stdout.on('data', () => {
+        const m = /Invoke API on (http:\/\/127\.0\.0\.1:\d+) for 2 function\(s\): HelloNode, HelloPython/.exec(out);
+        if (m) { clearTimeout(t); resolve(m[1]); }
+      });
+    });
+    const client = new LambdaClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    try {
+      const res = await client.send(new InvokeCommand({ FunctionName: 'HelloPython', Payload: Buffer.from('{"name":"sdk"}') }));
+      assert.equal(JSON.parse(JSON.parse(Buffer.from(res.Payload!).toString()).body).message, 'Hello, sdk!');
+    } finally {
+      client.destroy();
+    }
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    assert.equal(code, 0);
+    assert.match(out, /stopped/);
+  });
+});

@@ -1,0 +1,87 @@
+import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { parseSamTemplateText } from '../../../src/core/project/samTemplate';
+
+const TEMPLATE = `
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage: { Type: String, Default: prod }
+Globals:
+  Function:
+    Runtime: python3.12
+    Timeout: 10
+    Environment:
+      Variables:
+        STAGE: !Ref Stage
+Resources:
+  Api:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/api
+      Handler: app.handler
+      MemorySize: 512
+      Architectures: [arm64]
+      Environment:
+        Variables:
+          TABLE: !Ref Table
+          QUEUE_URL: !GetAtt Queue.QueueUrl
+          REGION_STAGE: !Sub '\${AWS::Region}-\${Stage}'
+          JOINED: !Join [ '-', [ a, !Ref Stage ] ]
+          FROM_SELECT: !Select [ 1, [ x, y ] ]
+      Events:
+        Get: { Type: Api, Properties: { Path: /users, Method: get } }
+        Nightly: { Type: Schedule, Properties: { Schedule: rate(1 day) } }
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      FunctionName: my-worker
+      Code: ./worker
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Role: !GetAtt [ Role, Arn ]
+  Table:
+    Type: AWS::DynamoDB::Table
+  Queue:
+    Type: AWS::SQS::Queue
+`;
+
+describe('SAM template parsing', () => {
+  const parsed = parseSamTemplateText(TEMPLATE, '/project/template.yaml', { region: 'eu-west-1' });
+
+  it('finds AWS::Serverless::Function and AWS::Lambda::Function resources with their lines', () => {
+    assert.deepEqual(parsed.functions.map((f) => [f.logicalId, f.name, f.type, f.line]), [
+      ['Api', 'Api', 'AWS::Serverless::Function', 14],
+      ['Worker', 'my-worker', 'AWS::Lambda::Function', 31],
+    ]);
+  });
+
+  it('merges Globals into serverless functions only', () => {
+    const [api, worker] = parsed.functions;
+    assert.equal(api.runtime, 'python3.12');
+    assert.equal(api.timeout, 10);
+    assert.equal(api.memorySize, 512);
+    assert.equal(api.architecture, 'arm64');
+    assert.equal(worker.timeout, undefined);
+    assert.equal(worker.environment.STAGE, undefined);
+  });
+
+  it('resolves code folders against the template folder', () => {
+    assert.equal(parsed.functions[0].codeDir, join('/project', 'src', 'api'));
+    assert.equal(parsed.functions[1].codeDir, join('/project', 'worker'));
+  });
+
+  it('parses !Ref, !Sub, !GetAtt, !Join and !Select instead of choking on them', () => {
+    assert.deepEqual(parsed.functions[0].environment, {
+      STAGE: 'prod', TABLE: 'Table', QUEUE_URL: '${Queue.QueueUrl}', REGION_STAGE: 'eu-west-1-prod', JOINED: 'a-prod', FROM_SELECT: 'y',
+    });
+  });
+
+  it('lists event sources by name and type', () => {
+    assert.deepEqual(parsed.functions[0].events, { Get: 'Api', Nightly: 'Schedule' });
+  });
+
+  it('reports a YAML error with the file name', () => {
+    assert.throws(() => parseSamTemplateText('Resources:\n  A: [unclosed\n', '/p/template.yaml'), /\/p\/template\.yaml: /);
+  });
+});

@@ -1,0 +1,99 @@
+import * as assert from 'node:assert/strict';
+import { LocalLambda } from '../../../src/core/runtime/localLambda';
+import { runLoad } from '../../../src/core/runtime/loadRun';
+import { LambdaServiceError } from '../../../src/core/runtime/types';
+import { childPids, fnConfig, languages, waitForNoChildren } from '../support/runtimeFixtures';
+
+const [nodeLang, pythonLang] = languages;
+
+describe('Concurrency and cleanup', function () {
+  this.timeout(120_000);
+
+  it('serves 8 parallel calls from several environments, then reuses them warm', async () => {
+    const lambda = new LocalLambda();
+    try {
+      const config = fnConfig(nodeLang, 'sleep');
+      const results = await Promise.all(Array.from({ length: 8 }, () => lambda.invoke(config, '{"ms": 150}')));
+      const environments = new Set(results.map((r) => r.environmentId));
+      assert.equal(environments.size, 8, 'each concurrent call needs its own environment');
+      assert.ok(results.every((r) => r.coldStart));
+      assert.equal(lambda.stats(config.name).environments, 8);
+      const warm = await Promise.all(Array.from({ length: 8 }, () => lambda.invoke(config, '{"ms": 150}')));
+      assert.ok(warm.every((r) => !r.coldStart), 'the second wave is all warm');
+      assert.deepEqual(new Set(warm.map((r) => r.environmentId)), environments);
+    } finally {
+      await lambda.dispose();
+    }
+  });
+
+  it('throttles with TooManyRequestsException beyond the concurrency limit', async () => {
+    const lambda = new LocalLambda({ maxEnvironments: 2 });
+    try {
+      const config = fnConfig(nodeLang, 'sleep');
+      const outcomes = await Promise.allSettled(Array.from({ length: 3 }, () => lambda.invoke(config, '{"ms": 300}')));
+      const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+      assert.equal(rejected.length, 1);
+      assert.ok(rejected[0].reason instanceof LambdaServiceError);
+      assert.equal((rejected[0].reason as LambdaServiceError).errorType, 'TooManyRequestsException');
+      assert.equal((rejected[0].reason as LambdaServiceError).statusCode, 429);
+      const after = await lambda.invoke(config, '{"ms": 1}');
+      assert.equal(after.coldStart, false, 'the pool keeps working after a throttle');
+    } finally {
+      await lambda.dispose();
+    }
+  });
+
+  it('reports cold starts, environments and percentiles for a repeated run', async () => {
+    const lambda = new LocalLambda();
+    try {
+      const summary = await runLoad(lambda, fnConfig(pythonLang, 'echo'), '{}', { total: 40, concurrency: 4 });
+      assert.equal(summary.completed, 40);
+      assert.equal(summary.environments, 4);
+      assert.equal(summary.coldStarts, 4);
+      assert.equal(summary.errors, 0);
+      assert.ok(summary.latencyMs.p50 <= summary.latencyMs.p99 && summary.latencyMs.p99 <= summary.latencyMs.max);
+    } finally {
+      await lambda.dispose();
+    }
+  });
+
+  it('stops idle environments after the idle timeout', async () => {
+    const lambda = new LocalLambda({ idleTimeoutMs: 200 });
+    try {
+      const config = fnConfig(nodeLang, 'echo');
+      await lambda.invoke(config, '{}');
+      assert.equal(lambda.stats(config.name).environments, 1);
+      const deadline = Date.now() + 5000;
+      while (lambda.stats(config.name).environments > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(lambda.stats(config.name).environments, 0, 'reaped');
+      const next = await lambda.invoke(config, '{}');
+      assert.equal(next.coldStart, true);
+    } finally {
+      await lambda.dispose();
+    }
+  });
+
+  it('runs 1 000 invocations (successes, errors, crashes, timeouts) and leaves zero child processes', async () => {
+    const lambda = new LocalLambda({ maxEnvironments: 16 });
+    const mix = [
+      { config: fnConfig(nodeLang, 'echo'), event: '{}' },
+      { config: fnConfig(pythonLang, 'echo'), event: '{}' },
+      { config: fnConfig(nodeLang, 'boom'), event: '{}' },
+      { config: fnConfig(pythonLang, 'boom'), event: '{}' },
+    ];
+    let done = 0;
+    try {
+      for (let wave = 0; wave < 125; wave++) {
+        await Promise.all(mix.flatMap(({ config, event }) => [lambda.invoke(config, event), lambda.invoke(config, event)]).map((p) => p.then(() => { done++; })));
+      }
+      // A crash and a timeout as well: their environments must go too.
+      await lambda.invoke(fnConfig(nodeLang, 'exit'), '{"code": 1}');
+      await lambda.invoke(fnConfig(pythonLang, 'sleep', { timeout: 1 }), '{"ms": 3000}');
+      assert.equal(done, 1000);
+      assert.ok(childPids().length > 0, 'warm environments are running before dispose');
+    } finally {
+      await lambda.dispose();
+    }
+    assert.deepEqual(await waitForNoChildren(), [], 'every runtime process has exited');
+  });
+});

@@ -1,0 +1,154 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LocalLambda } from '../../../src/core/runtime/localLambda';
+import { RuntimeSetupError } from '../../../src/core/runtime/interpreters';
+import type { FunctionConfig } from '../../../src/core/runtime/types';
+import { fixtures, waitForNoChildren } from '../support/runtimeFixtures';
+
+const node = (dir: string, handler: string, extra: Partial<FunctionConfig> = {}): FunctionConfig =>
+  ({ name: `${dir}-${handler}`.replace(/[^\w-]/g, '-'), runtime: 'nodejs20.x', handler, codeDir: join(fixtures, dir), ...extra });
+
+describe('Handler formats and init errors', function () {
+  this.timeout(30_000);
+  let lambda: LocalLambda;
+  before(() => { lambda = new LocalLambda(); });
+  after(async () => {
+    await lambda.dispose();
+    assert.deepEqual(await waitForNoChildren(), []);
+  });
+
+  describe('Node.js', () => {
+    it('loads an ESM .mjs handler', async () => {
+      const r = await lambda.invoke(node('node', 'esm.handler'), '{"a":1}');
+      assert.deepEqual(JSON.parse(r.payload), { format: 'esm', requestId: r.requestId, got: { a: 1 } });
+    });
+
+    it('loads a .js handler as ESM in a "type": "module" package', async () => {
+      const r = await lambda.invoke(node('node-esm-pkg', 'index.handler'), '{}');
+      assert.deepEqual(JSON.parse(r.payload), { format: 'module-package', file: 'index.js' });
+    });
+
+    it('supports callback-style handlers, for results and errors', async () => {
+      const ok = await lambda.invoke(node('node', 'handlers.callback'), '{"x":2}');
+      assert.deepEqual(JSON.parse(ok.payload), { via: 'callback', got: { x: 2 } });
+      const failed = await lambda.invoke(node('node', 'handlers.callbackError'), '{}');
+      assert.equal(failed.error?.errorType, 'Error');
+      assert.equal(failed.error?.errorMessage, 'callback failure');
+    });
+
+    it('resolves nested handler paths like src/api/users.handler', async () => {
+      const r = await lambda.invoke(node('node-nested', 'src/api/users.handler'), '{"id":"u1"}');
+      assert.deepEqual(JSON.parse(r.payload), { route: 'users', id: 'u1' });
+    });
+
+    it('reports a syntax error as Runtime.UserCodeSyntaxError during init', async () => {
+      const r = await lambda.invoke(node('node-syntax', 'bad.handler'), '{}');
+      assert.equal(r.error?.errorType, 'Runtime.UserCodeSyntaxError');
+      assert.match(r.error?.errorMessage ?? '', /SyntaxError/);
+      assert.ok(r.logs.some((l) => l.includes('\tERROR\tUncaught Exception \t') && l.includes('Runtime.UserCodeSyntaxError')), 'logged like Lambda');
+      assert.ok(r.initDurationMs !== undefined);
+    });
+
+    it('reports a missing dependency as Runtime.ImportModuleError naming it', async () => {
+      const r = await lambda.invoke(node('node-import', 'missing.handler'), '{}');
+      assert.equal(r.error?.errorType, 'Runtime.ImportModuleError');
+      assert.match(r.error?.errorMessage ?? '', /a-package-that-is-not-installed/);
+    });
+
+    it('reports a non-function export as Runtime.HandlerNotFound', async () => {
+      const r = await lambda.invoke(node('node', 'handlers.notAFunction'), '{}');
+      assert.equal(r.error?.errorType, 'Runtime.HandlerNotFound');
+      assert.match(r.error?.errorMessage ?? '', /handlers\.notAFunction is undefined or not exported/);
+    });
+
+    it('fails the invocation on an uncaught exception and exits the environment', async () => {
+      const config = node('node', 'handlers.uncaught');
+      const r = await lambda.invoke(config, '{}');
+      assert.equal(r.error?.errorType, 'Error');
+      assert.equal(r.error?.errorMessage, 'thrown later');
+      assert.ok(r.logs.some((l) => l.includes('Uncaught Exception')));
+      const next = await lambda.invoke(node('node', 'handlers.uncaught', { name: config.name, handler: 'handlers.echo' }), '{}');
+      assert.equal(next.coldStart, true);
+    });
+
+    it('reports a rejection with a non-Error value', async () => {
+      const r = await lambda.invoke(node('node', 'handlers.rejectString'), '{}');
+      assert.equal(r.functionError, 'Unhandled');
+      assert.match(r.error?.errorMessage ?? '', /plain string rejection/);
+    });
+  });
+
+  describe('TypeScript', () => {
+    it('transpiles with esbuild and returns the result', async () => {
+      const r = await lambda.invoke(node('typescript', 'src/app.handler'), '{"orderId":"o-1"}');
+      assert.deepEqual(JSON.parse(r.payload), { orderId: 'o-1', language: 'typescript' });
+    });
+
+    it('points stack traces at .ts lines through source maps', async () => {
+      const r = await lambda.invoke(node('typescript', 'src/app.handler', { name: 'ts-fail' }), '{"orderId":"o-2","fail":true}');
+      assert.equal(r.error?.errorMessage, 'order o-2 failed');
+      const frames = (r.error?.trace ?? []).join('\n');
+      assert.match(frames, /src[/\\]app\.ts:5:\d+/, `a frame at app.ts line 5:\n${frames}`);
+      const source = readFileSync(join(fixtures, 'typescript', 'src', 'app.ts'), 'utf8').split('\n')[4];
+      assert.match(source, /throw new Error/, 'line 5 of the fixture is the throw');
+    });
+  });
+
+  describe('Python', () => {
+    const py = (dir: string, handler: string): FunctionConfig => ({ name: `py-${dir}`, runtime: 'python3.11', handler, codeDir: join(fixtures, dir) });
+
+    it('reports a syntax error as Runtime.UserCodeSyntaxError with the line', async () => {
+      const r = await lambda.invoke(py('python-syntax', 'bad.lambda_handler'), '{}');
+      assert.equal(r.error?.errorType, 'Runtime.UserCodeSyntaxError');
+      assert.match(r.error?.errorMessage ?? '', /Syntax error in module 'bad'.*line 1/);
+    });
+
+    it("reports a missing import as Runtime.ImportModuleError: Unable to import module", async () => {
+      const r = await lambda.invoke(py('python-import', 'missing.lambda_handler'), '{}');
+      assert.equal(r.error?.errorType, 'Runtime.ImportModuleError');
+      assert.match(r.error?.errorMessage ?? '', /Unable to import module 'missing': No module named 'a_module_that_is_not_installed'/);
+    });
+
+    it('names the interpreter to install when it is missing, and keeps working after', async () => {
+      const broken = new LocalLambda({ settings: { pythonPath: '/nonexistent/python3.99' } });
+      try {
+        await assert.rejects(broken.invoke(py('python', 'handlers.echo'), '{}'), (e: Error) =>
+          e instanceof RuntimeSetupError && /Python interpreter '\/nonexistent\/python3\.99' was not found\. Install Python 3/.test(e.message));
+      } finally {
+        await broken.dispose();
+      }
+      const ok = await lambda.invoke(py('python', 'handlers.echo'), '{"still":"works"}');
+      assert.deepEqual(JSON.parse(ok.payload), { still: 'works' });
+    });
+  });
+
+  describe('custom runtime', () => {
+    const custom: FunctionConfig = { name: 'custom', runtime: 'provided.al2023', handler: 'function.handler', codeDir: join(fixtures, 'custom') };
+
+    it("runs the user's own bootstrap against the Runtime API", async () => {
+      const r = await lambda.invoke(custom, '{"q":1}');
+      const body = JSON.parse(r.payload) as Record<string, unknown>;
+      assert.equal(body.custom, true);
+      assert.equal(body.handler, 'function.handler');
+      assert.equal(body.arn, 'arn:aws:lambda:us-east-1:123456789012:function:custom');
+      assert.match(String(body.trace), /^Root=1-/);
+      assert.ok(Number(body.deadline) > Date.now());
+      assert.equal(body.execEnv, null, 'custom runtimes have no AWS_EXECUTION_ENV');
+      assert.deepEqual(body.got, { q: 1 });
+      assert.ok(r.logs.some((l) => l === `custom runtime handling ${r.requestId}`));
+      assert.match(r.logs.find((l) => l.startsWith('REPORT')) ?? '', /Init Duration/);
+    });
+
+    it('passes a posted error through as the function error', async () => {
+      const r = await lambda.invoke(custom, '{"fail":true}');
+      assert.equal(r.coldStart, false, 'the bootstrap stays warm');
+      assert.deepEqual(r.error, { errorType: 'CustomError', errorMessage: 'asked to fail' });
+    });
+
+    it('says what is missing when there is no bootstrap', async () => {
+      await assert.rejects(lambda.invoke({ ...custom, name: 'no-bootstrap', codeDir: join(fixtures, 'node') }, '{}'),
+        /Couldn't find valid bootstrap\(s\).*needs an executable named 'bootstrap'/);
+    });
+  });
+});

@@ -1,0 +1,88 @@
+import * as assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { RuntimeApiServer, type RuntimeReply } from '../../../src/core/runtime/runtimeApiServer';
+
+interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: string }
+
+function call(address: string, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<Reply> {
+  const [host, port] = address.split(':');
+  return new Promise((resolve, reject) => {
+    const req = request({ host, port, method, path, headers }, (res) => {
+      let data = '';
+      res.on('data', (c: Buffer) => { data += c.toString(); });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: data }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('Runtime API server (wire level)', () => {
+  let api: RuntimeApiServer;
+  const replies: RuntimeReply[] = [];
+  let nexts = 0;
+  beforeEach(async () => {
+    replies.length = 0;
+    nexts = 0;
+    api = await RuntimeApiServer.start({ onNext: () => { nexts++; }, onReply: (r) => replies.push(r) });
+  });
+  afterEach(() => api.close());
+
+  it('listens on 127.0.0.1 only', () => {
+    assert.match(api.address, /^127\.0\.0\.1:\d+$/);
+  });
+
+  it('blocks GET /next until an event exists, then sends it with every header of the reference', async () => {
+    const pending = call(api.address, 'GET', '/2018-06-01/runtime/invocation/next');
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(nexts, 1);
+    api.deliver({ requestId: 'req-1', event: '{"a":1}', deadlineMs: 1700000000000, functionArn: 'arn:aws:lambda:us-east-1:1:function:f', traceId: 'Root=1-x', clientContext: '{"c":1}', cognitoIdentity: '{"i":1}' });
+    const next = await pending;
+    assert.equal(next.status, 200);
+    assert.equal(next.body, '{"a":1}');
+    assert.equal(next.headers['lambda-runtime-aws-request-id'], 'req-1');
+    assert.equal(next.headers['lambda-runtime-deadline-ms'], '1700000000000');
+    assert.equal(next.headers['lambda-runtime-invoked-function-arn'], 'arn:aws:lambda:us-east-1:1:function:f');
+    assert.equal(next.headers['lambda-runtime-trace-id'], 'Root=1-x');
+    assert.equal(next.headers['lambda-runtime-client-context'], '{"c":1}');
+    assert.equal(next.headers['lambda-runtime-cognito-identity'], '{"i":1}');
+  });
+
+  it('accepts a response with 202 and rejects an unknown request id with 400', async () => {
+    const pending = call(api.address, 'GET', '/2018-06-01/runtime/invocation/next');
+    api.deliver({ requestId: 'req-2', event: '{}', deadlineMs: 0, functionArn: 'a', traceId: 't' });
+    await pending;
+    const wrong = await call(api.address, 'POST', '/2018-06-01/runtime/invocation/other/response', '{}');
+    assert.equal(wrong.status, 400);
+    assert.equal(JSON.parse(wrong.body).errorType, 'InvalidRequestID');
+    const ok = await call(api.address, 'POST', '/2018-06-01/runtime/invocation/req-2/response', '"done"');
+    assert.equal(ok.status, 202);
+    assert.deepEqual(JSON.parse(ok.body), { status: 'OK' });
+    assert.equal(replies.length, 1);
+    assert.equal(replies[0].kind, 'response');
+    assert.equal((replies[0] as { body: Buffer }).body.toString(), '"done"');
+  });
+
+  it('takes /error with Lambda-Runtime-Function-Error-Type and /init/error', async () => {
+    const pending = call(api.address, 'GET', '/2018-06-01/runtime/invocation/next');
+    api.deliver({ requestId: 'req-3', event: '{}', deadlineMs: 0, functionArn: 'a', traceId: 't' });
+    await pending;
+    const body = JSON.stringify({ errorMessage: 'm', errorType: 'E', stackTrace: [] });
+    assert.equal((await call(api.address, 'POST', '/2018-06-01/runtime/invocation/req-3/error', body, { 'Lambda-Runtime-Function-Error-Type': 'Unhandled' })).status, 202);
+    assert.equal((await call(api.address, 'POST', '/2018-06-01/runtime/init/error', body, { 'Lambda-Runtime-Function-Error-Type': 'Runtime.X' })).status, 202);
+    assert.deepEqual(replies.map((r) => [r.kind, 'errorType' in r ? r.errorType : undefined]), [['error', 'Unhandled'], ['init-error', 'Runtime.X']]);
+  });
+
+  it('refuses a response over 6 MB with 413', async () => {
+    const pending = call(api.address, 'GET', '/2018-06-01/runtime/invocation/next');
+    api.deliver({ requestId: 'req-4', event: '{}', deadlineMs: 0, functionArn: 'a', traceId: 't' });
+    await pending;
+    const r = await call(api.address, 'POST', '/2018-06-01/runtime/invocation/req-4/response', 'x'.repeat(6 * 1024 * 1024 + 1));
+    assert.equal(r.status, 413);
+    assert.equal(replies[0].kind, 'response-too-large');
+  });
+
+  it('answers unknown paths with 404', async () => {
+    assert.equal((await call(api.address, 'POST', '/2018-06-01/runtime/nothing', '{}')).status, 404);
+  });
+});
