@@ -21,7 +21,8 @@ export async function resolveProfileCredentials(req: CredentialRequest = {}): Pr
     return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken };
   }
   try {
-    const c = await fromIni({ profile: explicitProfile })();
+    // File locations come from the given environment (AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE respected).
+    const c = await fromIni({ profile: explicitProfile, filepath: env.AWS_SHARED_CREDENTIALS_FILE, configFilepath: env.AWS_CONFIG_FILE })();
     return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken };
   } catch (error) {
     if (explicitProfile) throw error; // the user named a profile: say why it failed

@@ -93,6 +93,23 @@ describe('CLI: invoke', function () {
     assert.doesNotMatch(r.err, /file value/);
   });
 
+  it('hands the profile credentials to the function and never prints them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-creds-'));
+    writeFileSync(join(dir, 'credentials'), '[lab]\naws_access_key_id = AKIAEXAMPLELAB\naws_secret_access_key = s3cr3t-Value-Never-Printed\n');
+    writeFileSync(join(dir, 'config'), '[profile lab]\nregion = eu-central-1\n');
+    const env = { ...process.env, AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_CONFIG_FILE: join(dir, 'config'), AWS_PROFILE: undefined, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined };
+    const r = await cli(['invoke', 'test/fixtures/runtime/node/handlers.env', '--profile', 'lab', '--json'], { cwd: root, env });
+    assert.equal(r.code, 0, r.err);
+    const out = JSON.parse(r.out) as { payload: Record<string, string | null>; logs: string[] };
+    assert.equal(out.payload.AWS_ACCESS_KEY_ID, 'AKIAEXAMPLELAB');
+    assert.equal(out.payload.AWS_SECRET_ACCESS_KEY, 's3cr3t-Value-Never-Printed');
+    assert.doesNotMatch(r.err + out.logs.join('\n'), /s3cr3t/, 'the secret appears in no log');
+    const missing = await cli(['invoke', 'test/fixtures/runtime/node/handlers.env', '--profile', 'nope', '--json'], { cwd: root, env });
+    assert.equal(missing.code, 0, 'the function still runs without credentials');
+    assert.match(missing.err, /warning: no credentials from profile 'nope'/);
+    assert.equal((JSON.parse(missing.out) as { payload: Record<string, unknown> }).payload.AWS_ACCESS_KEY_ID, null);
+  });
+
   it('--repeat with --concurrency prints cold starts, environments and percentiles', async () => {
     const r = await cli(['invoke', 'test/fixtures/runtime/node/handlers.sleep', '--event', '{"ms": 20}', '--repeat', '24', '--concurrency', '6'], { cwd: root });
     assert.equal(r.code, 0, r.err);

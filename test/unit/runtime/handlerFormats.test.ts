@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalLambda } from '../../../src/core/runtime/localLambda';
-import { RuntimeSetupError } from '../../../src/core/runtime/interpreters';
+import { resolvePython, RuntimeSetupError } from '../../../src/core/runtime/interpreters';
 import type { FunctionConfig } from '../../../src/core/runtime/types';
 import { fixtures, waitForNoChildren } from '../support/runtimeFixtures';
 
@@ -150,5 +150,15 @@ describe('Handler formats and init errors', function () {
       await assert.rejects(lambda.invoke({ ...custom, name: 'no-bootstrap', codeDir: join(fixtures, 'node') }, '{}'),
         /Couldn't find valid bootstrap\(s\).*needs an executable named 'bootstrap'/);
     });
+  });
+});
+
+describe('Interpreter resolution', () => {
+  it('resolves python3 once to the real executable (shims such as pyenv are skipped on later spawns)', async () => {
+    const first = await resolvePython();
+    const again = await resolvePython();
+    assert.equal(again, first, 'cached: one probe per process');
+    assert.doesNotMatch(first.path, /shims/);
+    assert.match(first.version, /^3\.\d+$/);
   });
 });
