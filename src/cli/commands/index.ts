@@ -1,6 +1,7 @@
 import type { CliCommand } from '../cliCommand';
+import { eventsCommand } from './events';
 import { invokeCommand } from './invoke';
 import { serveCommand } from './serve';
 
 /** Every sub-command, in the order `--help` lists them. Each lives in its own file beside this one. */
-export const commands: readonly CliCommand[] = [invokeCommand, serveCommand];
+export const commands: readonly CliCommand[] = [invokeCommand, serveCommand, eventsCommand];

@@ -1,0 +1,74 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CatalogError, COMMON_PARAMS, EventCatalog } from '../../core/events/catalog';
+import { generateEvent, type ParamValues } from '../../core/events/generate';
+import { UsageError, type CliCommand } from '../cliCommand';
+import { parseOptions } from '../parseOptions';
+
+const HELP = `Usage:
+  lambda-workbench events list [source]
+  lambda-workbench events generate <source> <type> [--param key=value …] [--out file]
+
+Sample events for every trigger 'sam local generate-event' knows, and more (EventBridge custom events, function
+URLs, Kafka, DynamoDB INSERT/MODIFY/REMOVE, Cognito user-pool triggers, S3 via EventBridge).
+
+  list                  sources and their types (with a source: its types and parameters)
+  generate              prints the event as JSON (or writes --out); encoded fields (base64, gzip, MD5) are
+                        computed from the parameters
+Options:
+  -p, --param k=v       a parameter, e.g. --param bucket=photos --param key="cats/tom.jpg" (repeatable)
+  -o, --out <file>      write to a file instead of standard output
+`;
+
+export const eventsCommand: CliCommand = {
+  name: 'events',
+  summary: 'list and generate sample events',
+  help: HELP,
+  async run(args, io) {
+    const { values, positionals } = parseOptions(args, { param: { type: 'string', short: 'p', multiple: true }, out: { type: 'string', short: 'o' } });
+    const [action, sourceId, typeId, ...extra] = positionals;
+    const catalog = new EventCatalog();
+    try {
+      if (action === 'list') {
+        if (typeId) throw new UsageError('events list takes at most a source');
+        if (sourceId) {
+          const source = catalog.source(sourceId);
+          io.out(`${source.title} (${source.id})\n`);
+          for (const [id, t] of Object.entries(source.types)) {
+            const params = Object.entries(t.params ?? {}).map(([k, p]) => `${k}=${String(p.default)}`);
+            io.out(`  ${id.padEnd(44)} ${t.description}\n${params.length ? `  ${''.padEnd(44)} params: ${params.join(', ')}\n` : ''}`);
+          }
+          io.out(`\nEvery event also takes: ${Object.keys(COMMON_PARAMS).join(', ')}.\n`);
+          return 0;
+        }
+        const sources = catalog.list();
+        for (const s of sources) io.out(`${s.id.padEnd(20)} ${s.title}: ${Object.keys(s.types).join(', ')}\n`);
+        io.out(`\n${sources.length} sources, ${sources.reduce((n, s) => n + Object.keys(s.types).length, 0)} event types.\n`);
+        return 0;
+      }
+      if (action === 'generate') {
+        if (!sourceId || !typeId) throw new UsageError('events generate needs a source and a type, e.g. events generate s3 put');
+        if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+        const params: ParamValues = {};
+        for (const pair of (values.param as string[] | undefined) ?? []) {
+          const eq = pair.indexOf('=');
+          if (eq <= 0) throw new UsageError(`--param takes key=value (got '${pair}')`);
+          params[pair.slice(0, eq)] = pair.slice(eq + 1);
+        }
+        const text = `${JSON.stringify(generateEvent(catalog, sourceId, typeId, params), null, 2)}\n`;
+        if (values.out) {
+          const file = resolve(io.cwd, values.out as string);
+          writeFileSync(file, text);
+          io.err(`wrote ${file}\n`);
+        } else {
+          io.out(text);
+        }
+        return 0;
+      }
+      throw new UsageError(action ? `unknown events action '${action}' (list, generate)` : 'events needs an action: list or generate');
+    } catch (error) {
+      if (error instanceof CatalogError) throw new UsageError(error.message);
+      throw error;
+    }
+  },
+};

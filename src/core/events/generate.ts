@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { parseJson } from '../json/parseJson';
+import { CatalogError, COMMON_PARAMS, type EventCatalog, type EventParam } from './catalog';
+import { applyGenerators } from './generators';
+
+export type ParamValues = Record<string, string | number | boolean>;
+
+/** `account-id` → `accountId`, so kebab-case names from the command line match the catalog's camelCase. */
+export function camelCase(name: string): string {
+  return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** S3 writes keys into events URL-encoded with spaces as '+' and '/' kept. */
+export function s3UrlEncode(value: string): string {
+  return encodeURIComponent(value).replace(/%20/g, '+').replace(/%2F/gi, '/');
+}
+
+function encode(value: string | number | boolean, param: EventParam | undefined): string | number | boolean {
+  if (param?.encoding === 'url') return s3UrlEncode(String(value));
+  if (param?.encoding === 'base64') return Buffer.from(String(value), 'utf8').toString('base64');
+  return value;
+}
+
+function coerce(name: string, raw: string | number | boolean, param: EventParam | undefined): string | number | boolean {
+  const type = param?.type ?? 'string';
+  if (type === 'number') {
+    const n = typeof raw === 'number' ? raw : Number(raw);
+    if (!Number.isFinite(n)) throw new CatalogError(`Parameter '${name}' must be a number (got '${String(raw)}').`);
+    return n;
+  }
+  if (type === 'boolean') {
+    if (typeof raw === 'boolean') return raw;
+    if (raw === 'true' || raw === 'false') return raw === 'true';
+    throw new CatalogError(`Parameter '${name}' must be true or false (got '${String(raw)}').`);
+  }
+  return String(raw);
+}
+
+/** Replaces placeholders in every string of a JSON value. */
+export function fillPlaceholders(value: unknown, lookup: (name: string) => string | number | boolean | undefined): unknown {
+  if (typeof value === 'string') {
+    // A string that is only a placeholder keeps the value's type: numbers of `number` parameters stay numbers;
+    // `{{name:number}}` turns any value (e.g. {{epochMs:number}}) into a JSON number.
+    const whole = /^\{\{(\w+)(:number)?\}\}$/.exec(value);
+    if (whole) {
+      const v = lookup(whole[1]);
+      if (v !== undefined) return whole[2] ? Number(v) : v;
+    }
+    return value.replace(/\{\{(\w+)\}\}/g, (match, name: string) => {
+      const v = lookup(name);
+      return v === undefined ? match : String(v);
+    });
+  }
+  if (Array.isArray(value)) return value.map((v) => fillPlaceholders(v, lookup));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillPlaceholders(v, lookup)]));
+  }
+  return value;
+}
+
+/** Generates one event of the catalog with the given parameters (defaults for the rest). Unknown parameter names
+ *  are an error that lists the known ones, so a typo is not silently ignored. */
+export function generateEvent(catalog: EventCatalog, sourceId: string, typeId: string, given: ParamValues = {}): unknown {
+  const entry = catalog.type(sourceId, typeId);
+  const declared: Record<string, EventParam> = { ...COMMON_PARAMS, ...entry.params };
+  const values: Record<string, string | number | boolean> = {};
+  for (const [rawName, raw] of Object.entries(given)) {
+    const name = camelCase(rawName);
+    if (!(name in declared)) {
+      throw new CatalogError(`${sourceId} ${typeId} has no parameter '${rawName}'. Parameters: ${Object.keys(declared).join(', ')}.`);
+    }
+    values[name] = coerce(name, raw, declared[name]);
+  }
+  for (const [name, param] of Object.entries(declared)) {
+    if (!(name in values)) values[name] = coerce(name, param.default, param);
+  }
+  const now = new Date();
+  const builtins = (name: string, index?: number): string | number | undefined => {
+    // Built-ins are strings; write {{epochMs:number}} where the event wants a number.
+    switch (name) {
+      case 'uuid': return randomUUID();
+      case 'now': return now.toISOString();
+      case 'epochMs': return String(now.getTime());
+      case 'epochSeconds': return String(Math.floor(now.getTime() / 1000));
+      case 'index': return index;
+      default: return undefined;
+    }
+  };
+  const file = `${sourceId}/${entry.file}`;
+  const template = parseJson(catalog.template(sourceId, typeId), file);
+  const lookup = (index?: number) => (name: string): string | number | boolean | undefined =>
+    name in values ? encode(values[name], declared[name]) : builtins(name, index);
+  const expanded = applyGenerators(template, entry, values, { fill: (v, index) => fillPlaceholders(v, lookup(index)) });
+  return expanded;
+}

@@ -1,0 +1,87 @@
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import { EventCatalog } from '../../../src/core/events/catalog';
+import { generateEvent } from '../../../src/core/events/generate';
+import { typeCheckEvents, type TypedEvent } from './eventTypes';
+
+const catalog = new EventCatalog();
+type Obj = Record<string, unknown>;
+const records = (e: unknown): Obj[] => ((e as Obj).Records ?? (e as Obj).records ?? []) as Obj[];
+
+describe('Event catalog', () => {
+  it('every entry generates valid JSON with its defaults, and with count=3 where it repeats records', () => {
+    for (const source of catalog.list()) {
+      for (const [type, entry] of Object.entries(source.types)) {
+        const event = generateEvent(catalog, source.id, type);
+        const text = JSON.stringify(event);
+        assert.doesNotMatch(text, /\{\{\w+(:number)?\}\}/, `${source.id} ${type}: every placeholder is filled`);
+        if (entry.generators?.includes('records')) {
+          const many = generateEvent(catalog, source.id, type, { count: 3 });
+          const path = (entry.recordsPath ?? 'Records').split('.');
+          const list = path.reduce<unknown>((v, k) => (v as Obj)[k], many) as unknown[];
+          assert.equal(list.length, 3, `${source.id} ${type}: count=3 gives 3 records`);
+        }
+      }
+    }
+  });
+
+  it('every entry declares only known generators and parameters it uses', () => {
+    for (const source of catalog.list()) {
+      for (const [type, entry] of Object.entries(source.types)) {
+        const template = catalog.template(source.id, type);
+        for (const name of Object.keys(entry.params ?? {})) {
+          if (name === 'count' || ['logGroup', 'logStream', 'message', 'owner', 'filterName'].includes(name)) continue;
+          assert.ok(template.includes(`{{${name}`), `${source.id} ${type}: parameter '${name}' is used by ${entry.file}`);
+        }
+      }
+    }
+  });
+
+  it('matches the @types/aws-lambda type of every entry that has one', function () {
+    this.timeout(120_000);
+    const typed: TypedEvent[] = [];
+    for (const source of catalog.list()) {
+      for (const [type, entry] of Object.entries(source.types)) {
+        if (entry.awsType) typed.push({ name: `${source.id} ${type}`, awsType: entry.awsType, event: generateEvent(catalog, source.id, type) });
+      }
+    }
+    assert.ok(typed.length > 0);
+    const errors = typeCheckEvents(typed);
+    assert.deepEqual(Object.fromEntries(errors), {}, 'events that do not match their @types/aws-lambda type');
+  });
+
+  it('fills parameters, URL-encodes S3 keys as S3 does and computes SQS md5OfBody', () => {
+    const s3 = generateEvent(catalog, 's3', 'put', { bucket: 'photos', key: 'my cats/tom 1.jpg', size: '2048', region: 'eu-west-1' });
+    const object = ((records(s3)[0].s3 as Obj).object as Obj);
+    assert.equal(object.key, 'my+cats/tom+1.jpg');
+    assert.equal(object.size, 2048);
+    assert.equal(records(s3)[0].awsRegion, 'eu-west-1');
+    assert.equal(decodeURIComponent(String(object.key).replace(/\+/g, ' ')), 'my cats/tom 1.jpg');
+    const sqs = generateEvent(catalog, 'sqs', 'receive-message', { body: '{"order":42}', count: 2 });
+    for (const r of records(sqs)) assert.equal(r.md5OfBody, createHash('md5').update(String(r.body)).digest('hex'));
+    assert.notEqual(records(sqs)[0].messageId, records(sqs)[1].messageId, 'each record has its own id');
+  });
+
+  it('encodes Kinesis data as base64 of the body', function () {
+    if (!catalog.find('kinesis/get-records')) this.skip();
+    const e = generateEvent(catalog, 'kinesis', 'get-records', { data: 'hello kinesis' });
+    assert.equal(Buffer.from(String((records(e)[0].kinesis as Obj).data), 'base64').toString(), 'hello kinesis');
+  });
+
+  it('gzips and base64-encodes a real CloudWatch Logs document for subscriptions', function () {
+    if (!catalog.find('cloudwatch/logs')) this.skip();
+    const e = generateEvent(catalog, 'cloudwatch', 'logs', { message: 'first\\nsecond' }) as { awslogs: { data: string } };
+    const doc = JSON.parse(gunzipSync(Buffer.from(e.awslogs.data, 'base64')).toString()) as Obj;
+    assert.equal(doc.messageType, 'DATA_MESSAGE');
+    assert.deepEqual((doc.logEvents as Obj[]).map((l) => l.message), ['first', 'second']);
+  });
+
+  it('rejects unknown sources, types and parameters with the known ones listed', () => {
+    assert.throws(() => generateEvent(catalog, 'nope', 'x'), /Unknown event source 'nope'. Sources: .*s3/);
+    assert.throws(() => generateEvent(catalog, 's3', 'nope'), /Unknown s3 event type 'nope'. Types: .*put/);
+    assert.throws(() => generateEvent(catalog, 's3', 'put', { buckett: 'x' }), /s3 put has no parameter 'buckett'. Parameters: .*bucket/);
+    assert.throws(() => generateEvent(catalog, 's3', 'put', { size: 'big' }), /'size' must be a number/);
+    assert.deepEqual(generateEvent(catalog, 's3', 'put', { 'account-id': '111122223333' }) !== undefined, true, 'kebab-case names are accepted');
+  });
+});
