@@ -1,11 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { EventCatalog } from '../core/events/catalog';
+import { generateEvent } from '../core/events/generate';
 import { parseJson } from '../core/json/parseJson';
 import { UsageError } from './cliCommand';
 import { readStdin } from './parseOptions';
 
-/** Reads the event named by --event: a file, `-` for standard input, or inline JSON. Malformed JSON is reported with
- *  its line and column before anything runs. */
+/** Reads the event named by --event: a file, `-` for standard input, inline JSON, or a catalog event such as
+ *  `s3/put` (generated with its defaults). Malformed JSON is reported with its line and column before anything runs. */
 export async function readEventArgument(arg: string | undefined, cwd: string, stdin: NodeJS.ReadableStream): Promise<{ text: string; source: string }> {
   if (arg === undefined) return { text: '{}', source: 'empty event' };
   let text: string;
@@ -18,7 +20,12 @@ export async function readEventArgument(arg: string | undefined, cwd: string, st
     source = '--event';
   } else {
     const file = resolve(cwd, arg);
-    if (!existsSync(file)) throw new UsageError(`--event ${arg}: no such file (give a JSON file, '-' for standard input, or inline JSON).`);
+    if (!existsSync(file)) {
+      const catalog = new EventCatalog();
+      const found = catalog.find(arg);
+      if (found) return { text: JSON.stringify(generateEvent(catalog, found.source, found.type)), source: `${found.source}/${found.type}` };
+      throw new UsageError(`--event ${arg}: no such file or catalog event (give a JSON file, '-' for standard input, inline JSON, or a sample such as s3/put; 'lambda-workbench events list' shows them).`);
+    }
     text = readFileSync(file, 'utf8');
     source = arg;
   }

@@ -1,7 +1,8 @@
 import type { CliCommand } from '../cliCommand';
 import { eventsCommand } from './events';
 import { invokeCommand } from './invoke';
+import { newCommand } from './new';
 import { serveCommand } from './serve';
 
 /** Every sub-command, in the order `--help` lists them. Each lives in its own file beside this one. */
-export const commands: readonly CliCommand[] = [invokeCommand, serveCommand, eventsCommand];
+export const commands: readonly CliCommand[] = [invokeCommand, serveCommand, eventsCommand, newCommand];

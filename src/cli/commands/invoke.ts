@@ -22,7 +22,8 @@ Target:
   ./my-runtime               a folder with an executable 'bootstrap' (custom runtime, provided.al2023)
 
 Options:
-  -e, --event <event>        JSON file, '-' for standard input, or inline JSON (default: {})
+  -e, --event <event>        JSON file, '-' for standard input, inline JSON, or a sample event such as
+                             s3/put or sqs/receive-message (default: {})
       --runtime <id>         nodejs20.x, python3.12, provided.al2023… (default: from the file / template)
       --env-file <file>      variables (.env or SAM --env-vars JSON) over the template's and ./.env
       --timeout <seconds>    1–${MAX_TIMEOUT_S} (default 3)

@@ -69,6 +69,15 @@ describe('CLI: invoke', function () {
     assert.deepEqual(JSON.parse(r.out), { from: 'stdin' });
   });
 
+  it('takes a catalog sample as the event, and names the choices for an unknown one', async () => {
+    const r = await cli(['invoke', 'test/fixtures/runtime/node/handlers.echo', '--event', 's3/put'], { cwd: root });
+    assert.equal(r.code, 0, r.err);
+    assert.equal((JSON.parse(r.out) as { Records: { eventSource: string }[] }).Records[0].eventSource, 'aws:s3');
+    const bad = await cli(['invoke', 'test/fixtures/runtime/node/handlers.echo', '--event', 'nothing/here'], { cwd: root });
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /no such file or catalog event/);
+  });
+
   it('names what it looked for when the handler file is missing (exit 2)', async () => {
     const r = await cli(['invoke', 'src/nothing.handler'], { cwd: root });
     assert.equal(r.code, 2);

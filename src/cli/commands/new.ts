@@ -1,0 +1,71 @@
+import { relative } from 'node:path';
+import { CatalogError } from '../../core/events/catalog';
+import { LANGUAGES, listTemplates, scaffold, ScaffoldConflictError, ScaffoldError, type Language } from '../../core/scaffold/scaffolder';
+import { UsageError, type CliCommand } from '../cliCommand';
+import { parseOptions } from '../parseOptions';
+
+const HELP = `Usage:
+  lambda-workbench new <template> --name <name> [--language python|javascript|typescript] [options]
+  lambda-workbench new --list
+
+Creates a handler from a trigger template in <dir>/<name>/: the handler, a matching saved event in events/, an
+entry in .vscode/launch.json (merged, never replacing yours) and, with --sam, a resource in template.yaml.
+
+Options:
+  -n, --name <name>        function and folder name (letters, digits, '-', '_')
+  -l, --language <lang>    python (default), javascript or typescript
+  -d, --dir <folder>       parent folder (default: the current folder)
+      --sam                add an AWS::Serverless::Function to ./template.yaml (created if missing)
+      --no-launch          do not touch .vscode/launch.json
+      --force              replace files that already exist
+      --list               list the templates
+`;
+
+export const newCommand: CliCommand = {
+  name: 'new',
+  summary: 'create a handler from a trigger template',
+  help: HELP,
+  async run(args, io) {
+    const { values: v, positionals } = parseOptions(args, {
+      name: { type: 'string', short: 'n' }, language: { type: 'string', short: 'l' }, dir: { type: 'string', short: 'd' },
+      sam: { type: 'boolean' }, 'no-launch': { type: 'boolean' }, force: { type: 'boolean' }, list: { type: 'boolean' },
+    });
+    if (v.list) {
+      for (const t of listTemplates()) io.out(`${t.id.padEnd(22)} ${t.title} — ${t.description}\n`);
+      return 0;
+    }
+    const [templateId, ...extra] = positionals;
+    if (!templateId) throw new UsageError('name a template (lambda-workbench new --list shows them)');
+    if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+    if (!v.name) throw new UsageError('--name is required, e.g. --name resize-images');
+    const language = ((v.language as string | undefined) ?? 'python') as Language;
+    if (!LANGUAGES.some((l) => l.id === language)) throw new UsageError(`--language must be one of ${LANGUAGES.map((l) => l.id).join(', ')}`);
+    const parentDir = (v.dir as string | undefined) ?? '.';
+    try {
+      const result = scaffold({
+        templateId, language, name: v.name as string, parentDir: `${io.cwd}/${parentDir}`, workspaceRoot: io.cwd,
+        launchConfig: v['no-launch'] !== true, samResource: v.sam === true, overwrite: v.force === true,
+      });
+      const rel = (p: string): string => relative(io.cwd, p) || '.';
+      io.out(`Created ${rel(result.functionDir)}/ (${result.runtime}, handler ${result.handler})\n`);
+      for (const f of result.files) io.out(`  ${rel(f)}\n`);
+      if (result.launch) io.out(launchMessage(result.launch.kind, rel(result.launch.file), result.launchConfig.name, 'reason' in result.launch ? result.launch.reason : undefined));
+      if (result.sam) io.out(`${result.sam.kind === 'exists' ? 'template.yaml already has that resource: left as is' : result.sam.kind === 'unreadable' ? `template.yaml could not be read (${result.sam.reason}): not changed` : `${result.sam.kind === 'created' ? 'Created' : 'Updated'} ${rel(result.sam.file)}`}\n`);
+      io.out(`\nTry it:  lambda-workbench invoke ${rel(result.functionDir)}/${result.handler} --event ${rel(result.eventFile)}\n`);
+      return 0;
+    } catch (error) {
+      if (error instanceof ScaffoldConflictError) throw new UsageError(`${error.message}. Use --force to replace them.`);
+      if (error instanceof ScaffoldError || error instanceof CatalogError) throw new UsageError(error.message);
+      throw error;
+    }
+  },
+};
+
+function launchMessage(kind: string, file: string, name: string, reason?: string): string {
+  switch (kind) {
+    case 'created': return `Created ${file} with "${name}"\n`;
+    case 'added': return `Added "${name}" to ${file}\n`;
+    case 'exists': return `${file} already has "${name}": left as is\n`;
+    default: return `${file} could not be parsed (${reason}): not changed; add the configuration yourself\n`;
+  }
+}

@@ -1,0 +1,50 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { applyEdits, modify, parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+
+/** A debug configuration of the `lambda` type (see the debug provider). */
+export interface LambdaLaunchConfig {
+  readonly type: 'lambda';
+  readonly request: 'launch';
+  readonly name: string;
+  readonly handler: string;
+  readonly runtime?: string;
+  readonly event?: string;
+  readonly [key: string]: unknown;
+}
+
+export type MergeOutcome =
+  | { readonly kind: 'created' | 'added'; readonly file: string }
+  | { readonly kind: 'exists'; readonly file: string }
+  | { readonly kind: 'unreadable'; readonly file: string; readonly reason: string };
+
+/**
+ * Adds a configuration to `.vscode/launch.json`, keeping the user's comments, formatting and other configurations.
+ * A configuration with the same name is left alone (never clobbered); a launch.json that does not parse is not
+ * touched at all — the caller shows the configuration for the user to paste.
+ */
+export function mergeLaunchConfig(workspaceRoot: string, config: LambdaLaunchConfig): MergeOutcome {
+  const file = join(workspaceRoot, '.vscode', 'launch.json');
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify({ version: '0.2.0', configurations: [config] }, null, 2)}\n`);
+    return { kind: 'created', file };
+  }
+  const text = readFileSync(file, 'utf8');
+  const errors: ParseError[] = [];
+  const doc = parse(text, errors, { allowTrailingComma: true }) as { configurations?: unknown } | undefined;
+  if (errors.length > 0 || !doc || typeof doc !== 'object') {
+    const first = errors[0];
+    const line = first ? text.slice(0, first.offset).split('\n').length : 1;
+    return { kind: 'unreadable', file, reason: first ? `${printParseErrorCode(first.error)} at line ${line}` : 'not a JSON object' };
+  }
+  const configurations = Array.isArray(doc.configurations) ? (doc.configurations as { name?: unknown }[]) : undefined;
+  if (configurations?.some((c) => c && c.name === config.name)) return { kind: 'exists', file };
+  const indent = /\n(\s+)"/.exec(text)?.[1] ?? '  ';
+  const formattingOptions = { insertSpaces: !indent.includes('\t'), tabSize: indent.includes('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' };
+  const edits = configurations
+    ? modify(text, ['configurations', configurations.length], config, { formattingOptions, isArrayInsertion: true })
+    : modify(text, ['configurations'], [config], { formattingOptions });
+  writeFileSync(file, applyEdits(text, edits));
+  return { kind: 'added', file };
+}

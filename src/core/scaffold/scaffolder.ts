@@ -1,0 +1,157 @@
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { EventCatalog } from '../events/catalog';
+import { generateEvent } from '../events/generate';
+import { SAVED_EVENTS_FOLDER } from '../events/savedEvents';
+import { parseJson } from '../json/parseJson';
+import { assetPath } from '../packageInfo';
+import { mergeLaunchConfig, type LambdaLaunchConfig, type MergeOutcome } from './launchConfig';
+import { addSamResource, logicalIdFor, type SamOutcome } from './samResource';
+
+export type Language = 'python' | 'javascript' | 'typescript';
+export const LANGUAGES: readonly { id: Language; label: string }[] = [
+  { id: 'python', label: 'Python 3' },
+  { id: 'javascript', label: 'Node.js (JavaScript)' },
+  { id: 'typescript', label: 'Node.js (TypeScript)' },
+];
+
+export interface TemplateManifest {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly event: { readonly source: string; readonly type: string; readonly params?: Record<string, string | number | boolean> };
+  readonly callsAws: boolean;
+  readonly environment?: Record<string, string>;
+  readonly timeout?: number;
+  readonly memorySize?: number;
+  readonly sam?: { readonly Events?: Record<string, unknown>; readonly Policies?: unknown[] };
+  readonly languages: Readonly<Record<Language, { readonly handler: string; readonly runtime: string }>>;
+}
+
+export class ScaffoldError extends Error {
+  override readonly name = 'ScaffoldError';
+}
+
+/** Files that would be replaced; the caller asks the user before retrying with `overwrite`. */
+export class ScaffoldConflictError extends ScaffoldError {
+  constructor(readonly files: string[]) {
+    super(`${files.length} file(s) already exist: ${files.slice(0, 5).join(', ')}${files.length > 5 ? ', …' : ''}`);
+  }
+}
+
+const TEMPLATE_ROOT = (): string => assetPath('templates');
+
+export function listTemplates(): TemplateManifest[] {
+  const root = TEMPLATE_ROOT();
+  return readdirSync(root).filter((id) => existsSync(join(root, id, 'template.json'))).sort().map((id) => {
+    const file = join(root, id, 'template.json');
+    return { ...(parseJson(readFileSync(file, 'utf8'), file) as Omit<TemplateManifest, 'id'>), id };
+  });
+}
+
+export function findTemplate(id: string): TemplateManifest {
+  const found = listTemplates().find((t) => t.id === id);
+  if (!found) throw new ScaffoldError(`Unknown template '${id}'. Templates: ${listTemplates().map((t) => t.id).join(', ')}.`);
+  return found;
+}
+
+/** Lambda's function-name rule, which also makes a safe folder name. Returns the problem, or undefined. */
+export function validateFunctionName(name: string, parentDir?: string): string | undefined {
+  if (!name) return 'Give the function a name, e.g. resize-images.';
+  if (/[/\\]/.test(name)) return `A function name cannot contain '/' or '\\': it names one folder (got '${name}').`;
+  if (/\s/.test(name)) return `A function name cannot contain spaces; use '-' or '_' (e.g. '${name.trim().replace(/\s+/g, '-')}').`;
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) return `Use up to 64 letters, digits, '-' or '_' (got '${name}').`;
+  if (parentDir && existsSync(join(parentDir, name)) && readdirSync(join(parentDir, name)).length > 0) {
+    return `A folder named '${name}' already exists in ${parentDir}. Choose another name or folder.`;
+  }
+  return undefined;
+}
+
+export interface ScaffoldRequest {
+  readonly templateId: string;
+  readonly language: Language;
+  readonly name: string;
+  /** Where the function's folder is created. */
+  readonly parentDir: string;
+  /** The workspace folder: launch.json and template.yaml live here. */
+  readonly workspaceRoot: string;
+  readonly launchConfig?: boolean;
+  readonly samResource?: boolean;
+  /** Replace existing files (only after the user agreed). */
+  readonly overwrite?: boolean;
+}
+
+export interface ScaffoldResult {
+  readonly functionDir: string;
+  readonly handlerFile: string;
+  /** `module.function`, relative to functionDir. */
+  readonly handler: string;
+  readonly runtime: string;
+  readonly eventFile: string;
+  readonly files: string[];
+  readonly launch?: MergeOutcome;
+  readonly launchConfig: LambdaLaunchConfig;
+  readonly sam?: SamOutcome;
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path).map((f) => join(name, f)) : [name];
+  });
+}
+
+const posix = (p: string): string => p.split(sep).join('/');
+
+/** Writes a new handler from a template: its files, a matching saved event, and optionally a launch configuration
+ *  and a SAM resource. Nothing existing is replaced unless `overwrite`. */
+export function scaffold(req: ScaffoldRequest, catalog = new EventCatalog()): ScaffoldResult {
+  const template = findTemplate(req.templateId);
+  const lang = template.languages[req.language];
+  if (!lang) throw new ScaffoldError(`Template '${template.id}' has no ${req.language} version.`);
+  const nameProblem = validateFunctionName(req.name);
+  if (nameProblem) throw new ScaffoldError(nameProblem);
+  const functionDir = resolve(req.parentDir, req.name);
+  const sourceDir = join(TEMPLATE_ROOT(), template.id, req.language);
+  const relFiles = filesUnder(sourceDir);
+  const eventName = `${template.event.source}-${template.event.type}`;
+  const eventFile = join(functionDir, SAVED_EVENTS_FOLDER, `${eventName}.json`);
+  const targets = [...relFiles.map((f) => join(functionDir, f)), eventFile];
+  const conflicts = targets.filter((f) => existsSync(f));
+  if (conflicts.length > 0 && !req.overwrite) throw new ScaffoldConflictError(conflicts);
+
+  mkdirSync(functionDir, { recursive: true });
+  for (const rel of relFiles) {
+    const target = join(functionDir, rel);
+    mkdirSync(dirname(target), { recursive: true });
+    const source = join(sourceDir, rel);
+    if (/\.(png|jpe?g|gif|ico)$/i.test(rel)) cpSync(source, target);
+    else writeFileSync(target, readFileSync(source, 'utf8').replace(/\{\{functionName\}\}/g, req.name));
+  }
+  mkdirSync(dirname(eventFile), { recursive: true });
+  writeFileSync(eventFile, `${JSON.stringify(generateEvent(catalog, template.event.source, template.event.type, template.event.params ?? {}), null, 2)}\n`);
+
+  const moduleFile = lang.handler.slice(0, lang.handler.lastIndexOf('.'));
+  const handlerFile = join(functionDir, relFiles.find((f) => posix(f).replace(/\.[^.]+$/, '') === moduleFile) ?? moduleFile);
+  const relDir = posix(relative(req.workspaceRoot, functionDir)) || '.';
+  const launchConfig: LambdaLaunchConfig = {
+    type: 'lambda', request: 'launch', name: `Debug ${req.name}`,
+    handler: `${relDir}/${lang.handler}`, runtime: lang.runtime, event: `${relDir}/${SAVED_EVENTS_FOLDER}/${eventName}.json`,
+  };
+  const launch = req.launchConfig === false ? undefined : mergeLaunchConfig(req.workspaceRoot, launchConfig);
+  let sam: SamOutcome | undefined;
+  if (req.samResource) {
+    sam = addSamResource(join(req.workspaceRoot, 'template.yaml'), {
+      logicalId: logicalIdFor(req.name),
+      properties: {
+        CodeUri: `${relDir}/`, Handler: lang.handler, Runtime: lang.runtime, Architectures: ['x86_64'],
+        ...(template.timeout ? { Timeout: template.timeout } : {}), ...(template.memorySize ? { MemorySize: template.memorySize } : {}),
+        ...(template.environment ? { Environment: { Variables: template.environment } } : {}),
+        ...(template.sam?.Policies ? { Policies: template.sam.Policies } : {}),
+        ...(template.sam?.Events ? { Events: template.sam.Events } : {}),
+      },
+      metadata: req.language === 'typescript' ? { BuildMethod: 'esbuild', BuildProperties: { EntryPoints: [`${moduleFile}.ts`], Target: 'es2022', Sourcemap: true } } : undefined,
+    });
+  }
+  return { functionDir, handlerFile, handler: lang.handler, runtime: lang.runtime, eventFile, files: targets, launch, launchConfig, sam };
+}

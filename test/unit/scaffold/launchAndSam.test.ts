@@ -1,0 +1,105 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'jsonc-parser';
+import { readSamTemplate } from '../../../src/core/project/samTemplate';
+import { mergeLaunchConfig, type LambdaLaunchConfig } from '../../../src/core/scaffold/launchConfig';
+import { addSamResource, logicalIdFor } from '../../../src/core/scaffold/samResource';
+
+const config = (name: string): LambdaLaunchConfig => ({ type: 'lambda', request: 'launch', name, handler: 'fn/app.lambda_handler', event: 'fn/events/e.json' });
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'lwb-scaffold-'));
+
+describe('launch.json merge', () => {
+  it('creates launch.json when there is none', () => {
+    const dir = tmp();
+    assert.equal(mergeLaunchConfig(dir, config('Debug a')).kind, 'created');
+    const doc = JSON.parse(readFileSync(join(dir, '.vscode', 'launch.json'), 'utf8')) as { version: string; configurations: unknown[] };
+    assert.equal(doc.version, '0.2.0');
+    assert.deepEqual(doc.configurations, [config('Debug a')]);
+  });
+
+  it("adds to the user's file keeping their comments and configurations, and never clobbers a same-named one", () => {
+    const dir = tmp();
+    mkdirSync(join(dir, '.vscode'));
+    const original = `{
+    // my own notes
+    "version": "0.2.0",
+    "configurations": [
+        { "type": "node", "request": "launch", "name": "Mine", "program": "\${workspaceFolder}/x.js" }, // trailing
+    ]
+}
+`;
+    writeFileSync(join(dir, '.vscode', 'launch.json'), original);
+    assert.equal(mergeLaunchConfig(dir, config('Debug b')).kind, 'added');
+    const text = readFileSync(join(dir, '.vscode', 'launch.json'), 'utf8');
+    assert.match(text, /\/\/ my own notes/);
+    assert.match(text, /\/\/ trailing/);
+    const doc = parse(text) as { configurations: { name: string }[] };
+    assert.deepEqual(doc.configurations.map((c) => c.name), ['Mine', 'Debug b']);
+    assert.equal(mergeLaunchConfig(dir, { ...config('Debug b'), handler: 'other.handler' }).kind, 'exists');
+    assert.equal(readFileSync(join(dir, '.vscode', 'launch.json'), 'utf8'), text, 'unchanged');
+  });
+
+  it('leaves a launch.json that does not parse untouched and says where it breaks', () => {
+    const dir = tmp();
+    mkdirSync(join(dir, '.vscode'));
+    const broken = '{\n  "version": "0.2.0",\n  "configurations": [ { "name": "x" \n}\n';
+    writeFileSync(join(dir, '.vscode', 'launch.json'), broken);
+    const outcome = mergeLaunchConfig(dir, config('Debug c'));
+    assert.equal(outcome.kind, 'unreadable');
+    assert.match('reason' in outcome ? outcome.reason : '', /at line \d/);
+    assert.equal(readFileSync(join(dir, '.vscode', 'launch.json'), 'utf8'), broken);
+  });
+});
+
+describe('SAM resource', () => {
+  const resource = { logicalId: 'ResizeImagesFunction', properties: { CodeUri: 'resize-images/', Handler: 'app.lambda_handler', Runtime: 'python3.12' } };
+
+  it('names logical ids CloudFormation accepts', () => {
+    assert.equal(logicalIdFor('resize-images'), 'ResizeImagesFunction');
+    assert.equal(logicalIdFor('my_fn2'), 'MyFn2Function');
+    assert.equal(logicalIdFor('3d-render'), 'Fn3dRenderFunction');
+  });
+
+  it('creates a template that the template parser reads back', () => {
+    const file = join(tmp(), 'template.yaml');
+    assert.equal(addSamResource(file, resource).kind, 'created');
+    const parsed = readSamTemplate(file);
+    assert.deepEqual(parsed.functions.map((f) => [f.logicalId, f.handler, f.runtime]), [['ResizeImagesFunction', 'app.lambda_handler', 'python3.12']]);
+  });
+
+  it("appends to Resources keeping the user's tags, comments and later sections", () => {
+    const file = join(tmp(), 'template.yaml');
+    const original = `Transform: AWS::Serverless-2016-10-31
+# keep me
+Resources:
+  Existing:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: existing/
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Environment:
+        Variables:
+          TABLE: !Ref Table
+
+  Table:
+    Type: AWS::DynamoDB::Table
+
+Outputs:
+  TableName:
+    Value: !Ref Table
+`;
+    writeFileSync(file, original);
+    assert.equal(addSamResource(file, resource).kind, 'added');
+    const text = readFileSync(file, 'utf8');
+    assert.ok(text.startsWith(original.split('Outputs:')[0].trimEnd()), 'everything before is kept verbatim');
+    assert.match(text, /TABLE: !Ref Table/);
+    assert.match(text, /Outputs:\n {2}TableName:\n {4}Value: !Ref Table\n$/);
+    assert.ok(text.indexOf('ResizeImagesFunction') < text.indexOf('Outputs:'), 'inside Resources');
+    assert.deepEqual(readSamTemplate(file).functions.map((f) => f.logicalId), ['Existing', 'ResizeImagesFunction']);
+    assert.equal(addSamResource(file, resource).kind, 'exists');
+    assert.equal(readFileSync(file, 'utf8'), text, 'an existing resource is never replaced');
+  });
+});
