@@ -15,6 +15,9 @@ const options = {
   target: 'node20',
   // esbuild ships a native binary per platform: it is loaded from node_modules at run time, never bundled.
   external: ['vscode', 'esbuild'],
+  // Prefer ES module entry points: some packages' "main" is a UMD build whose dynamic requires a bundle cannot
+  // follow (jsonc-parser's './impl/format').
+  mainFields: ['module', 'main'],
   sourcemap: !production,
   minify: production,
   metafile: true,

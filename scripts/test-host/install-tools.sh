@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what the real-VS-Code test host needs and this machine may lack: Debian's Chromium (the window),
-# Node 24 (code-server's VS Code server refuses older Node) and code-server itself. Everything but the Debian
-# packages goes into a git-ignored cache folder and is reused when present, so a second run costs nothing.
+# Installs what the tests need and this machine may lack: Debian's boto3, Pillow and debugpy for the Python tests,
+# and for the real-VS-Code test host Debian's Chromium (the window), Node 24 (code-server's VS Code server refuses
+# older Node) and code-server itself. Everything but the Debian packages goes into a git-ignored cache folder and
+# is reused when present, so a second run costs nothing.
 #
 #   LWB_TEST_TOOLS   where the tools live (default: <repo>/.vscode-test/tools)
 set -euo pipefail
@@ -21,6 +22,9 @@ need_apt=()
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
 # debugpy for Debian's python3: the Python debugging tests drive its adapter (no VS Code Python extension offline).
 dpkg -s python3-debugpy >/dev/null 2>&1 || need_apt+=(python3-debugpy)
+# boto3 and Pillow for Debian's python3: the scaffolded Python templates that call AWS run in the tests with them.
+dpkg -s python3-boto3 >/dev/null 2>&1 || need_apt+=(python3-boto3)
+dpkg -s python3-pil >/dev/null 2>&1 || need_apt+=(python3-pil)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] && ! command -v sudo >/dev/null; then
     log "missing Debian packages: ${need_apt[*]} (run as root or install them yourself)"; exit 1

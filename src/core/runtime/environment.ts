@@ -309,6 +309,12 @@ export class Environment {
     const pid = this.child?.pid;
     const sample = pid !== undefined && this.exit === undefined ? sampleMemory(pid) : undefined;
     if (sample) this.peakKb = Math.max(this.peakKb, sample.peakKb);
+    if (!active.outOfMemory && this.peakKb > this.memorySizeMb * 1024) {
+      // The peak (VmHWM) went over the limit between two samples: Lambda would have killed the call, so do the same.
+      active.outOfMemory = true;
+      active.reply = undefined;
+      this.kill();
+    }
 
     const { payload, error } = this.outcome(active);
     if (error && !active.timedOut && !active.reply) {

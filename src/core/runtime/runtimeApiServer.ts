@@ -91,6 +91,8 @@ export class RuntimeApiServer {
     };
     if (inv.clientContext !== undefined) headers['Lambda-Runtime-Client-Context'] = inv.clientContext;
     if (inv.cognitoIdentity !== undefined) headers['Lambda-Runtime-Cognito-Identity'] = inv.cognitoIdentity;
+    // An explicit length (not chunked encoding) keeps the runtimes' minimal HTTP clients simple and fast.
+    headers['Content-Length'] = Buffer.byteLength(inv.event);
     res.writeHead(200, headers);
     res.end(inv.event);
   }

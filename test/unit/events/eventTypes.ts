@@ -12,27 +12,25 @@ export function typeCheckEvents(events: readonly TypedEvent[]): Map<string, stri
   const dir = join(packageRoot(), 'out', 'event-typecheck');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'events.ts');
-  const lines = ["import type * as L from 'aws-lambda';", ''];
-  const starts: { name: string; line: number }[] = [];
+  // Each event is one statement; remember where it starts so a diagnostic can be attributed to its event.
+  let text = "import type * as L from 'aws-lambda';\n\n";
+  const starts: { name: string; offset: number }[] = [];
   events.forEach((e, i) => {
-    starts.push({ name: e.name, line: lines.length });
-    lines.push(`export const e${i}: L.${e.awsType} = ${JSON.stringify(e.event, null, 1)};`.split('\n').join('\n'));
-    lines.push('');
+    starts.push({ name: e.name, offset: text.length });
+    text += `export const e${i}: L.${e.awsType} = ${JSON.stringify(e.event, null, 1)};\n\n`;
   });
-  const text = lines.join('\n');
   writeFileSync(file, text);
   const program = ts.createProgram([file], {
     strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS,
     moduleResolution: ts.ModuleResolutionKind.Node10, types: [], typeRoots: [join(packageRoot(), 'node_modules', '@types')],
   });
   const errors = new Map<string, string[]>();
-  const lineStarts: number[] = [];
-  for (const s of starts) lineStarts.push(text.split('\n').slice(0, s.line).join('\n').length);
   for (const d of ts.getPreEmitDiagnostics(program)) {
     const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
     let name = '(file)';
     if (d.file?.fileName === file && d.start !== undefined) {
-      for (let i = starts.length - 1; i >= 0; i--) if (d.start >= lineStarts[i]) { name = starts[i].name; break; }
+      const start = d.start;
+      name = [...starts].reverse().find((s) => start >= s.offset)?.name ?? name;
     }
     errors.set(name, [...(errors.get(name) ?? []), message.split('\n').slice(0, 3).join(' / ')]);
   }

@@ -1,0 +1,76 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+
+interface ScaffoldResult { functionDir: string; handlerFile: string; eventFile: string; launch?: { kind: string } }
+
+describe('New Handler and Generate Sample Event (commands in the real host)', () => {
+  const workspace = (): string => vscode.workspace.workspaceFolders![0].uri.fsPath;
+  let parent: string;
+
+  before(async () => {
+    await vscode.extensions.getExtension('lambda-workbench.lambda-workbench')!.activate();
+    parent = mkdtempSync(join(workspace(), 'scaffold-'));
+  });
+  after(() => {
+    rmSync(parent, { recursive: true, force: true });
+    rmSync(join(workspace(), '.vscode'), { recursive: true, force: true });
+  });
+
+  it('New Handler writes the handler, its saved event and a launch configuration, and opens the handler', async () => {
+    const result = await vscode.commands.executeCommand<ScaffoldResult>('lambdaWorkbench.newHandler', {
+      language: 'python', templateId: 's3-metadata', name: 'lab-metadata', parentDir: parent, samResource: false,
+    });
+    assert.ok(result, 'the command returned what it wrote');
+    assert.equal(result.functionDir, join(parent, 'lab-metadata'));
+    assert.ok(existsSync(join(parent, 'lab-metadata', 'app.py')));
+    const event = JSON.parse(readFileSync(result.eventFile, 'utf8')) as { Records: { eventSource: string }[] };
+    assert.equal(event.Records[0].eventSource, 'aws:s3');
+    const launch = JSON.parse(readFileSync(join(workspace(), '.vscode', 'launch.json'), 'utf8')) as { configurations: { name: string; type: string; handler: string }[] };
+    const config = launch.configurations.find((c) => c.name === 'Debug lab-metadata');
+    assert.ok(config);
+    assert.equal(config.type, 'lambda');
+    assert.match(config.handler, /lab-metadata\/app\.lambda_handler$/);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, result.handlerFile, 'the handler is open');
+  });
+
+  it('New Handler in TypeScript adds a second configuration without touching the first', async () => {
+    const result = await vscode.commands.executeCommand<ScaffoldResult>('lambdaWorkbench.newHandler', {
+      language: 'typescript', templateId: 'sqs-batch', name: 'orders-queue', parentDir: parent, samResource: true,
+    });
+    assert.ok(existsSync(join(result.functionDir, 'index.ts')));
+    const launch = JSON.parse(readFileSync(join(workspace(), '.vscode', 'launch.json'), 'utf8')) as { configurations: { name: string }[] };
+    assert.deepEqual(launch.configurations.map((c) => c.name), ['Debug lab-metadata', 'Debug orders-queue']);
+    const template = readFileSync(join(workspace(), 'template.yaml'), 'utf8');
+    assert.match(template, /OrdersQueueFunction:/);
+    rmSync(join(workspace(), 'template.yaml'));
+  });
+
+  it('Generate Sample Event opens the generated JSON in an editor', async () => {
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('lambdaWorkbench.generateSampleEvent', {
+      source: 'sqs', type: 'receive-message', params: { body: 'hello from the host', count: 2 }, destination: 'editor',
+    });
+    assert.ok(uri);
+    const document = await vscode.workspace.openTextDocument(uri);
+    assert.equal(document.languageId, 'json');
+    const event = JSON.parse(document.getText()) as { Records: { body: string }[] };
+    assert.deepEqual(event.Records.map((r) => r.body), ['hello from the host', 'hello from the host']);
+  });
+
+  it('Generate Sample Event saves into a handler folder', async () => {
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('lambdaWorkbench.generateSampleEvent', {
+      source: 's3', type: 'put', params: { bucket: 'lab-bucket', key: 'photos/cat.jpg' }, destination: { codeDir: join(parent, 'lab-metadata'), name: 'cat-upload' },
+    });
+    assert.equal(uri?.fsPath, join(parent, 'lab-metadata', 'events', 'cat-upload.json'));
+    const saved = JSON.parse(readFileSync(uri.fsPath, 'utf8')) as { Records: { s3: { bucket: { name: string } } }[] };
+    assert.equal(saved.Records[0].s3.bucket.name, 'lab-bucket');
+  });
+
+  it('an unknown source is reported, and the commands keep working', async () => {
+    const nothing = await vscode.commands.executeCommand('lambdaWorkbench.generateSampleEvent', { source: 'nope', type: 'x', params: {}, destination: 'editor' });
+    assert.equal(nothing, undefined);
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('lambdaWorkbench.generateSampleEvent', { source: 's3', type: 'put', params: {}, destination: 'editor' });
+    assert.ok(uri);
+  });
+});
