@@ -21,6 +21,7 @@ describe('Event catalog', () => {
           const path = (entry.recordsPath ?? 'Records').split('.');
           const list = path.reduce<unknown>((v, k) => (v as Obj)[k], many) as unknown[];
           assert.equal(list.length, 3, `${source.id} ${type}: count=3 gives 3 records`);
+          assert.equal(new Set(list.map((r) => JSON.stringify(r))).size, 3, `${source.id} ${type}: the records of a batch differ (ids for batchItemFailures)`);
         }
       }
     }
