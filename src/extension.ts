@@ -1,22 +1,32 @@
 import * as vscode from 'vscode';
 import { EventCatalog } from './core/events/catalog';
+import { registerDebugging } from './debugging/registerDebugging';
+import { registerLocalHandlers } from './localHandlers/registerLocalHandlers';
 import { registerOutput } from './output/outputLog';
 import { registerGenerateSampleEvent } from './sampleEvents/generateEventCommand';
 import { registerNewHandler } from './scaffolding/newHandlerCommand';
 import { registerEmptyTree } from './views/emptyTree';
 
+/** What activate() returns: handles the integration tests use to observe the extension (not a public API). */
+export interface LambdaWorkbenchApi {
+  readonly localHandlers: ReturnType<typeof registerLocalHandlers>;
+  readonly debugResults: ReturnType<typeof registerDebugging>['results'];
+}
+
 /** Wires the features together; each feature lives in its own folder and registers itself. */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): LambdaWorkbenchApi {
   const log = registerOutput(context);
   const catalog = new EventCatalog();
   registerNewHandler(context, log);
   registerGenerateSampleEvent(context, log, catalog);
-  registerEmptyTree(context, 'lambdaWorkbench.localHandlers');
+  const localHandlers = registerLocalHandlers(context, log, catalog);
+  const debug = registerDebugging(context, { ...localHandlers, catalog, log });
   registerEmptyTree(context, 'lambdaWorkbench.functions');
   registerEmptyTree(context, 'lambdaWorkbench.logs');
   log.info(`Lambda Workbench ${String(context.extension.packageJSON.version)} activated`);
+  return { localHandlers, debugResults: debug.results };
 }
 
 export function deactivate(): void {
-  // Every disposable is in context.subscriptions; VS Code disposes them.
+  // Every disposable is in context.subscriptions; VS Code disposes them (the local runner stops its environments).
 }

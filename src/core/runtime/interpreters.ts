@@ -87,3 +87,14 @@ export function resolveNode(configured?: string): Promise<Interpreter> {
 export function runtimeIdFor(family: 'nodejs' | 'python', interpreter: Interpreter): string {
   return family === 'nodejs' ? `nodejs${interpreter.version.split('.')[0]}.x` : `python${interpreter.version}`;
 }
+
+/** debugpy's version in `python`, or a RuntimeSetupError that says exactly how to install it. */
+export async function checkDebugpy(python: Interpreter): Promise<string> {
+  try {
+    return await probe(python.path, ['-c', 'import debugpy; print(debugpy.__version__)']);
+  } catch {
+    throw new RuntimeSetupError(`debugpy is not installed for ${python.path} (Python ${python.version}), so Python handlers cannot be debugged yet. ` +
+      `Install it with '${python.path} -m pip install debugpy' (on Debian/Ubuntu with the system Python: 'sudo apt install python3-debugpy'), ` +
+      'or point lambdaWorkbench.pythonPath at an interpreter that has it.');
+  }
+}

@@ -5,9 +5,11 @@ import { RuntimeSetupError, resolveNode, resolvePython } from './interpreters';
 import { compileTypeScriptHandler, typeScriptSource } from './typescriptBuild';
 import { DEFAULT_MEMORY_MB, runtimeFamily, type FunctionConfig } from './types';
 
-/** How to start a debugger with the environment (issue: F5). The event is only delivered once it is attached. */
+/** How to start the environment under a debugger. The runtime only asks for its event once the debugger has
+ *  attached and resumed it, so breakpoints in init code hit. */
 export interface DebugOptions {
-  /** Loopback port the inspector (Node) or debugpy (Python) listens on. */
+  /** Node: the inspector listens on this loopback port (paused before the first line, `--inspect-brk`).
+   *  Python: debugpy's adapter listens here and the runtime connects to it (`debugpy --connect`), then waits. */
   readonly port: number;
 }
 
@@ -75,10 +77,13 @@ export async function planLaunch(config: FunctionConfig, settings: LaunchSetting
     const runtimeDir = assetPath('runtime', 'python');
     const bootstrap = join(runtimeDir, 'bootstrap.py');
     // -u: unbuffered, so print() lines stream live as they do on Lambda.
+    // Debugging: -Xfrozen_modules=off so breakpoints in the standard library bind (debugpy warns otherwise).
     const args = settings.debug
-      ? ['-u', '-m', 'debugpy', '--listen', `127.0.0.1:${settings.debug.port}`, '--wait-for-client', bootstrap]
+      ? ['-u', '-Xfrozen_modules=off', '-m', 'debugpy', '--connect', `127.0.0.1:${settings.debug.port}`, '--wait-for-client', bootstrap]
       : ['-u', bootstrap];
-    return { command: python.path, args, extraEnv: { PYTHONDONTWRITEBYTECODE: '1' }, runtimeDir, writesEndMarks: true };
+    const extraEnv: Record<string, string> = { PYTHONDONTWRITEBYTECODE: '1' };
+    if (settings.debug) extraEnv.PYDEVD_DISABLE_FILE_VALIDATION = '1';
+    return { command: python.path, args, extraEnv, runtimeDir, writesEndMarks: true };
   }
 
   // Custom runtime: the user's own `bootstrap` in the task root, as Lambda looks for it.

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 
@@ -9,13 +9,16 @@ describe('New Handler and Generate Sample Event (commands in the real host)', ()
   const workspace = (): string => vscode.workspace.workspaceFolders![0].uri.fsPath;
   let parent: string;
 
+  let originalTemplate: string;
   before(async () => {
+    originalTemplate = readFileSync(join(workspace(), 'template.yaml'), 'utf8');
     await vscode.extensions.getExtension('lambda-workbench.lambda-workbench')!.activate();
     parent = mkdtempSync(join(workspace(), 'scaffold-'));
   });
   after(() => {
+    writeFileSync(join(workspace(), 'template.yaml'), originalTemplate);
     rmSync(parent, { recursive: true, force: true });
-    rmSync(join(workspace(), '.vscode'), { recursive: true, force: true });
+    rmSync(join(workspace(), '.vscode', 'launch.json'), { force: true });
   });
 
   it('New Handler writes the handler, its saved event and a launch configuration, and opens the handler', async () => {
@@ -44,7 +47,7 @@ describe('New Handler and Generate Sample Event (commands in the real host)', ()
     assert.deepEqual(launch.configurations.map((c) => c.name), ['Debug lab-metadata', 'Debug orders-queue']);
     const template = readFileSync(join(workspace(), 'template.yaml'), 'utf8');
     assert.match(template, /OrdersQueueFunction:/);
-    rmSync(join(workspace(), 'template.yaml'));
+    assert.ok(template.startsWith(originalTemplate.trimEnd()), "the fixture's own resources are kept as they were");
   });
 
   it('Generate Sample Event opens the generated JSON in an editor', async () => {

@@ -22,9 +22,14 @@ from boto3.dynamodb.types import TypeDeserializer
 
 TABLE_NAME = os.environ.get("TABLE_NAME", "items")
 
-# Once per execution environment (see above). boto3 honours AWS_ENDPOINT_URL /
-# AWS_ENDPOINT_URL_DYNAMODB, so tests can point it at a local emulator.
-dynamodb = boto3.client("dynamodb")
+# Once per execution environment (see above). AWS_ENDPOINT_URL(_DYNAMODB) points
+# it at a local emulator in tests.
+dynamodb = boto3.client(
+    "dynamodb",
+    # boto3 1.28+ (as in the Lambda runtime) reads these variables itself; passing them
+    # also covers older local installs. None means the real AWS endpoint.
+    endpoint_url=os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or os.environ.get("AWS_ENDPOINT_URL"),
+)
 deserializer = TypeDeserializer()
 
 # Module state survives between warm invocations too: 1 means this call was a cold start.

@@ -25,8 +25,13 @@ RETENTION_DAYS = os.environ.get("RETENTION_DAYS", "7")
 CREATED_BY = "lambda-workbench-{{functionName}}"
 
 # Created once per execution environment and reused by warm invocations.
-# boto3 honours AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_EC2 (local emulators).
-ec2 = boto3.client("ec2")
+# AWS_ENDPOINT_URL(_EC2) points it at a local emulator in tests.
+ec2 = boto3.client(
+    "ec2",
+    # boto3 1.28+ (as in the Lambda runtime) reads these variables itself; passing them
+    # also covers older local installs. None means the real AWS endpoint.
+    endpoint_url=os.environ.get("AWS_ENDPOINT_URL_EC2") or os.environ.get("AWS_ENDPOINT_URL"),
+)
 
 
 def error_entry(step: str, err: Exception, **ids: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@ downloaded) and logs it as one JSON line.
 """
 
 import json
+import os
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import unquote_plus
@@ -13,9 +14,14 @@ from urllib.parse import unquote_plus
 import boto3
 
 # Created once per execution environment, outside the handler, so warm
-# invocations reuse its connections and credentials. boto3 honours
-# AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_S3, so tests can point it at an emulator.
-s3 = boto3.client("s3")
+# invocations reuse its connections and credentials. AWS_ENDPOINT_URL(_S3)
+# points it at a local emulator in tests.
+s3 = boto3.client(
+    "s3",
+    # boto3 1.28+ (as in the Lambda runtime) reads these variables itself; passing them
+    # also covers older local installs. None means the real AWS endpoint.
+    endpoint_url=os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL"),
+)
 
 
 def iso_utc(value: datetime) -> str:

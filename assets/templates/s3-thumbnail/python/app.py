@@ -24,8 +24,13 @@ THUMBNAIL_BUCKET = os.environ.get("THUMBNAIL_BUCKET", "")
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff")
 
 # Created once per execution environment and reused by warm invocations.
-# boto3 honours AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_S3 (local emulators).
-s3 = boto3.client("s3")
+# AWS_ENDPOINT_URL(_S3) points it at a local emulator in tests.
+s3 = boto3.client(
+    "s3",
+    # boto3 1.28+ (as in the Lambda runtime) reads these variables itself; passing them
+    # also covers older local installs. None means the real AWS endpoint.
+    endpoint_url=os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL"),
+)
 
 
 def skipped(bucket: str, key: str, reason: str) -> dict[str, Any]:

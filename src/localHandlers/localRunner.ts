@@ -1,0 +1,150 @@
+import * as vscode from 'vscode';
+import { JsonSyntaxError } from '../core/json/parseJson';
+import type { DiscoveredHandler } from '../core/project/handlerDiscovery';
+import { resolveTarget, TargetError } from '../core/project/functionTarget';
+import { RuntimeSetupError } from '../core/runtime/interpreters';
+import { LocalLambda, type LocalInvokeOptions } from '../core/runtime/localLambda';
+import { LambdaServiceError, type FunctionConfig, type InvokeResult } from '../core/runtime/types';
+import type { OutputLog } from '../output/outputLog';
+import type { EventChoices } from './eventChoice';
+import type { HandlerIndex } from './handlerIndex';
+import type { RunDocuments } from './runDocuments';
+
+export interface RunOutcome {
+  readonly result?: InvokeResult;
+  readonly document: vscode.Uri;
+  /** Set when the run could not start (setup problem, malformed event…): what the user was told. */
+  readonly problem?: string;
+}
+
+export const UNTRUSTED_MESSAGE = 'Running or debugging a handler executes code from this workspace, so it needs a trusted workspace. Use "Manage Workspace Trust" to trust it.';
+
+function settings(): { pythonPath?: string; nodePath?: string; maxConcurrency: number } {
+  const config = vscode.workspace.getConfiguration('lambdaWorkbench');
+  return {
+    pythonPath: config.get<string>('pythonPath') || undefined,
+    nodePath: config.get<string>('nodePath') || undefined,
+    maxConcurrency: config.get<number>('maxConcurrency') ?? 10,
+  };
+}
+
+/**
+ * Runs discovered handlers in the local Lambda (one LocalLambda for the extension) and shows each run in its
+ * document: the log lines as they stream, then the result. Environments stay warm between runs until a file in the
+ * handler's code folder changes; the next run is then cold, and says why.
+ */
+export class LocalRunner implements vscode.Disposable {
+  private lambda: LocalLambda;
+  private readonly staleCode = new Set<string>();
+  private readonly status: vscode.StatusBarItem;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly index: HandlerIndex, private readonly choices: EventChoices, private readonly docs: RunDocuments, private readonly log: OutputLog) {
+    this.lambda = this.createLambda();
+    this.status = vscode.window.createStatusBarItem('lambdaWorkbench.lastRun', vscode.StatusBarAlignment.Left, 50);
+    this.status.name = 'Lambda: last local run';
+    this.status.command = 'lambdaWorkbench.showLastRun';
+    this.disposables.push(this.status,
+      index.onDidChangeFile((uri) => this.onFileChanged(uri)),
+      vscode.workspace.onDidChangeConfiguration(async (e) => {
+        if (!e.affectsConfiguration('lambdaWorkbench')) return;
+        const old = this.lambda;
+        this.lambda = this.createLambda();
+        await old.dispose();
+      }));
+  }
+
+  private lastDocument?: vscode.Uri;
+  get lastRunDocument(): vscode.Uri | undefined { return this.lastDocument; }
+
+  /** The configuration a handler runs with (for Run and for F5). */
+  async configFor(handler: DiscoveredHandler): Promise<FunctionConfig> {
+    const s = settings();
+    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(handler.codeDir))?.uri.fsPath ?? handler.codeDir;
+    return resolveTarget({ spec: handler.spec, resource: handler.resource, cwd: folder, name: handler.name.replace(/[^\w-]/g, '-'), pythonPath: s.pythonPath, nodePath: s.nodePath });
+  }
+
+  /** Runs `handler` with its chosen event (or `eventText`) and shows the output. Never throws: problems are shown
+   *  to the user (with Show Logs) and returned. */
+  async run(handler: DiscoveredHandler, options: { eventText?: string; extra?: LocalInvokeOptions; token?: vscode.CancellationToken } = {}): Promise<RunOutcome> {
+    const document = this.docs.uriFor(handler.name);
+    this.lastDocument = document;
+    if (!vscode.workspace.isTrusted) return this.problem(document, UNTRUSTED_MESSAGE, false);
+    const choice = this.choices.get(handler);
+    let eventText: string;
+    try {
+      eventText = options.eventText ?? this.choices.read(choice);
+    } catch (error) {
+      if (error instanceof JsonSyntaxError) return this.problem(document, `The event '${choice.label}' is not valid JSON: ${error.message}`, false);
+      return this.problem(document, `Could not read the event '${choice.label}': ${error instanceof Error ? error.message : String(error)}`, true, error);
+    }
+    let config: FunctionConfig;
+    try {
+      config = await this.configFor(handler);
+    } catch (error) {
+      return this.problem(document, error instanceof TargetError || error instanceof RuntimeSetupError ? error.message : `Could not resolve ${handler.name}: ${String(error)}`, !(error instanceof TargetError), error);
+    }
+    const cold = this.staleCode.delete(config.codeDir);
+    const header = `# ${handler.name} · ${config.runtime} · ${config.handler} · event: ${options.eventText ? 'given' : choice.label}${cold ? ' · files changed since the last run: new environment' : ''}\n`;
+    await this.docs.open(document, header);
+    const controller = new AbortController();
+    const cancel = options.token?.onCancellationRequested(() => controller.abort());
+    try {
+      const result = await this.lambda.invoke(config, eventText, { ...options.extra, cold: cold || options.extra?.cold, signal: controller.signal, onLog: (line) => this.docs.append(document, `${line}\n`) });
+      this.docs.append(document, `\n# Result${result.functionError ? ` (function error: ${result.error?.errorType})` : ''}\n${pretty(result.payload)}\n`);
+      this.docs.flush();
+      this.showStatus(handler, result);
+      this.log.info(`Ran ${handler.name}: ${result.functionError ? `failed with ${result.error?.errorType}` : 'ok'} in ${result.durationMs.toFixed(1)} ms (${result.coldStart ? 'cold' : 'warm'})`);
+      return { result, document };
+    } catch (error) {
+      const message = error instanceof RuntimeSetupError || error instanceof LambdaServiceError ? error.message
+        : error instanceof Error && error.name === 'AbortError' ? 'The run was cancelled.' : `The run failed: ${error instanceof Error ? error.message : String(error)}`;
+      return this.problem(document, message, !(error instanceof LambdaServiceError), error);
+    } finally {
+      cancel?.dispose();
+    }
+  }
+
+  /** The LocalLambda, for the debugger (it starts dedicated environments). */
+  get local(): LocalLambda { return this.lambda; }
+
+  private createLambda(): LocalLambda {
+    const s = settings();
+    return new LocalLambda({ maxEnvironments: s.maxConcurrency, settings: { pythonPath: s.pythonPath, nodePath: s.nodePath }, logger: this.log });
+  }
+
+  private onFileChanged(uri: vscode.Uri): void {
+    for (const h of this.index.all()) {
+      if (uri.fsPath.startsWith(h.codeDir)) {
+        this.staleCode.add(h.codeDir);
+        this.lambda.invalidate(h.name.replace(/[^\w-]/g, '-'));
+      }
+    }
+  }
+
+  private async problem(document: vscode.Uri, message: string, withLogs: boolean, error?: unknown): Promise<RunOutcome> {
+    await this.docs.open(document, `# ${message}\n`);
+    if (withLogs) this.log.showError(message, error);
+    else {
+      this.log.warn(message);
+      void vscode.window.showErrorMessage(message);
+    }
+    return { document, problem: message };
+  }
+
+  private showStatus(handler: DiscoveredHandler, result: InvokeResult): void {
+    this.status.text = `${result.functionError ? '$(error)' : '$(pass)'} λ ${handler.name} ${result.durationMs.toFixed(0)} ms ${result.coldStart ? '(cold)' : '(warm)'}`;
+    this.status.tooltip = `Last local run of ${handler.name}: Duration ${result.durationMs.toFixed(2)} ms, Billed ${result.billedDurationMs} ms` +
+      `${result.initDurationMs !== undefined ? `, Init ${result.initDurationMs.toFixed(2)} ms (cold start)` : ' (warm)'}, Max Memory ${result.maxMemoryUsedMb} MB. Click to show the output.`;
+    this.status.show();
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    void this.lambda.dispose();
+  }
+}
+
+function pretty(text: string): string {
+  try { return JSON.stringify(JSON.parse(text), null, 2); } catch { return text; }
+}

@@ -1,0 +1,63 @@
+import * as vscode from 'vscode';
+
+export const RUN_SCHEME = 'lambda-run';
+
+/**
+ * Read-only documents that show a run: the log lines as they stream (START … REPORT) and then the result. Each
+ * handler has one document (`lambda-run:/<name>.lambda-log`), so a re-run replaces its text; the `.lambda-log`
+ * extension gives it the `lambda-log` language and its grammar, so colouring needs no webview.
+ */
+export class RunDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly contents = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly pending = new Set<string>();
+  private flushTimer?: NodeJS.Timeout;
+
+  static register(context: vscode.ExtensionContext): RunDocuments {
+    const docs = new RunDocuments();
+    context.subscriptions.push(docs, vscode.workspace.registerTextDocumentContentProvider(RUN_SCHEME, docs));
+    return docs;
+  }
+
+  uriFor(name: string, kind = 'run'): vscode.Uri {
+    return vscode.Uri.from({ scheme: RUN_SCHEME, path: `/${name.replace(/[^\w.-]/g, '_')}.${kind}.lambda-log` });
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.contents.get(uri.toString()) ?? '';
+  }
+
+  text(uri: vscode.Uri): string {
+    return this.contents.get(uri.toString()) ?? '';
+  }
+
+  /** Replaces the text and shows the document beside the editor (once). */
+  async open(uri: vscode.Uri, text: string, preserveFocus = true): Promise<vscode.TextEditor> {
+    this.contents.set(uri.toString(), text);
+    this.changed.fire(uri);
+    const document = await vscode.workspace.openTextDocument(uri);
+    const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
+    return visible ?? vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preserveFocus, preview: false });
+  }
+
+  /** Appends text; updates are batched so a chatty function does not flood the editor. */
+  append(uri: vscode.Uri, text: string): void {
+    const key = uri.toString();
+    this.contents.set(key, (this.contents.get(key) ?? '') + text);
+    this.pending.add(key);
+    this.flushTimer ??= setTimeout(() => this.flush(), 30);
+  }
+
+  flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    for (const key of this.pending) this.changed.fire(vscode.Uri.parse(key));
+    this.pending.clear();
+  }
+
+  dispose(): void {
+    clearTimeout(this.flushTimer);
+    this.changed.dispose();
+  }
+}

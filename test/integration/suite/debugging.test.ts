@@ -1,0 +1,111 @@
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { InvokeResult } from '../../../src/core/runtime/types';
+import { extensionApi, workspaceRoot } from '../support/api';
+import { evaluate, StopWatcher, topFrame } from '../support/debugSessions';
+import { waitFor } from '../support/waitFor';
+
+/** Starts a `lambda` configuration with a breakpoint, waits for the stop, inspects, continues, and returns the result. */
+async function debugAndStop(watcher: StopWatcher, config: Record<string, unknown>, file: string, line: number): Promise<{ path: string; line: number; value: (expr: string) => Promise<string>; finish: () => Promise<InvokeResult | undefined> }> {
+  const api = await extensionApi();
+  const uri = vscode.Uri.file(join(workspaceRoot(), file));
+  const breakpoint = new vscode.SourceBreakpoint(new vscode.Location(uri, new vscode.Position(line - 1, 0)));
+  vscode.debug.addBreakpoints([breakpoint]);
+  const before = new Set(api.debugResults.keys());
+  try {
+    const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], { type: 'lambda', request: 'launch', name: `test ${file}`, ...config });
+    assert.equal(started, true, 'the debug session started');
+    const stop = await watcher.next();
+    const frame = await topFrame(stop);
+    const runId = [...api.debugResults.keys()].find((k) => !before.has(k));
+    assert.ok(runId, 'a debug run was registered');
+    return {
+      path: frame.path, line: frame.line,
+      value: (expr) => evaluate(stop, frame.id, expr),
+      finish: async () => {
+        await stop.session.customRequest('continue', { threadId: stop.threadId });
+        return api.debugResults.get(runId);
+      },
+    };
+  } finally {
+    vscode.debug.removeBreakpoints([breakpoint]);
+  }
+}
+
+/** Runtime processes started for debugging (inspector or debugpy on their command line). */
+function debuggees(): number[] {
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((pid) => {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      return cmd.includes('--inspect-brk=127.0.0.1') || (cmd.includes('debugpy') && cmd.includes('--connect'));
+    } catch {
+      return false;
+    }
+  }).map(Number);
+}
+
+describe('F5: breakpoints in JavaScript, TypeScript and Python (real host)', function () {
+  this.timeout(90_000);
+  let watcher: StopWatcher;
+  before(async () => {
+    await extensionApi();
+    watcher = new StopWatcher();
+  });
+  after(() => watcher.dispose());
+  afterEach(async () => {
+    await waitFor('no debug session left', () => watcher.live.size === 0, 15_000).catch(() => vscode.debug.stopDebugging());
+  });
+
+  it('JavaScript: stops in the handler, evaluates a variable, continues to the result and REPORT', async () => {
+    const stop = await debugAndStop(watcher, { handler: 'js-handler/orders.handler', event: 'events/order.json', env: { STAGE_LABEL: 'from-launch' } }, 'js-handler/orders.js', 6);
+    assert.equal(stop.path, join(workspaceRoot(), 'js-handler', 'orders.js'));
+    assert.equal(stop.line, 6);
+    assert.equal(await stop.value('total'), '7');
+    const result = await stop.finish();
+    assert.deepEqual({ total: JSON.parse(result!.payload).total, label: JSON.parse(result!.payload).label }, { total: 7, label: 'from-launch' });
+    const api = await extensionApi();
+    const doc = await vscode.workspace.openTextDocument(api.localHandlers.docs.uriFor('js-handler', 'debug'));
+    await waitFor('REPORT after the session', () => /^REPORT RequestId: /m.test(doc.getText()));
+  });
+
+  it('JavaScript: a breakpoint in init code hits (the event waits for the debugger)', async () => {
+    const stop = await debugAndStop(watcher, { handler: 'js-handler/orders.handler', event: { items: [] } }, 'js-handler/orders.js', 2);
+    assert.equal(stop.line, 2);
+    assert.equal(await stop.value('typeof exports.handler'), "'undefined'", 'stopped before the module finished loading');
+    const result = await stop.finish();
+    assert.equal(JSON.parse(result!.payload).total, 0);
+  });
+
+  it('TypeScript: the breakpoint set in the .ts file binds through source maps and stops there', async () => {
+    const stop = await debugAndStop(watcher, { handler: 'ts-handler/src/app.handler', event: { name: 'debugger' } }, 'ts-handler/src/app.ts', 5);
+    assert.equal(stop.path, join(workspaceRoot(), 'ts-handler', 'src', 'app.ts'));
+    assert.equal(stop.line, 5);
+    assert.equal(await stop.value('who'), "'debugger'");
+    const result = await stop.finish();
+    assert.deepEqual(JSON.parse(result!.payload), { message: 'Hello, debugger!' });
+  });
+
+  it("Python: debugpy's adapter stops in the handler, evaluates, continues to the result", async () => {
+    const stop = await debugAndStop(watcher, { template: 'template.yaml', resource: 'ReportsFunction', event: { rows: [1, 2, 3] } }, 'py-handler/reports.py', 9);
+    assert.equal(stop.path, join(workspaceRoot(), 'py-handler', 'reports.py'));
+    assert.equal(stop.line, 9);
+    assert.equal(await stop.value('len(rows)'), '3');
+    const result = await stop.finish();
+    assert.deepEqual(JSON.parse(result!.payload), { header: 'report', count: 3, json: '[1, 2, 3]' });
+  });
+
+  it('stopping the session leaves no process behind, and the next run works', async () => {
+    const stop = await debugAndStop(watcher, { handler: 'js-handler/orders.handler', event: { items: [] } }, 'js-handler/orders.js', 6);
+    assert.equal(stop.line, 6);
+    assert.ok(debuggees().length > 0, 'the debuggee runs while stopped');
+    await vscode.debug.stopDebugging();
+    await waitFor('every session to end', () => watcher.live.size === 0, 15_000);
+    await waitFor('the debuggee process to exit', () => debuggees().length === 0, 10_000);
+    const api = await extensionApi();
+    const orders = api.localHandlers.index.all().find((h) => h.name === 'OrdersFunction')!;
+    const outcome = await vscode.commands.executeCommand<{ result?: InvokeResult }>('lambdaWorkbench.runHandler', orders.id);
+    assert.ok(outcome.result && !outcome.result.functionError);
+  });
+});

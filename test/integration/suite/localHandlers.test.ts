@@ -1,0 +1,111 @@
+import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { DiscoveredHandler } from '../../../src/core/project/handlerDiscovery';
+import type { RunOutcome } from '../../../src/localHandlers/localRunner';
+import { extensionApi, workspaceRoot } from '../support/api';
+import { waitFor } from '../support/waitFor';
+
+describe('Local Handlers view, CodeLens and Run (real host)', function () {
+  this.timeout(60_000);
+  let handlers: () => readonly DiscoveredHandler[];
+  const byName = (name: string): DiscoveredHandler => {
+    const h = handlers().find((x) => x.name === name);
+    assert.ok(h, `handler ${name} among ${handlers().map((x) => x.name).join(', ')}`);
+    return h;
+  };
+
+  before(async () => {
+    const api = await extensionApi();
+    handlers = () => api.localHandlers.index.all();
+    await api.localHandlers.index.whenReady();
+    await vscode.commands.executeCommand('lambdaWorkbench.localHandlers.focus');
+  });
+
+  it("lists the SAM template's functions (with !Ref and !Sub in it) and scanned handlers, grouped", async () => {
+    const api = await extensionApi();
+    await waitFor('the template functions', () => handlers().some((h) => h.name === 'OrdersFunction'));
+    await vscode.commands.executeCommand('lambdaWorkbench.localHandlers.focus');
+    const tree = api.localHandlers.view;
+    await waitFor('the view to be visible', () => tree.visible);
+    const orders = byName('OrdersFunction');
+    assert.equal(orders.group, 'template.yaml');
+    assert.equal(orders.runtime, 'nodejs20.x');
+    assert.equal(orders.file, join(workspaceRoot(), 'js-handler', 'orders.js'));
+    assert.equal(byName('ReportsFunction').runtime, 'python3.11');
+    assert.equal(byName('app.handler').group, 'ts-handler/src', 'a scanned TypeScript handler, grouped by folder');
+    assert.ok(!handlers().some((h) => h.origin === 'scan' && h.file?.endsWith('orders.js')), 'a template function is not listed twice');
+  });
+
+  it('shows Run · Debug · Event lenses above each handler definition', async () => {
+    const doc = await vscode.workspace.openTextDocument(join(workspaceRoot(), 'py-handler', 'reports.py'));
+    const lenses = await waitFor('the lenses', async () => {
+      const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
+      return l && l.length >= 3 ? l : undefined;
+    });
+    assert.deepEqual(lenses.map((l) => l.command?.title), ['$(play) Run', '$(debug-alt) Debug', 'Event: {}']);
+    assert.equal(lenses[0].range.start.line, 6, 'above def lambda_handler');
+    for (const file of ['js-handler/orders.js', 'ts-handler/src/app.ts']) {
+      const uri = (await vscode.workspace.openTextDocument(join(workspaceRoot(), file))).uri;
+      const l = await waitFor(`lenses in ${file}`, async () => {
+        const found = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+        return found?.length ? found : undefined;
+      });
+      assert.equal(l.length, 3, file);
+    }
+  });
+
+  it('Run shows the REPORT line and the result in a lambda-log document, warm on the second run', async () => {
+    const orders = byName('OrdersFunction');
+    await vscode.commands.executeCommand('lambdaWorkbench.chooseEvent', orders.id, { kind: 'file', label: 'order.json', file: join(workspaceRoot(), 'events', 'order.json') });
+    const first = await vscode.commands.executeCommand<RunOutcome>('lambdaWorkbench.runHandler', orders.id);
+    assert.ok(first.result, first.problem);
+    assert.deepEqual(JSON.parse(first.result.payload).total, 7);
+    assert.equal(JSON.parse(first.result.payload).label, 'orders-test', '!Sub resolved with the parameter default');
+    const doc = await vscode.workspace.openTextDocument(first.document);
+    assert.equal(doc.languageId, 'lambda-log');
+    await waitFor('the REPORT line in the document', () => /^REPORT RequestId: .*Init Duration/m.test(doc.getText()) && doc.getText().includes('"total": 7'));
+    const second = await vscode.commands.executeCommand<RunOutcome>('lambdaWorkbench.runHandler', orders.id);
+    assert.equal(second.result?.coldStart, false, 'the environment stayed warm');
+  });
+
+  it('a handler that throws, one that times out and one with a syntax error each give a clear message, and the view keeps working', async () => {
+    await vscode.commands.executeCommand('lambdaWorkbench.refreshLocalHandlers');
+    const throws = await waitFor('throws.handler', () => handlers().find((h) => h.name === 'throws.handler'));
+    const thrown = await vscode.commands.executeCommand<RunOutcome>('lambdaWorkbench.runHandler', throws.id);
+    assert.equal(thrown.result?.error?.errorType, 'TypeError');
+    const thrownDoc = await vscode.workspace.openTextDocument(thrown.document);
+    await waitFor('the error in the run document', () => /# Result \(function error: TypeError\)/.test(thrownDoc.getText()) && thrownDoc.getText().includes('cannot read the order'));
+
+    const slow = byName('slow.handler');
+    const timedOut = await vscode.commands.executeCommand<RunOutcome>('lambdaWorkbench.runHandler', slow.id);
+    assert.equal(timedOut.result?.timedOut, true);
+    const timedOutDoc = await vscode.workspace.openTextDocument(timedOut.document);
+    await waitFor('the timeout line', () => /Task timed out after 3\.00 seconds/.test(timedOutDoc.getText()));
+
+    const syntax = byName('syntax.lambda_handler');
+    const broken = await vscode.commands.executeCommand<RunOutcome>('lambdaWorkbench.runHandler', syntax.id);
+    assert.equal(broken.result?.error?.errorType, 'Runtime.UserCodeSyntaxError');
+
+    const ok = await vscode.commands.executeCommand<RunOutcome>('lambdaWorkbench.runHandler', byName('ReportsFunction').id);
+    assert.deepEqual(JSON.parse(ok.result!.payload), { header: 'report', count: 0, json: '[]' }, 'runs still work after the failures');
+    assert.ok(handlers().length >= 5, 'the view still lists the handlers');
+  });
+
+  it('a malformed saved event is reported with its line and column, not run', async () => {
+    const orders = byName('OrdersFunction');
+    const bad = join(workspaceRoot(), 'events', 'order.json');
+    const editor = await vscode.window.showTextDocument(vscode.Uri.file(bad));
+    const original = editor.document.getText();
+    try {
+      await editor.edit((e) => e.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), '{\n  "items": [ { "price": 3 },, ]\n}\n'));
+      await editor.document.save();
+      const outcome = await vscode.commands.executeCommand<RunOutcome>('lambdaWorkbench.runHandler', orders.id);
+      assert.equal(outcome.result, undefined);
+      assert.match(outcome.problem ?? '', /order\.json:2:29: malformed JSON: unexpected ','/);
+    } finally {
+      await editor.edit((e) => e.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), original));
+      await editor.document.save();
+    }
+  });
+});

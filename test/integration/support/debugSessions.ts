@@ -1,0 +1,73 @@
+import * as vscode from 'vscode';
+
+export interface StoppedAt {
+  readonly session: vscode.DebugSession;
+  readonly threadId: number;
+}
+
+/**
+ * Watches every debug adapter's messages (a tracker for all types, as a user's editor would see them) and resolves
+ * with the session and thread of the next `stopped` event. js-debug reports stops on a child session, so the
+ * tracker must not filter by type.
+ */
+export class StopWatcher implements vscode.Disposable {
+  private readonly registration: vscode.Disposable;
+  private readonly lifecycle: vscode.Disposable[];
+  /** Sessions started and not yet terminated (js-debug runs a parent and a child session per attach). */
+  readonly live = new Set<vscode.DebugSession>();
+  private waiting: { resolve: (s: StoppedAt) => void }[] = [];
+  private readonly queue: StoppedAt[] = [];
+  readonly events: { type: string; event: string }[] = [];
+
+  constructor() {
+    this.lifecycle = [
+      vscode.debug.onDidStartDebugSession((s) => this.live.add(s)),
+      vscode.debug.onDidTerminateDebugSession((s) => this.live.delete(s)),
+    ];
+    this.registration = vscode.debug.registerDebugAdapterTrackerFactory('*', {
+      createDebugAdapterTracker: (session) => ({
+        onDidSendMessage: (message: { type?: string; event?: string; body?: { threadId?: number } }) => {
+          if (message.type === 'event' && message.event) this.events.push({ type: session.type, event: message.event });
+          if (message.type === 'event' && message.event === 'stopped') {
+            const stop = { session, threadId: message.body?.threadId ?? 0 };
+            const waiter = this.waiting.shift();
+            if (waiter) waiter.resolve(stop);
+            else this.queue.push(stop);
+          }
+        },
+      }),
+    });
+  }
+
+  next(timeoutMs = 30_000): Promise<StoppedAt> {
+    const queued = this.queue.shift();
+    if (queued) return Promise.resolve(queued);
+    return new Promise((resolve, reject) => {
+      const entry = { resolve: (s: StoppedAt) => { clearTimeout(timer); resolve(s); } };
+      const timer = setTimeout(() => {
+        this.waiting = this.waiting.filter((w) => w !== entry);
+        reject(new Error(`no stopped event within ${timeoutMs} ms (events seen: ${this.events.map((e) => `${e.type}:${e.event}`).join(', ')})`));
+      }, timeoutMs);
+      this.waiting.push(entry);
+    });
+  }
+
+  dispose(): void {
+    for (const d of this.lifecycle) d.dispose();
+    this.registration.dispose();
+  }
+}
+
+export async function topFrame(stop: StoppedAt): Promise<{ id: number; path: string; line: number }> {
+  const trace = await stop.session.customRequest('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 1 }) as { stackFrames: { id: number; line: number; source?: { path?: string } }[] };
+  const frame = trace.stackFrames[0];
+  // In a remote window (code-server) the UI hands DAP paths back as vscode-remote:// URIs; desktop gives plain paths.
+  const raw = frame.source?.path ?? '';
+  const path = /^[a-z][\w+.-]*:\/\//i.test(raw) ? vscode.Uri.parse(raw).fsPath : raw;
+  return { id: frame.id, path, line: frame.line };
+}
+
+export async function evaluate(stop: StoppedAt, frameId: number, expression: string): Promise<string> {
+  const reply = await stop.session.customRequest('evaluate', { expression, frameId, context: 'repl' }) as { result: string };
+  return reply.result;
+}
