@@ -50,9 +50,11 @@ describe('Extension activation', () => {
   });
 
   it('creates the Lambda Workbench output channel', async () => {
-    await vscode.commands.executeCommand('lambdaWorkbench.showOutput');
-    const channel = await waitFor('the output channel document', () =>
-      vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && decodeURIComponent(d.uri.toString()).includes('Lambda Workbench')));
+    // The Output view opens its document asynchronously; ask again while waiting in case another channel had focus.
+    const channel = await waitFor('the output channel document', async () => {
+      await vscode.commands.executeCommand('lambdaWorkbench.showOutput');
+      return vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && decodeURIComponent(d.uri.toString()).includes('Lambda Workbench'));
+    }, 30_000);
     await waitFor('the activation line in the channel', () => channel.getText().includes('Lambda Workbench') && channel.getText().includes('activated'));
   });
 });

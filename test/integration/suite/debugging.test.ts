@@ -25,7 +25,12 @@ async function debugAndStop(watcher: StopWatcher, config: Record<string, unknown
       path: frame.path, line: frame.line,
       value: (expr) => evaluate(stop, frame.id, expr),
       finish: async () => {
-        await stop.session.customRequest('continue', { threadId: stop.threadId });
+        try {
+          await stop.session.customRequest('continue', { threadId: stop.threadId });
+        } catch {
+          // js-debug may report the stop on one session and own the thread on another: continue as the user would.
+          await vscode.commands.executeCommand('workbench.action.debug.continue');
+        }
         return api.debugResults.get(runId);
       },
     };

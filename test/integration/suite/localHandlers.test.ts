@@ -64,7 +64,7 @@ describe('Local Handlers view, CodeLens and Run (real host)', function () {
     assert.equal(JSON.parse(first.result.payload).label, 'orders-test', '!Sub resolved with the parameter default');
     const doc = await vscode.workspace.openTextDocument(first.document);
     assert.equal(doc.languageId, 'lambda-log');
-    await waitFor('the REPORT line in the document', () => /^REPORT RequestId: .*Init Duration/m.test(doc.getText()) && doc.getText().includes('"total": 7'));
+    await waitFor('the REPORT line in the document', () => new RegExp(`^REPORT RequestId: ${first.result!.requestId}\t`, 'm').test(doc.getText()) && doc.getText().includes('"total": 7'));
     const second = await vscode.commands.executeCommand<RunOutcome>('lambdaWorkbench.runHandler', orders.id);
     assert.equal(second.result?.coldStart, false, 'the environment stayed warm');
   });
