@@ -88,16 +88,18 @@ async function main() {
   for (const d of ['home', 'config', 'data', 'tmp', 'cache']) fs.mkdirSync(path.join(scratch, d), { recursive: true });
   fs.mkdirSync(userDataDir, { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
-  // Quiet, deterministic editor: no telemetry, no update checks, no welcome tabs, no trust prompt.
+  // Quiet, deterministic editor: no telemetry, no update checks, no welcome tabs. Written on every run because the
+  // user-data folder is shared between suites and only some of them keep Workspace Trust on.
   const settingsFile = path.join(userDataDir, 'User', 'settings.json');
-  if (!fs.existsSync(settingsFile)) {
-    fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
-    fs.writeFileSync(settingsFile, JSON.stringify({
-      'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none',
-      'extensions.autoUpdate': false, 'extensions.autoCheckUpdates': false, 'workbench.enableExperiments': false,
-      'security.workspace.trust.enabled': process.env.LWB_WORKSPACE_TRUST === '1',
-    }, null, 2));
-  }
+  const trust = process.env.LWB_WORKSPACE_TRUST === '1';
+  fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+  fs.writeFileSync(settingsFile, JSON.stringify({
+    'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none',
+    'extensions.autoUpdate': false, 'extensions.autoCheckUpdates': false, 'workbench.enableExperiments': false,
+    'security.workspace.trust.enabled': trust,
+    // With trust on, open the folder in Restricted Mode without asking (a modal would block the run).
+    'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never',
+  }, null, 2));
 
   const port = await freePort();
   const serverEnv = {

@@ -9,7 +9,7 @@ interface SuiteReport { passed: number; failed: number; pending: number; transcr
 
 const root = resolve(__dirname, '..', '..', '..');
 
-async function runSuite(name: string, workspace: string): Promise<SuiteReport> {
+async function runSuite(name: string, workspace: string, suiteDir = 'suite', env: Record<string, string> = {}): Promise<SuiteReport> {
   const reportDir = join(root, 'test-results');
   mkdirSync(reportDir, { recursive: true });
   const reportFile = join(reportDir, `integration-${name}.json`);
@@ -21,9 +21,9 @@ async function runSuite(name: string, workspace: string): Promise<SuiteReport> {
     await runTests({
       ...(vscodeExecutablePath ? { vscodeExecutablePath } : { version: '1.95.0' }),
       extensionDevelopmentPath: root,
-      extensionTestsPath: join(root, 'out', 'test', 'integration', 'suite', 'index.js'),
+      extensionTestsPath: join(root, 'out', 'test', 'integration', suiteDir, 'index.js'),
       launchArgs: [join(root, workspace), '--disable-extensions'],
-      extensionTestsEnv: { LWB_TEST_REPORT: reportFile, LWB_TEST_GREP: process.env.LWB_TEST_GREP ?? '' },
+      extensionTestsEnv: { ...env, LWB_TEST_REPORT: reportFile, LWB_TEST_GREP: process.env.LWB_TEST_GREP ?? '' },
     });
   } catch (error) {
     runError = error;
@@ -38,9 +38,16 @@ async function runSuite(name: string, workspace: string): Promise<SuiteReport> {
 }
 
 async function main(): Promise<void> {
-  const report = await runSuite('main', 'test/fixtures/workspace');
-  console.log(`${report.passed} passed, ${report.failed} failed${report.pending ? `, ${report.pending} skipped` : ''}`);
-  process.exitCode = report.failed > 0 || report.passed === 0 ? 1 : 0;
+  const reports = [
+    await runSuite('main', 'test/fixtures/workspace'),
+    // A second host with Workspace Trust on, the folder opened in Restricted Mode.
+    await runSuite('untrusted', 'test/fixtures/workspace', 'untrusted', { LWB_WORKSPACE_TRUST: '1' }),
+  ];
+  const passed = reports.reduce((n, r) => n + r.passed, 0);
+  const failed = reports.reduce((n, r) => n + r.failed, 0);
+  const pending = reports.reduce((n, r) => n + r.pending, 0);
+  console.log(`${passed} passed, ${failed} failed${pending ? `, ${pending} skipped` : ''}`);
+  process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,41 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { RunOutcome } from '../../../src/localHandlers/localRunner';
+import { extensionApi } from '../support/api';
+import { waitFor } from '../support/waitFor';
+
+describe('An untrusted workspace (Restricted Mode)', function () {
+  this.timeout(60_000);
+
+  it('opens the folder untrusted, and the extension still activates and lists handlers', async () => {
+    assert.equal(vscode.workspace.isTrusted, false);
+    const api = await extensionApi();
+    await api.localHandlers.index.whenReady();
+    await waitFor('the handlers', () => api.localHandlers.index.all().some((h) => h.name === 'OrdersFunction'));
+  });
+
+  it('refuses to run workspace code and says why; nothing runs', async () => {
+    const api = await extensionApi();
+    const orders = api.localHandlers.index.all().find((h) => h.name === 'OrdersFunction')!;
+    const outcome = await vscode.commands.executeCommand<RunOutcome>('lambdaWorkbench.runHandler', orders.id);
+    assert.equal(outcome.result, undefined);
+    assert.match(outcome.problem ?? '', /needs a trusted workspace/);
+    assert.equal(api.localHandlers.runner.local.stats('OrdersFunction').environments, 0, 'no environment was started');
+    const doc = await vscode.workspace.openTextDocument(outcome.document);
+    await waitFor('the reason in the run document', () => /Manage Workspace Trust/.test(doc.getText()));
+  });
+
+  it('refuses to debug workspace code', async () => {
+    const api = await extensionApi();
+    const orders = api.localHandlers.index.all().find((h) => h.name === 'OrdersFunction')!;
+    const started = await vscode.commands.executeCommand<boolean>('lambdaWorkbench.debugHandler', orders.id);
+    assert.equal(started, false);
+    assert.equal(vscode.debug.activeDebugSession, undefined);
+    // (F5 on a launch configuration is gated by VS Code itself, which asks to trust the folder first.)
+  });
+
+  it('still generates sample events (no workspace code runs)', async () => {
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('lambdaWorkbench.generateSampleEvent', { source: 'sns', type: 'notification', params: {}, destination: 'editor' });
+    assert.ok(uri);
+  });
+});
