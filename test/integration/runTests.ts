@@ -9,7 +9,7 @@ interface SuiteReport { passed: number; failed: number; pending: number; transcr
 
 const root = resolve(__dirname, '..', '..', '..');
 
-async function runSuite(name: string, workspace: string, suiteDir = 'suite', env: Record<string, string> = {}): Promise<SuiteReport> {
+export async function runSuite(name: string, workspace: string, suiteDir = 'suite', env: Record<string, string> = {}): Promise<SuiteReport> {
   const reportDir = join(root, 'test-results');
   mkdirSync(reportDir, { recursive: true });
   const reportFile = join(reportDir, `integration-${name}.json`);
@@ -50,8 +50,10 @@ async function main(): Promise<void> {
   process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  console.log('0 passed, 1 failed');
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    console.log('0 passed, 1 failed');
+    process.exitCode = 1;
+  });
+}

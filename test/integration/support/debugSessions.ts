@@ -71,3 +71,13 @@ export async function evaluate(stop: StoppedAt, frameId: number, expression: str
   const reply = await stop.session.customRequest('evaluate', { expression, frameId, context: 'repl' }) as { result: string };
   return reply.result;
 }
+
+/** Resumes the stopped thread; js-debug may report a stop on one session and own the thread on another, so fall
+ *  back to the Continue command as a user would press it. */
+export async function continueFrom(stop: StoppedAt): Promise<void> {
+  try {
+    await stop.session.customRequest('continue', { threadId: stop.threadId });
+  } catch {
+    await vscode.commands.executeCommand('workbench.action.debug.continue');
+  }
+}
