@@ -25,6 +25,8 @@ export interface TemplateManifest {
   readonly timeout?: number;
   readonly memorySize?: number;
   readonly sam?: { readonly Events?: Record<string, unknown>; readonly Policies?: unknown[] };
+  /** Packages `sam build`'s esbuild must leave out of the TypeScript bundle (native modules such as sharp). */
+  readonly esbuildExternal?: readonly string[];
   readonly languages: Readonly<Record<Language, { readonly handler: string; readonly runtime: string }>>;
 }
 
@@ -150,7 +152,9 @@ export function scaffold(req: ScaffoldRequest, catalog = new EventCatalog()): Sc
         ...(template.sam?.Policies ? { Policies: template.sam.Policies } : {}),
         ...(template.sam?.Events ? { Events: template.sam.Events } : {}),
       },
-      metadata: req.language === 'typescript' ? { BuildMethod: 'esbuild', BuildProperties: { EntryPoints: [`${moduleFile}.ts`], Target: 'es2022', Sourcemap: true } } : undefined,
+      metadata: req.language === 'typescript'
+        ? { BuildMethod: 'esbuild', BuildProperties: { EntryPoints: [`${moduleFile}.ts`], Target: 'es2022', Sourcemap: true, ...(template.esbuildExternal ? { External: [...template.esbuildExternal] } : {}) } }
+        : undefined,
     });
   }
   return { functionDir, handlerFile, handler: lang.handler, runtime: lang.runtime, eventFile, files: targets, launch, launchConfig, sam };

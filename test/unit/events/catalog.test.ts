@@ -86,3 +86,58 @@ describe('Event catalog', () => {
     assert.deepEqual(generateEvent(catalog, 's3', 'put', { 'account-id': '111122223333' }) !== undefined, true, 'kebab-case names are accepted');
   });
 });
+
+describe('Event catalog coverage', () => {
+  // Every source and type `sam local generate-event` offers (its 26 sources and 68 types), by its own names.
+  const SAM: Record<string, string[]> = {
+    'alexa-skills-kit': ['end-session', 'intent-answer', 'intent-getnewfact', 'intent-mycoloris', 'intent-recipe', 'start-session'],
+    'alexa-smart-home': ['smart-home-control-turn-off-request', 'smart-home-control-turn-on-request', 'smart-home-discovery-request'],
+    alb: ['request'],
+    apigateway: ['authorizer', 'request-authorizer', 'aws-proxy', 'http-api-proxy'],
+    appsync: ['resolver'],
+    batch: ['get-job', 'submit-job'],
+    cloudformation: ['create-request'],
+    cloudfront: ['ab-test', 'access-request-in-response', 'http-redirect', 'modify-querystring', 'modify-response-header',
+      'multiple-remote-calls-aggregate-response', 'normalize-querystring-to-improve-cache-hit', 'redirect-on-viewer-country',
+      'redirect-unauthenticated-users', 'response-generation', 'serve-object-on-viewer-device', 'simple-remote-call'],
+    codecommit: ['repository'],
+    codepipeline: ['job'],
+    cognito: ['sync-trigger'],
+    config: ['item-change-notification', 'oversized-item-change-notification', 'periodic-rule'],
+    connect: ['contact-flow-event'],
+    dynamodb: ['update'],
+    cloudwatch: ['logs', 'scheduled-event'],
+    kinesis: ['get-records', 'kinesis-firehose', 'analytics', 'analytics-compressed', 'analytics-dynamodb', 'analytics-kpl', 'apachelog',
+      'cloudwatch-logs-processor', 'streams-as-source', 'syslog'],
+    lex: ['book-car', 'book-hotel', 'make-appointment', 'order-flowers'],
+    'lex-v2': ['banking-bot', 'book-car', 'book-hotel'],
+    rekognition: ['s3-request'],
+    s3: ['batch-invocation', 'delete', 'put'],
+    sagemaker: ['ground-truth-pre-human', 'ground-truth-annotation-consolidation'],
+    ses: ['email-receiving'],
+    sns: ['notification'],
+    sqs: ['receive-message'],
+    stepfunctions: ['error'],
+    workmail: ['email'],
+  };
+  const EXTRAS: Record<string, string[]> = {
+    eventbridge: ['custom', 's3-object-created'],
+    'lambda-url': ['request'],
+    kafka: ['msk', 'self-managed'],
+    dynamodb: ['insert', 'modify', 'remove'],
+    'cognito-user-pool': ['pre-sign-up', 'post-confirmation', 'pre-authentication', 'post-authentication', 'pre-token-generation',
+      'custom-message', 'define-auth-challenge', 'create-auth-challenge', 'verify-auth-challenge-response', 'user-migration'],
+  };
+
+  it('has every source and type of sam local generate-event (26 sources, 68 types)', () => {
+    assert.equal(Object.keys(SAM).length, 26);
+    assert.equal(Object.values(SAM).flat().length, 68);
+    const missing = Object.entries(SAM).flatMap(([source, types]) => types.filter((t) => !catalog.find(`${source}/${t}`)).map((t) => `${source}/${t}`));
+    assert.deepEqual(missing, []);
+  });
+
+  it('adds what sam lacks: EventBridge, function URLs, Kafka, DynamoDB INSERT/MODIFY/REMOVE, Cognito user-pool triggers, S3 via EventBridge', () => {
+    const missing = Object.entries(EXTRAS).flatMap(([source, types]) => types.filter((t) => !catalog.find(`${source}/${t}`)).map((t) => `${source}/${t}`));
+    assert.deepEqual(missing, []);
+  });
+});
