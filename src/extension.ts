@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { EventCatalog } from './core/events/catalog';
 import { registerDebugging } from './debugging/registerDebugging';
+import { registerFunctions } from './functions/registerFunctions';
 import { registerLocalHandlers } from './localHandlers/registerLocalHandlers';
 import { registerOutput } from './output/outputLog';
 import { registerGenerateSampleEvent } from './sampleEvents/generateEventCommand';
@@ -11,6 +12,7 @@ import { registerEmptyTree } from './views/emptyTree';
 export interface LambdaWorkbenchApi {
   readonly localHandlers: ReturnType<typeof registerLocalHandlers>;
   readonly debugResults: ReturnType<typeof registerDebugging>['results'];
+  readonly functions: ReturnType<typeof registerFunctions>;
 }
 
 /** Wires the features together; each feature lives in its own folder and registers itself. */
@@ -21,10 +23,10 @@ export function activate(context: vscode.ExtensionContext): LambdaWorkbenchApi {
   registerGenerateSampleEvent(context, log, catalog);
   const localHandlers = registerLocalHandlers(context, log, catalog);
   const debug = registerDebugging(context, { ...localHandlers, catalog, log });
-  registerEmptyTree(context, 'lambdaWorkbench.functions');
+  const functions = registerFunctions(context, { log, catalog, local: localHandlers });
   registerEmptyTree(context, 'lambdaWorkbench.logs');
   log.info(`Lambda Workbench ${String(context.extension.packageJSON.version)} activated`);
-  return { localHandlers, debugResults: debug.results };
+  return { localHandlers, debugResults: debug.results, functions };
 }
 
 export function deactivate(): void {

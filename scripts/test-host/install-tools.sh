@@ -25,6 +25,8 @@ dpkg -s python3-debugpy >/dev/null 2>&1 || need_apt+=(python3-debugpy)
 # boto3 and Pillow for Debian's python3: the scaffolded Python templates that call AWS run in the tests with them.
 dpkg -s python3-boto3 >/dev/null 2>&1 || need_apt+=(python3-boto3)
 dpkg -s python3-pil >/dev/null 2>&1 || need_apt+=(python3-pil)
+# cmake builds AWS's official runtime interface client (aws-lambda-ric) for the custom-runtime conformance test.
+command -v cmake >/dev/null 2>&1 || need_apt+=(cmake)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] && ! command -v sudo >/dev/null; then
     log "missing Debian packages: ${need_apt[*]} (run as root or install them yourself)"; exit 1
@@ -58,6 +60,9 @@ if [ ! -x "$cs_bin" ] || [ ! -f "$cs_dir/.complete" ]; then
     || { tail -40 "$tools/code-server-install.log"; exit 1; }
   touch "$cs_dir/.complete"
 fi
+
+# --- AWS's official Node.js runtime interface client (custom-runtime conformance test) ------------------------------
+LWB_TEST_TOOLS="$tools" bash "$repo/scripts/test-host/install-ric.sh"
 
 cat >"$tools/env.json" <<JSON
 { "node": "$node_dir/bin/node", "codeServer": "$cs_bin", "chromium": "/usr/bin/chromium" }

@@ -1,0 +1,98 @@
+import { createLambdaClient } from '../../core/aws/awsContext';
+import { AwsProblemError } from '../../core/aws/awsErrors';
+import { packageFunction } from '../../core/aws/deployPackage';
+import { deployFunction, invokeFunction, listFunctionsPage, RoleRequiredError, type InvocationType } from '../../core/aws/lambdaFunctions';
+import { defaultRegion } from '../../core/aws/profiles';
+import { resolveTarget, TargetError } from '../../core/project/functionTarget';
+import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand } from '../cliCommand';
+import { readEventArgument } from '../eventInput';
+import { intOption, parseOptions } from '../parseOptions';
+
+const HELP = `Usage:
+  lambda-workbench functions list [--filter text] [--all]
+  lambda-workbench functions invoke <name> [--event <file | - | JSON | sample>] [--type RequestResponse|Event|DryRun]
+  lambda-workbench functions deploy <handler | template.yaml resource> [--name <name>] [--role <arn>]
+
+Deployed functions, through the AWS SDK with the profile's credentials.
+
+Options:
+      --profile <name>     AWS profile (default: AWS_PROFILE, else environment variables / default)
+      --region <region>    region (default: the profile's, AWS_REGION, us-east-1)
+      --endpoint <url>     endpoint override (LocalStack, an emulator)
+      --filter <text>      list: names containing the text
+      --all                list: every page (default: the first 50 functions)
+      --json               print JSON
+`;
+
+export const functionsCommand: CliCommand = {
+  name: 'functions',
+  summary: 'list, invoke and deploy functions on AWS',
+  help: HELP,
+  async run(args, io) {
+    const { values: v, positionals } = parseOptions(args, {
+      profile: { type: 'string' }, region: { type: 'string' }, endpoint: { type: 'string' }, filter: { type: 'string' }, all: { type: 'boolean' },
+      json: { type: 'boolean' }, event: { type: 'string', short: 'e' }, type: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' },
+      'page-size': { type: 'string' },
+    });
+    const [action, target, resource] = positionals;
+    const profile = v.profile as string | undefined;
+    const region = (v.region as string | undefined) ?? await defaultRegion(profile, io.env);
+    const client = createLambdaClient({ profile, region, endpoint: v.endpoint as string | undefined, env: io.env });
+    try {
+      if (action === 'list') {
+        const filter = ((v.filter as string | undefined) ?? '').toLowerCase();
+        const pageSize = intOption(v['page-size'], 'page-size', 1, 50) ?? 50;
+        const names: { name: string; runtime?: string; memorySize?: number; lastModified?: string }[] = [];
+        let marker: string | undefined;
+        do {
+          const page = await listFunctionsPage(client, { marker, pageSize, profile, signal: io.signal });
+          names.push(...page.items.filter((f) => !filter || f.name.toLowerCase().includes(filter)));
+          marker = page.next;
+        } while (marker && v.all);
+        names.sort((a, b) => a.name.localeCompare(b.name));
+        if (v.json) io.out(`${JSON.stringify(names, null, 2)}\n`);
+        else {
+          for (const f of names) io.out(`${f.name.padEnd(48)} ${(f.runtime ?? '').padEnd(14)} ${String(f.memorySize ?? '').padStart(5)} MB  ${f.lastModified ?? ''}\n`);
+          io.err(`${names.length} function(s) in ${region}${marker ? ' (more exist: --all lists every page)' : ''}\n`);
+        }
+        return EXIT_OK;
+      }
+      if (action === 'invoke') {
+        if (!target) throw new UsageError('functions invoke needs a function name');
+        const type = ((v.type as string | undefined) ?? 'RequestResponse') as InvocationType;
+        if (!['RequestResponse', 'Event', 'DryRun'].includes(type)) throw new UsageError('--type is RequestResponse, Event or DryRun');
+        const event = await readEventArgument(v.event as string | undefined, io.cwd, io.stdin);
+        const result = await invokeFunction(client, target, event.text, { type, profile, signal: io.signal });
+        if (result.logTail) io.err(result.logTail.endsWith('\n') ? result.logTail : `${result.logTail}\n`);
+        io.out(v.json ? `${JSON.stringify(result, null, 2)}\n` : `${result.payload || `(status ${result.statusCode})`}\n`);
+        if (result.functionError) io.err(`The function failed (${result.functionError}).\n`);
+        return result.functionError ? EXIT_FAILED : EXIT_OK;
+      }
+      if (action === 'deploy') {
+        if (!target) throw new UsageError('functions deploy needs a handler or a template and resource');
+        const config = await resolveTarget({ spec: target, resource, cwd: io.cwd, region });
+        const name = (v.name as string | undefined) ?? config.name;
+        const pkg = await packageFunction(config);
+        try {
+          const summary = await deployFunction(client, { name, zip: pkg.zip, role: v.role as string | undefined, runtime: config.runtime, handler: pkg.handler, memorySize: config.memorySize, timeout: config.timeout, architecture: config.architecture, environment: { ...config.environment } },
+            { profile, signal: io.signal, onStep: (step) => io.err(`${step}…\n`) });
+          io.out(`Deployed ${summary.name} (${summary.runtime}, ${summary.codeSize ?? '?'} bytes) to ${region}: ${summary.arn}\n`);
+          return EXIT_OK;
+        } catch (error) {
+          if (error instanceof RoleRequiredError) throw new UsageError(`${error.message} Pass it with --role.`);
+          throw error;
+        }
+      }
+      throw new UsageError(action ? `unknown functions action '${action}' (list, invoke, deploy)` : 'functions needs an action: list, invoke or deploy');
+    } catch (error) {
+      if (error instanceof AwsProblemError) {
+        io.err(`lambda-workbench functions: ${error.problem.message}${error.problem.command ? `\n  Run: ${error.problem.command}` : ''}\n`);
+        return EXIT_FAILED;
+      }
+      if (error instanceof TargetError) throw new UsageError(error.message);
+      throw error;
+    } finally {
+      client.destroy();
+    }
+  },
+};

@@ -1,0 +1,58 @@
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { fromEnv, fromIni } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+
+/** Everything an AWS client needs: which profile, which region, and (for LocalStack and tests) which endpoint. */
+export interface AwsContext {
+  /** Named profile of the shared config/credentials files; undefined: environment variables, else `default`. */
+  readonly profile?: string;
+  readonly region: string;
+  /** Endpoint override for every client (LocalStack, a test emulator). */
+  readonly endpoint?: string;
+  /** Process environment to read (AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_CONFIG_FILE…); defaults to process.env. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Extra SDK options (tests set maxAttempts). */
+  readonly maxAttempts?: number;
+}
+
+/**
+ * Credentials through @aws-sdk/credential-providers, not hand-written parsing: environment variables when no profile
+ * is named, otherwise the profile from the shared files (static keys, SSO token cache, credential_process,
+ * role assumption). Instance metadata is not consulted: on a laptop it only adds seconds of timeouts.
+ */
+export function credentialProvider(ctx: AwsContext): AwsCredentialIdentityProvider {
+  const env = ctx.env ?? process.env;
+  const profile = ctx.profile ?? env.AWS_PROFILE;
+  const ini = fromIni({ profile, filepath: env.AWS_SHARED_CREDENTIALS_FILE, configFilepath: env.AWS_CONFIG_FILE });
+  if (profile) return ini;
+  const fromEnvironment = fromEnv();
+  return async (): Promise<AwsCredentialIdentity> => {
+    if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+      return { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN };
+    }
+    return fromEnvironment().catch(() => ini());
+  };
+}
+
+function clientConfig(ctx: AwsContext) {
+  return {
+    region: ctx.region,
+    credentials: credentialProvider(ctx),
+    ...(ctx.endpoint ? { endpoint: ctx.endpoint } : {}),
+    ...(ctx.maxAttempts ? { maxAttempts: ctx.maxAttempts } : {}),
+  };
+}
+
+export function createLambdaClient(ctx: AwsContext): LambdaClient {
+  return new LambdaClient(clientConfig(ctx));
+}
+
+export function createLogsClient(ctx: AwsContext): CloudWatchLogsClient {
+  return new CloudWatchLogsClient(clientConfig(ctx));
+}
+
+/** The console URL of a function. */
+export function consoleUrl(region: string, functionName: string): string {
+  return `https://${region}.console.aws.amazon.com/lambda/home?region=${region}#/functions/${encodeURIComponent(functionName)}`;
+}

@@ -1,0 +1,29 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { typeScriptSource } from '../runtime/typescriptBuild';
+import type { FunctionConfig } from '../runtime/types';
+import { zipFolder } from './codeZip';
+
+/**
+ * The deployment package of a local function: its code folder zipped as is, or — for a TypeScript handler, which
+ * Lambda cannot run — one esbuild bundle of it (dependencies included, the AWS SDK v3 left to the runtime, which
+ * provides it), with its source map so stack traces on Lambda point at `.ts` lines too.
+ */
+export async function packageFunction(config: FunctionConfig): Promise<{ zip: Buffer; handler: string; note?: string }> {
+  const modulePath = config.handler.slice(0, config.handler.lastIndexOf('.'));
+  const source = config.runtime.startsWith('nodejs') ? typeScriptSource(config.codeDir, modulePath) : undefined;
+  if (!source) return { zip: zipFolder(config.codeDir), handler: config.handler };
+  const esbuild = await import('esbuild');
+  const out = mkdtempSync(join(tmpdir(), 'lwb-deploy-'));
+  try {
+    await esbuild.build({
+      entryPoints: [source], outfile: join(out, `${modulePath}.js`), bundle: true, platform: 'node', format: 'cjs',
+      target: `node${config.runtime.replace(/^nodejs(\d+).*$/, '$1')}`, sourcemap: true, external: ['@aws-sdk/*'], logLevel: 'silent',
+    });
+    return { zip: zipFolder(out), handler: config.handler, note: `bundled ${source} with esbuild` };
+  } finally {
+    await esbuild.stop();
+    rmSync(out, { recursive: true, force: true });
+  }
+}

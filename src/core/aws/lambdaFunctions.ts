@@ -1,0 +1,151 @@
+import {
+  CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, InvokeCommand, ListFunctionsCommand, UpdateFunctionCodeCommand,
+  waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2, type FunctionConfiguration, type LambdaClient,
+} from '@aws-sdk/client-lambda';
+import { AwsProblemError, describeAwsError } from './awsErrors';
+
+/** The narrow client the functions need: tests pass a real client pointed at the emulator. */
+export type LambdaSend = Pick<LambdaClient, 'send'>;
+
+export interface FunctionSummary {
+  readonly name: string;
+  readonly arn: string;
+  readonly runtime?: string;
+  readonly handler?: string;
+  readonly architecture?: string;
+  readonly memorySize?: number;
+  readonly timeout?: number;
+  readonly lastModified?: string;
+  readonly codeSize?: number;
+  readonly role?: string;
+  readonly description?: string;
+  readonly logGroup: string;
+  /** Variable names and values; views mask the values until the user reveals one. */
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+export function summarize(c: FunctionConfiguration): FunctionSummary {
+  const name = c.FunctionName ?? '?';
+  return {
+    name, arn: c.FunctionArn ?? '', runtime: c.Runtime ?? (c.PackageType === 'Image' ? 'container image' : undefined), handler: c.Handler,
+    architecture: c.Architectures?.[0], memorySize: c.MemorySize, timeout: c.Timeout, lastModified: c.LastModified, codeSize: c.CodeSize,
+    role: c.Role, description: c.Description, logGroup: c.LoggingConfig?.LogGroup ?? `/aws/lambda/${name}`, environment: c.Environment?.Variables ?? {},
+  };
+}
+
+async function call<T>(action: string, profile: string | undefined, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if ((error as Error)?.name === 'AbortError') throw error;
+    throw new AwsProblemError(describeAwsError(error, action, profile), error);
+  }
+}
+
+export interface Page<T> { readonly items: T[]; readonly next?: string }
+
+/** One page of ListFunctions (the view shows it as soon as it arrives and offers "Load more" for `next`). */
+export function listFunctionsPage(client: LambdaSend, options: { marker?: string; pageSize?: number; signal?: AbortSignal; profile?: string } = {}): Promise<Page<FunctionSummary>> {
+  return call('list functions', options.profile, async () => {
+    const out = await client.send(new ListFunctionsCommand({ Marker: options.marker, MaxItems: options.pageSize ?? 50 }), { abortSignal: options.signal });
+    return { items: (out.Functions ?? []).map(summarize), next: out.NextMarker };
+  });
+}
+
+export function getFunction(client: LambdaSend, name: string, options: { signal?: AbortSignal; profile?: string } = {}): Promise<{ summary: FunctionSummary; codeLocation?: string }> {
+  return call(`read ${name}`, options.profile, async () => {
+    const out = await client.send(new GetFunctionCommand({ FunctionName: name }), { abortSignal: options.signal });
+    return { summary: summarize(out.Configuration ?? { FunctionName: name }), codeLocation: out.Code?.Location };
+  });
+}
+
+export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
+
+export interface RemoteInvokeResult {
+  readonly statusCode?: number;
+  readonly payload: string;
+  readonly functionError?: string;
+  /** The last 4 KB of the log, decoded from X-Amz-Log-Result (RequestResponse only). */
+  readonly logTail?: string;
+  readonly executedVersion?: string;
+}
+
+export function invokeFunction(client: LambdaSend, name: string, payload: string, options: { type?: InvocationType; signal?: AbortSignal; profile?: string } = {}): Promise<RemoteInvokeResult> {
+  const type = options.type ?? 'RequestResponse';
+  return call(`invoke ${name}`, options.profile, async () => {
+    const out = await client.send(new InvokeCommand({
+      FunctionName: name, InvocationType: type, Payload: type === 'DryRun' ? undefined : Buffer.from(payload), LogType: type === 'RequestResponse' ? 'Tail' : undefined,
+    }), { abortSignal: options.signal });
+    return {
+      statusCode: out.StatusCode,
+      payload: out.Payload ? Buffer.from(out.Payload).toString('utf8') : '',
+      functionError: out.FunctionError,
+      logTail: out.LogResult ? Buffer.from(out.LogResult, 'base64').toString('utf8') : undefined,
+      executedVersion: out.ExecutedVersion,
+    };
+  });
+}
+
+export interface DeployRequest {
+  readonly name: string;
+  readonly zip: Uint8Array;
+  /** Needed to create a function; ignored for an update. */
+  readonly role?: string;
+  readonly runtime: string;
+  readonly handler: string;
+  readonly memorySize?: number;
+  readonly timeout?: number;
+  readonly architecture?: 'x86_64' | 'arm64';
+  readonly environment?: Record<string, string>;
+}
+
+export type DeployStep = 'checking' | 'creating' | 'uploading' | 'waiting' | 'done';
+
+/** Thrown when the function does not exist and no role was given: the caller asks for the execution role ARN. */
+export class RoleRequiredError extends Error {
+  override readonly name = 'RoleRequiredError';
+}
+
+/** Creates the function (with `role`) or updates its code, then waits until Lambda reports the update done. */
+export async function deployFunction(client: LambdaSend, req: DeployRequest, options: { signal?: AbortSignal; profile?: string; onStep?: (step: DeployStep) => void; maxWaitSeconds?: number } = {}): Promise<FunctionSummary> {
+  const step = options.onStep ?? (() => undefined);
+  step('checking');
+  const exists = await client.send(new GetFunctionCommand({ FunctionName: req.name }), { abortSignal: options.signal }).then(() => true, (error: unknown) => {
+    if ((error as Error)?.name === 'ResourceNotFoundException') return false;
+    throw new AwsProblemError(describeAwsError(error, `read ${req.name}`, options.profile), error);
+  });
+  const waiter = { client: client as LambdaClient, maxWaitTime: options.maxWaitSeconds ?? 300, minDelay: 1, maxDelay: 5, abortSignal: options.signal };
+  if (!exists) {
+    if (!req.role) throw new RoleRequiredError(`${req.name} does not exist yet: creating it needs an execution role ARN (arn:aws:iam::<account>:role/<name>).`);
+    step('creating');
+    await call(`create ${req.name}`, options.profile, () => client.send(new CreateFunctionCommand({
+      FunctionName: req.name, Role: req.role, Runtime: req.runtime as never, Handler: req.handler, Code: { ZipFile: req.zip },
+      MemorySize: req.memorySize, Timeout: req.timeout, Architectures: req.architecture ? [req.architecture] : undefined,
+      Environment: req.environment && Object.keys(req.environment).length ? { Variables: req.environment } : undefined,
+    }), { abortSignal: options.signal }));
+    step('waiting');
+    await call(`wait for ${req.name}`, options.profile, () => waitUntilFunctionActiveV2(waiter, { FunctionName: req.name }));
+  } else {
+    step('uploading');
+    await call(`update ${req.name}`, options.profile, () => client.send(new UpdateFunctionCodeCommand({ FunctionName: req.name, ZipFile: req.zip }), { abortSignal: options.signal }));
+    step('waiting');
+    await call(`wait for ${req.name}`, options.profile, () => waitUntilFunctionUpdatedV2(waiter, { FunctionName: req.name }));
+  }
+  step('done');
+  return (await getFunction(client, req.name, options)).summary;
+}
+
+export function deleteFunction(client: LambdaSend, name: string, options: { signal?: AbortSignal; profile?: string } = {}): Promise<void> {
+  return call(`delete ${name}`, options.profile, async () => {
+    await client.send(new DeleteFunctionCommand({ FunctionName: name }), { abortSignal: options.signal });
+  });
+}
+
+/** Downloads a function's deployment package (the presigned Code.Location URL of GetFunction). */
+export async function downloadCode(client: LambdaSend, name: string, options: { signal?: AbortSignal; profile?: string } = {}): Promise<Uint8Array> {
+  const { codeLocation } = await getFunction(client, name, options);
+  if (!codeLocation) throw new Error(`${name} has no downloadable code (a container image function?).`);
+  const response = await fetch(codeLocation, { signal: options.signal });
+  if (!response.ok) throw new Error(`Downloading the code of ${name} failed: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}

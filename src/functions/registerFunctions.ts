@@ -1,0 +1,208 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { consoleUrl } from '../core/aws/awsContext';
+import { AwsProblemError } from '../core/aws/awsErrors';
+import { extractZip, zipConflicts } from '../core/aws/codeZip';
+import { packageFunction } from '../core/aws/deployPackage';
+import { deleteFunction, deployFunction, downloadCode, invokeFunction, RoleRequiredError, type InvocationType, type RemoteInvokeResult } from '../core/aws/lambdaFunctions';
+import type { EventCatalog } from '../core/events/catalog';
+import { generateEvent } from '../core/events/generate';
+import { parseJson } from '../core/json/parseJson';
+import type { LocalHandlers } from '../localHandlers/registerLocalHandlers';
+import type { OutputLog } from '../output/outputLog';
+import { AwsSession } from './awsSession';
+import { DetailItem, FunctionItem, FunctionsTree } from './functionsTree';
+
+/** Arguments a caller may give up front (tests, other commands); each skips its prompt. */
+export interface RemoteInvokeArgs { readonly event?: string; readonly type?: InvocationType }
+export interface DeployArgs { readonly handler?: unknown; readonly name?: string; readonly role?: string; readonly region?: string }
+export interface DownloadArgs { readonly folder?: string; readonly overwrite?: boolean }
+
+export interface Functions {
+  readonly session: AwsSession;
+  readonly tree: FunctionsTree;
+  readonly view: vscode.TreeView<unknown>;
+}
+
+function problemMessage(error: unknown): string {
+  return error instanceof AwsProblemError ? error.problem.message : error instanceof Error ? error.message : String(error);
+}
+
+/** The Functions view (deployed functions) and its commands: invoke, deploy, download, copy, console, delete. */
+export function registerFunctions(context: vscode.ExtensionContext, deps: { log: OutputLog; catalog: EventCatalog; local: LocalHandlers }): Functions {
+  const { log, catalog, local } = deps;
+  const session = new AwsSession(context.workspaceState, log);
+  const tree = new FunctionsTree(session);
+  const view = vscode.window.createTreeView('lambdaWorkbench.functions', { treeDataProvider: tree, showCollapseAll: true });
+  const fail = async (action: string, error: unknown): Promise<undefined> => {
+    const problem = error instanceof AwsProblemError ? error.problem : undefined;
+    log.error(`${action}: ${problemMessage(error)}`);
+    const choice = await vscode.window.showErrorMessage(problemMessage(error), ...(problem?.command ? [`Copy "${problem.command}"`] : []), 'Show Logs');
+    if (choice === 'Show Logs') log.channel.show(true);
+    else if (choice && problem?.command) await vscode.env.clipboard.writeText(problem.command);
+    return undefined;
+  };
+  const pickFunction = async (arg: unknown): Promise<FunctionItem | undefined> => {
+    if (arg instanceof FunctionItem) return arg;
+    if (arg instanceof DetailItem) return arg.fnItem;
+    const name = typeof arg === 'string' ? arg : undefined;
+    const loaded = session.regions.flatMap((r) => tree.loaded(r).map((fn) => new FunctionItem(r, fn)));
+    if (name) return loaded.find((i) => i.fn.name === name) ?? undefined;
+    const picked = await vscode.window.showQuickPick(loaded.map((i) => ({ label: i.fn.name, description: `${i.region} · ${i.fn.runtime ?? ''}`, i })), { title: 'Which function?' });
+    return picked?.i;
+  };
+
+  const invoke = async (arg: unknown, args: RemoteInvokeArgs = {}): Promise<RemoteInvokeResult | undefined> => {
+    const item = await pickFunction(arg);
+    if (!item) return undefined;
+    const type = args.type ?? (await vscode.window.showQuickPick([
+      { label: 'RequestResponse', description: 'wait for the result and the log tail' }, { label: 'Event', description: 'asynchronous: queue it and return' },
+      { label: 'DryRun', description: 'check permissions only' }], { title: `Invoke ${item.fn.name}: invocation type` }))?.label as InvocationType | undefined;
+    if (!type) return undefined;
+    let payload = args.event;
+    if (payload === undefined) {
+      const source = await vscode.window.showQuickPick([{ label: '{}', id: 'empty' }, { label: 'A sample from the catalog…', id: 'catalog' }, { label: 'A JSON file…', id: 'file' }], { title: 'Event' });
+      if (!source) return undefined;
+      if (source.id === 'empty') payload = '{}';
+      else if (source.id === 'file') {
+        const file = await vscode.window.showOpenDialog({ filters: { JSON: ['json'] } });
+        if (!file?.[0]) return undefined;
+        payload = readFileSync(file[0].fsPath, 'utf8');
+      } else {
+        const sample = await vscode.window.showQuickPick(catalog.list().flatMap((s) => Object.keys(s.types).map((t) => ({ label: `${s.id}/${t}`, source: s.id, type: t }))), { title: 'Sample event' });
+        if (!sample) return undefined;
+        payload = JSON.stringify(generateEvent(catalog, sample.source, sample.type));
+      }
+    }
+    try {
+      parseJson(payload, 'the event');
+    } catch (error) {
+      void vscode.window.showErrorMessage(problemMessage(error));
+      return undefined;
+    }
+    try {
+      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Invoking ${item.fn.name} (${type})`, cancellable: true },
+        (_p, token) => {
+          const controller = new AbortController();
+          token.onCancellationRequested(() => controller.abort());
+          return invokeFunction(session.lambda(item.region), item.fn.name, payload!, { type, signal: controller.signal, profile: session.profile });
+        });
+      const uri = local.docs.uriFor(`${item.fn.name}`, 'remote');
+      await local.docs.open(uri, [
+        `# Invoke ${item.fn.name} (${item.region}) · ${type} · status ${result.statusCode ?? '?'}${result.functionError ? ` · function error: ${result.functionError}` : ''}`,
+        result.payload ? pretty(result.payload) : '(no payload)', '', ...(result.logTail ? ['# Log tail (last 4 KB)', result.logTail] : []), '',
+      ].join('\n'), false);
+      return result;
+    } catch (error) {
+      return fail(`Invoke ${item.fn.name}`, error);
+    }
+  };
+
+  context.subscriptions.push(session, tree, view,
+    vscode.commands.registerCommand('lambdaWorkbench.refreshFunctions', async () => { await session.reload(); tree.refresh(); }),
+    vscode.commands.registerCommand('lambdaWorkbench.filterFunctions', async (text?: string) => {
+      const value = text ?? await vscode.window.showInputBox({ title: 'Filter functions by name', value: tree.filter, prompt: 'Part of a name; empty clears the filter' });
+      if (value === undefined) return;
+      tree.setFilter(value);
+      view.description = value ? `filter: ${value}` : undefined;
+    }),
+    vscode.commands.registerCommand('lambdaWorkbench.loadMoreFunctions', (region: string) => tree.loadMore(region)),
+    vscode.commands.registerCommand('lambdaWorkbench.selectProfile', (name?: string) => session.selectProfile(name)),
+    vscode.commands.registerCommand('lambdaWorkbench.selectRegion', (region?: string) => session.selectRegion(region)),
+    vscode.commands.registerCommand('lambdaWorkbench.invokeFunction', invoke),
+    vscode.commands.registerCommand('lambdaWorkbench.copyFunctionArn', async (arg: unknown) => {
+      const item = await pickFunction(arg);
+      if (item) await vscode.env.clipboard.writeText(item.fn.arn);
+    }),
+    vscode.commands.registerCommand('lambdaWorkbench.copyFunctionName', async (arg: unknown) => {
+      const item = await pickFunction(arg);
+      if (item) await vscode.env.clipboard.writeText(item.fn.name);
+    }),
+    vscode.commands.registerCommand('lambdaWorkbench.openFunctionInConsole', async (arg: unknown) => {
+      const item = await pickFunction(arg);
+      if (item) await vscode.env.openExternal(vscode.Uri.parse(consoleUrl(item.region, item.fn.name)));
+    }),
+    vscode.commands.registerCommand('lambdaWorkbench.revealEnvironmentValue', (item: DetailItem) => {
+      if (item?.variable) tree.reveal(`${item.fnItem.id}:${item.variable}`);
+    }),
+    vscode.commands.registerCommand('lambdaWorkbench.deleteFunction', async (arg: unknown) => {
+      const item = await pickFunction(arg);
+      if (!item) return false;
+      const answer = await vscode.window.showWarningMessage(`Delete the function ${item.fn.name} in ${item.region}? Its code and configuration are removed from AWS; this cannot be undone.`, { modal: true }, `Delete ${item.fn.name}`);
+      if (answer !== `Delete ${item.fn.name}`) return false;
+      try {
+        await deleteFunction(session.lambda(item.region), item.fn.name, { profile: session.profile });
+        log.info(`Deleted ${item.fn.name} (${item.region})`);
+        tree.refresh();
+        return true;
+      } catch (error) {
+        await fail(`Delete ${item.fn.name}`, error);
+        return false;
+      }
+    }),
+    vscode.commands.registerCommand('lambdaWorkbench.downloadFunction', async (arg: unknown, args: DownloadArgs = {}) => {
+      const item = await pickFunction(arg);
+      if (!item) return undefined;
+      const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+      const folder = args.folder ?? (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Download here', defaultUri: root ? vscode.Uri.file(root) : undefined }))?.[0]?.fsPath;
+      if (!folder) return undefined;
+      const target = join(folder, item.fn.name);
+      try {
+        const zip = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Downloading ${item.fn.name}` },
+          () => downloadCode(session.lambda(item.region), item.fn.name, { profile: session.profile }));
+        const conflicts = existsSync(target) ? zipConflicts(zip, target) : [];
+        let overwrite = args.overwrite ?? false;
+        if (conflicts.length && !overwrite) {
+          overwrite = (await vscode.window.showWarningMessage(`${conflicts.length} file(s) of ${item.fn.name} already exist in ${target}. Replace them?`, { modal: true }, 'Replace')) === 'Replace';
+          if (!overwrite) return undefined;
+        }
+        const written = extractZip(zip, target, overwrite);
+        log.info(`Downloaded ${item.fn.name} into ${target} (${written.length} files)`);
+        return target;
+      } catch (error) {
+        return fail(`Download ${item.fn.name}`, error);
+      }
+    }),
+    vscode.commands.registerCommand('lambdaWorkbench.deployFunction', async (arg?: unknown, args: DeployArgs = {}) => {
+      const handler = await local.resolveHandler(args.handler ?? arg);
+      if (!handler) return undefined;
+      let config;
+      try {
+        config = await local.runner.configFor(handler);
+      } catch (error) {
+        return fail(`Deploy ${handler.name}`, error);
+      }
+      const name = args.name ?? await vscode.window.showInputBox({ title: `Deploy ${handler.name}: function name`, value: config.name, validateInput: (v) => (/^[A-Za-z0-9_-]{1,64}$/.test(v) ? undefined : "Up to 64 letters, digits, '-' or '_'") });
+      if (!name) return undefined;
+      const region = args.region ?? session.currentRegion;
+      try {
+        const pkg = await packageFunction(config);
+        const request = { name, zip: pkg.zip, role: args.role, runtime: config.runtime, handler: pkg.handler, memorySize: config.memorySize, timeout: config.timeout, architecture: config.architecture, environment: config.environment as Record<string, string> };
+        const run = (role?: string) => vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deploying ${name} to ${region}` }, (progress) =>
+          deployFunction(session.lambda(region), { ...request, role }, { profile: session.profile, onStep: (step) => progress.report({ message: step }) }));
+        let summary;
+        try {
+          summary = await run(args.role);
+        } catch (error) {
+          if (!(error instanceof RoleRequiredError)) throw error;
+          const role = await vscode.window.showInputBox({ title: `Create ${name}: execution role ARN`, prompt: error.message, placeHolder: 'arn:aws:iam::123456789012:role/lambda-basic-execution', validateInput: (v) => (/^arn:aws[\w-]*:iam::\d{12}:role\/.+/.test(v) ? undefined : 'An IAM role ARN') });
+          if (!role) return undefined;
+          summary = await run(role);
+        }
+        log.info(`Deployed ${name} to ${region}${pkg.note ? ` (${pkg.note})` : ''}`);
+        tree.refresh();
+        void vscode.window.showInformationMessage(`Deployed ${name} to ${region}.`);
+        return summary;
+      } catch (error) {
+        return fail(`Deploy ${name}`, error);
+      }
+    }),
+  );
+  void session.reload();
+  return { session, tree, view: view as vscode.TreeView<unknown> };
+}
+
+function pretty(text: string): string {
+  try { return JSON.stringify(JSON.parse(text), null, 2); } catch { return text; }
+}
