@@ -1,4 +1,4 @@
-import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
+import type { FunctionConfiguration, Runtime } from '@aws-sdk/client-lambda';
 import { strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import { createHash, randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -228,7 +228,7 @@ export class LambdaService implements ServiceHandler {
   /** Adds `count` functions named `<prefix>-<zero-padded number>`, inserted in shuffled order; configurations only (10 000 take milliseconds). Returns the names in insertion order. */
   seed(count: number, prefix = 'fn'): string[] {
     const width = String(Math.max(0, count - 1)).length;
-    const runtimes = ['nodejs22.x', 'python3.12', 'nodejs20.x'];
+    const runtimes: Runtime[] = ['nodejs22.x', 'python3.12', 'nodejs20.x'];
     const { sha, zip } = defaultZip();
     const now = lambdaTimestamp();
     const names: string[] = [];
@@ -368,7 +368,7 @@ export class LambdaService implements ServiceHandler {
     if (body.length > this.codeRequestLimit) {
       throw new ApiError(413, 'RequestTooLargeException', `Request must be smaller than ${this.codeRequestLimit} bytes for the CreateFunction operation`);
     }
-    const input = parseBody(body) as AddFunctionInput & { Code?: { ZipFile?: string; S3Bucket?: string; ImageUri?: string }; PackageType?: string };
+    const input = parseBody(body) as unknown as AddFunctionInput & { Code?: { ZipFile?: string; S3Bucket?: string; ImageUri?: string }; PackageType?: string };
     const name = typeof input.FunctionName === 'string' ? functionNameFrom(input.FunctionName).name : '';
     if (!/^[a-zA-Z0-9_-]{1,64}$/.test(name)) {
       throw new ApiError(400, 'InvalidParameterValueException', `1 validation error detected: Value '${String(input.FunctionName)}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`);
