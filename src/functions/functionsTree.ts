@@ -98,11 +98,18 @@ export class FunctionsTree implements vscode.TreeDataProvider<FunctionsNode> {
     this.changed.fire(undefined);
   }
 
-  /** Fetches the next page of a region (the "Load more" item). */
+  /** Fetches the next page of a region (the "Load more" item). With a filter, keeps fetching (up to 20 pages a
+   *  click) until a new match turns up, so finding one function among thousands takes a click or two. */
   async loadMore(region: string): Promise<void> {
     const state = this.regions.get(region);
     if (!state || state.done) return;
-    await this.load(region, state);
+    const needle = this.filterText.toLowerCase();
+    const matches = (): number => state.functions.filter((f) => f.name.toLowerCase().includes(needle)).length;
+    const before = matches();
+    for (let pages = 0; pages < (needle ? 20 : 1) && !state.done && !state.error; pages++) {
+      await this.load(region, state);
+      if (needle && matches() > before) break;
+    }
     this.changed.fire(undefined);
   }
 

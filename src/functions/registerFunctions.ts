@@ -5,7 +5,7 @@ import { consoleUrl } from '../core/aws/awsContext';
 import { AwsProblemError } from '../core/aws/awsErrors';
 import { extractZip, zipConflicts } from '../core/aws/codeZip';
 import { packageFunction } from '../core/aws/deployPackage';
-import { deleteFunction, deployFunction, downloadCode, invokeFunction, RoleRequiredError, type InvocationType, type RemoteInvokeResult } from '../core/aws/lambdaFunctions';
+import { deleteFunction, deployFunction, downloadCode, getFunction, invokeFunction, RoleRequiredError, type InvocationType, type RemoteInvokeResult } from '../core/aws/lambdaFunctions';
 import type { EventCatalog } from '../core/events/catalog';
 import { generateEvent } from '../core/events/generate';
 import { parseJson } from '../core/json/parseJson';
@@ -48,7 +48,16 @@ export function registerFunctions(context: vscode.ExtensionContext, deps: { log:
     if (arg instanceof DetailItem) return arg.fnItem;
     const name = typeof arg === 'string' ? arg : undefined;
     const loaded = session.regions.flatMap((r) => tree.loaded(r).map((fn) => new FunctionItem(r, fn)));
-    if (name) return loaded.find((i) => i.fn.name === name) ?? undefined;
+    if (name) {
+      const found = loaded.find((i) => i.fn.name === name);
+      if (found) return found;
+      try {
+        // Not loaded in the view yet (a large account): ask Lambda for it directly.
+        return new FunctionItem(session.currentRegion, (await getFunction(session.lambda(), name, { profile: session.profile })).summary);
+      } catch (error) {
+        return fail(`Find ${name}`, error);
+      }
+    }
     const picked = await vscode.window.showQuickPick(loaded.map((i) => ({ label: i.fn.name, description: `${i.region} · ${i.fn.runtime ?? ''}`, i })), { title: 'Which function?' });
     return picked?.i;
   };

@@ -1,0 +1,147 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { RemoteInvokeResult } from '../../../src/core/aws/lambdaFunctions';
+import type { FunctionItem, FunctionsNode } from '../../../src/functions/functionsTree';
+import { makeZip, startLambdaEmulator, type LambdaEmulator } from '../../support/awsEmulator/lambda';
+import { extensionApi } from '../support/api';
+import { waitFor } from '../support/waitFor';
+
+const KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_REGION'] as const;
+
+const isFunction = (node: FunctionsNode): node is FunctionItem => node.contextValue === 'function';
+
+describe('Functions view against the Lambda emulator (real host)', function () {
+  this.timeout(90_000);
+  let emu: LambdaEmulator;
+  const saved: Partial<Record<(typeof KEYS)[number], string>> = {};
+  const settings = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('lambdaWorkbench');
+
+  before(async () => {
+    for (const k of KEYS) saved[k] = process.env[k];
+    emu = await startLambdaEmulator({ region: 'eu-west-1', updateDelayMs: 200 });
+    emu.lambda.seed(10_000, 'fn');
+    emu.lambda.addFunction({ FunctionName: 'aaa-greeter', Runtime: 'nodejs20.x', Handler: 'index.handler', Environment: { Variables: { SECRET_TOKEN: 'hunter2' } },
+      zip: makeZip({ 'index.mjs': "export const handler = async (e) => { console.log('greeting', e.name); return { hello: e.name }; };\n" }) });
+    process.env.AWS_ACCESS_KEY_ID = 'AKIDHOSTTEST';
+    process.env.AWS_SECRET_ACCESS_KEY = 'host-secret';
+    process.env.AWS_REGION = 'eu-west-1';
+    delete process.env.AWS_PROFILE;
+    await settings().update('aws.endpoint', emu.endpoint, vscode.ConfigurationTarget.Global);
+    await settings().update('aws.regions', ['eu-west-1'], vscode.ConfigurationTarget.Global);
+    const api = await extensionApi();
+    await waitFor('credentials', async () => { await api.functions.session.reload(); return api.functions.session.hasCredentials; }, 20_000);
+  });
+  after(async () => {
+    for (const k of KEYS) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+    await settings().update('aws.endpoint', undefined, vscode.ConfigurationTarget.Global);
+    await settings().update('aws.regions', undefined, vscode.ConfigurationTarget.Global);
+    await emu.close();
+  });
+
+  async function regionChildren(): Promise<FunctionsNode[]> {
+    const { tree } = (await extensionApi()).functions;
+    // The extension runs from its bundle, so its classes are not these modules' classes: compare context values.
+    const [region] = await tree.getChildren();
+    assert.equal(region?.contextValue, 'region');
+    return tree.getChildren(region);
+  }
+
+  it('shows the first page of a 10 000-function account and a Load more item, sorted by name', async () => {
+    const { tree } = (await extensionApi()).functions;
+    tree.refresh();
+    const started = Date.now();
+    const children = await regionChildren();
+    const functions = children.filter(isFunction);
+    assert.equal(functions.length, 50, 'one page');
+    assert.equal(children.at(-1)?.contextValue, 'loadMore', 'Load more comes last');
+    const names = functions.map((f) => f.fn.name);
+    assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b)));
+    assert.ok(Date.now() - started < 60_000);
+    assert.equal(emu.lambda.operations.filter((o) => o === 'ListFunctions').length, 1, 'only one page was requested');
+    const aaa = functions.find((f) => f.fn.name === 'aaa-greeter');
+    assert.ok(aaa, 'the first page holds aaa-greeter');
+    assert.match(String(aaa.description), /nodejs20\.x/);
+    await vscode.commands.executeCommand('lambdaWorkbench.loadMoreFunctions', 'eu-west-1');
+    const more = (await regionChildren()).filter((c) => isFunction(c));
+    assert.equal(more.length, 100, 'Load more fetched the next page');
+  });
+
+  it('masks environment values until one is revealed', async () => {
+    const { tree } = (await extensionApi()).functions;
+    const fn = (await regionChildren()).find((c): c is FunctionItem => isFunction(c) && c.fn.name === 'aaa-greeter')!;
+    const [, envGroup] = await tree.getChildren(fn);
+    const [variable] = await tree.getChildren(envGroup);
+    assert.equal(variable.label, 'SECRET_TOKEN');
+    assert.equal(variable.description, '••••••••');
+    await vscode.commands.executeCommand('lambdaWorkbench.revealEnvironmentValue', variable);
+    const [revealed] = await tree.getChildren(envGroup);
+    assert.equal(revealed.description, 'hunter2');
+  });
+
+  it('filters by name', async () => {
+    await vscode.commands.executeCommand('lambdaWorkbench.filterFunctions', 'greeter');
+    const shown = (await regionChildren()).filter(isFunction);
+    assert.deepEqual(shown.map((f) => f.fn.name), ['aaa-greeter']);
+    await vscode.commands.executeCommand('lambdaWorkbench.filterFunctions', '');
+  });
+
+  it('invokes a function and shows the result and the decoded log tail', async () => {
+    const result = await vscode.commands.executeCommand<RemoteInvokeResult>('lambdaWorkbench.invokeFunction', 'aaa-greeter', { event: '{"name":"host"}', type: 'RequestResponse' });
+    assert.deepEqual(JSON.parse(result.payload), { hello: 'host' });
+    assert.match(result.logTail ?? '', /greeting host/);
+    const api = await extensionApi();
+    const doc = await vscode.workspace.openTextDocument(api.localHandlers.docs.uriFor('aaa-greeter', 'remote'));
+    await waitFor('the result document', () => doc.getText().includes('"hello": "host"') && /# Log tail/.test(doc.getText()));
+  });
+
+  it('deploys a local handler: the function appears and returns the new code', async () => {
+    const api = await extensionApi();
+    const orders = api.localHandlers.index.all().find((h) => h.name === 'OrdersFunction')!;
+    const summary = await vscode.commands.executeCommand<{ name: string }>('lambdaWorkbench.deployFunction', orders.id, { name: 'orders-deployed', role: 'arn:aws:iam::123456789012:role/test' });
+    assert.equal(summary?.name, 'orders-deployed');
+    // It sorts after the 10 000 seeded functions: with a filter, Load more scans pages until a match turns up.
+    await vscode.commands.executeCommand('lambdaWorkbench.filterFunctions', 'orders-deployed');
+    await waitFor('the deployed function in the view', async () => {
+      await vscode.commands.executeCommand('lambdaWorkbench.loadMoreFunctions', 'eu-west-1');
+      return (await regionChildren()).some((c) => isFunction(c) && c.fn.name === 'orders-deployed');
+    }, 30_000);
+    await vscode.commands.executeCommand('lambdaWorkbench.filterFunctions', '');
+    const out = await vscode.commands.executeCommand<RemoteInvokeResult>('lambdaWorkbench.invokeFunction', 'orders-deployed', { event: '{"items":[{"price":5}]}', type: 'RequestResponse' });
+    assert.equal(JSON.parse(out.payload).total, 5);
+  });
+
+  it('downloads code into a folder', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'lwb-dl-'));
+    const target = await vscode.commands.executeCommand<string>('lambdaWorkbench.downloadFunction', 'aaa-greeter', { folder });
+    assert.equal(target, join(folder, 'aaa-greeter'));
+    assert.match(readFileSync(join(folder, 'aaa-greeter', 'index.mjs'), 'utf8'), /greeting/);
+  });
+
+  it('asks before deleting, naming the function (and deletes nothing unanswered)', async () => {
+    // The test host refuses to show modal dialogs and says what it was asked to show: that is the question.
+    const outcome = await vscode.commands.executeCommand<boolean>('lambdaWorkbench.deleteFunction', 'aaa-greeter').then(
+      (deleted) => ({ deleted, question: '' }), (error: Error) => ({ deleted: false, question: error.message }));
+    assert.equal(outcome.deleted, false);
+    if (outcome.question) assert.match(outcome.question, /Delete the function aaa-greeter in eu-west-1\?/);
+    assert.ok(emu.lambda.get('aaa-greeter'), 'still there');
+  });
+
+  it('without credentials: no regions, the welcome content, and no error', async () => {
+    const api = await extensionApi();
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-nocreds-'));
+    delete process.env.AWS_ACCESS_KEY_ID;
+    delete process.env.AWS_SECRET_ACCESS_KEY;
+    process.env.AWS_CONFIG_FILE = join(dir, 'config');
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
+    await api.functions.session.reload();
+    assert.equal(api.functions.session.hasCredentials, false);
+    assert.deepEqual(await api.functions.tree.getChildren(), []);
+    assert.equal(existsSync(join(dir, 'config')), false, 'nothing was written');
+  });
+});
