@@ -16,7 +16,7 @@ export function zipFolder(dir: string): Buffer {
       const path = join(current, name);
       const stat = statSync(path);
       if (stat.isDirectory()) walk(path);
-      else files[relative(dir, path).split(sep).join('/')] = [readFileSync(path), { level: 6, os: 3, attrs: (stat.mode & 0o777) << 16 }];
+      else if (stat.isFile()) files[relative(dir, path).split(sep).join('/')] = [readFileSync(path), { level: 6, os: 3, attrs: (stat.mode & 0o777) << 16 }];
     }
   };
   walk(dir);

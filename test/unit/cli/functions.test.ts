@@ -1,0 +1,58 @@
+import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { packageRoot } from '../../../src/core/packageInfo';
+import { makeZip, startLambdaEmulator, type LambdaEmulator } from '../../support/awsEmulator/lambda';
+import { cli } from '../support/cliHarness';
+
+const root = packageRoot();
+
+describe('CLI: functions', function () {
+  this.timeout(60_000);
+  let emu: LambdaEmulator;
+  let env: NodeJS.ProcessEnv;
+  const args = (...rest: string[]): string[] => ['functions', ...rest, '--endpoint', emu.endpoint, '--region', 'eu-west-1'];
+
+  before(async () => {
+    emu = await startLambdaEmulator({ region: 'eu-west-1', updateDelayMs: 100 });
+    emu.lambda.seed(75, 'svc');
+    emu.lambda.addFunction({ FunctionName: 'cli-echo', Runtime: 'python3.12', Handler: 'app.lambda_handler', zip: makeZip({ 'app.py': 'def lambda_handler(event, context):\n    print("echo", event)\n    return event\n' }) });
+    env = { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDCLI', AWS_SECRET_ACCESS_KEY: 'cli-secret', AWS_PROFILE: undefined, AWS_MAX_ATTEMPTS: '1' };
+  });
+  after(() => emu.close());
+
+  it('lists the first page, or every page with --all, filtered', async () => {
+    const first = await cli(args('list', '--json'), { env });
+    assert.equal(first.code, 0, first.err);
+    assert.equal((JSON.parse(first.out) as unknown[]).length, 50);
+    const all = await cli(args('list', '--all', '--filter', 'svc', '--json'), { env });
+    assert.equal((JSON.parse(all.out) as unknown[]).length, 75);
+  });
+
+  it('invokes with an event and prints the log tail and the payload', async () => {
+    const r = await cli(args('invoke', 'cli-echo', '--event', '{"a":1}'), { env });
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(JSON.parse(r.out), { a: 1 });
+    assert.match(r.err, /^echo \{'a': 1\}$/m);
+  });
+
+  it('deploys a handler (needing --role to create) and the new function answers', async () => {
+    const missingRole = await cli(args('deploy', 'examples/hello-node/app.handler', '--name', 'cli-hello'), { env, cwd: root });
+    assert.equal(missingRole.code, 2);
+    assert.match(missingRole.err, /needs an execution role ARN.*--role/);
+    const r = await cli(args('deploy', 'examples/hello-node/app.handler', '--name', 'cli-hello', '--role', 'arn:aws:iam::123456789012:role/r'), { env, cwd: root });
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /Deployed cli-hello \(nodejs\d+\.x/);
+    const out = await cli(args('invoke', 'cli-hello', '--event', join(root, 'examples/hello-node/events/greeting.json')), { env });
+    assert.equal(JSON.parse(JSON.parse(out.out).body).message, 'Hello, Lambda Workbench!');
+  });
+
+  it('turns AWS faults into a message and exit code 1', async () => {
+    emu.lambda.faults.failNext('ListFunctions', 'AccessDenied');
+    const denied = await cli(args('list'), { env });
+    assert.equal(denied.code, 1);
+    assert.match(denied.err, /Access denied: .* may not lambda:ListFunctions/);
+    const missing = await cli(args('invoke', 'no-such-function'), { env });
+    assert.equal(missing.code, 1);
+    assert.match(missing.err, /Function not found/);
+  });
+});
