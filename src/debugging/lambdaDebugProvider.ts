@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { prettyJson } from '../core/json/prettyJson';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { EventCatalog } from '../core/events/catalog';
@@ -144,7 +145,7 @@ export class LambdaDebugProvider implements vscode.DebugConfigurationProvider {
       onEnvironment: (env) => { run.environment = env; },
       onLog: (line) => this.docs.append(run.document, `${line}\n`),
     }).then((r) => {
-      this.docs.append(run.document, `\n# Result${r.functionError ? ` (function error: ${r.error?.errorType})` : ''}\n${pretty(r.payload)}\n`);
+      this.docs.append(run.document, `\n# Result${r.functionError ? ` (function error: ${r.error?.errorType})` : ''}\n${prettyJson(r.payload)}\n`);
       this.docs.flush();
       return r;
     }, (error: unknown) => {
@@ -214,8 +215,4 @@ export function configurationFor(h: DiscoveredHandler): LambdaDebugConfiguration
   return h.origin === 'sam'
     ? { type: 'lambda', request: 'launch', name: `Debug ${h.name}`, template: rel(h.spec), resource: h.resource }
     : { type: 'lambda', request: 'launch', name: `Debug ${h.name}`, handler: rel(h.spec) };
-}
-
-function pretty(text: string): string {
-  try { return JSON.stringify(JSON.parse(text), null, 2); } catch { return text; }
 }

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { prettyJson } from '../core/json/prettyJson';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { consoleUrl } from '../core/aws/awsContext';
@@ -100,7 +101,7 @@ export function registerFunctions(context: vscode.ExtensionContext, deps: { log:
       const uri = local.docs.uriFor(`${item.fn.name}`, 'remote');
       await local.docs.open(uri, [
         `# Invoke ${item.fn.name} (${item.region}) · ${type} · status ${result.statusCode ?? '?'}${result.functionError ? ` · function error: ${result.functionError}` : ''}`,
-        result.payload ? pretty(result.payload) : '(no payload)', '', ...(result.logTail ? ['# Log tail (last 4 KB)', result.logTail] : []), '',
+        result.payload ? prettyJson(result.payload) : '(no payload)', '', ...(result.logTail ? ['# Log tail (last 4 KB)', result.logTail] : []), '',
       ].join('\n'), false);
       return result;
     } catch (error) {
@@ -210,8 +211,4 @@ export function registerFunctions(context: vscode.ExtensionContext, deps: { log:
   );
   void session.reload();
   return { session, tree, view: view as vscode.TreeView<unknown> };
-}
-
-function pretty(text: string): string {
-  try { return JSON.stringify(JSON.parse(text), null, 2); } catch { return text; }
 }

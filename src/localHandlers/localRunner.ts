@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { prettyJson } from '../core/json/prettyJson';
 import { JsonSyntaxError } from '../core/json/parseJson';
 import type { DiscoveredHandler } from '../core/project/handlerDiscovery';
 import { resolveTarget, TargetError } from '../core/project/functionTarget';
@@ -91,7 +92,7 @@ export class LocalRunner implements vscode.Disposable {
     const cancel = options.token?.onCancellationRequested(() => controller.abort());
     try {
       const result = await this.lambda.invoke(config, eventText, { ...options.extra, cold: cold || options.extra?.cold, signal: controller.signal, onLog: (line) => this.docs.append(document, `${line}\n`) });
-      this.docs.append(document, `\n# Result${result.functionError ? ` (function error: ${result.error?.errorType})` : ''}\n${pretty(result.payload)}\n`);
+      this.docs.append(document, `\n# Result${result.functionError ? ` (function error: ${result.error?.errorType})` : ''}\n${prettyJson(result.payload)}\n`);
       this.docs.flush();
       this.showStatus(handler, result);
       this.log.info(`Ran ${handler.name}: ${result.functionError ? `failed with ${result.error?.errorType}` : 'ok'} in ${result.durationMs.toFixed(1)} ms (${result.coldStart ? 'cold' : 'warm'})`);
@@ -143,8 +144,4 @@ export class LocalRunner implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
     void this.lambda.dispose();
   }
-}
-
-function pretty(text: string): string {
-  try { return JSON.stringify(JSON.parse(text), null, 2); } catch { return text; }
 }

@@ -1,4 +1,5 @@
 import { resolveProfileCredentials } from '../../core/aws/credentials';
+import { prettyJson } from '../../core/json/prettyJson';
 import { JsonSyntaxError } from '../../core/json/parseJson';
 import { resolveTarget, TargetError } from '../../core/project/functionTarget';
 import { RuntimeSetupError } from '../../core/runtime/interpreters';
@@ -147,8 +148,5 @@ function printSummary(s: LoadSummary, io: CliIO, json: boolean): void {
   ].join('\n'));
 }
 
-function prettyJson(text: string): string {
-  try { return JSON.stringify(JSON.parse(text), null, 2); } catch { return text; }
-}
 
 function round(n: number): number { return Math.round(n * 100) / 100; }

@@ -276,15 +276,10 @@ export class Environment {
   }
 
   private cancel(active: Active): void {
-    if (active.finished) return;
-    active.finished = true;
-    this.clearTimers(active);
-    this.active = undefined;
-    this.kill();
-    this.markDead();
-    active.reject(Object.assign(new Error('The invocation was cancelled.'), { name: 'AbortError' }));
+    this.failSetup(active, Object.assign(new Error('The invocation was cancelled.'), { name: 'AbortError' }));
   }
 
+  /** Ends the invocation without a result (setup failed, or cancelled) and destroys the environment. */
   private failSetup(active: Active, error: unknown): void {
     if (active.finished) return;
     active.finished = true;
