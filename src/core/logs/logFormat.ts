@@ -1,0 +1,94 @@
+/** How timestamps are shown: UTC (as CloudWatch stores them) or the viewer's local time. */
+export type TimeZoneMode = 'utc' | 'local';
+
+export interface FormatOptions {
+  readonly timeZone?: TimeZoneMode;
+  /** The event's timestamp (epoch ms), shown when the message carries none of its own. */
+  readonly timestamp?: number;
+}
+
+const REPORT = /^REPORT RequestId: (\S+)\s+Duration: ([\d.]+) ms\s+Billed Duration: (\d+) ms\s+Memory Size: (\d+) MB\s+Max Memory Used: (\d+) MB(?:\s+Init Duration: ([\d.]+) ms)?(.*)$/s;
+const NODE_TEXT = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z)\t(\S+)\t([A-Z]+)\t([\s\S]*)$/;
+const LEVELS = new Set(['TRACE', 'DEBUG', 'INFO', 'WARN', 'WARNING', 'ERROR', 'FATAL', 'CRITICAL']);
+
+export function formatTime(epochMs: number, mode: TimeZoneMode = 'utc'): string {
+  const d = new Date(epochMs);
+  if (mode === 'utc') return d.toISOString().replace('T', ' ').replace('Z', '');
+  const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+/** REPORT figures in fixed-width columns, so successive REPORT lines line up and compare at a glance. */
+export function formatReport(line: string): string | undefined {
+  const m = REPORT.exec(line.trim());
+  if (!m) return undefined;
+  const [, id, duration, billed, memory, used, init, rest] = m;
+  const cells = [
+    `REPORT ${id}`, `Duration ${duration.padStart(9)} ms`, `Billed ${billed.padStart(6)} ms`, `Memory ${used.padStart(5)}/${memory.padEnd(5)} MB`,
+  ];
+  if (init) cells.push(`Init ${init.padStart(8)} ms`);
+  const extra = rest.trim();
+  return cells.join('  ') + (extra ? `  ${extra.replace(/\s+/g, ' ')}` : '');
+}
+
+function indentContinuation(text: string): string {
+  return text.replace(/\r?\n$/, '').split(/\r?\n/).join('\n    ');
+}
+
+/** Lambda's JSON log format and Powertools put level, time and message in known keys; the rest is shown compact. */
+function formatJson(message: string, options: FormatOptions): string | undefined {
+  const trimmed = message.trim();
+  if (!trimmed.startsWith('{') || !trimmed.endsWith('}')) return undefined;
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(trimmed) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
+  const take = (...keys: string[]): unknown => {
+    for (const k of keys) {
+      if (k in doc) {
+        const v = doc[k];
+        delete doc[k];
+        return v;
+      }
+    }
+    return undefined;
+  };
+  // Platform records of the JSON log format ({"time","type":"platform.report","record":{…}}): show as the text lines.
+  if (typeof doc.type === 'string' && doc.type.startsWith('platform.')) {
+    const time = take('time');
+    return `${time ? `${String(time)} ` : ''}${String(doc.type)}  ${JSON.stringify(doc.record ?? {})}`;
+  }
+  const level = take('level', 'levelname', 'severity');
+  const text = take('message', 'msg');
+  const time = take('timestamp', 'time');
+  if (level === undefined && text === undefined) return undefined;
+  const timeText = typeof time === 'number' ? formatTime(time, options.timeZone) : time !== undefined ? String(time)
+    : options.timestamp !== undefined ? formatTime(options.timestamp, options.timeZone) : '';
+  const messageText = typeof text === 'string' ? text : JSON.stringify(text);
+  const rest = Object.keys(doc).length ? `  ${JSON.stringify(doc)}` : '';
+  return `${timeText}${timeText ? ' ' : ''}${String(level ?? '').toUpperCase().padEnd(5)} ${indentContinuation(messageText)}${rest}`;
+}
+
+/** One log event as a readable line: REPORT aligned, JSON logs as `time level message {rest}`, Node text lines with
+ *  their level, multi-line messages (stack traces) indented under their first line. */
+export function formatLogMessage(message: string, options: FormatOptions = {}): string {
+  const report = formatReport(message);
+  if (report) return report;
+  const json = formatJson(message, options);
+  if (json) return json;
+  const node = NODE_TEXT.exec(message.replace(/\r?\n$/, ''));
+  if (node && LEVELS.has(node[3])) {
+    const [, time, requestId, level, text] = node;
+    const shown = options.timeZone === 'local' ? formatTime(Date.parse(time), 'local') : time;
+    return `${shown} ${level.padEnd(5)} ${requestId}  ${indentContinuation(text)}`;
+  }
+  return indentContinuation(message);
+}
+
+/** Lines that should stand out: errors, timeouts, crashes. */
+export function isErrorLine(message: string): boolean {
+  return /\b(ERROR|FATAL|CRITICAL)\b|Task timed out after|Runtime exited with error|Traceback \(most recent call last\)|"level"\s*:\s*"(ERROR|FATAL|CRITICAL)"/.test(message);
+}

@@ -1,0 +1,98 @@
+import { FilterLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+
+export interface TailEvent {
+  readonly id: string;
+  readonly timestamp: number;
+  readonly message: string;
+  readonly stream?: string;
+}
+
+export interface TailStatus {
+  readonly kind: 'polling' | 'idle' | 'throttled' | 'error';
+  readonly intervalMs: number;
+  readonly message?: string;
+}
+
+export interface PollingTailOptions {
+  readonly client: Pick<CloudWatchLogsClient, 'send'>;
+  readonly logGroup: string;
+  readonly filterPattern?: string;
+  /** Epoch ms to start from (default: now). */
+  readonly startTime?: number;
+  /** First and fastest poll interval (default 1 s). */
+  readonly intervalMs?: number;
+  /** Slowest interval after idle polls or throttling (default 10 s). */
+  readonly maxIntervalMs?: number;
+  /** How far back each poll looks again for late-arriving events (default 30 s). */
+  readonly lateWindowMs?: number;
+  readonly signal: AbortSignal;
+  readonly onEvents: (events: TailEvent[]) => void;
+  readonly onStatus?: (status: TailStatus) => void;
+  /** For tests: how to wait between polls (default setTimeout). */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+  });
+}
+
+/**
+ * The free tail: polls FilterLogEvents about once a second, reading every page (nextToken) of each poll, and hands
+ * on each event once — de-duplicated by event id, in timestamp order. Each poll looks back `lateWindowMs` so events
+ * that CloudWatch ingests late (their timestamp before the last one seen) are not missed; ids seen within that
+ * window are remembered, older ones forgotten, so memory stays bounded. Idle polls and throttling back off.
+ */
+export async function pollTail(options: PollingTailOptions): Promise<void> {
+  const base = options.intervalMs ?? 1000;
+  const max = options.maxIntervalMs ?? 10_000;
+  const late = options.lateWindowMs ?? 30_000;
+  const sleep = options.sleep ?? defaultSleep;
+  let since = options.startTime ?? Date.now();
+  let interval = base;
+  const seen = new Map<string, number>(); // event id → timestamp
+  while (!options.signal.aborted) {
+    const fresh: TailEvent[] = [];
+    try {
+      let nextToken: string | undefined;
+      do {
+        const page = await options.client.send(new FilterLogEventsCommand({
+          logGroupName: options.logGroup, filterPattern: options.filterPattern || undefined, startTime: Math.max(0, since - late), nextToken,
+        }), { abortSignal: options.signal });
+        for (const e of page.events ?? []) {
+          const id = e.eventId ?? `${e.logStreamName}:${e.timestamp}:${e.message}`;
+          if (seen.has(id)) continue;
+          seen.set(id, e.timestamp ?? 0);
+          fresh.push({ id, timestamp: e.timestamp ?? 0, message: e.message ?? '', stream: e.logStreamName });
+        }
+        nextToken = page.nextToken;
+      } while (nextToken && !options.signal.aborted);
+      if (fresh.length) {
+        fresh.sort((a, b) => a.timestamp - b.timestamp);
+        since = Math.max(since, fresh[fresh.length - 1].timestamp);
+        options.onEvents(fresh);
+        interval = base;
+        options.onStatus?.({ kind: 'polling', intervalMs: interval });
+      } else {
+        interval = Math.min(max, Math.round(interval * 1.5));
+        options.onStatus?.({ kind: 'idle', intervalMs: interval });
+      }
+      for (const [id, ts] of seen) if (ts < since - late) seen.delete(id);
+    } catch (error) {
+      if (options.signal.aborted) return;
+      const name = (error as Error)?.name ?? '';
+      if (name === 'ThrottlingException' || name === 'TooManyRequestsException' || name === 'LimitExceededException') {
+        interval = Math.min(max, interval * 2);
+        options.onStatus?.({ kind: 'throttled', intervalMs: interval, message: 'CloudWatch Logs is throttling: polling less often' });
+      } else {
+        interval = Math.min(max, interval * 2);
+        options.onStatus?.({ kind: 'error', intervalMs: interval, message: error instanceof Error ? error.message : String(error) });
+        if (name === 'ResourceNotFoundException' || name === 'AccessDeniedException') throw error;
+      }
+    }
+    await sleep(interval, options.signal);
+  }
+}

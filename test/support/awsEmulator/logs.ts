@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServiceHandler } from './server';
+
+interface StoredEvent { eventId: string; logStreamName: string; timestamp: number; message: string; ingestionTime: number; visibleAt: number }
+
+/**
+ * CloudWatch Logs' JSON 1.1 protocol (`X-Amz-Target: Logs_20140328.*`), as far as the tests need it: FilterLogEvents
+ * with paging (a small page size shows page boundaries) and events that become visible late, plus throttling.
+ */
+export class LogsService implements ServiceHandler {
+  readonly groups = new Map<string, StoredEvent[]>();
+  pageSize = 10_000;
+  private throttles = 0;
+  private counter = 0;
+
+  /** Adds an event; `visibleAfterMs` makes it arrive late (its timestamp is older than when FilterLogEvents sees it). */
+  put(group: string, stream: string, message: string, timestamp = Date.now(), visibleAfterMs = 0): string {
+    const events = this.groups.get(group) ?? [];
+    this.groups.set(group, events);
+    const eventId = `${String(timestamp).padStart(20, '0')}${String(++this.counter).padStart(36, '0')}`;
+    events.push({ eventId, logStreamName: stream, timestamp, message, ingestionTime: Date.now() + visibleAfterMs, visibleAt: Date.now() + visibleAfterMs });
+    return eventId;
+  }
+
+  throttleNext(times = 1): void {
+    this.throttles += times;
+  }
+
+  handle(req: IncomingMessage, body: Buffer, res: ServerResponse): boolean {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    if (!target.startsWith('Logs_20140328.')) return false;
+    const send = (status: number, doc: unknown, errorType?: string): true => {
+      const text = JSON.stringify(doc);
+      res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': randomUUID(), ...(errorType ? { 'x-amzn-ErrorType': errorType } : {}), 'Content-Length': Buffer.byteLength(text) });
+      res.end(text);
+      return true;
+    };
+    const op = target.split('.')[1];
+    const input = JSON.parse(body.toString() || '{}') as { logGroupName?: string; startTime?: number; endTime?: number; filterPattern?: string; nextToken?: string; limit?: number };
+    if (this.throttles > 0) {
+      this.throttles--;
+      return send(400, { __type: 'ThrottlingException', message: 'Rate exceeded' }, 'ThrottlingException');
+    }
+    if (op !== 'FilterLogEvents') return send(400, { __type: 'UnknownOperationException', message: `${op} is not emulated` }, 'UnknownOperationException');
+    const events = this.groups.get(input.logGroupName ?? '');
+    if (!events) return send(400, { __type: 'ResourceNotFoundException', message: 'The specified log group does not exist.' }, 'ResourceNotFoundException');
+    const now = Date.now();
+    const terms = (input.filterPattern ?? '').split(/\s+/).filter(Boolean);
+    const matching = events
+      .filter((e) => e.visibleAt <= now && e.timestamp >= (input.startTime ?? 0) && e.timestamp <= (input.endTime ?? Number.MAX_SAFE_INTEGER))
+      .filter((e) => terms.every((t) => e.message.includes(t)))
+      .sort((a, b) => a.timestamp - b.timestamp || a.eventId.localeCompare(b.eventId));
+    const offset = input.nextToken ? Number(Buffer.from(input.nextToken, 'base64').toString()) : 0;
+    const size = Math.min(input.limit ?? this.pageSize, this.pageSize);
+    const page = matching.slice(offset, offset + size);
+    const next = offset + size < matching.length ? Buffer.from(String(offset + size)).toString('base64') : undefined;
+    return send(200, {
+      events: page.map(({ visibleAt: _v, ...e }) => e),
+      searchedLogStreams: [],
+      ...(next ? { nextToken: next } : {}),
+    });
+  }
+}

@@ -1,0 +1,87 @@
+import * as assert from 'node:assert/strict';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { pollTail, type TailEvent, type TailStatus } from '../../../src/core/logs/pollingTail';
+import { LogsService } from '../../support/awsEmulator/logs';
+import { AwsEmulator } from '../../support/awsEmulator/server';
+
+describe('Polling tail (FilterLogEvents) against the Logs emulator', function () {
+  this.timeout(30_000);
+  let emulator: AwsEmulator;
+  let logs: LogsService;
+  let client: CloudWatchLogsClient;
+
+  beforeEach(async () => {
+    logs = new LogsService();
+    emulator = await AwsEmulator.start(logs);
+    client = new CloudWatchLogsClient({ endpoint: emulator.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+  });
+  afterEach(async () => {
+    client.destroy();
+    await emulator.close();
+  });
+
+  /** Runs the tail for `polls` polls (no real waiting), calling `between` before each poll after the first. */
+  async function tail(polls: number, between: (poll: number) => void, extra: { filterPattern?: string } = {}): Promise<{ events: TailEvent[]; statuses: TailStatus[] }> {
+    const events: TailEvent[] = [];
+    const statuses: TailStatus[] = [];
+    const controller = new AbortController();
+    let poll = 0;
+    await pollTail({
+      client, logGroup: '/aws/lambda/orders', startTime: 0, lateWindowMs: 60_000, signal: controller.signal, ...extra,
+      onEvents: (e) => events.push(...e), onStatus: (s) => statuses.push(s),
+      sleep: async () => {
+        poll++;
+        if (poll >= polls) controller.abort();
+        else between(poll);
+      },
+    });
+    return { events, statuses };
+  }
+
+  it('reads every page of a poll, in order, with no duplicates across polls', async () => {
+    logs.pageSize = 3;
+    const base = Date.now() - 10_000;
+    for (let i = 0; i < 10; i++) logs.put('/aws/lambda/orders', 's1', `event ${i}`, base + i);
+    const { events } = await tail(3, (poll) => {
+      if (poll === 1) for (let i = 10; i < 14; i++) logs.put('/aws/lambda/orders', 's2', `event ${i}`, base + i);
+    });
+    assert.deepEqual(events.map((e) => e.message), Array.from({ length: 14 }, (_, i) => `event ${i}`));
+    assert.equal(new Set(events.map((e) => e.id)).size, 14);
+  });
+
+  it('picks up late-arriving events (older timestamps ingested later) without repeating the others', async () => {
+    const base = Date.now() - 5_000;
+    logs.put('/aws/lambda/orders', 's1', 'first', base + 10);
+    logs.put('/aws/lambda/orders', 's1', 'third', base + 30);
+    const { events } = await tail(3, (poll) => {
+      if (poll === 1) logs.put('/aws/lambda/orders', 's2', 'second (late)', base + 20);
+    });
+    assert.deepEqual(events.map((e) => e.message), ['first', 'third', 'second (late)']);
+  });
+
+  it('backs off when idle and when throttled, and keeps going', async () => {
+    logs.put('/aws/lambda/orders', 's1', 'only', Date.now() - 1000);
+    const { events, statuses } = await tail(5, (poll) => {
+      if (poll === 2) logs.throttleNext();
+      if (poll === 3) logs.put('/aws/lambda/orders', 's1', 'after throttling', Date.now());
+    });
+    assert.deepEqual(events.map((e) => e.message), ['only', 'after throttling']);
+    const kinds = statuses.map((s) => s.kind);
+    assert.deepEqual(kinds.slice(0, 4), ['polling', 'idle', 'throttled', 'polling']);
+    assert.ok(statuses[1].intervalMs > statuses[0].intervalMs, 'idle polls slow down');
+    assert.ok(statuses[2].intervalMs > statuses[1].intervalMs, 'throttling slows down more');
+    assert.equal(statuses[3].intervalMs, 1000, 'new events bring the interval back');
+  });
+
+  it('applies the filter pattern', async () => {
+    logs.put('/aws/lambda/orders', 's1', 'ERROR payment failed', Date.now() - 10);
+    logs.put('/aws/lambda/orders', 's1', 'INFO all fine', Date.now() - 5);
+    const { events } = await tail(1, () => undefined, { filterPattern: 'ERROR' });
+    assert.deepEqual(events.map((e) => e.message), ['ERROR payment failed']);
+  });
+
+  it('stops on a missing log group with the service error', async () => {
+    await assert.rejects(pollTail({ client, logGroup: '/aws/lambda/missing', signal: new AbortController().signal, onEvents: () => undefined, sleep: async () => undefined }),
+      (e: Error) => e.name === 'ResourceNotFoundException');
+  });
+});
