@@ -2,8 +2,9 @@ import type { CliCommand } from '../cliCommand';
 import { eventsCommand } from './events';
 import { functionsCommand } from './functions';
 import { invokeCommand } from './invoke';
+import { logsCommand } from './logs';
 import { newCommand } from './new';
 import { serveCommand } from './serve';
 
 /** Every sub-command, in the order `--help` lists them. Each lives in its own file beside this one. */
-export const commands: readonly CliCommand[] = [invokeCommand, serveCommand, eventsCommand, newCommand, functionsCommand];
+export const commands: readonly CliCommand[] = [invokeCommand, serveCommand, eventsCommand, newCommand, functionsCommand, logsCommand];

@@ -5,8 +5,8 @@ import type { ServiceHandler } from './server';
 interface StoredEvent { eventId: string; logStreamName: string; timestamp: number; message: string; ingestionTime: number; visibleAt: number }
 
 /**
- * CloudWatch Logs' JSON 1.1 protocol (`X-Amz-Target: Logs_20140328.*`), as far as the tests need it: FilterLogEvents
- * with paging (a small page size shows page boundaries) and events that become visible late, plus throttling.
+ * CloudWatch Logs' JSON 1.1 protocol (`X-Amz-Target: Logs_20140328.*`), as far as the tests need it so far:
+ * DescribeLogGroups, DescribeLogStreams, GetLogEvents, and FilterLogEvents with paging (a small page size shows page boundaries) and events that become visible late, plus throttling.
  */
 export class LogsService implements ServiceHandler {
   readonly groups = new Map<string, StoredEvent[]>();
@@ -42,9 +42,27 @@ export class LogsService implements ServiceHandler {
       this.throttles--;
       return send(400, { __type: 'ThrottlingException', message: 'Rate exceeded' }, 'ThrottlingException');
     }
-    if (op !== 'FilterLogEvents') return send(400, { __type: 'UnknownOperationException', message: `${op} is not emulated` }, 'UnknownOperationException');
+    if (op === 'DescribeLogGroups') {
+      const names = [...this.groups.keys()].filter((n) => n.startsWith(String((input as { logGroupNamePrefix?: string }).logGroupNamePrefix ?? ''))).sort();
+      const offset = input.nextToken ? Number(Buffer.from(input.nextToken, 'base64').toString()) : 0;
+      const size = Math.min(input.limit ?? 50, 50);
+      const next = offset + size < names.length ? Buffer.from(String(offset + size)).toString('base64') : undefined;
+      return send(200, { logGroups: names.slice(offset, offset + size).map((n) => ({ logGroupName: n, arn: `arn:aws:logs:us-east-1:123456789012:log-group:${n}:*`, storedBytes: 0 })), ...(next ? { nextToken: next } : {}) });
+    }
     const events = this.groups.get(input.logGroupName ?? '');
     if (!events) return send(400, { __type: 'ResourceNotFoundException', message: 'The specified log group does not exist.' }, 'ResourceNotFoundException');
+    if (op === 'DescribeLogStreams') {
+      const last = new Map<string, number>();
+      for (const e of events) last.set(e.logStreamName, Math.max(last.get(e.logStreamName) ?? 0, e.timestamp));
+      const streams = [...last].sort((a, b) => b[1] - a[1]).map(([logStreamName, lastEventTimestamp]) => ({ logStreamName, lastEventTimestamp }));
+      return send(200, { logStreams: streams });
+    }
+    if (op === 'GetLogEvents') {
+      const stream = (input as { logStreamName?: string }).logStreamName;
+      const all = events.filter((e) => e.logStreamName === stream && e.visibleAt <= Date.now()).sort((a, b) => a.timestamp - b.timestamp);
+      return send(200, { events: all.map((e) => ({ timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime })), nextForwardToken: `f/${all.length}`, nextBackwardToken: 'b/0' });
+    }
+    if (op !== 'FilterLogEvents') return send(400, { __type: 'UnknownOperationException', message: `${op} is not emulated` }, 'UnknownOperationException');
     const now = Date.now();
     const terms = (input.filterPattern ?? '').split(/\s+/).filter(Boolean);
     const matching = events

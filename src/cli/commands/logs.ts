@@ -1,0 +1,98 @@
+import { createLambdaClient, createLogsClient, type AwsContext } from '../../core/aws/awsContext';
+import { AwsProblemError } from '../../core/aws/awsErrors';
+import { getFunction } from '../../core/aws/lambdaFunctions';
+import { defaultRegion } from '../../core/aws/profiles';
+import { formatLogMessage, formatTime } from '../../core/logs/logFormat';
+import { functionLogGroup, searchLogGroup } from '../../core/logs/logGroups';
+import { pollTail, type TailEvent } from '../../core/logs/pollingTail';
+import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIO } from '../cliCommand';
+import { parseOptions } from '../parseOptions';
+
+const HELP = `Usage:
+  lambda-workbench logs tail <function | /log/group> [--filter <pattern>] [--since 5m]
+  lambda-workbench logs search <function | /log/group> [--filter <pattern>] [--since 1h] [--until <ISO time>]
+
+CloudWatch Logs of a function (its LoggingConfig.LogGroup, else /aws/lambda/<name>) or of any log group, formatted:
+REPORT figures aligned, JSON and Powertools lines as "time level message", stack traces indented.
+The tail polls FilterLogEvents about once a second (free; backs off when idle or throttled) until Ctrl+C.
+
+Options:
+      --filter <pattern>   a CloudWatch filter pattern, e.g. ERROR or '{ $.level = "ERROR" }'
+      --since <duration>   how far back to start: 30s, 15m, 3h, 2d (tail: 1m, search: 1h)
+      --until <time>       search: end of the range (ISO time; default now)
+      --local-time         show local time instead of UTC
+      --profile, --region, --endpoint   as for 'functions'
+`;
+
+function duration(text: string | undefined, fallbackMs: number): number {
+  if (!text) return fallbackMs;
+  const m = /^(\d+(?:\.\d+)?)(s|m|h|d|w)$/.exec(text.trim());
+  if (!m) throw new UsageError(`--since takes a duration such as 30s, 15m, 3h, 2d or 1w (got '${text}')`);
+  return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[m[2] as 's']!;
+}
+
+async function groupOf(target: string, ctx: AwsContext): Promise<string> {
+  if (target.startsWith('/')) return target;
+  const lambda = createLambdaClient(ctx);
+  try {
+    // The function may log to a custom group (LoggingConfig); without access to it, assume the default group.
+    const { summary } = await getFunction(lambda, target, { profile: ctx.profile });
+    return summary.logGroup;
+  } catch {
+    return functionLogGroup(target);
+  } finally {
+    lambda.destroy();
+  }
+}
+
+function printer(io: CliIO, localTime: boolean): (events: TailEvent[]) => void {
+  return (events) => {
+    for (const e of events) io.out(`${formatTime(e.timestamp, localTime ? 'local' : 'utc')}  ${formatLogMessage(e.message, { timestamp: e.timestamp, timeZone: localTime ? 'local' : 'utc' })}\n`);
+  };
+}
+
+export const logsCommand: CliCommand = {
+  name: 'logs',
+  summary: 'tail and search CloudWatch Logs of functions',
+  help: HELP,
+  async run(args, io) {
+    const { values: v, positionals } = parseOptions(args, {
+      filter: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, 'local-time': { type: 'boolean' }, live: { type: 'boolean' },
+      profile: { type: 'string' }, region: { type: 'string' }, endpoint: { type: 'string' },
+    });
+    const [action, target] = positionals;
+    if (action !== 'tail' && action !== 'search') throw new UsageError(action ? `unknown logs action '${action}' (tail, search)` : 'logs needs an action: tail or search');
+    if (!target) throw new UsageError(`logs ${action} needs a function name or a log group`);
+    if (v.live) throw new UsageError('--live (CloudWatch Live Tail, billed per minute) is not available in this version yet; the default polling tail is free.');
+    const profile = v.profile as string | undefined;
+    const ctx: AwsContext = { profile, region: (v.region as string | undefined) ?? await defaultRegion(profile, io.env), endpoint: v.endpoint as string | undefined, env: io.env };
+    const client = createLogsClient(ctx);
+    const print = printer(io, v['local-time'] === true);
+    try {
+      const group = await groupOf(target, ctx);
+      if (action === 'search') {
+        const until = v.until ? Date.parse(v.until as string) : Date.now();
+        if (Number.isNaN(until)) throw new UsageError(`--until takes an ISO time (got '${String(v.until)}')`);
+        const total = await searchLogGroup(client, group, { pattern: v.filter as string | undefined, startTime: until - duration(v.since as string | undefined, 3_600_000), endTime: until, signal: io.signal, profile, onPage: print });
+        io.err(`${total} event(s) in ${group}\n`);
+        return EXIT_OK;
+      }
+      io.err(`Tailing ${group}${v.filter ? ` (filter: ${String(v.filter)})` : ''} — Ctrl+C to stop\n`);
+      await pollTail({ client, logGroup: group, filterPattern: v.filter as string | undefined, startTime: Date.now() - duration(v.since as string | undefined, 60_000), signal: io.signal, onEvents: print,
+        onStatus: (s) => { if (s.kind === 'throttled' || s.kind === 'error') io.err(`(${s.message ?? s.kind}; next poll in ${(s.intervalMs / 1000).toFixed(1)} s)\n`); } });
+      return EXIT_OK;
+    } catch (error) {
+      if (error instanceof AwsProblemError) {
+        io.err(`lambda-workbench logs: ${error.problem.message}${error.problem.command ? `\n  Run: ${error.problem.command}` : ''}\n`);
+        return EXIT_FAILED;
+      }
+      if ((error as Error)?.name === 'ResourceNotFoundException') {
+        io.err(`lambda-workbench logs: ${target} has no log group yet (it has not been invoked, or logs elsewhere).\n`);
+        return EXIT_FAILED;
+      }
+      throw error;
+    } finally {
+      client.destroy();
+    }
+  },
+};

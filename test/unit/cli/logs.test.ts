@@ -1,0 +1,56 @@
+import * as assert from 'node:assert/strict';
+import { LogsService } from '../../support/awsEmulator/logs';
+import { AwsEmulator } from '../../support/awsEmulator/server';
+import { cli } from '../support/cliHarness';
+
+describe('CLI: logs', function () {
+  this.timeout(30_000);
+  let emulator: AwsEmulator;
+  const logs = new LogsService();
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDLOGS', AWS_SECRET_ACCESS_KEY: 'logs-secret', AWS_PROFILE: undefined, AWS_MAX_ATTEMPTS: '1' };
+  const common = (): string[] => ['--endpoint', emulator.endpoint, '--region', 'us-east-1'];
+
+  before(async () => {
+    emulator = await AwsEmulator.start(logs);
+    const now = Date.now();
+    logs.put('/aws/lambda/orders', '2026/11/23/[$LATEST]abc', 'START RequestId: r-1 Version: $LATEST', now - 5000);
+    logs.put('/aws/lambda/orders', '2026/11/23/[$LATEST]abc', '{"level":"ERROR","message":"payment failed","orderId":7}', now - 4000);
+    logs.put('/aws/lambda/orders', '2026/11/23/[$LATEST]abc', 'REPORT RequestId: r-1\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 74 MB', now - 3000);
+  });
+  after(() => emulator.close());
+
+  it('searches a group with a pattern and formats the lines', async () => {
+    const all = await cli(['logs', 'search', '/aws/lambda/orders', '--since', '1h', ...common()], { env });
+    assert.equal(all.code, 0, all.err);
+    assert.match(all.out, /ERROR payment failed {2}\{"orderId":7\}/);
+    assert.match(all.out, /REPORT r-1 {2}Duration {5}12\.34 ms/);
+    assert.match(all.err, /3 event\(s\) in \/aws\/lambda\/orders/);
+    const errors = await cli(['logs', 'search', '/aws/lambda/orders', '--filter', 'ERROR', ...common()], { env });
+    assert.equal(errors.out.trim().split('\n').length, 1);
+  });
+
+  it('tails until stopped, printing events as they arrive', async () => {
+    const controller = new AbortController();
+    let seen = '';
+    const running = cli(['logs', 'tail', '/aws/lambda/orders', '--since', '1m', ...common()], { env, signal: controller.signal, onOut: (t) => {
+      seen += t;
+      if (seen.includes('later event')) controller.abort();
+      else if (seen.includes('REPORT')) logs.put('/aws/lambda/orders', 's2', 'later event', Date.now());
+    } });
+    const r = await running;
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /later event/);
+    assert.equal(r.out.match(/payment failed/g)?.length, 1, 'no duplicates');
+  });
+
+  it('names a missing group, refuses --live for now, and rejects a bad duration', async () => {
+    const missing = await cli(['logs', 'search', '/aws/lambda/nope', ...common()], { env });
+    assert.equal(missing.code, 1);
+    assert.match(missing.err, /has no log group yet|does not exist/);
+    const live = await cli(['logs', 'tail', 'orders', '--live', ...common()], { env });
+    assert.equal(live.code, 2);
+    assert.match(live.err, /Live Tail.*not available in this version/);
+    const bad = await cli(['logs', 'search', 'orders', '--since', 'yesterday', ...common()], { env });
+    assert.equal(bad.code, 2);
+  });
+});
