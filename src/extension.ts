@@ -3,16 +3,17 @@ import { EventCatalog } from './core/events/catalog';
 import { registerDebugging } from './debugging/registerDebugging';
 import { registerFunctions } from './functions/registerFunctions';
 import { registerLocalHandlers } from './localHandlers/registerLocalHandlers';
+import { registerLogs } from './logs/registerLogs';
 import { registerOutput } from './output/outputLog';
 import { registerGenerateSampleEvent } from './sampleEvents/generateEventCommand';
 import { registerNewHandler } from './scaffolding/newHandlerCommand';
-import { registerEmptyTree } from './views/emptyTree';
 
 /** What activate() returns: handles the integration tests use to observe the extension (not a public API). */
 export interface LambdaWorkbenchApi {
   readonly localHandlers: ReturnType<typeof registerLocalHandlers>;
   readonly debugResults: ReturnType<typeof registerDebugging>['results'];
   readonly functions: ReturnType<typeof registerFunctions>;
+  readonly logs: ReturnType<typeof registerLogs>;
 }
 
 /** Wires the features together; each feature lives in its own folder and registers itself. */
@@ -24,9 +25,9 @@ export function activate(context: vscode.ExtensionContext): LambdaWorkbenchApi {
   const localHandlers = registerLocalHandlers(context, log, catalog);
   const debug = registerDebugging(context, { ...localHandlers, catalog, log });
   const functions = registerFunctions(context, { log, catalog, local: localHandlers });
-  registerEmptyTree(context, 'lambdaWorkbench.logs');
+  const logs = registerLogs(context, { session: functions.session, docs: localHandlers.docs, log });
   log.info(`Lambda Workbench ${String(context.extension.packageJSON.version)} activated`);
-  return { localHandlers, debugResults: debug.results, functions };
+  return { localHandlers, debugResults: debug.results, functions, logs };
 }
 
 export function deactivate(): void {

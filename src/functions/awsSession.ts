@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { createLambdaClient, type AwsContext } from '../core/aws/awsContext';
+import { createLambdaClient, createLogsClient, type AwsContext } from '../core/aws/awsContext';
 import { defaultRegion, listProfiles } from '../core/aws/profiles';
 import type { OutputLog } from '../output/outputLog';
 
@@ -17,6 +18,7 @@ export class AwsSession implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly status: vscode.StatusBarItem;
   private readonly clients = new Map<string, LambdaClient>();
+  private readonly logsClients = new Map<string, CloudWatchLogsClient>();
   private readonly disposables: vscode.Disposable[] = [];
   private region = 'us-east-1';
   hasCredentials = false;
@@ -56,10 +58,20 @@ export class AwsSession implements vscode.Disposable {
     return client;
   }
 
+  logs(region = this.region): CloudWatchLogsClient {
+    let client = this.logsClients.get(region);
+    if (!client) {
+      client = createLogsClient(this.context(region));
+      this.logsClients.set(region, client);
+    }
+    return client;
+  }
+
   /** Re-reads the region and whether any credentials resolve (never throws), then tells the views. */
   async reload(): Promise<void> {
-    for (const c of this.clients.values()) c.destroy();
+    for (const c of [...this.clients.values(), ...this.logsClients.values()]) c.destroy();
     this.clients.clear();
+    this.logsClients.clear();
     this.region = this.state.get<string>(REGION_KEY) ?? await defaultRegion(this.profile);
     try {
       await this.lambda().config.credentials();
@@ -101,7 +113,7 @@ export class AwsSession implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const c of this.clients.values()) c.destroy();
+    for (const c of [...this.clients.values(), ...this.logsClients.values()]) c.destroy();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -49,6 +49,27 @@ export class RunDocuments implements vscode.TextDocumentContentProvider, vscode.
     this.flushTimer ??= setTimeout(() => this.flush(), 30);
   }
 
+  /** Appends and keeps only the last `maxLines` lines (a tail's document must not grow without bound). */
+  appendBounded(uri: vscode.Uri, text: string, maxLines: number): void {
+    const key = uri.toString();
+    let content = (this.contents.get(key) ?? '') + text;
+    let lines = 0;
+    for (let i = content.length - 1; i >= 0; i--) {
+      if (content.charCodeAt(i) === 10 && ++lines > maxLines) {
+        content = content.slice(i + 1);
+        break;
+      }
+    }
+    this.contents.set(key, content);
+    this.pending.add(key);
+    this.flushTimer ??= setTimeout(() => this.flush(), 30);
+  }
+
+  /** Forgets a document's text (its tail stopped and it was closed). */
+  forget(uri: vscode.Uri): void {
+    this.contents.delete(uri.toString());
+  }
+
   flush(): void {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;

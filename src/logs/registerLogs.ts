@@ -1,0 +1,178 @@
+import * as vscode from 'vscode';
+import { AwsProblemError } from '../core/aws/awsErrors';
+import { listLogGroupsPage, listLogStreams, readStream, searchLogGroup, SEARCH_RANGES, type LogGroupSummary } from '../core/logs/logGroups';
+import type { AwsSession } from '../functions/awsSession';
+import type { FunctionItem } from '../functions/functionsTree';
+import type { RunDocuments } from '../localHandlers/runDocuments';
+import type { OutputLog } from '../output/outputLog';
+import { formatEvents, LogTails } from './logTails';
+
+class GroupItem extends vscode.TreeItem {
+  constructor(readonly group: LogGroupSummary) {
+    super(group.name, vscode.TreeItemCollapsibleState.Collapsed);
+    this.id = `group:${group.name}`;
+    this.contextValue = 'logGroup';
+    this.iconPath = new vscode.ThemeIcon('output');
+  }
+}
+
+class StreamItem extends vscode.TreeItem {
+  constructor(readonly group: string, readonly stream: string, lastEventTime?: number) {
+    super(stream, vscode.TreeItemCollapsibleState.None);
+    this.contextValue = 'logStream';
+    this.description = lastEventTime ? new Date(lastEventTime).toISOString().replace('T', ' ').slice(0, 19) : undefined;
+    this.command = { command: 'lambdaWorkbench.openLogStream', title: 'Open', arguments: [group, stream] };
+  }
+}
+
+class LogsMessage extends vscode.TreeItem {
+  constructor(label: string, command?: vscode.Command) {
+    super(label, vscode.TreeItemCollapsibleState.None);
+    this.contextValue = command ? 'loadMore' : 'message';
+    this.command = command;
+  }
+}
+
+type Node = GroupItem | StreamItem | LogsMessage;
+
+/** Log groups a page at a time (with a name-prefix filter), each group's streams by last event time. */
+class LogsTree implements vscode.TreeDataProvider<Node> {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private groups: LogGroupSummary[] = [];
+  private next?: string;
+  private loaded = false;
+  private error?: string;
+  prefix = '';
+
+  constructor(private readonly session: AwsSession) {
+    session.onDidChange(() => this.refresh());
+  }
+
+  refresh(): void {
+    this.groups = [];
+    this.next = undefined;
+    this.loaded = false;
+    this.error = undefined;
+    this.changed.fire();
+  }
+
+  async loadMore(): Promise<void> {
+    await this.load();
+    this.changed.fire();
+  }
+
+  getTreeItem(element: Node): vscode.TreeItem {
+    return element;
+  }
+
+  async getChildren(element?: Node): Promise<Node[]> {
+    if (element instanceof GroupItem) {
+      try {
+        const streams = await listLogStreams(this.session.logs(), element.group.name, { profile: this.session.profile });
+        return streams.length ? streams.map((s) => new StreamItem(element.group.name, s.name, s.lastEventTime)) : [new LogsMessage('No streams yet')];
+      } catch (error) {
+        return [new LogsMessage(error instanceof AwsProblemError ? error.problem.message : String(error))];
+      }
+    }
+    if (element || !this.session.hasCredentials) return [];
+    if (!this.loaded) await this.load();
+    const nodes: Node[] = this.groups.map((g) => new GroupItem(g));
+    if (this.error) nodes.push(new LogsMessage(this.error));
+    if (this.next) nodes.push(new LogsMessage('Load more…', { command: 'lambdaWorkbench.loadMoreLogGroups', title: 'Load more' }));
+    if (!nodes.length) nodes.push(new LogsMessage(this.prefix ? `No log group starts with ${this.prefix}` : 'No log groups in this region'));
+    return nodes;
+  }
+
+  private async load(): Promise<void> {
+    try {
+      const page = await listLogGroupsPage(this.session.logs(), { prefix: this.prefix, nextToken: this.next, profile: this.session.profile });
+      this.groups.push(...page.items);
+      this.next = page.next;
+      this.error = undefined;
+    } catch (error) {
+      this.error = error instanceof AwsProblemError ? error.problem.message : String(error);
+    }
+    this.loaded = true;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+export interface Logs { readonly tails: LogTails; readonly tree: LogsTree }
+
+/** The Logs view: browse groups and streams, open a stream, search a group, tail a group or a function. */
+export function registerLogs(context: vscode.ExtensionContext, deps: { session: AwsSession; docs: RunDocuments; log: OutputLog }): Logs {
+  const { session, docs, log } = deps;
+  const tree = new LogsTree(session);
+  const tails = new LogTails(session, docs, log);
+  const view = vscode.window.createTreeView('lambdaWorkbench.logs', { treeDataProvider: tree, showCollapseAll: true });
+  const groupOf = (arg: unknown): string | undefined =>
+    typeof arg === 'string' ? arg : arg instanceof GroupItem ? arg.group.name : (arg as FunctionItem | undefined)?.fn?.logGroup;
+  const report = (action: string, error: unknown): undefined => {
+    log.showError(`${action}: ${error instanceof AwsProblemError ? error.problem.message : error instanceof Error ? error.message : String(error)}`, error);
+    return undefined;
+  };
+
+  context.subscriptions.push(tree, tails, view,
+    vscode.commands.registerCommand('lambdaWorkbench.refreshLogs', () => tree.refresh()),
+    vscode.commands.registerCommand('lambdaWorkbench.loadMoreLogGroups', () => tree.loadMore()),
+    vscode.commands.registerCommand('lambdaWorkbench.filterLogGroups', async (prefix?: string) => {
+      const value = prefix ?? await vscode.window.showInputBox({ title: 'Show log groups starting with', value: tree.prefix || '/aws/lambda/' });
+      if (value === undefined) return;
+      tree.prefix = value;
+      view.description = value ? `prefix: ${value}` : undefined;
+      tree.refresh();
+    }),
+    vscode.commands.registerCommand('lambdaWorkbench.openLogStream', async (group: string, stream: string) => {
+      try {
+        const page = await readStream(session.logs(), group, stream, { profile: session.profile });
+        const uri = docs.uriFor(`${stream.replace(/[^\w]/g, '_')}`, 'stream');
+        await docs.open(uri, `# ${group} › ${stream} (${page.events.length} events, newest last)\n${formatEvents(page.events)}`, false);
+        return uri;
+      } catch (error) {
+        return report(`Open ${stream}`, error);
+      }
+    }),
+    vscode.commands.registerCommand('lambdaWorkbench.searchLogGroup', async (arg?: unknown, args: { pattern?: string; rangeMs?: number } = {}) => {
+      const group = groupOf(arg) ?? await vscode.window.showInputBox({ title: 'Log group to search', value: '/aws/lambda/' });
+      if (!group) return undefined;
+      const pattern = args.pattern ?? await vscode.window.showInputBox({ title: `Search ${group}: filter pattern`, prompt: 'e.g. ERROR, "Task timed out", ?ERROR ?WARN, { $.level = "ERROR" } — empty for everything' });
+      if (pattern === undefined) return undefined;
+      const rangeMs = args.rangeMs ?? (await vscode.window.showQuickPick(SEARCH_RANGES.map((r) => ({ label: r.label, ms: r.ms })), { title: 'Time range' }))?.ms;
+      if (!rangeMs) return undefined;
+      const uri = docs.uriFor(`${group.replace(/^\//, '').replace(/\//g, '_')}`, 'search');
+      await docs.open(uri, `# Search ${group} for ${pattern || 'everything'} over the last ${Math.round(rangeMs / 60_000)} min\n`, false);
+      try {
+        const total = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Searching ${group}`, cancellable: true }, (progress, token) => {
+          const controller = new AbortController();
+          token.onCancellationRequested(() => controller.abort());
+          let found = 0;
+          return searchLogGroup(session.logs(), group, { pattern, startTime: Date.now() - rangeMs, signal: controller.signal, profile: session.profile, onPage: (events) => {
+            found += events.length;
+            progress.report({ message: `${found} events` });
+            docs.append(uri, formatEvents(events));
+          } });
+        });
+        docs.append(uri, `# ${total} event(s)\n`);
+        docs.flush();
+        return uri;
+      } catch (error) {
+        return report(`Search ${group}`, error);
+      }
+    }),
+    vscode.commands.registerCommand('lambdaWorkbench.tailLogGroup', async (arg?: unknown, args: { pattern?: string } = {}) => {
+      const group = groupOf(arg) ?? await vscode.window.showInputBox({ title: 'Log group to tail', value: '/aws/lambda/' });
+      return group ? tails.start(group, args.pattern) : undefined;
+    }),
+    vscode.commands.registerCommand('lambdaWorkbench.stopTail', async (uri?: vscode.Uri) => {
+      const running = tails.running();
+      if (uri || running.length <= 1) return tails.stop(uri);
+      const picked = await vscode.window.showQuickPick([{ label: 'Stop all tails' }, ...running.map((t) => ({ label: t.group, uri: t.uri }))], { title: 'Stop which tail?' });
+      if (picked) tails.stop('uri' in picked ? picked.uri : undefined);
+    }),
+  );
+  return { tails, tree };
+}
