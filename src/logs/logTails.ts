@@ -1,12 +1,16 @@
 import * as vscode from 'vscode';
 import { formatLogMessage, formatTime, type TimeZoneMode } from '../core/logs/logFormat';
+import { liveTail, resolveLogGroupArn } from '../core/logs/liveTail';
 import { pollTail, type TailEvent } from '../core/logs/pollingTail';
 import type { AwsSession } from '../functions/awsSession';
 import type { RunDocuments } from '../localHandlers/runDocuments';
 import type { OutputLog } from '../output/outputLog';
 
+export type TailMode = 'polling' | 'live';
+
 interface RunningTail {
   readonly group: string;
+  readonly mode: TailMode;
   readonly uri: vscode.Uri;
   readonly controller: AbortController;
   events: number;
@@ -53,34 +57,41 @@ export class LogTails implements vscode.Disposable {
       }));
   }
 
-  running(): { group: string; uri: vscode.Uri; events: number; rate: number }[] {
-    return [...this.tails.values()].map((t) => ({ group: t.group, uri: t.uri, events: t.events, rate: t.rate }));
+  running(): { group: string; mode: TailMode; uri: vscode.Uri; events: number; rate: number }[] {
+    return [...this.tails.values()].map((t) => ({ group: t.group, mode: t.mode, uri: t.uri, events: t.events, rate: t.rate }));
   }
 
   /** Starts (or shows) the tail of a group; resolves with its document once it is open. */
-  async start(group: string, filterPattern?: string): Promise<vscode.Uri> {
-    const uri = this.docs.uriFor(`${group.replace(/^\//, '').replace(/\//g, '_')}${filterPattern ? '-filtered' : ''}`, 'tail');
+  async start(group: string, filterPattern?: string, mode: TailMode = 'polling'): Promise<vscode.Uri> {
+    const uri = this.docs.uriFor(`${group.replace(/^\//, '').replace(/\//g, '_')}${filterPattern ? '-filtered' : ''}${mode === 'live' ? '-live' : ''}`, 'tail');
     if (this.tails.has(uri.toString())) {
       await vscode.window.showTextDocument(uri, { preview: false });
       return uri;
     }
     const maxLines = vscode.workspace.getConfiguration('lambdaWorkbench').get<number>('logs.maxLines') ?? 10_000;
     const controller = new AbortController();
-    const tail: RunningTail = { group, uri, controller, events: 0, windowStart: Date.now(), windowEvents: 0, rate: 0 };
+    const tail: RunningTail = { group, mode, uri, controller, events: 0, windowStart: Date.now(), windowEvents: 0, rate: 0 };
     this.tails.set(uri.toString(), tail);
-    await this.docs.open(uri, `# Tail of ${group}${filterPattern ? ` (filter: ${filterPattern})` : ''} · polling FilterLogEvents (free) · close this document or click the status bar to stop\n`, false);
+    const how = mode === 'live' ? 'CloudWatch Live Tail (billed per minute while it runs)' : 'polling FilterLogEvents (free)';
+    await this.docs.open(uri, `# Tail of ${group}${filterPattern ? ` (filter: ${filterPattern})` : ''} · ${how} · close this document or click the status bar to stop\n`, false);
     this.render();
-    void pollTail({
-      client: this.session.logs(), logGroup: group, filterPattern, startTime: Date.now() - 60_000, signal: controller.signal,
-      onEvents: (events) => {
-        tail.events += events.length;
-        tail.windowEvents += events.length;
-        this.docs.appendBounded(uri, formatEvents(events), maxLines);
-      },
-      onStatus: (s) => {
-        if (s.kind === 'throttled' || s.kind === 'error') this.docs.appendBounded(uri, `# ${s.message ?? s.kind} — next poll in ${(s.intervalMs / 1000).toFixed(1)} s\n`, maxLines);
-      },
-    }).catch((error: unknown) => {
+    const onEvents = (events: TailEvent[]): void => {
+      tail.events += events.length;
+      tail.windowEvents += events.length;
+      this.docs.appendBounded(uri, formatEvents(events), maxLines);
+    };
+    const note = (text: string): void => this.docs.appendBounded(uri, `# ${text}\n`, maxLines);
+    const client = this.session.logs();
+    const running = mode === 'live'
+      ? resolveLogGroupArn(client, group, controller.signal).then((arn) => liveTail({
+        client, logGroupArns: [arn], filterPattern, signal: controller.signal, onEvents,
+        onStatus: (s) => { if (s.kind !== 'started') note(s.message); },
+      }))
+      : pollTail({
+        client, logGroup: group, filterPattern, startTime: Date.now() - 60_000, signal: controller.signal, onEvents,
+        onStatus: (s) => { if (s.kind === 'throttled' || s.kind === 'error') note(`${s.message ?? s.kind} — next poll in ${(s.intervalMs / 1000).toFixed(1)} s`); },
+      });
+    void running.catch((error: unknown) => {
       this.docs.appendBounded(uri, `# The tail stopped: ${error instanceof Error ? error.message : String(error)}\n`, maxLines);
       this.log.warn(`Tail of ${group} stopped: ${error instanceof Error ? error.message : String(error)}`);
     }).finally(() => {
@@ -122,7 +133,8 @@ export class LogTails implements vscode.Disposable {
       return;
     }
     const rate = tails.reduce((n, t) => n + t.rate, 0);
-    this.status.text = `$(pulse) ${tails.length === 1 ? tails[0].group : `${tails.length} tails`} · ${rate.toFixed(rate < 10 ? 1 : 0)} ev/s $(debug-stop)`;
+    const live = tails.some((t) => t.mode === 'live');
+    this.status.text = `$(pulse) ${tails.length === 1 ? tails[0].group : `${tails.length} tails`}${live ? ' · Live Tail (billed)' : ''} · ${rate.toFixed(rate < 10 ? 1 : 0)} ev/s $(debug-stop)`;
     this.status.tooltip = `${tails.map((t) => `${t.group}: ${t.events} events`).join('\n')}\nClick to stop ${tails.length === 1 ? 'the tail' : 'all tails'}.`;
     this.status.show();
   }

@@ -5,7 +5,9 @@ import type { AwsSession } from '../functions/awsSession';
 import type { FunctionItem } from '../functions/functionsTree';
 import type { RunDocuments } from '../localHandlers/runDocuments';
 import type { OutputLog } from '../output/outputLog';
-import { formatEvents, LogTails } from './logTails';
+import { formatEvents, LogTails, type TailMode } from './logTails';
+
+const LIVE_TAIL_ACKNOWLEDGED = 'logs.liveTailBillingAcknowledged';
 
 class GroupItem extends vscode.TreeItem {
   constructor(readonly group: LogGroupSummary) {
@@ -163,9 +165,21 @@ export function registerLogs(context: vscode.ExtensionContext, deps: { session: 
         return report(`Search ${group}`, error);
       }
     }),
-    vscode.commands.registerCommand('lambdaWorkbench.tailLogGroup', async (arg?: unknown, args: { pattern?: string } = {}) => {
+    vscode.commands.registerCommand('lambdaWorkbench.tailLogGroup', async (arg?: unknown, args: { pattern?: string; mode?: TailMode } = {}) => {
       const group = groupOf(arg) ?? await vscode.window.showInputBox({ title: 'Log group to tail', value: '/aws/lambda/' });
-      return group ? tails.start(group, args.pattern) : undefined;
+      if (!group) return undefined;
+      const mode = args.mode ?? (await vscode.window.showQuickPick([
+        { label: 'Polling', description: 'free: FilterLogEvents about once a second', mode: 'polling' as const },
+        { label: 'Live Tail', description: 'CloudWatch Live Tail: streams as it happens, billed per minute of session', mode: 'live' as const },
+      ], { title: `Tail ${group}` }))?.mode;
+      if (!mode) return undefined;
+      if (mode === 'live' && !context.globalState.get<boolean>(LIVE_TAIL_ACKNOWLEDGED)) {
+        // Live Tail costs money per minute: the first use asks, once.
+        const answer = await vscode.window.showWarningMessage('CloudWatch Live Tail is billed per minute of session (see CloudWatch pricing). The tail stops when you close its document, click Stop in the status bar, or close VS Code. Start it?', { modal: true }, 'Start Live Tail');
+        if (answer !== 'Start Live Tail') return undefined;
+        await context.globalState.update(LIVE_TAIL_ACKNOWLEDGED, true);
+      }
+      return tails.start(group, args.pattern, mode);
     }),
     vscode.commands.registerCommand('lambdaWorkbench.stopTail', async (uri?: vscode.Uri) => {
       const running = tails.running();

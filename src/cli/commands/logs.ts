@@ -4,22 +4,25 @@ import { getFunction } from '../../core/aws/lambdaFunctions';
 import { defaultRegion } from '../../core/aws/profiles';
 import { formatLogMessage, formatTime } from '../../core/logs/logFormat';
 import { functionLogGroup, searchLogGroup } from '../../core/logs/logGroups';
+import { liveTail, resolveLogGroupArn } from '../../core/logs/liveTail';
 import { pollTail, type TailEvent } from '../../core/logs/pollingTail';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIO } from '../cliCommand';
 import { parseOptions } from '../parseOptions';
 
 const HELP = `Usage:
-  lambda-workbench logs tail <function | /log/group> [--filter <pattern>] [--since 5m]
+  lambda-workbench logs tail <function | /log/group> [--filter <pattern>] [--since 5m] [--live]
   lambda-workbench logs search <function | /log/group> [--filter <pattern>] [--since 1h] [--until <ISO time>]
 
 CloudWatch Logs of a function (its LoggingConfig.LogGroup, else /aws/lambda/<name>) or of any log group, formatted:
 REPORT figures aligned, JSON and Powertools lines as "time level message", stack traces indented.
-The tail polls FilterLogEvents about once a second (free; backs off when idle or throttled) until Ctrl+C.
+The tail polls FilterLogEvents about once a second (free; backs off when idle or throttled) until Ctrl+C;
+with --live it uses CloudWatch Live Tail instead (streams as it happens; billed per minute of session).
 
 Options:
       --filter <pattern>   a CloudWatch filter pattern, e.g. ERROR or '{ $.level = "ERROR" }'
       --since <duration>   how far back to start: 30s, 15m, 3h, 2d (tail: 1m, search: 1h)
       --until <time>       search: end of the range (ISO time; default now)
+      --live               tail with CloudWatch Live Tail (billed per minute while it runs)
       --local-time         show local time instead of UTC
       --profile, --region, --endpoint   as for 'functions'
 `;
@@ -63,7 +66,6 @@ export const logsCommand: CliCommand = {
     const [action, target] = positionals;
     if (action !== 'tail' && action !== 'search') throw new UsageError(action ? `unknown logs action '${action}' (tail, search)` : 'logs needs an action: tail or search');
     if (!target) throw new UsageError(`logs ${action} needs a function name or a log group`);
-    if (v.live) throw new UsageError('--live (CloudWatch Live Tail, billed per minute) is not available in this version yet; the default polling tail is free.');
     const profile = v.profile as string | undefined;
     const ctx: AwsContext = { profile, region: (v.region as string | undefined) ?? await defaultRegion(profile, io.env), endpoint: v.endpoint as string | undefined, env: io.env };
     const client = createLogsClient(ctx);
@@ -75,6 +77,13 @@ export const logsCommand: CliCommand = {
         if (Number.isNaN(until)) throw new UsageError(`--until takes an ISO time (got '${String(v.until)}')`);
         const total = await searchLogGroup(client, group, { pattern: v.filter as string | undefined, startTime: until - duration(v.since as string | undefined, 3_600_000), endTime: until, signal: io.signal, profile, onPage: print });
         io.err(`${total} event(s) in ${group}\n`);
+        return EXIT_OK;
+      }
+      if (action === 'tail' && v.live) {
+        io.err(`Live Tail of ${group}${v.filter ? ` (filter: ${String(v.filter)})` : ''} — billed per minute of session; Ctrl+C to stop\n`);
+        const arn = await resolveLogGroupArn(client, group, io.signal);
+        await liveTail({ client, logGroupArns: [arn], filterPattern: v.filter as string | undefined, signal: io.signal, onEvents: print,
+          onStatus: (s) => { if (s.kind !== 'started') io.err(`(${s.message})\n`); } });
         return EXIT_OK;
       }
       io.err(`Tailing ${group}${v.filter ? ` (filter: ${String(v.filter)})` : ''} — Ctrl+C to stop\n`);

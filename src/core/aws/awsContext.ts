@@ -49,7 +49,8 @@ export function createLambdaClient(ctx: AwsContext): LambdaClient {
 }
 
 export function createLogsClient(ctx: AwsContext): CloudWatchLogsClient {
-  return new CloudWatchLogsClient(clientConfig(ctx));
+  // StartLiveTail's endpoint carries a host prefix (stream-); an overridden endpoint (LocalStack, tests) has none.
+  return new CloudWatchLogsClient({ ...clientConfig(ctx), ...(ctx.endpoint ? { disableHostPrefix: true } : {}) });
 }
 
 /** The console URL of a function. */

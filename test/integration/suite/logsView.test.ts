@@ -60,7 +60,7 @@ describe('Logs view, search and tail against the Logs emulator (real host)', fun
 
   it('tails a group: events appear as they are emitted; the status bar Stop ends it', async () => {
     const api = await extensionApi();
-    const uri = await vscode.commands.executeCommand<vscode.Uri>('lambdaWorkbench.tailLogGroup', '/aws/lambda/orders');
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('lambdaWorkbench.tailLogGroup', '/aws/lambda/orders', { mode: 'polling' });
     const doc = await vscode.workspace.openTextDocument(uri);
     await waitFor('the recent events', () => doc.getText().includes('payment failed'));
     logs.put('/aws/lambda/orders', stream, 'a new line from the function', Date.now());
@@ -74,13 +74,33 @@ describe('Logs view, search and tail against the Logs emulator (real host)', fun
 
   it('closing a tail document stops its tail; several tails can run at once', async () => {
     const api = await extensionApi();
-    const first = await vscode.commands.executeCommand<vscode.Uri>('lambdaWorkbench.tailLogGroup', '/aws/lambda/orders');
-    await vscode.commands.executeCommand<vscode.Uri>('lambdaWorkbench.tailLogGroup', '/aws/lambda/reports');
+    const first = await vscode.commands.executeCommand<vscode.Uri>('lambdaWorkbench.tailLogGroup', '/aws/lambda/orders', { mode: 'polling' });
+    await vscode.commands.executeCommand<vscode.Uri>('lambdaWorkbench.tailLogGroup', '/aws/lambda/reports', { mode: 'polling' });
     assert.equal(api.logs.tails.running().length, 2);
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === first.toString());
     assert.ok(tabs.length > 0, 'the tail document is open');
     await vscode.window.tabGroups.close(tabs);
     await waitFor('the closed tail to stop', () => api.logs.tails.running().length === 1 && api.logs.tails.running()[0].group === '/aws/lambda/reports');
     api.logs.tails.stop();
+  });
+
+  it('Live Tail asks first (it is billed), then streams events, says when sampled, and stops', async () => {
+    const api = await extensionApi();
+    // The first use asks before starting a billed session (the test host refuses dialogs: nothing starts).
+    const refused = await vscode.commands.executeCommand('lambdaWorkbench.tailLogGroup', '/aws/lambda/orders', { mode: 'live' }).then(() => '', (e: Error) => e.message);
+    assert.match(refused, /billed per minute/);
+    assert.equal(api.logs.tails.running().length, 0);
+    const uri = await api.logs.tails.start('/aws/lambda/orders', undefined, 'live');
+    const session = await logs.nextLiveSession();
+    assert.deepEqual(session.request.logGroupIdentifiers, ['arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/orders']);
+    session.start();
+    session.update([{ message: 'live event one' }]);
+    session.update([{ message: 'live event two' }], true);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await waitFor('the live events and the sampling note', () => doc.getText().includes('live event two') && /sampling this stream/.test(doc.getText()));
+    assert.match(doc.getText(), /billed per minute/);
+    api.logs.tails.stop(uri);
+    await waitFor('the Live Tail connection to close (no billed session left running)', () => session.closed);
+    assert.equal(api.logs.tails.running().length, 0);
   });
 });

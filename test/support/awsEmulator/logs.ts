@@ -1,6 +1,50 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { EventStreamCodec } from '@smithy/core/event-streams';
 import type { ServiceHandler } from './server';
+
+const codec = new EventStreamCodec((bytes) => Buffer.from(bytes).toString('utf8'), (text) => new Uint8Array(Buffer.from(text, 'utf8')));
+
+/** One StartLiveTail response stream, driven by the test: frames are written as the test calls these methods. */
+export class LiveSession {
+  constructor(readonly request: { logGroupIdentifiers?: string[]; logEventFilterPattern?: string }, private readonly res: ServerResponse) {}
+
+  private frame(headers: Record<string, string>, body: unknown): void {
+    const encoded = codec.encode({
+      headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, { type: 'string' as const, value: v }])),
+      body: new Uint8Array(Buffer.from(JSON.stringify(body))),
+    });
+    this.res.write(Buffer.from(encoded));
+  }
+
+  start(sessionId: string = randomUUID()): void {
+    this.frame({ ':event-type': 'sessionStart', ':message-type': 'event', ':content-type': 'application/json' },
+      { requestId: randomUUID(), sessionId, logGroupIdentifiers: this.request.logGroupIdentifiers ?? [], logEventFilterPattern: this.request.logEventFilterPattern });
+  }
+
+  update(messages: { message: string; timestamp?: number; stream?: string }[], sampled = false): void {
+    const group = this.request.logGroupIdentifiers?.[0] ?? '';
+    this.frame({ ':event-type': 'sessionUpdate', ':message-type': 'event', ':content-type': 'application/json' }, {
+      sessionMetadata: { sampled },
+      sessionResults: messages.map((m) => ({ logGroupIdentifier: group, logStreamName: m.stream ?? 'stream', message: m.message, timestamp: m.timestamp ?? Date.now(), ingestionTime: Date.now() })),
+    });
+  }
+
+  /** AWS ends a session after 3 hours with this exception. */
+  timeout(): void {
+    this.frame({ ':exception-type': 'SessionTimeoutException', ':message-type': 'exception', ':content-type': 'application/json' }, { message: 'Session timed out' });
+    this.res.end();
+  }
+
+  /** The connection drops mid-session. */
+  drop(): void {
+    this.res.socket?.destroy();
+  }
+
+  get closed(): boolean {
+    return this.res.writableEnded || this.res.destroyed;
+  }
+}
 
 interface StoredEvent { eventId: string; logStreamName: string; timestamp: number; message: string; ingestionTime: number; visibleAt: number }
 
@@ -12,6 +56,20 @@ export class LogsService implements ServiceHandler {
   readonly groups = new Map<string, StoredEvent[]>();
   pageSize = 10_000;
   private throttles = 0;
+  readonly liveSessions: LiveSession[] = [];
+  private liveWaiters: ((s: LiveSession) => void)[] = [];
+
+  /** The next StartLiveTail session the client opens (already open ones first). */
+  nextLiveSession(): Promise<LiveSession> {
+    const open = this.liveSessions.find((s) => !s.closed && !this.taken.has(s));
+    if (open) {
+      this.taken.add(open);
+      return Promise.resolve(open);
+    }
+    return new Promise((resolve) => this.liveWaiters.push((s) => { this.taken.add(s); resolve(s); }));
+  }
+
+  private readonly taken = new Set<LiveSession>();
   private counter = 0;
 
   /** Adds an event; `visibleAfterMs` makes it arrive late (its timestamp is older than when FilterLogEvents sees it). */
@@ -42,12 +100,20 @@ export class LogsService implements ServiceHandler {
       this.throttles--;
       return send(400, { __type: 'ThrottlingException', message: 'Rate exceeded' }, 'ThrottlingException');
     }
+    if (op === 'StartLiveTail') {
+      res.writeHead(200, { 'Content-Type': 'application/vnd.amazon.eventstream', 'x-amzn-RequestId': randomUUID() });
+      const session = new LiveSession(input as { logGroupIdentifiers?: string[] }, res);
+      this.liveSessions.push(session);
+      const waiter = this.liveWaiters.shift();
+      if (waiter) waiter(session);
+      return true;
+    }
     if (op === 'DescribeLogGroups') {
       const names = [...this.groups.keys()].filter((n) => n.startsWith(String((input as { logGroupNamePrefix?: string }).logGroupNamePrefix ?? ''))).sort();
       const offset = input.nextToken ? Number(Buffer.from(input.nextToken, 'base64').toString()) : 0;
       const size = Math.min(input.limit ?? 50, 50);
       const next = offset + size < names.length ? Buffer.from(String(offset + size)).toString('base64') : undefined;
-      return send(200, { logGroups: names.slice(offset, offset + size).map((n) => ({ logGroupName: n, arn: `arn:aws:logs:us-east-1:123456789012:log-group:${n}:*`, storedBytes: 0 })), ...(next ? { nextToken: next } : {}) });
+      return send(200, { logGroups: names.slice(offset, offset + size).map((n) => ({ logGroupName: n, arn: `arn:aws:logs:us-east-1:123456789012:log-group:${n}:*`, logGroupArn: `arn:aws:logs:us-east-1:123456789012:log-group:${n}`, storedBytes: 0 })), ...(next ? { nextToken: next } : {}) });
     }
     const events = this.groups.get(input.logGroupName ?? '');
     if (!events) return send(400, { __type: 'ResourceNotFoundException', message: 'The specified log group does not exist.' }, 'ResourceNotFoundException');

@@ -43,13 +43,22 @@ describe('CLI: logs', function () {
     assert.equal(r.out.match(/payment failed/g)?.length, 1, 'no duplicates');
   });
 
-  it('names a missing group, refuses --live for now, and rejects a bad duration', async () => {
+  it('tails with Live Tail when asked (--live)', async () => {
+    const controller = new AbortController();
+    const running = cli(['logs', 'tail', '/aws/lambda/orders', '--live', ...common()], { env, signal: controller.signal, onOut: (t) => { if (t.includes('streamed live')) controller.abort(); } });
+    const session = await logs.nextLiveSession();
+    session.start();
+    session.update([{ message: 'streamed live' }]);
+    const r = await running;
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /billed per minute/);
+    assert.match(r.out, /streamed live/);
+  });
+
+  it('names a missing group, and rejects a bad duration', async () => {
     const missing = await cli(['logs', 'search', '/aws/lambda/nope', ...common()], { env });
     assert.equal(missing.code, 1);
     assert.match(missing.err, /has no log group yet|does not exist/);
-    const live = await cli(['logs', 'tail', 'orders', '--live', ...common()], { env });
-    assert.equal(live.code, 2);
-    assert.match(live.err, /Live Tail.*not available in this version/);
     const bad = await cli(['logs', 'search', 'orders', '--since', 'yesterday', ...common()], { env });
     assert.equal(bad.code, 2);
   });
