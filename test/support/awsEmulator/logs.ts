@@ -130,10 +130,10 @@ export class LogsService implements ServiceHandler {
     }
     if (op !== 'FilterLogEvents') return send(400, { __type: 'UnknownOperationException', message: `${op} is not emulated` }, 'UnknownOperationException');
     const now = Date.now();
-    const terms = (input.filterPattern ?? '').split(/\s+/).filter(Boolean);
+    const matches = compileFilterPattern(input.filterPattern ?? '');
     const matching = events
       .filter((e) => e.visibleAt <= now && e.timestamp >= (input.startTime ?? 0) && e.timestamp <= (input.endTime ?? Number.MAX_SAFE_INTEGER))
-      .filter((e) => terms.every((t) => e.message.includes(t)))
+      .filter((e) => matches(e.message))
       .sort((a, b) => a.timestamp - b.timestamp || a.eventId.localeCompare(b.eventId));
     const offset = input.nextToken ? Number(Buffer.from(input.nextToken, 'base64').toString()) : 0;
     const size = Math.min(input.limit ?? this.pageSize, this.pageSize);
@@ -145,4 +145,29 @@ export class LogsService implements ServiceHandler {
       ...(next ? { nextToken: next } : {}),
     });
   }
+}
+
+/**
+ * The subset of CloudWatch filter-pattern syntax the tests use: terms (all must appear), "quoted phrases", ?term
+ * alternatives (any must appear), and JSON equality such as { $.level = "ERROR" } (or with !=).
+ */
+export function compileFilterPattern(pattern: string): (message: string) => boolean {
+  const text = pattern.trim();
+  if (!text) return () => true;
+  const json = /^\{\s*\$\.([\w.]+)\s*(=|!=)\s*(?:"([^"]*)"|([\w.-]+))\s*\}$/.exec(text);
+  if (json) {
+    const [, path, op, quoted, bare] = json;
+    const expected = quoted ?? bare;
+    return (message) => {
+      let doc: unknown;
+      try { doc = JSON.parse(message); } catch { return false; }
+      const value = path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), doc);
+      const equal = value !== undefined && String(value) === expected;
+      return op === '=' ? equal : !equal && value !== undefined;
+    };
+  }
+  const tokens = [...text.matchAll(/(\?)?"([^"]*)"|(\?)?(\S+)/g)].map((m) => ({ optional: Boolean(m[1] ?? m[3]), term: m[2] ?? m[4] ?? '' }));
+  const required = tokens.filter((t) => !t.optional).map((t) => t.term);
+  const alternatives = tokens.filter((t) => t.optional).map((t) => t.term);
+  return (message) => required.every((t) => message.includes(t)) && (alternatives.length === 0 || alternatives.some((t) => message.includes(t)));
 }

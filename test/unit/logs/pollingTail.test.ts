@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { pollTail, type TailEvent, type TailStatus } from '../../../src/core/logs/pollingTail';
-import { LogsService } from '../../support/awsEmulator/logs';
+import { compileFilterPattern, LogsService } from '../../support/awsEmulator/logs';
 import { AwsEmulator } from '../../support/awsEmulator/server';
 
 describe('Polling tail (FilterLogEvents) against the Logs emulator', function () {
@@ -83,5 +83,18 @@ describe('Polling tail (FilterLogEvents) against the Logs emulator', function ()
   it('stops on a missing log group with the service error', async () => {
     await assert.rejects(pollTail({ client, logGroup: '/aws/lambda/missing', signal: new AbortController().signal, onEvents: () => undefined, sleep: async () => undefined }),
       (e: Error) => e.name === 'ResourceNotFoundException');
+  });
+});
+
+describe('The Logs emulator filter patterns (what search and tail send)', () => {
+  it('supports terms, quoted phrases, ? alternatives and JSON equality', () => {
+    const lines = ['ERROR payment failed', 'WARN slow call', 'INFO Task timed out after 3.00 seconds', '{"level":"ERROR","message":"m"}', '{"level":"INFO"}'];
+    const run = (p: string): string[] => lines.filter(compileFilterPattern(p));
+    assert.deepEqual(run('ERROR payment'), ['ERROR payment failed']);
+    assert.deepEqual(run('"Task timed out"'), ['INFO Task timed out after 3.00 seconds']);
+    assert.deepEqual(run('?ERROR ?WARN'), ['ERROR payment failed', 'WARN slow call', '{"level":"ERROR","message":"m"}']);
+    assert.deepEqual(run('{ $.level = "ERROR" }'), ['{"level":"ERROR","message":"m"}']);
+    assert.deepEqual(run('{ $.level != "ERROR" }'), ['{"level":"INFO"}']);
+    assert.deepEqual(run(''), lines);
   });
 });
