@@ -16,8 +16,12 @@ interface RunningTail {
   events: number;
   windowStart: number;
   windowEvents: number;
+  /** Events per second of the last few one-second windows (polls deliver in bursts; one window alone jumps). */
+  recent: number[];
   rate: number;
 }
+
+const RATE_WINDOWS = 5;
 
 export function timeZoneSetting(): TimeZoneMode {
   return vscode.workspace.getConfiguration('lambdaWorkbench').get<string>('logs.timeZone') === 'local' ? 'local' : 'utc';
@@ -70,7 +74,7 @@ export class LogTails implements vscode.Disposable {
     }
     const maxLines = vscode.workspace.getConfiguration('lambdaWorkbench').get<number>('logs.maxLines') ?? 10_000;
     const controller = new AbortController();
-    const tail: RunningTail = { group, mode, uri, controller, events: 0, windowStart: Date.now(), windowEvents: 0, rate: 0 };
+    const tail: RunningTail = { group, mode, uri, controller, events: 0, windowStart: Date.now(), windowEvents: 0, recent: [], rate: 0 };
     this.tails.set(uri.toString(), tail);
     const how = mode === 'live' ? 'CloudWatch Live Tail (billed per minute while it runs)' : 'polling FilterLogEvents (free)';
     await this.docs.open(uri, `# Tail of ${group}${filterPattern ? ` (filter: ${filterPattern})` : ''} · ${how} · close this document or click the status bar to stop\n`, false);
@@ -119,7 +123,9 @@ export class LogTails implements vscode.Disposable {
   private updateRates(): void {
     const now = Date.now();
     for (const t of this.tails.values()) {
-      t.rate = t.windowEvents / Math.max(1, (now - t.windowStart) / 1000);
+      t.recent.push(t.windowEvents / Math.max(0.001, (now - t.windowStart) / 1000));
+      if (t.recent.length > RATE_WINDOWS) t.recent.shift();
+      t.rate = t.recent.reduce((a, b) => a + b, 0) / t.recent.length;
       t.windowStart = now;
       t.windowEvents = 0;
     }

@@ -23,7 +23,8 @@ export interface PollingTailOptions {
   readonly intervalMs?: number;
   /** Slowest interval after idle polls or throttling (default 10 s). */
   readonly maxIntervalMs?: number;
-  /** How far back each poll looks again for late-arriving events (default 30 s). */
+  /** How far back each poll looks again for events CloudWatch ingests late (default 5 s: they usually arrive within
+   *  seconds, and every event in the window is fetched again on each poll, which matters at thousands a second). */
   readonly lateWindowMs?: number;
   readonly signal: AbortSignal;
   readonly onEvents: (events: TailEvent[]) => void;
@@ -49,7 +50,7 @@ function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
 export async function pollTail(options: PollingTailOptions): Promise<void> {
   const base = options.intervalMs ?? 1000;
   const max = options.maxIntervalMs ?? 10_000;
-  const late = options.lateWindowMs ?? 30_000;
+  const late = options.lateWindowMs ?? 5_000;
   const sleep = options.sleep ?? defaultSleep;
   let since = options.startTime ?? Date.now();
   let interval = base;

@@ -55,6 +55,8 @@ interface StoredEvent { eventId: string; logStreamName: string; timestamp: numbe
 export class LogsService implements ServiceHandler {
   readonly groups = new Map<string, StoredEvent[]>();
   pageSize = 10_000;
+  /** When set, events older than this are dropped as new ones arrive (a load test must not measure our own store). */
+  retainMs?: number;
   private throttles = 0;
   readonly liveSessions: LiveSession[] = [];
   private liveWaiters: ((s: LiveSession) => void)[] = [];
@@ -74,7 +76,10 @@ export class LogsService implements ServiceHandler {
 
   /** Adds an event; `visibleAfterMs` makes it arrive late (its timestamp is older than when FilterLogEvents sees it). */
   put(group: string, stream: string, message: string, timestamp = Date.now(), visibleAfterMs = 0): string {
-    const events = this.groups.get(group) ?? [];
+    let events = this.groups.get(group) ?? [];
+    if (this.retainMs !== undefined && events.length > 0 && events[0].timestamp < timestamp - this.retainMs * 2) {
+      events = events.filter((e) => e.timestamp >= timestamp - this.retainMs!);
+    }
     this.groups.set(group, events);
     const eventId = `${String(timestamp).padStart(20, '0')}${String(++this.counter).padStart(36, '0')}`;
     events.push({ eventId, logStreamName: stream, timestamp, message, ingestionTime: Date.now() + visibleAfterMs, visibleAt: Date.now() + visibleAfterMs });
