@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { AwsProblemError } from '../core/aws/awsErrors';
 import { listLogGroupsPage, listLogStreams, readStream, searchLogGroup, SEARCH_RANGES, type LogGroupSummary } from '../core/logs/logGroups';
+import type { TailEvent } from '../core/logs/pollingTail';
 import type { AwsSession } from '../functions/awsSession';
 import type { FunctionItem } from '../functions/functionsTree';
 import type { RunDocuments } from '../localHandlers/runDocuments';
@@ -105,14 +106,23 @@ class LogsTree implements vscode.TreeDataProvider<Node> {
 
 export interface Logs { readonly tails: LogTails; readonly tree: LogsTree }
 
+interface OpenStream { group: string; stream: string; older?: string; newer?: string; events: TailEvent[] }
+
+function renderStream(s: OpenStream): string {
+  return `# ${s.group} › ${s.stream} · ${s.events.length} events, oldest first · "Load Older" / "Load Newer" in the editor title\n${formatEvents(s.events)}`;
+}
+
 /** The Logs view: browse groups and streams, open a stream, search a group, tail a group or a function. */
 export function registerLogs(context: vscode.ExtensionContext, deps: { session: AwsSession; docs: RunDocuments; log: OutputLog }): Logs {
   const { session, docs, log } = deps;
   const tree = new LogsTree(session);
   const tails = new LogTails(session, docs, log);
   const view = vscode.window.createTreeView('lambdaWorkbench.logs', { treeDataProvider: tree, showCollapseAll: true });
+  const streams = new Map<string, OpenStream>();
+  // A log group by name, a group item, a deployed function, or a Local Handler (its deployed twin of the same name).
   const groupOf = (arg: unknown): string | undefined =>
-    typeof arg === 'string' ? arg : arg instanceof GroupItem ? arg.group.name : (arg as FunctionItem | undefined)?.fn?.logGroup;
+    typeof arg === 'string' ? arg : arg instanceof GroupItem ? arg.group.name : (arg as FunctionItem | undefined)?.fn?.logGroup
+      ?? ((arg as { handler?: { name?: string } } | undefined)?.handler?.name ? `/aws/lambda/${(arg as { handler: { name: string } }).handler.name}` : undefined);
   const report = (action: string, error: unknown): undefined => {
     log.showError(`${action}: ${error instanceof AwsProblemError ? error.problem.message : error instanceof Error ? error.message : String(error)}`, error);
     return undefined;
@@ -132,12 +142,33 @@ export function registerLogs(context: vscode.ExtensionContext, deps: { session: 
       try {
         const page = await readStream(session.logs(), group, stream, { profile: session.profile });
         const uri = docs.uriFor(`${stream.replace(/[^\w]/g, '_')}`, 'stream');
-        await docs.open(uri, `# ${group} › ${stream} (${page.events.length} events, newest last)\n${formatEvents(page.events)}`, false);
+        const opened = { group, stream, older: page.older, newer: page.newer, events: page.events };
+        streams.set(uri.toString(), opened);
+        await docs.open(uri, renderStream(opened), false);
         return uri;
       } catch (error) {
         return report(`Open ${stream}`, error);
       }
     }),
+    // "Load older" / "Load newer" on an open stream document (editor title actions).
+    ...(['older', 'newer'] as const).map((direction) => vscode.commands.registerCommand(`lambdaWorkbench.load${direction === 'older' ? 'Older' : 'Newer'}LogEvents`, async (uri?: vscode.Uri) => {
+      const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+      const opened = target ? streams.get(target.toString()) : undefined;
+      if (!target || !opened) return 0;
+      try {
+        const page = await readStream(session.logs(), opened.group, opened.stream, { token: opened[direction], fromHead: direction === 'newer', profile: session.profile });
+        const known = new Set(opened.events.map((e) => `${e.timestamp}\u0000${e.message}`));
+        const fresh = page.events.filter((e) => !known.has(`${e.timestamp}\u0000${e.message}`));
+        opened.events = direction === 'older' ? [...fresh, ...opened.events] : [...opened.events, ...fresh];
+        if (direction === 'older') opened.older = page.older; else opened.newer = page.newer;
+        await docs.open(target, renderStream(opened), false);
+        if (!fresh.length) void vscode.window.setStatusBarMessage(`No ${direction} events in ${opened.stream}`, 3000);
+        return fresh.length;
+      } catch (error) {
+        report(`Load ${direction} events`, error);
+        return 0;
+      }
+    })),
     vscode.commands.registerCommand('lambdaWorkbench.searchLogGroup', async (arg?: unknown, args: { pattern?: string; rangeMs?: number } = {}) => {
       const group = groupOf(arg) ?? await vscode.window.showInputBox({ title: 'Log group to search', value: '/aws/lambda/' });
       if (!group) return undefined;

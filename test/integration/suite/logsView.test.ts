@@ -51,6 +51,15 @@ describe('Logs view, search and tail against the Logs emulator (real host)', fun
     await waitFor('the formatted lines', () => /ERROR payment failed {2}\{"orderId":7\}/.test(doc.getText()) && /REPORT r-1 {2}Duration/.test(doc.getText()));
   });
 
+  it('loads newer (and older) events into an open stream document', async () => {
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('lambdaWorkbench.openLogStream', '/aws/lambda/orders', stream);
+    logs.put('/aws/lambda/orders', stream, 'a later line in the stream', Date.now() - 1000);
+    assert.equal(await vscode.commands.executeCommand<number>('lambdaWorkbench.loadNewerLogEvents', uri), 1);
+    assert.equal(await vscode.commands.executeCommand<number>('lambdaWorkbench.loadOlderLogEvents', uri), 0, 'nothing older than the start of the stream');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await waitFor('the newer line', () => doc.getText().includes('a later line in the stream'));
+  });
+
   it('searches a group with a pattern over a range, results streamed into a document', async () => {
     const uri = await vscode.commands.executeCommand<vscode.Uri>('lambdaWorkbench.searchLogGroup', '/aws/lambda/orders', { pattern: 'ERROR', rangeMs: 3_600_000 });
     const doc = await vscode.workspace.openTextDocument(uri);
