@@ -175,7 +175,21 @@ export function registerFunctions(context: vscode.ExtensionContext, deps: { log:
       }
     }),
     vscode.commands.registerCommand('lambdaWorkbench.deployFunction', async (arg?: unknown, args: DeployArgs = {}) => {
-      const handler = await local.resolveHandler(args.handler ?? arg);
+      // From the Explorer: a folder deploys the handler found in it (asking when there are several).
+      let target: unknown = args.handler ?? arg;
+      if (target instanceof vscode.Uri) {
+        const folder = target.fsPath;
+        await local.index.whenReady();
+        const inside = local.index.all().filter((h) => h.codeDir === folder || h.codeDir.startsWith(`${folder}/`) || h.file?.startsWith(`${folder}/`));
+        if (inside.length === 0) {
+          void vscode.window.showErrorMessage(`No Lambda handler found in ${vscode.workspace.asRelativePath(folder)}: add a template.yaml, or a file exporting a handler.`);
+          return undefined;
+        }
+        target = inside.length === 1 ? inside[0].id
+          : (await vscode.window.showQuickPick(inside.map((h) => ({ label: h.name, description: h.runtime, id: h.id })), { title: 'Deploy which handler?' }))?.id;
+        if (!target) return undefined;
+      }
+      const handler = await local.resolveHandler(target);
       if (!handler) return undefined;
       let config;
       try {

@@ -116,6 +116,16 @@ describe('Functions view against the Lambda emulator (real host)', function () {
     assert.equal(JSON.parse(out.payload).total, 5);
   });
 
+  it('deploys from a folder (the Explorer action) and says when a folder holds no handler', async () => {
+    const root = vscode.workspace.workspaceFolders![0].uri;
+    const summary = await vscode.commands.executeCommand<{ name: string }>('lambdaWorkbench.deployFunction', vscode.Uri.joinPath(root, 'ts-handler'), { name: 'ts-from-folder', role: 'arn:aws:iam::123456789012:role/test' });
+    assert.equal(summary?.name, 'ts-from-folder');
+    const out = await vscode.commands.executeCommand<RemoteInvokeResult>('lambdaWorkbench.invokeFunction', 'ts-from-folder', { event: '{"name":"folder"}', type: 'RequestResponse' });
+    assert.deepEqual(JSON.parse(out.payload), { message: 'Hello, folder!' }, 'the TypeScript handler was bundled and runs');
+    const none = await vscode.commands.executeCommand('lambdaWorkbench.deployFunction', vscode.Uri.joinPath(root, 'events'));
+    assert.equal(none, undefined);
+  });
+
   it('downloads code into a folder', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'lwb-dl-'));
     const target = await vscode.commands.executeCommand<string>('lambdaWorkbench.downloadFunction', 'aaa-greeter', { folder });
