@@ -7,6 +7,7 @@ import { resolveTarget, TargetError } from '../../core/project/functionTarget';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand } from '../cliCommand';
 import { readEventArgument } from '../eventInput';
 import { intOption, parseOptions } from '../parseOptions';
+import { printAwsProblem } from '../printAwsProblem';
 
 const HELP = `Usage:
   lambda-workbench functions list [--filter text] [--all]
@@ -86,7 +87,7 @@ export const functionsCommand: CliCommand = {
       throw new UsageError(action ? `unknown functions action '${action}' (list, invoke, deploy)` : 'functions needs an action: list, invoke or deploy');
     } catch (error) {
       if (error instanceof AwsProblemError) {
-        io.err(`lambda-workbench functions: ${error.problem.message}${error.problem.command ? `\n  Run: ${error.problem.command}` : ''}\n`);
+        printAwsProblem(io, 'functions', error);
         return EXIT_FAILED;
       }
       if (error instanceof TargetError) throw new UsageError(error.message);

@@ -8,6 +8,7 @@ import { liveTail, resolveLogGroupArn } from '../../core/logs/liveTail';
 import { pollTail, type TailEvent } from '../../core/logs/pollingTail';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIO } from '../cliCommand';
 import { parseOptions } from '../parseOptions';
+import { printAwsProblem } from '../printAwsProblem';
 
 const HELP = `Usage:
   lambda-workbench logs tail <function | /log/group> [--filter <pattern>] [--since 5m] [--live]
@@ -92,7 +93,7 @@ export const logsCommand: CliCommand = {
       return EXIT_OK;
     } catch (error) {
       if (error instanceof AwsProblemError) {
-        io.err(`lambda-workbench logs: ${error.problem.message}${error.problem.command ? `\n  Run: ${error.problem.command}` : ''}\n`);
+        printAwsProblem(io, 'logs', error);
         return EXIT_FAILED;
       }
       if ((error as Error)?.name === 'ResourceNotFoundException') {

@@ -56,3 +56,13 @@ export class AwsProblemError extends Error {
     this.name = 'AwsProblemError';
   }
 }
+
+/** Runs an AWS call and turns its failure into an AwsProblemError (cancellation passes through untouched). */
+export async function withAwsProblem<T>(action: string, profile: string | undefined, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if ((error as Error)?.name === 'AbortError') throw error;
+    throw new AwsProblemError(describeAwsError(error, action, profile), error);
+  }
+}

@@ -2,7 +2,7 @@ import {
   CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, InvokeCommand, ListFunctionsCommand, UpdateFunctionCodeCommand,
   waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2, type FunctionConfiguration, type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { AwsProblemError, describeAwsError } from './awsErrors';
+import { AwsProblemError, describeAwsError, withAwsProblem } from './awsErrors';
 
 /** The narrow client the functions need: tests pass a real client pointed at the emulator. */
 export type LambdaSend = Pick<LambdaClient, 'send'>;
@@ -33,27 +33,19 @@ export function summarize(c: FunctionConfiguration): FunctionSummary {
   };
 }
 
-async function call<T>(action: string, profile: string | undefined, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if ((error as Error)?.name === 'AbortError') throw error;
-    throw new AwsProblemError(describeAwsError(error, action, profile), error);
-  }
-}
 
 export interface Page<T> { readonly items: T[]; readonly next?: string }
 
 /** One page of ListFunctions (the view shows it as soon as it arrives and offers "Load more" for `next`). */
 export function listFunctionsPage(client: LambdaSend, options: { marker?: string; pageSize?: number; signal?: AbortSignal; profile?: string } = {}): Promise<Page<FunctionSummary>> {
-  return call('list functions', options.profile, async () => {
+  return withAwsProblem('list functions', options.profile, async () => {
     const out = await client.send(new ListFunctionsCommand({ Marker: options.marker, MaxItems: options.pageSize ?? 50 }), { abortSignal: options.signal });
     return { items: (out.Functions ?? []).map(summarize), next: out.NextMarker };
   });
 }
 
 export function getFunction(client: LambdaSend, name: string, options: { signal?: AbortSignal; profile?: string } = {}): Promise<{ summary: FunctionSummary; codeLocation?: string }> {
-  return call(`read ${name}`, options.profile, async () => {
+  return withAwsProblem(`read ${name}`, options.profile, async () => {
     const out = await client.send(new GetFunctionCommand({ FunctionName: name }), { abortSignal: options.signal });
     return { summary: summarize(out.Configuration ?? { FunctionName: name }), codeLocation: out.Code?.Location };
   });
@@ -72,7 +64,7 @@ export interface RemoteInvokeResult {
 
 export function invokeFunction(client: LambdaSend, name: string, payload: string, options: { type?: InvocationType; signal?: AbortSignal; profile?: string } = {}): Promise<RemoteInvokeResult> {
   const type = options.type ?? 'RequestResponse';
-  return call(`invoke ${name}`, options.profile, async () => {
+  return withAwsProblem(`invoke ${name}`, options.profile, async () => {
     const out = await client.send(new InvokeCommand({
       FunctionName: name, InvocationType: type, Payload: type === 'DryRun' ? undefined : Buffer.from(payload), LogType: type === 'RequestResponse' ? 'Tail' : undefined,
     }), { abortSignal: options.signal });
@@ -118,25 +110,25 @@ export async function deployFunction(client: LambdaSend, req: DeployRequest, opt
   if (!exists) {
     if (!req.role) throw new RoleRequiredError(`${req.name} does not exist yet: creating it needs an execution role ARN (arn:aws:iam::<account>:role/<name>).`);
     step('creating');
-    await call(`create ${req.name}`, options.profile, () => client.send(new CreateFunctionCommand({
+    await withAwsProblem(`create ${req.name}`, options.profile, () => client.send(new CreateFunctionCommand({
       FunctionName: req.name, Role: req.role, Runtime: req.runtime as never, Handler: req.handler, Code: { ZipFile: req.zip },
       MemorySize: req.memorySize, Timeout: req.timeout, Architectures: req.architecture ? [req.architecture] : undefined,
       Environment: req.environment && Object.keys(req.environment).length ? { Variables: req.environment } : undefined,
     }), { abortSignal: options.signal }));
     step('waiting');
-    await call(`wait for ${req.name}`, options.profile, () => waitUntilFunctionActiveV2(waiter, { FunctionName: req.name }));
+    await withAwsProblem(`wait for ${req.name}`, options.profile, () => waitUntilFunctionActiveV2(waiter, { FunctionName: req.name }));
   } else {
     step('uploading');
-    await call(`update ${req.name}`, options.profile, () => client.send(new UpdateFunctionCodeCommand({ FunctionName: req.name, ZipFile: req.zip }), { abortSignal: options.signal }));
+    await withAwsProblem(`update ${req.name}`, options.profile, () => client.send(new UpdateFunctionCodeCommand({ FunctionName: req.name, ZipFile: req.zip }), { abortSignal: options.signal }));
     step('waiting');
-    await call(`wait for ${req.name}`, options.profile, () => waitUntilFunctionUpdatedV2(waiter, { FunctionName: req.name }));
+    await withAwsProblem(`wait for ${req.name}`, options.profile, () => waitUntilFunctionUpdatedV2(waiter, { FunctionName: req.name }));
   }
   step('done');
   return (await getFunction(client, req.name, options)).summary;
 }
 
 export function deleteFunction(client: LambdaSend, name: string, options: { signal?: AbortSignal; profile?: string } = {}): Promise<void> {
-  return call(`delete ${name}`, options.profile, async () => {
+  return withAwsProblem(`delete ${name}`, options.profile, async () => {
     await client.send(new DeleteFunctionCommand({ FunctionName: name }), { abortSignal: options.signal });
   });
 }

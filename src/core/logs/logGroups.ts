@@ -1,26 +1,18 @@
 import {
   DescribeLogGroupsCommand, DescribeLogStreamsCommand, FilterLogEventsCommand, GetLogEventsCommand, type CloudWatchLogsClient,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { AwsProblemError, describeAwsError } from '../aws/awsErrors';
+import { withAwsProblem } from '../aws/awsErrors';
 import type { TailEvent } from './pollingTail';
 
 export type LogsSend = Pick<CloudWatchLogsClient, 'send'>;
 
-async function call<T>(action: string, profile: string | undefined, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if ((error as Error)?.name === 'AbortError') throw error;
-    throw new AwsProblemError(describeAwsError(error, action, profile), error);
-  }
-}
 
 export interface LogGroupSummary { readonly name: string; readonly storedBytes?: number; readonly retentionDays?: number }
 export interface LogStreamSummary { readonly name: string; readonly lastEventTime?: number }
 
 /** One page of log groups, optionally by name prefix (the Logs view loads a page at a time). */
 export function listLogGroupsPage(client: LogsSend, options: { prefix?: string; nextToken?: string; signal?: AbortSignal; profile?: string } = {}): Promise<{ items: LogGroupSummary[]; next?: string }> {
-  return call('list log groups', options.profile, async () => {
+  return withAwsProblem('list log groups', options.profile, async () => {
     const out = await client.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: options.prefix || undefined, nextToken: options.nextToken, limit: 50 }), { abortSignal: options.signal });
     return { items: (out.logGroups ?? []).map((g) => ({ name: g.logGroupName ?? '?', storedBytes: g.storedBytes, retentionDays: g.retentionInDays })), next: out.nextToken };
   });
@@ -28,7 +20,7 @@ export function listLogGroupsPage(client: LogsSend, options: { prefix?: string; 
 
 /** A group's streams, most recent event first. */
 export function listLogStreams(client: LogsSend, group: string, options: { signal?: AbortSignal; profile?: string; limit?: number } = {}): Promise<LogStreamSummary[]> {
-  return call(`list the streams of ${group}`, options.profile, async () => {
+  return withAwsProblem(`list the streams of ${group}`, options.profile, async () => {
     const out = await client.send(new DescribeLogStreamsCommand({ logGroupName: group, orderBy: 'LastEventTime', descending: true, limit: options.limit ?? 50 }), { abortSignal: options.signal });
     return (out.logStreams ?? []).map((s) => ({ name: s.logStreamName ?? '?', lastEventTime: s.lastEventTimestamp }));
   });
@@ -36,7 +28,7 @@ export function listLogStreams(client: LogsSend, group: string, options: { signa
 
 /** A page of one stream, newest or oldest first, with the tokens to load older and newer events. */
 export function readStream(client: LogsSend, group: string, stream: string, options: { token?: string; fromHead?: boolean; signal?: AbortSignal; profile?: string } = {}): Promise<{ events: TailEvent[]; older?: string; newer?: string }> {
-  return call(`read ${stream}`, options.profile, async () => {
+  return withAwsProblem(`read ${stream}`, options.profile, async () => {
     const out = await client.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: stream, nextToken: options.token, startFromHead: options.fromHead ?? false, limit: 500 }), { abortSignal: options.signal });
     const events = (out.events ?? []).map((e, i) => ({ id: `${stream}:${e.timestamp}:${i}`, timestamp: e.timestamp ?? 0, message: e.message ?? '', stream }));
     return { events, older: out.nextBackwardToken, newer: out.nextForwardToken };
@@ -48,7 +40,7 @@ export async function searchLogGroup(client: LogsSend, group: string, options: {
   let total = 0;
   let nextToken: string | undefined;
   do {
-    const out = await call(`search ${group}`, options.profile, () => client.send(new FilterLogEventsCommand({
+    const out = await withAwsProblem(`search ${group}`, options.profile, () => client.send(new FilterLogEventsCommand({
       logGroupName: group, filterPattern: options.pattern || undefined, startTime: options.startTime, endTime: options.endTime, nextToken,
     }), { abortSignal: options.signal }));
     const events = (out.events ?? []).map((e) => ({ id: e.eventId ?? '', timestamp: e.timestamp ?? 0, message: e.message ?? '', stream: e.logStreamName }));
