@@ -108,6 +108,26 @@ export interface Logs { readonly tails: LogTails; readonly tree: LogsTree }
 
 interface OpenStream { group: string; stream: string; older?: string; newer?: string; events: TailEvent[] }
 
+/** A search range: a preset, or a custom start (ISO time or a duration back such as 90m, 2d) and end. */
+async function pickRange(): Promise<{ start: number; end: number } | undefined> {
+  const picked = await vscode.window.showQuickPick([...SEARCH_RANGES.map((r) => ({ label: r.label, ms: r.ms as number | undefined })), { label: 'Custom range…', ms: undefined }], { title: 'Time range' });
+  if (!picked) return undefined;
+  if (picked.ms !== undefined) return { start: Date.now() - picked.ms, end: Date.now() };
+  const parse = (text: string): number | undefined => {
+    const ago = /^(\d+(?:\.\d+)?)(m|h|d)$/.exec(text.trim());
+    if (ago) return Date.now() - Number(ago[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[ago[2] as 'm'];
+    const t = Date.parse(text);
+    return Number.isNaN(t) ? undefined : t;
+  };
+  const startText = await vscode.window.showInputBox({ title: 'Search from', prompt: 'An ISO time (2026-11-23T08:00:00Z) or a duration back (90m, 6h, 2d)', validateInput: (v) => (parse(v) === undefined ? 'An ISO time or a duration such as 90m' : undefined) });
+  if (!startText) return undefined;
+  const endText = await vscode.window.showInputBox({ title: 'Search until', prompt: 'An ISO time; empty for now', validateInput: (v) => (!v || parse(v) !== undefined ? undefined : 'An ISO time, or empty for now') });
+  if (endText === undefined) return undefined;
+  const start = parse(startText)!;
+  const end = endText ? parse(endText)! : Date.now();
+  return start < end ? { start, end } : undefined;
+}
+
 function renderStream(s: OpenStream): string {
   return `# ${s.group} › ${s.stream} · ${s.events.length} events, oldest first · "Load Older" / "Load Newer" in the editor title\n${formatEvents(s.events)}`;
 }
@@ -174,16 +194,16 @@ export function registerLogs(context: vscode.ExtensionContext, deps: { session: 
       if (!group) return undefined;
       const pattern = args.pattern ?? await vscode.window.showInputBox({ title: `Search ${group}: filter pattern`, prompt: 'e.g. ERROR, "Task timed out", ?ERROR ?WARN, { $.level = "ERROR" } — empty for everything' });
       if (pattern === undefined) return undefined;
-      const rangeMs = args.rangeMs ?? (await vscode.window.showQuickPick(SEARCH_RANGES.map((r) => ({ label: r.label, ms: r.ms })), { title: 'Time range' }))?.ms;
-      if (!rangeMs) return undefined;
+      const range = args.rangeMs !== undefined ? { start: Date.now() - args.rangeMs, end: Date.now() } : await pickRange();
+      if (!range) return undefined;
       const uri = docs.uriFor(`${group.replace(/^\//, '').replace(/\//g, '_')}`, 'search');
-      await docs.open(uri, `# Search ${group} for ${pattern || 'everything'} over the last ${Math.round(rangeMs / 60_000)} min\n`, false);
+      await docs.open(uri, `# Search ${group} for ${pattern || 'everything'} from ${new Date(range.start).toISOString()} to ${new Date(range.end).toISOString()}\n`, false);
       try {
         const total = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Searching ${group}`, cancellable: true }, (progress, token) => {
           const controller = new AbortController();
           token.onCancellationRequested(() => controller.abort());
           let found = 0;
-          return searchLogGroup(session.logs(), group, { pattern, startTime: Date.now() - rangeMs, signal: controller.signal, profile: session.profile, onPage: (events) => {
+          return searchLogGroup(session.logs(), group, { pattern, startTime: range.start, endTime: range.end, signal: controller.signal, profile: session.profile, onPage: (events) => {
             found += events.length;
             progress.report({ message: `${found} events` });
             docs.append(uri, formatEvents(events));
