@@ -4,6 +4,8 @@ import { parseCloudFormation } from '../project/cloudFormationYaml';
 
 export interface SamResource {
   readonly logicalId: string;
+  /** Default AWS::Serverless::Function; supporting resources (a bucket, a queue…) name their own type. */
+  readonly type?: string;
   readonly properties: Record<string, unknown>;
   /** Resource-level Metadata (e.g. SAM's esbuild BuildMethod for TypeScript). */
   readonly metadata?: Record<string, unknown>;
@@ -23,7 +25,7 @@ Resources:
 `;
 
 function resourceYaml(resource: SamResource): string {
-  const definition = { Type: 'AWS::Serverless::Function', Properties: resource.properties, ...(resource.metadata ? { Metadata: resource.metadata } : {}) };
+  const definition = { Type: resource.type ?? 'AWS::Serverless::Function', ...(Object.keys(resource.properties).length ? { Properties: resource.properties } : {}), ...(resource.metadata ? { Metadata: resource.metadata } : {}) };
   const body = stringify({ [resource.logicalId]: definition }, { indent: 2, lineWidth: 0 });
   return body.split('\n').filter((l) => l.length > 0).map((l) => `  ${l}`).join('\n');
 }

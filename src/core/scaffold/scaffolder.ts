@@ -24,7 +24,10 @@ export interface TemplateManifest {
   readonly environment?: Record<string, string>;
   readonly timeout?: number;
   readonly memorySize?: number;
-  readonly sam?: { readonly Events?: Record<string, unknown>; readonly Policies?: unknown[] };
+  readonly sam?: { readonly Events?: Record<string, unknown>; readonly Policies?: unknown[]; readonly Environment?: unknown };
+  /** Resources the trigger needs (a bucket, a queue, a table…), added beside the function so the template deploys.
+   *  `{{Prefix}}` / `{{prefix}}` in them and in `sam` become the function's logical-id base / lower-case name. */
+  readonly samResources?: Record<string, { readonly Type: string; readonly Properties?: Record<string, unknown> }>;
   /** Packages `sam build`'s esbuild must leave out of the TypeScript bundle (native modules such as sharp). */
   readonly esbuildExternal?: readonly string[];
   readonly languages: Readonly<Record<Language, { readonly handler: string; readonly runtime: string }>>;
@@ -143,14 +146,23 @@ export function scaffold(req: ScaffoldRequest, catalog = new EventCatalog()): Sc
   const launch = req.launchConfig === false ? undefined : mergeLaunchConfig(req.workspaceRoot, launchConfig);
   let sam: SamOutcome | undefined;
   if (req.samResource) {
-    sam = addSamResource(join(req.workspaceRoot, 'template.yaml'), {
-      logicalId: logicalIdFor(req.name),
+    const file = join(req.workspaceRoot, 'template.yaml');
+    const logicalId = logicalIdFor(req.name);
+    const prefix = logicalId.replace(/Function$/, '');
+    // One substitution over the JSON text: references between the function and its resources stay consistent.
+    const fill = <T>(value: T): T => JSON.parse(JSON.stringify(value ?? null).replace(/\{\{Prefix\}\}/g, prefix).replace(/\{\{prefix\}\}/g, req.name.toLowerCase())) as T;
+    const samSection = fill(template.sam ?? {});
+    for (const [id, resource] of Object.entries(fill(template.samResources ?? {}))) {
+      addSamResource(file, { logicalId: id, type: resource.Type, properties: resource.Properties ?? {} });
+    }
+    sam = addSamResource(file, {
+      logicalId,
       properties: {
         CodeUri: `${relDir}/`, Handler: lang.handler, Runtime: lang.runtime, Architectures: ['x86_64'],
         ...(template.timeout ? { Timeout: template.timeout } : {}), ...(template.memorySize ? { MemorySize: template.memorySize } : {}),
-        ...(template.environment ? { Environment: { Variables: template.environment } } : {}),
-        ...(template.sam?.Policies ? { Policies: template.sam.Policies } : {}),
-        ...(template.sam?.Events ? { Events: template.sam.Events } : {}),
+        ...(samSection.Environment ? { Environment: samSection.Environment } : template.environment ? { Environment: { Variables: template.environment } } : {}),
+        ...(samSection.Policies ? { Policies: samSection.Policies } : {}),
+        ...(samSection.Events ? { Events: samSection.Events } : {}),
       },
       metadata: req.language === 'typescript'
         ? { BuildMethod: 'esbuild', BuildProperties: { EntryPoints: [`${moduleFile}.ts`], Target: 'es2022', Sourcemap: true, ...(template.esbuildExternal ? { External: [...template.esbuildExternal] } : {}) } }

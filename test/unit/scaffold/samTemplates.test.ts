@@ -1,0 +1,43 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCloudFormation } from '../../../src/core/project/cloudFormationYaml';
+import { readSamTemplate } from '../../../src/core/project/samTemplate';
+import { listTemplates, scaffold, type Language } from '../../../src/core/scaffold/scaffolder';
+
+/** Every Ref / Fn::GetAtt / ${Name} in a template, to prove none dangles. */
+function references(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) value.forEach((v) => references(v, out));
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'Ref' && typeof v === 'string') out.push(v);
+      else if (k === 'Fn::GetAtt') out.push(Array.isArray(v) ? String(v[0]) : String(v).split('.')[0]);
+      else if (k === 'Fn::Sub' && typeof v === 'string') for (const m of v.matchAll(/\$\{([^}.!]+)[^}]*\}/g)) out.push(m[1]);
+      references(v, out);
+    }
+  }
+  return out;
+}
+
+describe('SAM resources written by New Handler', () => {
+  it('every template adds a function and the resources its trigger needs, with no dangling reference', () => {
+    const root = mkdtempSync(join(tmpdir(), 'lwb-sam-'));
+    const languages: Language[] = ['python', 'javascript', 'typescript'];
+    listTemplates().forEach((t, i) => {
+      scaffold({ templateId: t.id, language: languages[i % 3], name: `fn-${t.id}`, parentDir: root, workspaceRoot: root, launchConfig: false, samResource: true });
+    });
+    const file = join(root, 'template.yaml');
+    const doc = parseCloudFormation(readFileSync(file, 'utf8'), file) as { Resources: Record<string, { Type: string }> };
+    const ids = new Set(Object.keys(doc.Resources));
+    const dangling = references(doc.Resources).filter((r) => !ids.has(r) && !r.startsWith('AWS::'));
+    assert.deepEqual([...new Set(dangling)], []);
+    const functions = readSamTemplate(file).functions;
+    assert.equal(functions.length, listTemplates().length);
+    assert.equal(doc.Resources.FnS3MetadataBucket?.Type, 'AWS::S3::Bucket');
+    assert.equal(doc.Resources.FnSqsBatchQueue?.Type, 'AWS::SQS::Queue');
+    assert.equal(doc.Resources.FnDynamodbStreamTable?.Type, 'AWS::DynamoDB::Table');
+    const reuse = functions.find((f) => f.logicalId === 'FnConnectionReuseFunction');
+    assert.equal(reuse?.environment.TABLE_NAME, 'FnConnectionReuseTable', 'TABLE_NAME refers to the table created beside it');
+  });
+});
