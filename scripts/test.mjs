@@ -4,6 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 
 const steps = [
+  // Python packages, the official runtime interface client and the VS Code test host: installed once, then reused.
+  ['test tools', 'bash', ['scripts/test-host/install-tools.sh']],
   ['type check', 'npx', ['tsc', '--noEmit', '-p', '.']],
   ['lint', 'npx', ['eslint', '.']],
   ['build', 'node', ['scripts/build.mjs']],
@@ -24,7 +26,7 @@ for (const [name, cmd, args] of steps) {
   console.log(`── ${name}: ${ok ? 'ok' : `FAILED (exit ${result.status ?? result.signal})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (!ok) failedSteps.push(name);
   // Compiling is a prerequisite of everything after it.
-  if (!ok && (name === 'build' || name === 'build tests')) break;
+  if (!ok && (name === 'build' || name === 'build tests' || name === 'test tools')) break;
 }
 
 const reports = existsSync('test-results') ? readdirSync('test-results').filter((f) => f.endsWith('.json')) : [];
