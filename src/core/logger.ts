@@ -8,10 +8,3 @@ export interface Logger {
   error(message: string | Error): void;
 }
 
-export const silentLogger: Logger = {
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../logger';
 import { billedDurationMs, invocationCost } from './billing';
 import { buildEnvironment, functionArn, logStreamName, traceId, type AwsCredentials } from './environmentVariables';
 import { RuntimeSetupError } from './interpreters';
@@ -13,7 +12,6 @@ import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, SYNC_PAYLOAD_LIMIT, type Function
 export interface EnvironmentOptions {
   readonly settings?: LaunchSettings;
   readonly credentials?: AwsCredentials;
-  readonly logger?: Logger;
   /** Debug sessions: a paused debugger must not trip the init cap or the function timeout. */
   readonly noTimeouts?: boolean;
   /** Called once the environment is gone (crash, timeout, kill) so its pool can drop it. */
@@ -59,7 +57,6 @@ export class Environment {
   readonly id = randomUUID().slice(0, 8);
   state: EnvironmentState = 'starting';
   lastUsed = Date.now();
-  invocations = 0;
   readonly logStream = logStreamName();
 
   private child?: ChildProcess;
@@ -83,7 +80,6 @@ export class Environment {
 
   get memorySizeMb(): number { return this.config.memorySize ?? DEFAULT_MEMORY_MB; }
   get timeoutS(): number { return this.config.timeout ?? DEFAULT_TIMEOUT_S; }
-  get pid(): number | undefined { return this.child?.pid; }
   get compiled(): LaunchPlan['compiled'] { return this.plan?.compiled; }
 
   /** Invokes the function with `event` (JSON text). Resolves with the result, including function errors; rejects
@@ -98,7 +94,6 @@ export class Environment {
       };
       this.active = active;
       this.state = 'busy';
-      this.invocations++;
       for (const line of this.idleLines.splice(0)) this.log(active, line);
       if (options.signal) {
         const signal = options.signal;

@@ -16,7 +16,7 @@ export interface LocalLambdaOptions extends Partial<PoolLimits> {
 export interface LocalInvokeOptions extends InvokeOptions {
   /** Run in a dedicated environment with a debugger listening on this port; no timeouts while it holds the program. */
   readonly debug?: DebugOptions;
-  /** Called with the environment's process id once started (debug sessions use it to stop it). */
+  /** Called with the environment once it is created (debug sessions keep it to stop it). */
   readonly onEnvironment?: (env: Environment) => void;
 }
 
@@ -72,7 +72,7 @@ export class LocalLambda {
     });
     if (options.debug) {
       const env = new Environment(config, {
-        settings: { ...this.options.settings, debug: options.debug }, credentials, logger: this.options.logger, noTimeouts: true,
+        settings: { ...this.options.settings, debug: options.debug }, credentials, noTimeouts: true,
         onDeath: (dead) => this.debugEnvironments.delete(dead),
       });
       this.debugEnvironments.add(env);
@@ -116,7 +116,7 @@ export class LocalLambda {
       this.retiring.add(closed);
       void closed.then(() => this.retiring.delete(closed));
     }
-    const pool = new FunctionPool(config, this.limits, { settings: this.options.settings, credentials, logger: this.options.logger }, this.options.logger);
+    const pool = new FunctionPool(config, this.limits, { settings: this.options.settings, credentials }, this.options.logger);
     this.pools.set(config.name, { key, pool });
     return pool;
   }
