@@ -50,21 +50,11 @@ export class AwsSession implements vscode.Disposable {
   }
 
   lambda(region = this.region): LambdaClient {
-    let client = this.clients.get(region);
-    if (!client) {
-      client = createLambdaClient(this.context(region));
-      this.clients.set(region, client);
-    }
-    return client;
+    return cachedClient(this.clients, region, () => createLambdaClient(this.context(region)));
   }
 
   logs(region = this.region): CloudWatchLogsClient {
-    let client = this.logsClients.get(region);
-    if (!client) {
-      client = createLogsClient(this.context(region));
-      this.logsClients.set(region, client);
-    }
-    return client;
+    return cachedClient(this.logsClients, region, () => createLogsClient(this.context(region)));
   }
 
   /** Re-reads the region and whether any credentials resolve (never throws), then tells the views. */
@@ -116,4 +106,14 @@ export class AwsSession implements vscode.Disposable {
     for (const c of [...this.clients.values(), ...this.logsClients.values()]) c.destroy();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** One client per region, made on first use (credentials and connections are then reused). */
+function cachedClient<T>(clients: Map<string, T>, region: string, create: () => T): T {
+  let client = clients.get(region);
+  if (!client) {
+    client = create();
+    clients.set(region, client);
+  }
+  return client;
 }

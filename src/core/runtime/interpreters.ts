@@ -16,6 +16,17 @@ export interface Interpreter {
 
 const cache = new Map<string, Promise<Interpreter>>();
 
+/** One probe per interpreter per process; a failed probe is forgotten so a later call retries after an install. */
+function cached(key: string, resolve: () => Promise<Interpreter>): Promise<Interpreter> {
+  let found = cache.get(key);
+  if (!found) {
+    found = resolve();
+    cache.set(key, found);
+    found.catch(() => cache.delete(key));
+  }
+  return found;
+}
+
 function probe(command: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(command, args, { timeout: 15_000, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } }, (error, stdout) => {
@@ -38,10 +49,8 @@ function onPath(name: string, pathVar = process.env.PATH ?? ''): string | undefi
  *  Resolved once per process to its real path. */
 export function resolvePython(configured?: string): Promise<Interpreter> {
   const command = configured?.trim() || 'python3';
-  const key = `python:${command}`;
-  let found = cache.get(key);
-  if (!found) {
-    found = probe(command, ['-c', 'import sys; print(sys.executable); print("%d.%d" % sys.version_info[:2])']).then(
+  return cached(`python:${command}`, () =>
+    probe(command, ['-c', 'import sys; print(sys.executable); print("%d.%d" % sys.version_info[:2])']).then(
       (out) => {
         const [path, version] = out.split('\n').map((s) => s.trim());
         if (!version?.startsWith('3.')) throw new RuntimeSetupError(`'${command}' is Python ${version}; Lambda needs Python 3. Set lambdaWorkbench.pythonPath or pass --python.`);
@@ -52,21 +61,15 @@ export function resolvePython(configured?: string): Promise<Interpreter> {
           ? `Python interpreter '${command}' was not found. Install Python 3 (e.g. 'sudo apt install python3', or from python.org), or point lambdaWorkbench.pythonPath / --python at one.`
           : `Python interpreter '${command}' did not start: ${error.message}`);
       },
-    );
-    cache.set(key, found);
-    found.catch(() => cache.delete(key)); // let a later call retry after the user installs it
-  }
-  return found;
+    ));
 }
 
 /** The Node.js used for Node and TypeScript handlers: the configured one, else `node` on PATH. Inside VS Code,
  *  process.execPath is the editor's own binary, so it is only the last resort (with ELECTRON_RUN_AS_NODE). */
 export function resolveNode(configured?: string): Promise<Interpreter> {
   const command = configured?.trim() || onPath(process.platform === 'win32' ? 'node.exe' : 'node') || process.execPath;
-  const key = `node:${command}`;
-  let found = cache.get(key);
-  if (!found) {
-    found = probe(command, ['-e', 'console.log(process.execPath); console.log(process.versions.node)']).then(
+  return cached(`node:${command}`, () =>
+    probe(command, ['-e', 'console.log(process.execPath); console.log(process.versions.node)']).then(
       (out) => {
         const [path, full] = out.split('\n').map((s) => s.trim());
         return { path: path || command, version: full.split('.').slice(0, 2).join('.') };
@@ -76,11 +79,7 @@ export function resolveNode(configured?: string): Promise<Interpreter> {
           ? `Node.js '${command}' was not found. Install Node.js 20 or newer (nodejs.org), or point lambdaWorkbench.nodePath / --node at it.`
           : `Node.js '${command}' did not start: ${error.message}`);
       },
-    );
-    cache.set(key, found);
-    found.catch(() => cache.delete(key));
-  }
-  return found;
+    ));
 }
 
 /** The Lambda runtime id that matches a local interpreter, used when nothing names one (`nodejs20.x`, `python3.12`). */
