@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { extensionApi, workspaceRoot } from '../support/api';
 import { continueFrom, StopWatcher } from '../support/debugSessions';
-import { waitFor } from '../support/waitFor';
+import { waitFor } from '../../support/waitFor';
 
 const SAMPLES = 5;
 const cases = [

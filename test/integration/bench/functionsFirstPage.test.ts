@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { startLambdaEmulator } from '../../support/awsEmulator/lambda';
 import { extensionApi, workspaceRoot } from '../support/api';
-import { waitFor } from '../support/waitFor';
+import { waitFor } from '../../support/waitFor';
 
 /** Time until the first page of the Functions view is resolved (tree items built) for accounts of 1 000 and
  *  10 000 functions, and what the view holds afterwards: it must not grow with the account. */

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { LogsService } from '../../support/awsEmulator/logs';
 import { AwsEmulator } from '../../support/awsEmulator/server';
 import { extensionApi, workspaceRoot } from '../support/api';
-import { waitFor } from '../support/waitFor';
+import { waitFor } from '../../support/waitFor';
 
 const RATE = 5_000;
 const SECONDS = Number(process.env.LWB_BENCH_TAIL_SECONDS || 60);

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { waitFor } from '../support/waitFor';
+import { waitFor } from '../../support/waitFor';
 
 const EXTENSION_ID = 'lambda-workbench.lambda-workbench';
 

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { InvokeResult } from '../../../src/core/runtime/types';
 import { extensionApi, workspaceRoot } from '../support/api';
 import { continueFrom, evaluate, StopWatcher, topFrame } from '../support/debugSessions';
-import { waitFor } from '../support/waitFor';
+import { waitFor } from '../../support/waitFor';
 
 /** Starts a `lambda` configuration with a breakpoint, waits for the stop, inspects, continues, and returns the result. */
 async function debugAndStop(watcher: StopWatcher, config: Record<string, unknown>, file: string, line: number): Promise<{ path: string; line: number; value: (expr: string) => Promise<string>; finish: () => Promise<InvokeResult | undefined> }> {

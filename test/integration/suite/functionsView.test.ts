@@ -7,7 +7,7 @@ import type { RemoteInvokeResult } from '../../../src/core/aws/lambdaFunctions';
 import type { FunctionItem, FunctionsNode } from '../../../src/functions/functionsTree';
 import { makeZip, startLambdaEmulator, type LambdaEmulator } from '../../support/awsEmulator/lambda';
 import { extensionApi } from '../support/api';
-import { waitFor } from '../support/waitFor';
+import { waitFor } from '../../support/waitFor';
 
 const KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_REGION'] as const;
 

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { DiscoveredHandler } from '../../../src/core/project/handlerDiscovery';
 import type { RunOutcome } from '../../../src/localHandlers/localRunner';
 import { extensionApi, workspaceRoot } from '../support/api';
-import { waitFor } from '../support/waitFor';
+import { waitFor } from '../../support/waitFor';
 
 describe('Local Handlers view, CodeLens and Run (real host)', function () {
   this.timeout(60_000);

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { LogsService } from '../../support/awsEmulator/logs';
 import { AwsEmulator } from '../../support/awsEmulator/server';
 import { extensionApi } from '../support/api';
-import { waitFor } from '../support/waitFor';
+import { waitFor } from '../../support/waitFor';
 
 describe('Logs view, search and tail against the Logs emulator (real host)', function () {
   this.timeout(60_000);

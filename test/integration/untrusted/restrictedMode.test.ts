@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RunOutcome } from '../../../src/localHandlers/localRunner';
 import { extensionApi } from '../support/api';
-import { waitFor } from '../support/waitFor';
+import { waitFor } from '../../support/waitFor';
 
 describe('An untrusted workspace (Restricted Mode)', function () {
   this.timeout(60_000);

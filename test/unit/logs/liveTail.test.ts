@@ -4,7 +4,7 @@ import { liveTail, resolveLogGroupArn, type LiveTailStatus } from '../../../src/
 import type { TailEvent } from '../../../src/core/logs/pollingTail';
 import { LogsService } from '../../support/awsEmulator/logs';
 import { AwsEmulator } from '../../support/awsEmulator/server';
-import { waitForValue } from '../support/waitForValue';
+import { waitFor } from '../../support/waitFor';
 
 describe('Live Tail (StartLiveTail event stream) against the Logs emulator', function () {
   this.timeout(30_000);
@@ -46,7 +46,7 @@ describe('Live Tail (StartLiveTail event stream) against the Logs emulator', fun
     session.start('s-1');
     session.update([{ message: 'ERROR one' }, { message: 'ERROR two' }]);
     session.update([{ message: 'ERROR three' }]);
-    await waitForValue('three events', () => (events.length === 3 ? events : undefined));
+    await waitFor('three events', () => (events.length === 3 ? events : undefined));
     assert.deepEqual(events.map((e) => e.message), ['ERROR one', 'ERROR two', 'ERROR three']);
     assert.equal(statuses[0].kind, 'started');
     assert.match(statuses[0].message, /s-1/);
@@ -59,7 +59,7 @@ describe('Live Tail (StartLiveTail event stream) against the Logs emulator', fun
     session.update([{ message: 'b' }], true);
     session.update([{ message: 'c' }], false);
     session.update([{ message: 'd' }], true);
-    await waitForValue('four events', () => (events.length === 4 ? events : undefined));
+    await waitFor('four events', () => (events.length === 4 ? events : undefined));
     assert.equal(statuses.filter((s) => s.kind === 'sampled').length, 2);
   });
 
@@ -71,7 +71,7 @@ describe('Live Tail (StartLiveTail event stream) against the Logs emulator', fun
     const second = await logs.nextLiveSession();
     second.start();
     second.update([{ message: 'after' }]);
-    await waitForValue('both events', () => (events.length === 2 ? events : undefined));
+    await waitFor('both events', () => (events.length === 2 ? events : undefined));
     assert.ok(statuses.some((s) => s.kind === 'restarted'));
   });
 
@@ -79,12 +79,12 @@ describe('Live Tail (StartLiveTail event stream) against the Logs emulator', fun
     const first = await logs.nextLiveSession();
     first.start();
     first.update([{ message: 'established' }]);
-    await waitForValue('the first event', () => (events.length === 1 ? events : undefined));
+    await waitFor('the first event', () => (events.length === 1 ? events : undefined));
     first.drop();
     const second = await logs.nextLiveSession();
     second.start();
     second.update([{ message: 'back again' }]);
-    await waitForValue('the event after reconnecting', () => (events.length === 2 ? events : undefined));
+    await waitFor('the event after reconnecting', () => (events.length === 2 ? events : undefined));
     const reconnect = statuses.find((s) => s.kind === 'reconnecting');
     assert.ok(reconnect, statuses.map((s) => s.kind).join(','));
     assert.match(reconnect.message, /Connection lost/);

@@ -1,5 +1,5 @@
 /** Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs` with `what`.
- *  Tree items and documents appear asynchronously in a real host: tests wait for them, they do not sleep. */
+ *  Tree items, documents and streamed events appear asynchronously: tests wait for them (bounded), they do not sleep. */
 export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
