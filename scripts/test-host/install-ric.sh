@@ -6,7 +6,10 @@
 #   LWB_TEST_TOOLS   where the tools live (default: <repo>/.vscode-test/tools)
 set -euo pipefail
 
-repo="$(cd "$(dirname "$0")/../.." && pwd)"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=npm-env.sh
+source "$here/npm-env.sh"
+repo="$(cd "$here/../.." && pwd)"
 tools="${LWB_TEST_TOOLS:-$repo/.vscode-test/tools}"
 ric_version="4.0.2"
 dir="$tools/aws-lambda-ric-$ric_version"
@@ -25,13 +28,12 @@ node_prefix="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
 if [ ! -f "$node_prefix/include/node/node.h" ]; then
   log "no Node headers at $node_prefix/include/node/node.h (install them, e.g. Debian's libnode-dev or nodejs)"; exit 1
 fi
-export npm_config_nodedir="$node_prefix"
 
 mkdir -p "$tools"
 log "installing aws-lambda-ric@$ric_version (builds native code, about a minute the first time)"
 rm -rf "$dir" && mkdir -p "$dir"
-npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false \
-  npm install --prefix "$dir" --no-save --foreground-scripts --loglevel=error "aws-lambda-ric@$ric_version" \
+without_npm_env env npm_config_nodedir="$node_prefix" npm_config_update_notifier=false npm_config_fund=false \
+  npm_config_audit=false npm install --prefix "$dir" --no-save --foreground-scripts --loglevel=error "aws-lambda-ric@$ric_version" \
   >"$log_file" 2>&1 || { tail -40 "$log_file"; exit 1; }
 [ -f "$dir/node_modules/aws-lambda-ric/index.mjs" ] || { log "aws-lambda-ric/index.mjs missing after install"; exit 1; }
 touch "$dir/.complete"
