@@ -1,43 +1,26 @@
-// `npm test`: type check, lint, build, unit tests (plain Node) and integration tests (a real VS Code host), in that
-// order, then one closing line with the counts of both suites. Exits non-zero if any step fails.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+// `npm test`: test tools, type check, lint, build, unit tests (plain Node), packages (a VSIX per platform and the CLI
+// tarball) and their tests, then integration tests (a real VS Code host). A failed step does not hide the others
+// (see test-steps.mjs): a failed tool install still leaves the type check, lint and unit tests run and reported.
+import { runSteps } from './test-steps.mjs';
 
+const tools = process.env.LWB_TEST_TOOLS || '.vscode-test/tools';
 const steps = [
   // Python packages, the official runtime interface client and the VS Code test host: installed once, then reused.
-  ['test tools', 'bash', ['scripts/test-host/install-tools.sh']],
-  ['type check', 'npx', ['tsc', '--noEmit', '-p', '.']],
-  ['lint', 'npx', ['eslint', '.']],
-  ['build', 'node', ['scripts/build.mjs']],
-  ['build tests', 'node', ['scripts/build-tests.mjs']],
-  ['unit tests', 'node', ['--enable-source-maps', 'scripts/run-unit.mjs']],
-  ['integration tests', 'node', ['out/test/integration/runTests.js']],
+  { name: 'test tools', cmd: 'bash', args: ['scripts/test-host/install-tools.sh'],
+    fix: `fix the cause above, then \`npm run test-host:install\` (tools folder: ${tools}; LWB_TEST_TOOLS moves it)` },
+  { name: 'type check', cmd: 'npx', args: ['tsc', '--noEmit', '-p', '.'], fix: 'fix the type errors above' },
+  { name: 'lint', cmd: 'npx', args: ['eslint', '.'], fix: 'fix the lint errors above (`npx eslint . --fix` mends some)' },
+  { name: 'build', cmd: 'node', args: ['scripts/build.mjs'], fix: 'fix the build errors above' },
+  { name: 'build tests', cmd: 'node', args: ['scripts/build-tests.mjs'], fix: 'fix the build errors above' },
+  { name: 'unit tests', cmd: 'node', args: ['--enable-source-maps', 'scripts/run-mocha.mjs', 'unit'], needs: ['build', 'build tests'],
+    report: 'unit', fix: 'the failing tests are listed above; `npm run test:unit -- <grep>` reruns some' },
+  { name: 'packages', cmd: 'node', args: ['scripts/package.mjs'], needs: ['build'],
+    fix: 'see the packaging error above; `npm run package` reruns it' },
+  { name: 'packaging tests', cmd: 'node', args: ['--enable-source-maps', 'scripts/run-mocha.mjs', 'packaging'],
+    needs: ['packages', 'build tests'], report: 'packaging', fix: 'the failing tests are listed above' },
+  { name: 'integration tests', cmd: 'node', args: ['out/test/integration/runTests.js'],
+    needs: ['test tools', 'build', 'build tests', 'packages'], report: 'integration-',
+    fix: 'the failing tests are listed above; `npm run test:integration` reruns them (LWB_TEST_GREP=<pattern> picks some)' },
 ];
 
-rmSync('test-results', { recursive: true, force: true });
-const failedSteps = [];
-let passed = 0;
-let failed = 0;
-for (const [name, cmd, args] of steps) {
-  console.log(`\n── ${name} ${'─'.repeat(Math.max(0, 70 - name.length))}`);
-  const started = Date.now();
-  const result = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
-  const ok = result.status === 0;
-  console.log(`── ${name}: ${ok ? 'ok' : `FAILED (exit ${result.status ?? result.signal})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  if (!ok) failedSteps.push(name);
-  // Compiling is a prerequisite of everything after it.
-  if (!ok && (name === 'build' || name === 'build tests' || name === 'test tools')) break;
-}
-
-const reports = existsSync('test-results') ? readdirSync('test-results').filter((f) => f.endsWith('.json')) : [];
-for (const file of reports) {
-  const report = JSON.parse(readFileSync(`test-results/${file}`, 'utf8'));
-  passed += report.passed;
-  failed += report.failed;
-}
-if (failedSteps.length) console.log(`\nfailed steps: ${failedSteps.join(', ')}`);
-// A failed step without failed tests (type errors, lint) still counts as one failure in the closing line.
-if (failedSteps.length && failed === 0) failed = failedSteps.length;
-console.log(`${passed} passed, ${failed} failed`);
-process.exitCode = failedSteps.length || failed ? 1 : 0;
-
+process.exitCode = await runSteps(steps);

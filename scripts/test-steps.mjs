@@ -1,0 +1,78 @@
+// The step runner behind `npm test` (scripts/test.mjs): runs each step with its output passed through; a failed
+// step does not hide the others — only the steps that need it are skipped. At the end, a summary names each failure
+// with its reason (its last word on it) and what to do, then one closing line with the counts of every suite that
+// wrote a report to test-results/. Resolves to the exit code: non-zero if anything failed or was skipped.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+
+/** Runs a command with its output passed through, keeping the last lines for the reason of a failure. */
+function run(cmd, args, env) {
+  return new Promise((resolve) => {
+    const tail = [];
+    const keep = (chunk, stream) => {
+      stream.write(chunk);
+      for (const line of chunk.toString().split('\n')) if (line.trim()) tail.push(line.trim());
+      tail.splice(0, Math.max(0, tail.length - 40));
+    };
+    const child = spawn(cmd, args, { stdio: ['inherit', 'pipe', 'pipe'], env });
+    child.stdout.on('data', (c) => keep(c, process.stdout));
+    child.stderr.on('data', (c) => keep(c, process.stderr));
+    child.on('error', (error) => resolve({ code: 127, tail: [error.message] }));
+    child.on('close', (code, signal) => resolve({ code: code ?? signal, tail }));
+  });
+}
+
+/** The line of a step's output that says why it failed: its own last word on it, else its last line. */
+function reason(tail) {
+  const said = [...tail].reverse().find((l) => /^\[test-host\]|error|failed|not found|cannot|refused/i.test(l) && !/^\d+ passed, \d+ failed/.test(l));
+  return (said ?? tail.at(-1) ?? 'no output').slice(0, 300);
+}
+
+/**
+ * steps: { name, cmd, args, fix, needs?: string[], report?: string }[] — `report` is the prefix of the
+ * test-results/*.json files the step writes ({ passed, failed, pending }).
+ */
+export async function runSteps(steps, { env = process.env } = {}) {
+  rmSync('test-results', { recursive: true, force: true });
+  const outcome = new Map();
+  const problems = [];
+  for (const step of steps) {
+    const missing = (step.needs ?? []).filter((n) => outcome.get(n) !== 'ok');
+    console.log(`\n── ${step.name} ${'─'.repeat(Math.max(0, 70 - step.name.length))}`);
+    if (missing.length) {
+      outcome.set(step.name, 'skipped');
+      problems.push(`SKIPPED ${step.name}: needs ${missing.join(', ')}, which did not pass`);
+      console.log(`── ${step.name}: skipped (needs ${missing.join(', ')})`);
+      continue;
+    }
+    const started = Date.now();
+    const { code, tail } = await run(step.cmd, step.args, env);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    outcome.set(step.name, code === 0 ? 'ok' : 'failed');
+    console.log(`── ${step.name}: ${code === 0 ? 'ok' : `FAILED (exit ${code})`} in ${seconds} s`);
+    if (code !== 0) problems.push(`FAILED ${step.name}: ${reason(tail)}\n  what to do: ${step.fix}`);
+  }
+
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  const explained = new Set();
+  const results = existsSync('test-results') ? readdirSync('test-results').filter((f) => f.endsWith('.json')) : [];
+  for (const step of steps.filter((s) => s.report)) {
+    for (const file of results.filter((f) => f.startsWith(step.report))) {
+      const report = JSON.parse(readFileSync(`test-results/${file}`, 'utf8'));
+      passed += report.passed;
+      failed += report.failed;
+      skipped += report.pending ?? 0;
+      if (report.failed > 0) explained.add(step.name);
+    }
+  }
+  // A failed step whose tests did not say why (a type error, an install, a host that never started) counts as one.
+  failed += [...outcome].filter(([name, state]) => state === 'failed' && !explained.has(name)).length;
+
+  console.log(`\n── summary ${'─'.repeat(62)}`);
+  for (const [name, state] of outcome) console.log(`  ${state.padEnd(7)} ${name}`);
+  for (const problem of problems) console.log(problem);
+  console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  return problems.length || failed ? 1 : 0;
+}
