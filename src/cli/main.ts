@@ -60,6 +60,10 @@ export async function runCli(argv: readonly string[], io: CliIO, available: read
   }
 }
 
+/** Set when the reader of stdout went away (`lambda-workbench events list | head`): the command is stopped and
+ *  the exit is a clean 0, as the reader asked for no more. */
+let stdoutClosed = false;
+
 function processIO(): CliIO {
   const controller = new AbortController();
   let interrupts = 0;
@@ -69,9 +73,19 @@ function processIO(): CliIO {
     controller.abort();
   });
   process.on('SIGTERM', () => controller.abort());
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    if (stdoutClosed) return;
+    stdoutClosed = true;
+    controller.abort();
+    // Commands stop on the abort and clean up (environments, servers); one that does not is not waited for long.
+    setTimeout(() => process.exit(EXIT_OK), 3000).unref();
+  });
+  // A closed stderr (`2>&1 | head`) only loses messages nobody reads.
+  process.stderr.on('error', (error: NodeJS.ErrnoException) => { if (error.code !== 'EPIPE') throw error; });
   return {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
+    out: (text) => { if (!stdoutClosed) process.stdout.write(text); },
+    err: (text) => { if (!process.stderr.destroyed) process.stderr.write(text); },
     stdin: process.stdin,
     cwd: process.cwd(),
     env: process.env,
@@ -84,7 +98,7 @@ if (require.main === module) {
   // says nothing to a user of this build; it only clutters every AWS command's output on Node 20.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   runCli(process.argv.slice(2), processIO()).then(
-    (code) => { process.exitCode = code; },
+    (code) => { process.exitCode = stdoutClosed ? EXIT_OK : code; },
     (error: unknown) => {
       process.stderr.write(`lambda-workbench: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
       process.exitCode = EXIT_FAILED;

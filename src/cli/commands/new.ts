@@ -1,8 +1,21 @@
-import { relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { CatalogError } from '../../core/events/catalog';
 import { LANGUAGES, listTemplates, scaffold, ScaffoldConflictError, ScaffoldError, type Language } from '../../core/scaffold/scaffolder';
 import { UsageError, type CliCommand } from '../cliCommand';
 import { parseOptions } from '../parseOptions';
+
+/** What the "Try it" line must run first so the handler's imports resolve locally (Lambda's runtime provides the
+ *  AWS SDK, so the templates list it as a development dependency), written to work in any shell. */
+function installStep(functionDir: string, rel: (p: string) => string): string {
+  const manifest = join(functionDir, 'package.json');
+  if (existsSync(manifest)) {
+    const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { dependencies?: object; devDependencies?: object };
+    if (Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).length) return `npm install --prefix ${rel(functionDir)} && `;
+  }
+  if (existsSync(join(functionDir, 'requirements.txt'))) return `python3 -m pip install -r ${rel(join(functionDir, 'requirements.txt'))} && `;
+  return '';
+}
 
 const HELP = `Usage:
   lambda-workbench new <template> --name <name> [--language python|javascript|typescript] [options]
@@ -51,7 +64,7 @@ export const newCommand: CliCommand = {
       for (const f of result.files) io.out(`  ${rel(f)}\n`);
       if (result.launch) io.out(launchMessage(result.launch.kind, rel(result.launch.file), result.launchConfig.name, 'reason' in result.launch ? result.launch.reason : undefined));
       if (result.sam) io.out(`${result.sam.kind === 'exists' ? 'template.yaml already has that resource: left as is' : result.sam.kind === 'unreadable' ? `template.yaml could not be read (${result.sam.reason}): not changed` : `${result.sam.kind === 'created' ? 'Created' : 'Updated'} ${rel(result.sam.file)}`}\n`);
-      io.out(`\nTry it:  lambda-workbench invoke ${rel(result.functionDir)}/${result.handler} --event ${rel(result.eventFile)}\n`);
+      io.out(`\nTry it:  ${installStep(result.functionDir, rel)}lambda-workbench invoke ${rel(result.functionDir)}/${result.handler} --event ${rel(result.eventFile)}\n`);
       return 0;
     } catch (error) {
       if (error instanceof ScaffoldConflictError) throw new UsageError(`${error.message}. Use --force to replace them.`);
