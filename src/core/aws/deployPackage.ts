@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadEsbuild } from '../runtime/esbuildLoader';
 import { typeScriptSource } from '../runtime/typescriptBuild';
 import type { FunctionConfig } from '../runtime/types';
 import { zipFolder } from './codeZip';
@@ -14,7 +15,7 @@ export async function packageFunction(config: FunctionConfig): Promise<{ zip: Bu
   const modulePath = config.handler.slice(0, config.handler.lastIndexOf('.'));
   const source = config.runtime.startsWith('nodejs') ? typeScriptSource(config.codeDir, modulePath) : undefined;
   if (!source) return { zip: zipFolder(config.codeDir), handler: config.handler };
-  const esbuild = await import('esbuild');
+  const esbuild = await loadEsbuild(config.codeDir);
   const out = mkdtempSync(join(tmpdir(), 'lwb-deploy-'));
   try {
     await esbuild.build({

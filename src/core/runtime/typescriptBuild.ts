@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { loadEsbuild } from './esbuildLoader';
 
 export interface CompiledHandler {
   /** The JavaScript file the Node bootstrap loads instead of `<module>.js`. */
@@ -59,7 +60,7 @@ async function build(codeDir: string, modulePath: string, source: string, nodeVe
   const file = join(outDir, `${modulePath}.js`);
   const stampFile = `${file}.inputs.json`;
   if (existsSync(file) && upToDate(stampFile, outDir)) return { file, rebuilt: false };
-  const esbuild = await import('esbuild');
+  const esbuild = await loadEsbuild(codeDir);
   mkdirSync(dirname(file), { recursive: true });
   let result;
   try {
