@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test/fixtures/**', 'assets/**', '**/*.mjs'] },
+  { ignores: ['artifacts/**', 'dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test/fixtures/**', 'assets/**', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,14 +1,16 @@
 // Bundles the extension and the CLI with esbuild (cjs, node, `vscode` external) and prints bundle sizes from the
-// metafile. `--production` minifies and drops source maps (used by `npm run package`); `--watch` rebuilds on change.
+// metafile. `--production` minifies and drops source maps (used by `npm run package`, `vsce package` and `npm pack`);
+// `--outdir DIR` writes elsewhere than dist/; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const outdir = process.argv.includes('--outdir') ? process.argv[process.argv.indexOf('--outdir') + 1] : 'dist';
 
 const options = {
   entryPoints: { extension: 'src/extension.ts', cli: 'src/cli/main.ts' },
-  outdir: 'dist',
+  outdir,
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -50,7 +52,7 @@ if (watch) {
   });
   await ctx.watch();
 } else {
-  rmSync('dist', { recursive: true, force: true });
+  rmSync(outdir, { recursive: true, force: true });
   const result = await esbuild.build(options);
   console.log(`built ${production ? 'production' : 'development'} bundles:`);
   printSizes(result.metafile);

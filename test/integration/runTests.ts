@@ -2,14 +2,16 @@
 // Which VS Code: $VSCODE_EXECUTABLE when set; a downloaded desktop build with LWB_DOWNLOAD_VSCODE=1 (needs internet);
 // otherwise scripts/test-host/code-host.js, which runs code-server's VS Code server with headless Chromium offline.
 import { runTests } from '@vscode/test-electron';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { extractZip } from '../support/zipEntries';
 
 interface SuiteReport { passed: number; failed: number; pending: number; transcript: string }
 
 const root = resolve(__dirname, '..', '..', '..');
 
-export async function runSuite(name: string, workspace: string, suiteDir = 'suite', env: Record<string, string> = {}): Promise<SuiteReport> {
+export async function runSuite(name: string, workspace: string, suiteDir = 'suite', env: Record<string, string> = {}, extensionDevelopmentPath = root): Promise<SuiteReport> {
   const reportDir = join(root, 'test-results');
   mkdirSync(reportDir, { recursive: true });
   const reportFile = join(reportDir, `integration-${name}.json`);
@@ -20,9 +22,9 @@ export async function runSuite(name: string, workspace: string, suiteDir = 'suit
   try {
     await runTests({
       ...(vscodeExecutablePath ? { vscodeExecutablePath } : { version: '1.95.0' }),
-      extensionDevelopmentPath: root,
+      extensionDevelopmentPath,
       extensionTestsPath: join(root, 'out', 'test', 'integration', suiteDir, 'index.js'),
-      launchArgs: [join(root, workspace), '--disable-extensions'],
+      launchArgs: [resolve(root, workspace), '--disable-extensions'],
       extensionTestsEnv: { ...env, LWB_TEST_REPORT: reportFile, LWB_TEST_GREP: process.env.LWB_TEST_GREP ?? '' },
     });
   } catch (error) {
@@ -37,11 +39,30 @@ export async function runSuite(name: string, workspace: string, suiteDir = 'suit
   return report;
 }
 
+/** The suite of the extension as a user installs it: this platform's VSIX (made by `npm run package`) unpacked
+ *  outside the repository, so nothing resolves from the repository's node_modules, on a workspace outside it too. */
+async function runInstalledVsixSuite(): Promise<SuiteReport> {
+  const { name, version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
+  const vsix = join(root, 'artifacts', `${name}-${version}-${process.platform}-${process.arch}.vsix`);
+  if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run npm run package first`);
+  const extension = mkdtempSync(join(tmpdir(), 'lwb-installed-'));
+  extractZip(vsix, extension, 'extension/');
+  const workspace = mkdtempSync(join(tmpdir(), 'lwb-vsix-ws-'));
+  writeFileSync(join(workspace, 'greet.ts'), 'export const handler = async (event: { name?: string }): Promise<string> => `hello from the ${event.name ?? \'VSIX\'}`;\n');
+  try {
+    return await runSuite('installed-vsix', workspace, 'installed', { LWB_INSTALLED_EXTENSION: extension }, extension);
+  } finally {
+    rmSync(extension, { recursive: true, force: true });
+    rmSync(workspace, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const reports = [
     await runSuite('main', 'test/fixtures/workspace'),
     // A second host with Workspace Trust on, the folder opened in Restricted Mode.
     await runSuite('untrusted', 'test/fixtures/workspace', 'untrusted', { LWB_WORKSPACE_TRUST: '1' }),
+    await runInstalledVsixSuite(),
   ];
   const passed = reports.reduce((n, r) => n + r.passed, 0);
   const failed = reports.reduce((n, r) => n + r.failed, 0);
