@@ -11,7 +11,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, r
 import { join, resolve } from 'node:path';
 import { recompressZip } from './recompress-zip.mjs';
 
-export const platformTargets = ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'win32-x64'];
+const platformTargets = ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'win32-x64'];
 const out = resolve('artifacts');
 const cache = join(out, '.cache');
 const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
