@@ -8,6 +8,7 @@
 //   LWB_TEST_TIMEOUT_MS      whole-run bound (default 15 minutes)
 //   LWB_WORKSPACE_TRUST=1    keep Workspace Trust on (for the trust suite; runTests always disables it)
 //   LWB_TEST_SCREENSHOT=path save a screenshot of the window when the run ends
+//   LWB_INSTALL_VSIX=path    install this VSIX into the extensions folder first (code-server --install-extension)
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -114,6 +115,13 @@ async function main() {
     '--vscode-option', 'enable-smoke-test-driver', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
   ];
   if (process.env.LWB_WORKSPACE_TRUST !== '1') serverArgs.push('--disable-workspace-trust');
+  if (process.env.LWB_INSTALL_VSIX) {
+    // VS Code's own installer: it checks the VSIX's target platform and unpacks it as a user's editor would.
+    const installed = spawnSync(env.node, [env.codeServer, '--install-extension', process.env.LWB_INSTALL_VSIX,
+      '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir], { env: serverEnv, encoding: 'utf8' });
+    if (installed.status !== 0) throw new Error(`installing ${process.env.LWB_INSTALL_VSIX} failed: ${installed.stderr || installed.stdout}`);
+    say(installed.stdout.trim().split('\n').at(-1));
+  }
   const serverLog = fs.openSync(path.join(scratch, 'code-server.log'), 'a');
   const server = spawn(env.node, serverArgs, { env: serverEnv, detached: true, stdio: ['ignore', serverLog, serverLog] });
   let browser;

@@ -5,13 +5,13 @@ import { runTests } from '@vscode/test-electron';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { extractZip } from '../support/zipEntries';
 
 interface SuiteReport { passed: number; failed: number; pending: number; transcript: string }
 
 const root = resolve(__dirname, '..', '..', '..');
 
-export async function runSuite(name: string, workspace: string, suiteDir = 'suite', env: Record<string, string> = {}, extensionDevelopmentPath = root): Promise<SuiteReport> {
+export async function runSuite(name: string, workspace: string, suiteDir = 'suite', env: Record<string, string> = {}, extensionDevelopmentPath = root,
+  hostArgs: string[] = ['--disable-extensions']): Promise<SuiteReport> {
   const reportDir = join(root, 'test-results');
   mkdirSync(reportDir, { recursive: true });
   const reportFile = join(reportDir, `integration-${name}.json`);
@@ -24,7 +24,7 @@ export async function runSuite(name: string, workspace: string, suiteDir = 'suit
       ...(vscodeExecutablePath ? { vscodeExecutablePath } : { version: '1.95.0' }),
       extensionDevelopmentPath,
       extensionTestsPath: join(root, 'out', 'test', 'integration', suiteDir, 'index.js'),
-      launchArgs: [resolve(root, workspace), '--disable-extensions'],
+      launchArgs: [resolve(root, workspace), ...hostArgs],
       extensionTestsEnv: { ...env, LWB_TEST_REPORT: reportFile, LWB_TEST_GREP: process.env.LWB_TEST_GREP ?? '' },
     });
   } catch (error) {
@@ -39,21 +39,25 @@ export async function runSuite(name: string, workspace: string, suiteDir = 'suit
   return report;
 }
 
-/** The suite of the extension as a user installs it: this platform's VSIX (made by `npm run package`) unpacked
- *  outside the repository, so nothing resolves from the repository's node_modules, on a workspace outside it too. */
+/** The suite of the extension as a user installs it: this platform's VSIX (made by `npm run package`) installed by
+ *  VS Code's own installer into the host's extensions folder, outside the repository (so nothing resolves from the
+ *  repository's node_modules), on a workspace outside it too. The development extension is only a carrier for the
+ *  tests. */
 async function runInstalledVsixSuite(): Promise<SuiteReport> {
   const { name, version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
   const vsix = join(root, 'artifacts', `${name}-${version}-${process.platform}-${process.arch}.vsix`);
   if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run npm run package first`);
-  const extension = mkdtempSync(join(tmpdir(), 'lwb-installed-'));
-  extractZip(vsix, extension, 'extension/');
+  const carrier = mkdtempSync(join(tmpdir(), 'lwb-carrier-'));
+  writeFileSync(join(carrier, 'package.json'), JSON.stringify({ name: 'test-carrier', publisher: 'lambda-workbench', version: '0.0.0', engines: { vscode: '^1.95.0' } }));
   const workspace = mkdtempSync(join(tmpdir(), 'lwb-vsix-ws-'));
   writeFileSync(join(workspace, 'greet.ts'), 'export const handler = async (event: { name?: string }): Promise<string> => `hello from the ${event.name ?? \'VSIX\'}`;\n');
+  const extensionsDir = mkdtempSync(join(tmpdir(), 'lwb-extensions-'));
   try {
-    return await runSuite('installed-vsix', workspace, 'installed', { LWB_INSTALLED_EXTENSION: extension }, extension);
+    // (Installed extensions stay enabled: no --disable-extensions.)
+    return await runSuite('installed-vsix', workspace, 'installed', { LWB_INSTALL_VSIX: vsix, LWB_INSTALLED_EXTENSIONS: extensionsDir }, carrier,
+      ['--extensions-dir', extensionsDir]);
   } finally {
-    rmSync(extension, { recursive: true, force: true });
-    rmSync(workspace, { recursive: true, force: true });
+    for (const dir of [carrier, workspace, extensionsDir]) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,5 +1,4 @@
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 
 export interface ZipEntry {
@@ -46,14 +45,3 @@ export function zipEntries(file: string): ZipEntry[] {
   return entries;
 }
 
-/** Unpacks the entries under `prefix` (a VSIX's `extension/`) into `dir`, modes kept, as VS Code installs one. */
-export function extractZip(file: string, dir: string, prefix = ''): void {
-  for (const entry of zipEntries(file)) {
-    if (!entry.name.startsWith(prefix) || entry.name.endsWith('/')) continue;
-    const target = resolve(dir, entry.name.slice(prefix.length));
-    if (!target.startsWith(resolve(dir) + sep)) throw new Error(`${file}: ${entry.name} points outside the folder`);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, entry.data());
-    if (entry.mode) chmodSync(target, entry.mode);
-  }
-}

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LambdaWorkbenchApi } from '../../../src/extension';
 import type { RunOutcome } from '../../../src/localHandlers/localRunner';
@@ -8,10 +9,13 @@ import { waitFor } from '../../support/waitFor';
 describe('The extension installed from its platform VSIX', function () {
   this.timeout(60_000);
 
-  it('is the unpacked VSIX (outside the repository, with no node_modules above it)', () => {
+  it('is the VSIX VS Code installed into its extensions folder, outside the repository', () => {
     const extension = vscode.extensions.getExtension<LambdaWorkbenchApi>('lambda-workbench.lambda-workbench');
     assert.ok(extension);
-    assert.equal(realpathSync(extension.extensionPath), realpathSync(process.env.LWB_INSTALLED_EXTENSION!));
+    assert.equal(realpathSync(dirname(extension.extensionPath)), realpathSync(process.env.LWB_INSTALLED_EXTENSIONS!));
+    assert.match(basename(extension.extensionPath), new RegExp(`^lambda-workbench\\.lambda-workbench-${extension.packageJSON.version}`));
+    const binary = join(extension.extensionPath, 'node_modules', '@esbuild', `${process.platform}-${process.arch}`, 'bin', 'esbuild');
+    assert.ok(existsSync(binary), `${binary} was installed`);
   });
 
   it('runs a TypeScript handler, compiled by the esbuild binary the VSIX carries', async () => {
