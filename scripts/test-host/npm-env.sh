@@ -16,7 +16,7 @@ inherited_npm_vars() {
     lower="${name,,}"
     [[ "$lower" =~ $npm_env_keep_re ]] && continue
     case "$lower" in
-      npm_*|node|node_options|node_path|node_env|init_cwd|npm_node_execpath) printf '%s\n' "$name" ;;
+      npm_*|node|node_options|node_path|init_cwd) printf '%s\n' "$name" ;;
     esac
   done < <(compgen -e)
 }
