@@ -5,26 +5,37 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 
-/** Runs a command with its output passed through, keeping the last lines for the reason of a failure. */
+/** Runs a command with its output passed through, keeping the last lines and mocha's first failure (its count,
+ *  title and error) for the reason of a failure. */
 function run(cmd, args, env) {
   return new Promise((resolve) => {
     const tail = [];
+    let failing;
     const keep = (chunk, stream) => {
       stream.write(chunk);
-      for (const line of chunk.toString().split('\n')) if (line.trim()) tail.push(line.trim());
+      for (const raw of chunk.toString().split('\n')) {
+        const line = raw.trim();
+        if (!line) continue;
+        tail.push(line);
+        if (!failing && /^\d+ failing$/.test(line)) failing = { count: line, lines: [] };
+        else if (failing && (failing.lines.length ? failing.lines.length < 3 : /^1\) /.test(line))) failing.lines.push(line);
+      }
       tail.splice(0, Math.max(0, tail.length - 40));
     };
     const child = spawn(cmd, args, { stdio: ['inherit', 'pipe', 'pipe'], env });
     child.stdout.on('data', (c) => keep(c, process.stdout));
     child.stderr.on('data', (c) => keep(c, process.stderr));
     child.on('error', (error) => resolve({ code: 127, tail: [error.message] }));
-    child.on('close', (code, signal) => resolve({ code: code ?? signal, tail }));
+    child.on('close', (code, signal) => {
+      if (failing?.lines.length) tail.push(`${failing.count}, the first: ${failing.lines.join(' ').replace(/^1\) /, '')}`);
+      resolve({ code: code ?? signal, tail });
+    });
   });
 }
 
 /** The line of a step's output that says why it failed: its own last word on it, else its last line. */
 function reason(tail) {
-  const said = [...tail].reverse().find((l) => /^\[test-host\]|error|failed|not found|cannot|refused/i.test(l) && !/^\d+ passed, \d+ failed/.test(l));
+  const said = [...tail].reverse().find((l) => /^\d+ failing, the first: |^\[test-host\]|error|failed|not found|cannot|refused/i.test(l) && !/^\d+ passed, \d+ failed/.test(l));
   return (said ?? tail.at(-1) ?? 'no output').slice(0, 300);
 }
 

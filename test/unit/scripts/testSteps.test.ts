@@ -39,12 +39,14 @@ describe('npm test\'s steps: a failed tool install does not hide the code\'s sta
   });
 
   it('counts failed tests from the reports, and a step that failed without a report as one', () => {
+    const mochaFailure = ['  2 failing', '', '  1) Custom runtime: the official aws-lambda-ric', '       runs the handler:', '     Error: Command failed: bash install-ric.sh', '      at checkExecSyncError (node:child_process:891:11)'];
     const r = runSteps([
       { name: 'type check', script: 'console.error("src/a.ts(1,1): error TS2304: Cannot find name x"); process.exit(2)', fix: 'fix the types' },
-      { name: 'unit tests', script: `${writeReport('unit', 5, 2)}; process.exit(1)`, report: 'unit', fix: 'see above' },
+      { name: 'unit tests', script: `console.log(${JSON.stringify(mochaFailure.join('\n'))}); ${writeReport('unit', 5, 2)}; process.exit(1)`, report: 'unit', fix: 'see above' },
     ]);
     assert.equal(r.status, 1);
     assert.match(r.stdout, /FAILED type check: src\/a\.ts\(1,1\): error TS2304/);
+    assert.match(r.stdout, /FAILED unit tests: 2 failing, the first: Custom runtime: the official aws-lambda-ric runs the handler: Error: Command failed: bash install-ric\.sh\n/);
     assert.match(r.stdout, /\n5 passed, 3 failed\n$/);
   });
 
