@@ -6,6 +6,7 @@ import { RuntimeSetupError } from './interpreters';
 import { planLaunch, type LaunchPlan, type LaunchSettings } from './launchPlan';
 import { endLine, estimateLine, reportLine, startLine, timeoutLine } from './logLines';
 import { kbToMb, sampleMemory } from './processMemory';
+import { killProcessTree } from './processTree';
 import { RuntimeApiServer, type RuntimeReply } from './runtimeApiServer';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, SYNC_PAYLOAD_LIMIT, type FunctionConfig, type FunctionError, type InvokeOptions, type InvokeResult } from './types';
 
@@ -27,6 +28,9 @@ const MEMORY_POLL_MS = 50;
 const CUSTOM_RUNTIME_SETTLE_MS = 15;
 /** Bound on waiting for our own bootstraps' end marks (they arrive in microseconds; this is a safety net). */
 const END_MARK_WAIT_MS = 2_000;
+/** After the runtime exits, how long its pipes may stay open (a descendant that left the tree holding them) before
+ *  they are closed on our side, so nothing a handler started can delay the end of an invocation. */
+const PIPE_DRAIN_MS = 200;
 
 interface Active {
   readonly requestId: string;
@@ -72,6 +76,7 @@ export class Environment {
   private partial = { out: '', err: '' };
   private peakKb = 0;
   private exit?: { code: number | null; signal: NodeJS.Signals | null };
+  private treeKilled = false;
   private closedResolve?: () => void;
   /** Settles once the process has exited and its output is drained (at once if it never started). */
   readonly closed = new Promise<void>((resolve) => { this.closedResolve = resolve; });
@@ -113,15 +118,29 @@ export class Environment {
 
   /** Stops the process and the API server. Safe to call more than once. */
   kill(): void {
-    if (this.child && this.exit === undefined) {
-      try { this.child.kill('SIGKILL'); } catch { /* already gone */ }
-    }
+    // Still starting (probe, TypeScript build, server): nothing to signal, so the call ends here and start() spawns
+    // nothing after its next await.
+    if (!this.child && this.active) this.failSetup(this.active, abortError('The environment was stopped while it started.'));
+    this.killTree();
     if (this.state !== 'busy') this.markDead();
   }
 
+  /** Kills the runtime and every process it started (see processTree.ts); the exit is observed by onExit. */
+  private killTree(): void {
+    const pid = this.child?.pid;
+    if (pid === undefined || this.exit !== undefined || this.treeKilled) return;
+    this.treeKilled = true;
+    void killProcessTree(pid);
+  }
+
   private async start(active: Active): Promise<void> {
+    // Every await is a cancellation point: a call cancelled or an environment killed meanwhile spawns nothing.
+    const stopped = (): boolean => this.state === 'dead' || active.finished;
     this.plan = await planLaunch(this.config, this.options.settings);
-    this.api = await RuntimeApiServer.start({ onNext: () => this.onNext(), onReply: (r) => this.onReply(r) });
+    if (stopped()) return;
+    const api = await RuntimeApiServer.start({ onNext: () => this.onNext(), onReply: (r) => this.onReply(r) });
+    if (stopped()) return api.close();
+    this.api = api;
     const env = {
       ...buildEnvironment({
         config: this.config, runtimeApi: this.api.address, runtimeDir: this.plan.runtimeDir, logStream: this.logStream,
@@ -130,7 +149,10 @@ export class Environment {
       ...this.plan.extraEnv,
     };
     this.spawnedAt = performance.now();
-    const child = spawn(this.plan.command, this.plan.args, { cwd: this.config.codeDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group (POSIX), so the environment's whole tree can be killed at once.
+    const child = spawn(this.plan.command, this.plan.args, {
+      cwd: this.config.codeDir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32', windowsHide: true,
+    });
     this.child = child;
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => this.onOutput('out', chunk));
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => this.onOutput('err', chunk));
@@ -140,7 +162,7 @@ export class Environment {
       const what = error.code === 'ENOENT' ? `'${this.plan?.command}' was not found` : error.message;
       this.failSetup(active, new RuntimeSetupError(`Could not start the ${this.config.runtime} runtime: ${what}.`));
     });
-    child.once('close', (code, signal) => this.onClose(code, signal));
+    child.once('exit', (code, signal) => this.onExit(child, code, signal));
     if (!this.options.noTimeouts) {
       active.timers.push(setTimeout(() => {
         if (this.initialized || active.finished) return;
@@ -169,7 +191,8 @@ export class Environment {
     this.api!.deliver({
       requestId: active.requestId,
       event: active.event,
-      deadlineMs: Date.now() + (this.options.noTimeouts ? 24 * 3600_000 : timeoutMs),
+      // Under a debugger too: the configured timeout from when the event is handed over (the debugger is attached by then).
+      deadlineMs: Date.now() + timeoutMs,
       functionArn: functionArn(this.config),
       traceId: traceId(),
       clientContext: active.options.clientContext === undefined ? undefined : JSON.stringify(active.options.clientContext),
@@ -211,7 +234,8 @@ export class Environment {
       const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
       if (line.startsWith(END_MARK)) {
         const active = this.active;
-        if (active) {
+        // Only this invocation's own mark ends it (a late one of an earlier call, or a handler's look-alike, does not).
+        if (active && line.slice(END_MARK.length) === active.requestId) {
           active.marks[stream] = true;
           this.finishIfFlushed(active);
         }
@@ -226,6 +250,27 @@ export class Environment {
     if (active.reply && active.marks.out && active.marks.err) this.finish(active);
   }
 
+  /** The runtime exited: what it started in its group dies with it, and its pipes get a bounded time to drain
+   *  (a process that left the group may hold them open for good). */
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (process.platform !== 'win32' && child.pid !== undefined) {
+      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* the group is empty */ }
+    }
+    let settled = false;
+    const settle = (): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      this.onClose(code, signal);
+    };
+    const timer = setTimeout(() => {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      settle();
+    }, PIPE_DRAIN_MS);
+    child.once('close', settle);
+  }
+
   private onClose(code: number | null, signal: NodeJS.Signals | null): void {
     this.exit = { code, signal };
     this.closedResolve?.();
@@ -233,8 +278,23 @@ export class Environment {
       if (this.partial[stream]) this.onOutput(stream, '\n');
     }
     const active = this.active;
+    if (active && !active.finished && !active.delivered && this.initialized && !active.timedOut && !active.outOfMemory) {
+      // A warm environment that died between calls (a crash right after an error, a late rejection) never ran this
+      // call: hand it back so the pool runs it on a new environment, as Lambda re-initialises one.
+      active.finished = true;
+      this.clearTimers(active);
+      this.active = undefined;
+      this.markDead();
+      active.reject(new EnvironmentGoneError(active.logs));
+      return;
+    }
     if (active && !active.finished) this.finish(active);
     this.markDead();
+  }
+
+  /** Output the process wrote after its last invocation and before it died (a late error): taken once. */
+  takeLeftoverLines(): string[] {
+    return this.idleLines.splice(0);
   }
 
   private markDead(): void {
@@ -242,9 +302,7 @@ export class Environment {
     this.state = 'dead';
     if (!this.child || this.exit !== undefined) this.closedResolve?.();
     this.api?.close();
-    if (this.child && this.exit === undefined) {
-      try { this.child.kill('SIGKILL'); } catch { /* gone */ }
-    }
+    this.killTree();
     this.options.onDeath?.(this);
   }
 
@@ -271,7 +329,7 @@ export class Environment {
   }
 
   private cancel(active: Active): void {
-    this.failSetup(active, Object.assign(new Error('The invocation was cancelled.'), { name: 'AbortError' }));
+    this.failSetup(active, abortError('The invocation was cancelled.'));
   }
 
   /** Ends the invocation without a result (setup failed, or cancelled) and destroys the environment. */
@@ -356,6 +414,18 @@ export class Environment {
     if (active.outOfMemory) return failure('Runtime.OutOfMemory', `RequestId: ${active.requestId} Error: Runtime exited with error: ${how}`);
     return failure('Runtime.ExitError', `RequestId: ${active.requestId} Error: Runtime exited with error: ${how}`);
   }
+}
+
+/** The environment died before the call reached it; `lines` is what it printed meanwhile. The pool retries. */
+export class EnvironmentGoneError extends Error {
+  override readonly name = 'EnvironmentGoneError';
+  constructor(readonly lines: string[]) {
+    super('The environment exited before the call reached it.');
+  }
+}
+
+function abortError(message: string): Error {
+  return Object.assign(new Error(message), { name: 'AbortError' });
 }
 
 function parseErrorBody(body: Buffer, headerType?: string): { payload: string; error: FunctionError } {

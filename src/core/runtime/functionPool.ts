@@ -1,5 +1,5 @@
 import type { Logger } from '../logger';
-import { Environment, type EnvironmentOptions } from './environment';
+import { Environment, EnvironmentGoneError, type EnvironmentOptions } from './environment';
 import { LambdaServiceError, type FunctionConfig, type InvokeOptions, type InvokeResult } from './types';
 
 export interface PoolLimits {
@@ -17,6 +17,7 @@ export class FunctionPool {
   private readonly environments = new Set<Environment>();
   private readonly reaper: NodeJS.Timeout;
   private retired = false;
+  private readonly leftoverLines: string[] = [];
 
   constructor(readonly config: FunctionConfig, private readonly limits: PoolLimits, private readonly envOptions: EnvironmentOptions, private readonly logger?: Logger) {
     this.reaper = setInterval(() => this.reap(), Math.max(1000, Math.min(60_000, limits.idleTimeoutMs / 2)));
@@ -27,10 +28,23 @@ export class FunctionPool {
   get busy(): number { return [...this.environments].filter((e) => e.state === 'busy' || e.state === 'starting').length; }
 
   async invoke(event: string, options: InvokeOptions = {}): Promise<InvokeResult> {
-    const env = this.acquire(options.cold === true);
-    const result = await env.invoke(event, options);
+    // What environments printed after their last call and before they died shows in this call's window, as on Lambda.
+    const carried = this.leftoverLines.splice(0);
+    for (const line of carried) options.onLog?.(line);
+    let env = this.acquire(options.cold === true);
+    let result: InvokeResult;
+    try {
+      result = await env.invoke(event, options);
+    } catch (error) {
+      if (!(error instanceof EnvironmentGoneError)) throw error;
+      // It landed on an environment that was dying (now out of the pool): run it on another (its lines were
+      // logged already).
+      carried.push(...error.lines);
+      env = this.acquire(false);
+      result = await env.invoke(event, options);
+    }
     if (this.retired) env.kill(); // its replacement pool serves the next call
-    return result;
+    return carried.length ? { ...result, logs: [...carried, ...result.logs] } : result;
   }
 
   private acquire(cold: boolean): Environment {
@@ -50,6 +64,7 @@ export class FunctionPool {
       ...this.envOptions,
       onDeath: (dead) => {
         this.environments.delete(dead);
+        this.leftoverLines.push(...dead.takeLeftoverLines());
         this.logger?.debug(`environment ${dead.id} of ${this.config.name} stopped`);
       },
     });

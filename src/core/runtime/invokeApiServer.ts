@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger';
 import { functionArn } from './environmentVariables';
 import { validateEvent, type LocalLambda } from './localLambda';
+import { safeDecode } from './runtimeApiServer';
 import { ASYNC_PAYLOAD_LIMIT, LambdaServiceError, SYNC_PAYLOAD_LIMIT, type FunctionConfig, type InvokeResult } from './types';
 
 export interface InvokeApiOptions {
@@ -52,11 +53,12 @@ export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeA
   };
 }
 
-/** The function name out of a name, a full or partial ARN, with or without a qualifier. */
+/** The function name out of the forms Lambda accepts: `name`, `name:qualifier`, the partial ARN
+ *  `123456789012:function:name[:qualifier]` and the full ARN `arn:aws:lambda:region:account:function:name[:qualifier]`. */
 export function functionNameFrom(identifier: string): { name: string; qualifier?: string } {
   const parts = identifier.split(':');
   if (parts[0] === 'arn') return { name: parts[6] ?? '', qualifier: parts[7] };
-  if (parts.length === 3 && parts[1] === 'function') return { name: parts[2] }; // 123456789012:function:name
+  if (parts[1] === 'function' && parts.length >= 3) return { name: parts[2], qualifier: parts[3] };
   return { name: parts[0], qualifier: parts[1] };
 }
 
@@ -67,7 +69,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Invoke
     req.resume();
     return sendError(res, new LambdaServiceError('ResourceNotFoundException', `Unknown operation ${req.method} ${url.pathname}`, 404));
   }
-  const { name, qualifier } = functionNameFrom(decodeURIComponent(match[1]));
+  const identifier = safeDecode(match[1]);
+  if (identifier === undefined) {
+    req.resume();
+    return sendError(res, new LambdaServiceError('InvalidRequestContentException', `The function name '${match[1]}' is not valid percent-encoding.`, 400));
+  }
+  const { name, qualifier } = functionNameFrom(identifier);
   const config = options.functions.get(name);
   const qualifierParam = url.searchParams.get('Qualifier') ?? qualifier;
   if (!config || (qualifierParam && qualifierParam !== '$LATEST')) {

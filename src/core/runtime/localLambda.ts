@@ -55,8 +55,9 @@ export function validateEvent(event: string, source = 'event'): void {
 export class LocalLambda {
   private readonly pools = new Map<string, { key: string; pool: FunctionPool }>();
   private readonly debugEnvironments = new Set<Environment>();
-  /** Processes of replaced pools that may still be finishing a call; dispose() waits for them too. */
-  private readonly retiring = new Set<Promise<void>>();
+  /** Replaced pools whose environments may still be finishing a call; dispose() stops them too. */
+  private readonly retiring = new Set<FunctionPool>();
+  private disposed = false;
   private readonly limits: PoolLimits;
 
   constructor(private readonly options: LocalLambdaOptions = {}) {
@@ -70,6 +71,8 @@ export class LocalLambda {
       this.options.logger?.warn(`No AWS credentials for the function: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
     });
+    // Stopped while the credentials were asked for: start nothing.
+    if (this.disposed) throw Object.assign(new Error('The local Lambda was stopped.'), { name: 'AbortError' });
     if (options.debug) {
       const env = new Environment(config, {
         settings: { ...this.options.settings, debug: options.debug }, credentials, noTimeouts: true,
@@ -97,12 +100,15 @@ export class LocalLambda {
     return { environments: entry?.pool.size ?? 0, busy: entry?.pool.busy ?? 0 };
   }
 
-  /** Stops everything and waits until every process has exited. */
+  /** Stops everything — busy environments and ones still starting included — and waits until every process has
+   *  exited. Later calls are refused. */
   async dispose(): Promise<void> {
+    this.disposed = true;
     const closing: Promise<void>[] = [];
     for (const { pool } of this.pools.values()) closing.push(...pool.dispose());
+    for (const pool of this.retiring) closing.push(...pool.dispose());
     for (const env of this.debugEnvironments) { env.kill(); closing.push(env.closed); }
-    closing.push(...this.retiring);
+    this.retiring.clear();
     this.pools.clear();
     this.debugEnvironments.clear();
     await Promise.all(closing);
@@ -112,9 +118,10 @@ export class LocalLambda {
     const key = JSON.stringify([config, credentials?.accessKeyId ?? null]);
     const existing = this.pools.get(config.name);
     if (existing?.key === key) return existing.pool;
-    for (const closed of existing?.pool.retire() ?? []) {
-      this.retiring.add(closed);
-      void closed.then(() => this.retiring.delete(closed));
+    if (existing) {
+      const retired = existing.pool;
+      this.retiring.add(retired);
+      void Promise.all(retired.retire()).then(() => this.retiring.delete(retired));
     }
     const pool = new FunctionPool(config, this.limits, { settings: this.options.settings, credentials }, this.options.logger);
     this.pools.set(config.name, { key, pool });

@@ -114,10 +114,10 @@ export class RuntimeApiServer {
     const invocation = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
     const isInitError = url === `${PREFIX}/init/error`;
     if (!invocation && !isInitError) return json(res, 404, { errorMessage: `Unknown path ${url}`, errorType: 'NotFound' });
-    const requestId = invocation ? decodeURIComponent(invocation[1]) : undefined;
-    if (requestId !== undefined && requestId !== this.inFlight) {
+    const requestId = invocation ? safeDecode(invocation[1]) : undefined;
+    if (invocation && (requestId === undefined || requestId !== this.inFlight)) {
       req.resume();
-      return json(res, 400, { errorMessage: `Invalid request ID: '${requestId}'`, errorType: 'InvalidRequestID' });
+      return json(res, 400, { errorMessage: `Invalid request ID: '${requestId ?? invocation[1]}'`, errorType: 'InvalidRequestID' });
     }
     const errorType = header(req, 'lambda-runtime-function-error-type');
     const chunks: Buffer[] = [];
@@ -158,4 +158,13 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+/** A path segment decoded, or undefined when it is not valid percent-encoding (`%ZZ`): a 4xx, never a throw. */
+export function safeDecode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }

@@ -145,6 +145,28 @@ describe('Invoke API (serve) driven by @aws-sdk/client-lambda', function () {
     assert.deepEqual(functionNameFrom('my-fn'), { name: 'my-fn', qualifier: undefined });
     assert.deepEqual(functionNameFrom('my-fn:$LATEST'), { name: 'my-fn', qualifier: '$LATEST' });
     assert.deepEqual(functionNameFrom('arn:aws:lambda:eu-west-1:111122223333:function:my-fn:prod'), { name: 'my-fn', qualifier: 'prod' });
-    assert.deepEqual(functionNameFrom('111122223333:function:my-fn'), { name: 'my-fn' });
+    assert.deepEqual(functionNameFrom('111122223333:function:my-fn'), { name: 'my-fn', qualifier: undefined });
+    assert.deepEqual(functionNameFrom('111122223333:function:my-fn:live'), { name: 'my-fn', qualifier: 'live' });
+    assert.deepEqual(functionNameFrom('arn:aws:lambda:eu-west-1:111122223333:function:my-fn'), { name: 'my-fn', qualifier: undefined });
+  });
+
+  it('every name form Lambda takes reaches the function; a partial ARN with an alias is not the function "123456789012"', async () => {
+    for (const name of ['echo', 'echo:$LATEST', '123456789012:function:echo', '123456789012:function:echo:$LATEST', 'arn:aws:lambda:us-east-1:123456789012:function:echo']) {
+      const out = await client.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from('{"n":1}') }));
+      assert.deepEqual(JSON.parse(text(out.Payload)), { n: 1 }, name);
+    }
+    await assert.rejects(client.send(new InvokeCommand({ FunctionName: '123456789012:function:echo:live', Payload: Buffer.from('{}') })),
+      (e: Error) => e.name === 'ResourceNotFoundException' && /function:echo:live/.test(e.message));
+  });
+
+  it('a function name that is not valid percent-encoding (%ZZ) is a 400, and the server keeps answering', async () => {
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = request(new URL(`${api.url}/2015-03-31/functions/%ZZ/invocations`), { method: 'POST' }, (res) => { res.resume(); resolve(res.statusCode); });
+      req.on('error', reject);
+      req.end('{}');
+    });
+    assert.equal(status, 400);
+    const out = await client.send(new InvokeCommand({ FunctionName: 'echo', Payload: Buffer.from('{"still":true}') }));
+    assert.deepEqual(JSON.parse(text(out.Payload)), { still: true });
   });
 });

@@ -86,3 +86,21 @@ describe('Runtime API server (wire level)', () => {
     assert.equal((await call(api.address, 'POST', '/2018-06-01/runtime/nothing', '{}')).status, 404);
   });
 });
+
+describe('Runtime API server: malformed input is a 4xx, never a throw in the host', () => {
+  it('a request id that is not valid percent-encoding (%ZZ) is 400 InvalidRequestID, and the server keeps working', async () => {
+    const api = await RuntimeApiServer.start({ onNext: () => undefined, onReply: () => undefined });
+    try {
+      const pending = call(api.address, 'GET', '/2018-06-01/runtime/invocation/next');
+      api.deliver({ requestId: 'req-z', event: '{}', deadlineMs: 0, functionArn: 'a', traceId: 't' });
+      await pending;
+      const bad = await call(api.address, 'POST', '/2018-06-01/runtime/invocation/%ZZ/response', '{}');
+      assert.equal(bad.status, 400);
+      assert.equal(JSON.parse(bad.body).errorType, 'InvalidRequestID');
+      const ok = await call(api.address, 'POST', '/2018-06-01/runtime/invocation/req-z/response', '"fine"');
+      assert.equal(ok.status, 202);
+    } finally {
+      api.close();
+    }
+  });
+});

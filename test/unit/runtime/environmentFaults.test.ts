@@ -1,0 +1,160 @@
+import * as assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Environment } from '../../../src/core/runtime/environment';
+import { LocalLambda } from '../../../src/core/runtime/localLambda';
+import { fixtures, fnConfig, languages } from '../support/runtimeFixtures';
+
+const node = languages.find((l) => l.name === 'node')!;
+
+/** Processes anywhere on the machine whose environment holds `text` (a mark, or an environment's code folder):
+ *  the whole tree, re-parented orphans included, not only our direct children. */
+function processesWith(text: string): number[] {
+  const found: number[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, 'latin1').includes(text)) found.push(Number(pid));
+    } catch { /* gone, or not ours to read */ }
+  }
+  return found;
+}
+
+async function noneLeft(text: string, withinMs = 2000): Promise<number[]> {
+  const deadline = Date.now() + withinMs;
+  let left = processesWith(text);
+  while (left.length && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    left = processesWith(text);
+  }
+  return left;
+}
+
+/** A copy of the Node fixtures in a folder of its own, so its processes can be told from every other test's. */
+function ownCodeDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lwb-tree-'));
+  cpSync(join(fixtures, 'node'), dir, { recursive: true });
+  return dir;
+}
+
+describe('Process trees: an environment owns what its handler starts', function () {
+  if (process.platform !== 'linux') return; // the walk below reads /proc
+  this.timeout(30_000);
+  let lambda: LocalLambda;
+  beforeEach(() => { lambda = new LocalLambda(); });
+  afterEach(() => lambda.dispose());
+
+  for (const detached of [false, true]) {
+    it(`a timeout ends the call within 1.5 s of its deadline although a ${detached ? 'detached (setsid) ' : ''}child holds the pipes, and the child dies`, async () => {
+      const mark = `mark-${randomUUID()}`;
+      const started = Date.now();
+      const result = await lambda.invoke(fnConfig(node, 'spawnHolder', { timeout: 1 }), JSON.stringify({ mark, detached }));
+      const late = Date.now() - started - 1000;
+      assert.equal(result.timedOut, true);
+      assert.equal(result.error?.errorType, 'Sandbox.Timedout');
+      assert.ok(late < 1500, `"Task timed out" came ${late} ms after the deadline`);
+      assert.deepEqual(await noneLeft(mark), [], 'the handler\'s child is gone');
+    });
+  }
+
+  it('a crash kills what the handler started in its group', async () => {
+    const mark = `mark-${randomUUID()}`;
+    const codeDir = ownCodeDir();
+    writeFileSync(join(codeDir, 'crash.js'), `exports.handler = async () => { require('node:child_process').spawn('sleep', ['30'], { stdio: 'ignore', env: { ...process.env, LWB_MARK: '${mark}' } }); setTimeout(() => process.exit(7), 100); await new Promise(() => {}); };\n`);
+    const result = await lambda.invoke({ name: 'crash', runtime: 'nodejs20.x', handler: 'crash.handler', codeDir }, '{}');
+    assert.equal(result.error?.errorType, 'Runtime.ExitError');
+    assert.deepEqual(await noneLeft(mark), []);
+  });
+
+  it('cancelling a TypeScript handler while it compiles starts no process', async () => {
+    const codeDir = mkdtempSync(join(tmpdir(), 'lwb-tree-ts-'));
+    writeFileSync(join(codeDir, 'app.ts'), 'export const handler = async (): Promise<string> => "compiled";\n');
+    const controller = new AbortController();
+    const call = lambda.invoke({ name: 'ts-cancel', runtime: 'nodejs20.x', handler: 'app.handler', codeDir }, '{}', { signal: controller.signal });
+    setImmediate(() => controller.abort());
+    await assert.rejects(call, { name: 'AbortError' });
+    await new Promise((r) => setTimeout(r, 1000)); // past when the build would have finished and spawned
+    assert.deepEqual(processesWith(`LAMBDA_TASK_ROOT=${codeDir}`), []);
+  });
+
+  it('dispose() during a cold start resolves, fails the call and leaves no process', async () => {
+    const codeDir = mkdtempSync(join(tmpdir(), 'lwb-tree-ts-'));
+    writeFileSync(join(codeDir, 'app.ts'), 'export const handler = async (): Promise<string> => "compiled";\n');
+    const call = lambda.invoke({ name: 'ts-dispose', runtime: 'nodejs20.x', handler: 'app.handler', codeDir }, '{}');
+    call.catch(() => undefined);
+    await new Promise((r) => setImmediate(r));
+    await lambda.dispose();
+    await assert.rejects(call, { name: 'AbortError' });
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.deepEqual(processesWith(`LAMBDA_TASK_ROOT=${codeDir}`), []);
+  });
+
+  it('dispose() during an invocation kills the busy environment and its children, and resolves', async () => {
+    const mark = `mark-${randomUUID()}`;
+    const codeDir = ownCodeDir();
+    const call = lambda.invoke({ ...fnConfig(node, 'spawnHolder', { timeout: 60 }), codeDir }, JSON.stringify({ mark }));
+    while (processesWith(mark).length === 0) await new Promise((r) => setTimeout(r, 20));
+    await lambda.dispose();
+    const result = await call;
+    assert.equal(result.error?.errorType, 'Runtime.ExitError');
+    assert.deepEqual(await noneLeft(`LAMBDA_TASK_ROOT=${codeDir}`), []);
+    assert.deepEqual(await noneLeft(mark), []);
+  });
+});
+
+describe('Environment: end marks and deadlines', function () {
+  this.timeout(30_000);
+
+  it('an end mark of another request id does not end the call: every line of this call is in its log', async () => {
+    const lambda = new LocalLambda();
+    try {
+      const result = await lambda.invoke(fnConfig(node, 'lateMark'), '{"lines": 3000}');
+      assert.equal(JSON.parse(result.payload), 'done');
+      assert.equal(result.logs.filter((l) => /\tINFO\tline \d+ x+$/.test(l)).length, 3000);
+    } finally {
+      await lambda.dispose();
+    }
+  });
+
+  it('without timeouts (a debug session) the deadline is still the configured timeout, not a day', async () => {
+    const env = new Environment(fnConfig(node, 'context', { timeout: 7 }), { noTimeouts: true });
+    try {
+      const remaining = (JSON.parse((await env.invoke('{}')).payload) as { remaining: number }).remaining;
+      assert.ok(remaining > 0 && remaining <= 7000, `getRemainingTimeInMillis() = ${remaining}`);
+    } finally {
+      env.kill();
+      await env.closed;
+    }
+  });
+});
+
+describe('A dying environment never takes a call', function () {
+  this.timeout(30_000);
+  let lambda: LocalLambda;
+  beforeEach(() => { lambda = new LocalLambda(); });
+  afterEach(() => lambda.dispose());
+
+  it('a call right after a crash that followed an error runs (on a new environment), every time', async () => {
+    const config = fnConfig(node, 'crashOrEcho');
+    for (let i = 0; i < 5; i++) {
+      const crashed = await lambda.invoke(config, '{"crash": true}');
+      assert.equal(crashed.error?.errorMessage, 'crashed after the error');
+      const next = await lambda.invoke(config, `{"n": ${i}}`);
+      assert.equal(next.error, undefined, next.payload);
+      assert.deepEqual(JSON.parse(next.payload), { n: i });
+    }
+  });
+
+  it('a rejection that fires while the environment is idle is logged in the next call\'s window', async () => {
+    const config = fnConfig(node, 'crashOrEcho');
+    const first = await lambda.invoke(config, '{"late": true}');
+    assert.equal(first.error, undefined);
+    await new Promise((r) => setTimeout(r, 400)); // the rejection kills the idle environment meanwhile
+    const lines: string[] = [];
+    const next = await lambda.invoke(config, '{"n": 2}', { onLog: (l) => lines.push(l) });
+    assert.deepEqual(JSON.parse(next.payload), { n: 2 });
+    assert.equal(next.coldStart, true);
+    for (const log of [next.logs, lines]) assert.ok(log.some((l) => /rejected while idle/.test(l)), log.join('\n'));
+  });
+});
