@@ -1,4 +1,4 @@
-import { resolveProfileCredentials } from '../../core/aws/credentials';
+import { memoizeCredentials, resolveProfileCredentials } from '../../core/aws/credentials';
 import { prettyJson } from '../../core/json/prettyJson';
 import { JsonSyntaxError } from '../../core/json/parseJson';
 import { resolveTarget, TargetError } from '../../core/project/functionTarget';
@@ -85,11 +85,11 @@ export const invokeCommand: CliCommand = {
     const lambda = new LocalLambda({
       maxEnvironments,
       settings: { nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined },
-      credentials: () => resolveProfileCredentials({ profile, env: io.env }).catch((error: unknown) => {
+      credentials: memoizeCredentials(() => resolveProfileCredentials({ profile, env: io.env }).catch((error: unknown) => {
         // A named profile that fails is worth a word; the function still runs, without credentials.
         io.err(`warning: no credentials from profile '${profile ?? io.env.AWS_PROFILE ?? 'default'}': ${error instanceof Error ? error.message : String(error)}\n`);
         return undefined;
-      }),
+      })),
     });
     try {
       if (repeat !== undefined) {

@@ -1,4 +1,4 @@
-import { resolveProfileCredentials } from '../../core/aws/credentials';
+import { memoizeCredentials, resolveProfileCredentials } from '../../core/aws/credentials';
 import { readSamTemplate } from '../../core/project/samTemplate';
 import { isTemplateFile, resolveTarget, TargetError } from '../../core/project/functionTarget';
 import { startInvokeApi } from '../../core/runtime/invokeApiServer';
@@ -65,7 +65,7 @@ export const serveCommand: CliCommand = {
     const lambda = new LocalLambda({
       maxEnvironments: intOption(v['max-concurrency'], 'max-concurrency', 1, 1000),
       settings: { nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined },
-      credentials: () => resolveProfileCredentials({ profile, env: io.env }).catch(() => undefined),
+      credentials: memoizeCredentials(() => resolveProfileCredentials({ profile, env: io.env }).catch(() => undefined)),
     });
     const api = await startInvokeApi({
       lambda, functions, port,

@@ -19,7 +19,11 @@ export class FunctionPool {
   private retired = false;
   private readonly leftoverLines: string[] = [];
 
+  /** What new environments are given (the latest the profile has); running ones keep what they started with. */
+  credentials: EnvironmentOptions['credentials'];
+
   constructor(readonly config: FunctionConfig, private readonly limits: PoolLimits, private readonly envOptions: EnvironmentOptions, private readonly logger?: Logger) {
+    this.credentials = envOptions.credentials;
     this.reaper = setInterval(() => this.reap(), Math.max(1000, Math.min(60_000, limits.idleTimeoutMs / 2)));
     this.reaper.unref();
   }
@@ -62,6 +66,7 @@ export class FunctionPool {
     }
     const env = new Environment(this.config, {
       ...this.envOptions,
+      credentials: this.credentials,
       onDeath: (dead) => {
         this.environments.delete(dead);
         this.leftoverLines.push(...dead.takeLeftoverLines());

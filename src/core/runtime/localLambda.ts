@@ -115,9 +115,13 @@ export class LocalLambda {
   }
 
   private pool(config: FunctionConfig, credentials: Awaited<ReturnType<NonNullable<LocalLambdaOptions['credentials']>>>): FunctionPool {
-    const key = JSON.stringify([config, credentials?.accessKeyId ?? null]);
+    // Keyed by the configuration only: rotated credentials reach new environments, warm ones keep serving.
+    const key = JSON.stringify(config);
     const existing = this.pools.get(config.name);
-    if (existing?.key === key) return existing.pool;
+    if (existing?.key === key) {
+      existing.pool.credentials = credentials;
+      return existing.pool;
+    }
     if (existing) {
       const retired = existing.pool;
       this.retiring.add(retired);
