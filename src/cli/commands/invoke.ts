@@ -10,6 +10,8 @@ import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIO } from '.
 import { readEventArgument } from '../eventInput';
 import { intOption, numberOption, parseOptions } from '../parseOptions';
 
+const DEFAULT_MAX_ENVIRONMENTS = 10;
+
 const HELP = `Usage:
   lambda-workbench invoke <file.function | file | template.yaml [resource] | folder> [options]
 
@@ -35,7 +37,7 @@ Options:
       --cold                 start a fresh environment (a cold start)
       --repeat <n>           invoke n times (warm reuse; prints cold starts, environments, p50/p99)
       --concurrency <c>      with --repeat: c calls in flight at once
-      --max-concurrency <n>  environments per function before calls are throttled (default 10)
+      --max-concurrency <n>  environments per function before calls are throttled (default 10, or --concurrency)
       --python <path>        Python interpreter (default: python3)
       --node <path>          Node.js for Node and TypeScript handlers (default: node on PATH)
       --json                 print one JSON document (result, error, logs, timings) instead
@@ -60,8 +62,14 @@ export const invokeCommand: CliCommand = {
     const memorySize = intOption(v.memory, 'memory', MIN_MEMORY_MB, MAX_MEMORY_MB);
     const repeat = intOption(v.repeat, 'repeat', 1, 1_000_000);
     const concurrency = intOption(v.concurrency, 'concurrency', 1, 1000);
-    const maxEnvironments = intOption(v['max-concurrency'], 'max-concurrency', 1, 1000);
+    const maxOption = intOption(v['max-concurrency'], 'max-concurrency', 1, 1000);
     if (concurrency !== undefined && repeat === undefined) throw new UsageError('--concurrency goes with --repeat <n>');
+    // More calls in flight than environments allowed would only measure throttling: raise the limit to match,
+    // unless the user set it (then say what they will see).
+    const maxEnvironments = maxOption ?? (concurrency !== undefined && concurrency > DEFAULT_MAX_ENVIRONMENTS ? concurrency : undefined);
+    if (concurrency !== undefined && maxOption !== undefined && concurrency > maxOption) {
+      io.err(`note: --concurrency ${concurrency} is over --max-concurrency ${maxOption}: calls beyond ${maxOption} in flight are throttled (TooManyRequestsException), as Lambda throttles at that reserved concurrency.\n`);
+    }
 
     let event;
     try {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { LocalLambda } from './localLambda';
 import { LambdaServiceError, type FunctionConfig } from './types';
 
@@ -45,6 +46,8 @@ export async function runLoad(lambda: LocalLambda, config: FunctionConfig, event
   let errors = 0;
   let throttled = 0;
   let firstError: string | undefined;
+  // Every call in flight listens to the one signal: that many listeners are expected, not a leak.
+  if (options.signal) setMaxListeners(Math.max(10, options.concurrency + 1), options.signal);
   const started = performance.now();
   const worker = async (): Promise<void> => {
     while (next < options.total && !options.signal?.aborted) {
