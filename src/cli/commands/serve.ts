@@ -67,8 +67,10 @@ export const serveCommand: CliCommand = {
       settings: { nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined },
       credentials: memoizeCredentials(() => resolveProfileCredentials({ profile, env: io.env }).catch(() => undefined)),
     });
+    // What the service itself says (async retries and drops, failures outside any invocation) goes to stderr.
+    const say = (m: string | Error): void => io.err(`[serve] ${m instanceof Error ? m.message : m}\n`);
     const api = await startInvokeApi({
-      lambda, functions, port,
+      lambda, functions, port, logger: { trace: () => undefined, debug: () => undefined, info: say, warn: say, error: say },
       onResult: v.quiet ? undefined : (name, result) => io.err(`${result.logs.map((l) => `[${name}] ${l}`).join('\n')}\n`),
     });
     io.out(`Invoke API on ${api.url} for ${functions.size} function(s): ${[...functions.keys()].join(', ')}\n`);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger';
+import { AsyncInvocationQueue, type AsyncQueueSettings } from './asyncQueue';
 import { functionArn } from './environmentVariables';
 import { validateEvent, type LocalLambda } from './localLambda';
 import { safeDecode } from './runtimeApiServer';
@@ -15,6 +16,8 @@ export interface InvokeApiOptions {
   readonly logger?: Logger;
   /** Each completed invocation, for a caller that shows logs (the CLI prints them). */
   readonly onResult?: (functionName: string, result: InvokeResult) => void;
+  /** Retries, delays and limits of `Event` invocations (default: Lambda's). */
+  readonly asyncSettings?: AsyncQueueSettings;
 }
 
 export interface InvokeApi {
@@ -32,8 +35,9 @@ const TAIL_BYTES = 4096;
  * RequestResponse, Event and DryRun; X-Amz-Function-Error; LogType Tail → X-Amz-Log-Result (last 4 KB, base64).
  */
 export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeApi> {
+  const queue = new AsyncInvocationQueue(options.lambda, options.onResult, options.logger, options.asyncSettings);
   const server = createServer((req, res) => {
-    handle(req, res, options).catch((error: unknown) => {
+    handle(req, res, options, queue).catch((error: unknown) => {
       options.logger?.error(error instanceof Error ? error : String(error));
       if (!res.headersSent) sendError(res, new LambdaServiceError('ServiceException', error instanceof Error ? error.message : String(error), 500));
     });
@@ -47,6 +51,7 @@ export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeA
     url: `http://127.0.0.1:${port}`,
     port,
     close: () => new Promise<void>((resolve) => {
+      queue.close();
       server.closeAllConnections();
       server.close(() => resolve());
     }),
@@ -62,7 +67,7 @@ export function functionNameFrom(identifier: string): { name: string; qualifier?
   return { name: parts[0], qualifier: parts[1] };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, options: InvokeApiOptions): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, options: InvokeApiOptions, queue: AsyncInvocationQueue): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const match = INVOKE_PATH.exec(url.pathname);
   if (!match || req.method !== 'POST') {
@@ -102,14 +107,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Invoke
     }
   }
   if (type === 'Event') {
-    // Asynchronous: accepted at once, run in the background (Lambda queues it; errors go to the logs).
+    // Asynchronous: accepted at once into Lambda's internal queue (see asyncQueue.ts).
     try { validateEvent(event); } catch (error) { return sendError(res, error); }
     const requestId = randomUUID();
+    queue.enqueue(config, event, requestId, clientContext);
     res.writeHead(202, { 'x-amzn-RequestId': requestId, 'Content-Length': 0 }).end();
-    options.lambda.invoke(config, event, { clientContext }).then(
-      (result) => options.onResult?.(name, result),
-      (error: unknown) => options.logger?.error(`async invocation of ${name} failed: ${error instanceof Error ? error.message : String(error)}`),
-    );
     return;
   }
   if (type !== 'RequestResponse') {

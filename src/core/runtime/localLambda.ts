@@ -64,6 +64,9 @@ export class LocalLambda {
     this.limits = { maxEnvironments: options.maxEnvironments ?? 10, idleTimeoutMs: options.idleTimeoutMs ?? 10 * 60_000 };
   }
 
+  /** Environments one function may have at once (beyond it, calls are throttled). */
+  get maxEnvironments(): number { return this.limits.maxEnvironments; }
+
   async invoke(config: FunctionConfig, event: string, options: LocalInvokeOptions = {}): Promise<InvokeResult> {
     validateConfig(config);
     validateEvent(event);
