@@ -96,8 +96,13 @@ export class LogTails implements vscode.Disposable {
         onStatus: (s) => { if (s.kind === 'throttled' || s.kind === 'error') note(`${s.message ?? s.kind} — next poll in ${(s.intervalMs / 1000).toFixed(1)} s`); },
       });
     void running.catch((error: unknown) => {
-      this.docs.appendBounded(uri, `# The tail stopped: ${error instanceof Error ? error.message : String(error)}\n`, maxLines);
-      this.log.warn(`Tail of ${group} stopped: ${error instanceof Error ? error.message : String(error)}`);
+      const message = error instanceof Error ? error.message : String(error);
+      this.docs.appendBounded(uri, `# The tail stopped: ${message}\n`, maxLines);
+      this.log.warn(`Tail of ${group} stopped: ${message}`);
+      // Credentials, permissions, a missing group: nothing a retry by itself would mend, so ask (after a fix).
+      void vscode.window.showWarningMessage(`The tail of ${group} stopped: ${message}`, 'Retry').then((choice) => {
+        if (choice === 'Retry') void this.start(group, filterPattern, mode);
+      });
     }).finally(() => {
       if (this.tails.get(uri.toString()) === tail) this.stop(uri);
     });

@@ -1,4 +1,5 @@
 import { FilterLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { AwsProblemError, describeAwsError } from '../aws/awsErrors';
 
 export interface TailEvent {
   readonly id: string;
@@ -29,6 +30,8 @@ export interface PollingTailOptions {
   readonly signal: AbortSignal;
   readonly onEvents: (events: TailEvent[]) => void;
   readonly onStatus?: (status: TailStatus) => void;
+  /** The profile, for the message when credentials fail. */
+  readonly profile?: string;
   /** For tests: how to wait between polls (default setTimeout). */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -36,8 +39,10 @@ export interface PollingTailOptions {
 function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+    const onAbort = (): void => { clearTimeout(timer); resolve(); };
+    // The listener goes when the wait ends: one per poll would pile up on a long tail.
+    const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -45,7 +50,10 @@ function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
  * The free tail: polls FilterLogEvents about once a second, reading every page (nextToken) of each poll, and hands
  * on each event once — de-duplicated by event id, in timestamp order. Each poll looks back `lateWindowMs` so events
  * that CloudWatch ingests late (their timestamp before the last one seen) are not missed; ids seen within that
- * window are remembered, older ones forgotten, so memory stays bounded. Idle polls and throttling back off.
+ * window are remembered, older ones forgotten, so memory stays bounded. An event is marked seen only once it was
+ * handed on, so a poll that fails half-way (a throttled second page) loses nothing. Idle polls back off; throttling
+ * and network errors back off, say so and retry; anything else (no or expired credentials, access denied, a missing
+ * group, a bad pattern) ends the tail with an AwsProblemError, the message `functions list` gives.
  */
 export async function pollTail(options: PollingTailOptions): Promise<void> {
   const base = options.intervalMs ?? 1000;
@@ -55,8 +63,14 @@ export async function pollTail(options: PollingTailOptions): Promise<void> {
   let since = options.startTime ?? Date.now();
   let interval = base;
   const seen = new Map<string, number>(); // event id → timestamp
+  const deliver = (fresh: TailEvent[]): void => {
+    fresh.sort((a, b) => a.timestamp - b.timestamp);
+    options.onEvents(fresh);
+    for (const e of fresh) seen.set(e.id, e.timestamp);
+    since = Math.max(since, fresh[fresh.length - 1].timestamp);
+  };
   while (!options.signal.aborted) {
-    const fresh: TailEvent[] = [];
+    const fresh = new Map<string, TailEvent>();
     try {
       let nextToken: string | undefined;
       do {
@@ -65,16 +79,12 @@ export async function pollTail(options: PollingTailOptions): Promise<void> {
         }), { abortSignal: options.signal });
         for (const e of page.events ?? []) {
           const id = e.eventId ?? `${e.logStreamName}:${e.timestamp}:${e.message}`;
-          if (seen.has(id)) continue;
-          seen.set(id, e.timestamp ?? 0);
-          fresh.push({ id, timestamp: e.timestamp ?? 0, message: e.message ?? '', stream: e.logStreamName });
+          if (!seen.has(id)) fresh.set(id, { id, timestamp: e.timestamp ?? 0, message: e.message ?? '', stream: e.logStreamName });
         }
         nextToken = page.nextToken;
       } while (nextToken && !options.signal.aborted);
-      if (fresh.length) {
-        fresh.sort((a, b) => a.timestamp - b.timestamp);
-        since = Math.max(since, fresh[fresh.length - 1].timestamp);
-        options.onEvents(fresh);
+      if (fresh.size) {
+        deliver([...fresh.values()]);
         interval = base;
         options.onStatus?.({ kind: 'polling', intervalMs: interval });
       } else {
@@ -84,15 +94,16 @@ export async function pollTail(options: PollingTailOptions): Promise<void> {
       for (const [id, ts] of seen) if (ts < since - late) seen.delete(id);
     } catch (error) {
       if (options.signal.aborted) return;
-      const name = (error as Error)?.name ?? '';
-      if (name === 'ThrottlingException' || name === 'TooManyRequestsException' || name === 'LimitExceededException') {
-        interval = Math.min(max, interval * 2);
-        options.onStatus?.({ kind: 'throttled', intervalMs: interval, message: 'CloudWatch Logs is throttling: polling less often' });
-      } else {
-        interval = Math.min(max, interval * 2);
-        options.onStatus?.({ kind: 'error', intervalMs: interval, message: error instanceof Error ? error.message : String(error) });
-        if (name === 'ResourceNotFoundException' || name === 'AccessDeniedException') throw error;
-      }
+      // What the pages before the failure brought is shown now, not lost.
+      if (fresh.size) deliver([...fresh.values()]);
+      const problem = describeAwsError(error, `tail ${options.logGroup}`, options.profile);
+      const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode ?? 0;
+      if (problem.kind !== 'throttled' && problem.kind !== 'unreachable' && status < 500) throw new AwsProblemError(problem, error);
+      interval = Math.min(max, interval * 2);
+      options.onStatus?.({
+        kind: problem.kind === 'throttled' ? 'throttled' : 'error', intervalMs: interval,
+        message: problem.kind === 'throttled' ? 'CloudWatch Logs is throttling: polling less often' : `${problem.message} Retrying`,
+      });
     }
     await sleep(interval, options.signal);
   }

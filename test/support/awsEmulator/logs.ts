@@ -58,6 +58,7 @@ export class LogsService implements ServiceHandler {
   /** When set, events older than this are dropped as new ones arrive (a load test must not measure our own store). */
   retainMs?: number;
   private throttles = 0;
+  private pageThrottles = 0;
   readonly liveSessions: LiveSession[] = [];
   private liveWaiters: ((s: LiveSession) => void)[] = [];
 
@@ -90,6 +91,11 @@ export class LogsService implements ServiceHandler {
     this.throttles += times;
   }
 
+  /** Throttles the next request that asks for a later page (one with a nextToken). */
+  throttleNextPage(times = 1): void {
+    this.pageThrottles += times;
+  }
+
   handle(req: IncomingMessage, body: Buffer, res: ServerResponse): boolean {
     const target = String(req.headers['x-amz-target'] ?? '');
     if (!target.startsWith('Logs_20140328.')) return false;
@@ -101,8 +107,9 @@ export class LogsService implements ServiceHandler {
     };
     const op = target.split('.')[1];
     const input = JSON.parse(body.toString() || '{}') as { logGroupName?: string; startTime?: number; endTime?: number; filterPattern?: string; nextToken?: string; limit?: number };
-    if (this.throttles > 0) {
-      this.throttles--;
+    if (this.throttles > 0 || (this.pageThrottles > 0 && input.nextToken)) {
+      if (this.throttles > 0) this.throttles--;
+      else this.pageThrottles--;
       return send(400, { __type: 'ThrottlingException', message: 'Rate exceeded' }, 'ThrottlingException');
     }
     if (op === 'StartLiveTail') {

@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { LogsService } from '../../support/awsEmulator/logs';
 import { AwsEmulator } from '../../support/awsEmulator/server';
 import { cli } from '../support/cliHarness';
@@ -53,6 +56,19 @@ describe('CLI: logs', function () {
     assert.equal(r.code, 0, r.err);
     assert.match(r.err, /billed per minute/);
     assert.match(r.out, /streamed live/);
+  });
+
+  it('tail with no credentials exits 1 at once with the message functions list gives', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-nocreds-'));
+    const bare = { ...process.env, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined,
+      AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_EC2_METADATA_DISABLED: 'true', AWS_MAX_ATTEMPTS: '1' };
+    const tail = await cli(['logs', 'tail', '/aws/lambda/orders', ...common()], { env: bare });
+    const list = await cli(['functions', 'list', ...common()], { env: bare });
+    assert.equal(tail.code, 1, tail.err);
+    assert.equal(list.code, 1);
+    assert.match(tail.err, /No AWS credentials found/);
+    const reason = (text: string) => /No AWS credentials found[^\n]*/.exec(text)?.[0];
+    assert.equal(reason(tail.err), reason(list.err));
   });
 
   it('names a missing group, and rejects a bad duration', async () => {

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { AwsProblemError, describeAwsError } from '../../../src/core/aws/awsErrors';
 import { pollTail, type TailEvent, type TailStatus } from '../../../src/core/logs/pollingTail';
 import { compileFilterPattern, LogsService } from '../../support/awsEmulator/logs';
 import { AwsEmulator } from '../../support/awsEmulator/server';
@@ -80,9 +82,45 @@ describe('Polling tail (FilterLogEvents) against the Logs emulator', function ()
     assert.deepEqual(events.map((e) => e.message), ['ERROR payment failed']);
   });
 
-  it('stops on a missing log group with the service error', async () => {
+  it('stops on a missing log group with a message saying so', async () => {
     await assert.rejects(pollTail({ client, logGroup: '/aws/lambda/missing', signal: new AbortController().signal, onEvents: () => undefined, sleep: async () => undefined }),
-      (e: Error) => e.name === 'ResourceNotFoundException');
+      (e: AwsProblemError) => e.name === 'AwsProblemError' && e.problem.kind === 'not-found');
+  });
+
+  it('a throttled second page loses nothing: the first page is shown, and the rest comes on the next poll', async () => {
+    logs.pageSize = 3;
+    const base = Date.now() - 10_000;
+    for (let i = 0; i < 7; i++) logs.put('/aws/lambda/orders', 's1', `event ${i}`, base + i);
+    logs.throttleNextPage();
+    const { events, statuses } = await tail(3, () => undefined);
+    assert.deepEqual(events.map((e) => e.message), Array.from({ length: 7 }, (_, i) => `event ${i}`));
+    assert.equal(statuses[0].kind, 'throttled');
+  });
+
+  it('no credentials end the tail at once with the message functions list gives, not retries', async () => {
+    const noCredentials = new CloudWatchLogsClient({ endpoint: emulator.endpoint, region: 'us-east-1', maxAttempts: 1,
+      credentials: () => Promise.reject(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' })) });
+    let sleeps = 0;
+    try {
+      await assert.rejects(pollTail({ client: noCredentials, logGroup: '/aws/lambda/orders', signal: new AbortController().signal, onEvents: () => undefined, sleep: async () => { sleeps++; } }),
+        (e: AwsProblemError) => e.problem.kind === 'no-credentials' && e.message === describeAwsError(e.cause, 'list functions').message);
+      assert.equal(sleeps, 0, 'no retry');
+    } finally {
+      noCredentials.destroy();
+    }
+  });
+
+  it('waiting between polls leaves no abort listener behind', async () => {
+    const controller = new AbortController();
+    const listeners: number[] = [];
+    logs.put('/aws/lambda/orders', 's1', 'x', Date.now());
+    setTimeout(() => controller.abort(), 400);
+    await pollTail({
+      client, logGroup: '/aws/lambda/orders', intervalMs: 1, maxIntervalMs: 1, signal: controller.signal, onEvents: () => undefined,
+      onStatus: () => listeners.push(getEventListeners(controller.signal, 'abort').length),
+    });
+    assert.ok(listeners.length > 10, `${listeners.length} polls`);
+    assert.ok(listeners.at(-1)! <= listeners[0] + 1, `abort listeners grew poll by poll: ${listeners.slice(0, 5).join(', ')} … ${listeners.at(-1)}`);
   });
 });
 
