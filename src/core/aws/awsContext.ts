@@ -14,7 +14,17 @@ export interface AwsContext {
   readonly env?: NodeJS.ProcessEnv;
   /** Extra SDK options (tests set maxAttempts). */
   readonly maxAttempts?: number;
+  /** How long a call may wait for an answer before it fails (default 30 s; an invocation gets 16 minutes). */
+  readonly requestTimeoutMs?: number;
 }
+
+/** An endpoint that accepts the connection and never answers must not hang a view or a command. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+const CONNECT_TIMEOUT_MS = 5_000;
+/** A synchronous invocation answers when the function ends: up to Lambda's 15-minute limit, plus a margin. */
+export const INVOKE_TIMEOUT_MS = 16 * 60_000;
+/** A deployment package of up to 50 MB is uploaded within the request: give a slow link time. */
+export const UPLOAD_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * Credentials through @aws-sdk/credential-providers, not hand-written parsing: environment variables when no profile
@@ -41,6 +51,7 @@ function clientConfig(ctx: AwsContext) {
     credentials: credentialProvider(ctx),
     ...(ctx.endpoint ? { endpoint: ctx.endpoint } : {}),
     ...(ctx.maxAttempts ? { maxAttempts: ctx.maxAttempts } : {}),
+    requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: ctx.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
   };
 }
 

@@ -2,6 +2,7 @@ import {
   CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, InvokeCommand, ListFunctionsCommand, UpdateFunctionCodeCommand,
   waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2, type FunctionConfiguration, type LambdaClient,
 } from '@aws-sdk/client-lambda';
+import { INVOKE_TIMEOUT_MS, UPLOAD_TIMEOUT_MS } from './awsContext';
 import { AwsProblemError, describeAwsError, withAwsProblem } from './awsErrors';
 
 /** The narrow client the functions need: tests pass a real client pointed at the emulator. */
@@ -67,7 +68,7 @@ export function invokeFunction(client: LambdaSend, name: string, payload: string
   return withAwsProblem(`invoke ${name}`, options.profile, async () => {
     const out = await client.send(new InvokeCommand({
       FunctionName: name, InvocationType: type, Payload: type === 'DryRun' ? undefined : Buffer.from(payload), LogType: type === 'RequestResponse' ? 'Tail' : undefined,
-    }), { abortSignal: options.signal });
+    }), { abortSignal: options.signal, requestTimeout: INVOKE_TIMEOUT_MS });
     return {
       statusCode: out.StatusCode,
       payload: out.Payload ? Buffer.from(out.Payload).toString('utf8') : '',
@@ -114,12 +115,12 @@ export async function deployFunction(client: LambdaSend, req: DeployRequest, opt
       FunctionName: req.name, Role: req.role, Runtime: req.runtime as never, Handler: req.handler, Code: { ZipFile: req.zip },
       MemorySize: req.memorySize, Timeout: req.timeout, Architectures: req.architecture ? [req.architecture] : undefined,
       Environment: req.environment && Object.keys(req.environment).length ? { Variables: req.environment } : undefined,
-    }), { abortSignal: options.signal }));
+    }), { abortSignal: options.signal, requestTimeout: UPLOAD_TIMEOUT_MS }));
     step('waiting');
     await withAwsProblem(`wait for ${req.name}`, options.profile, () => waitUntilFunctionActiveV2(waiter, { FunctionName: req.name }));
   } else {
     step('uploading');
-    await withAwsProblem(`update ${req.name}`, options.profile, () => client.send(new UpdateFunctionCodeCommand({ FunctionName: req.name, ZipFile: req.zip }), { abortSignal: options.signal }));
+    await withAwsProblem(`update ${req.name}`, options.profile, () => client.send(new UpdateFunctionCodeCommand({ FunctionName: req.name, ZipFile: req.zip }), { abortSignal: options.signal, requestTimeout: UPLOAD_TIMEOUT_MS }));
     step('waiting');
     await withAwsProblem(`wait for ${req.name}`, options.profile, () => waitUntilFunctionUpdatedV2(waiter, { FunctionName: req.name }));
   }
