@@ -127,7 +127,17 @@ class RuntimeError extends Error {
 async function postError(urlPath, error, fallbackType) {
   const body = JSON.stringify(toErrorResponse(error, fallbackType));
   const type = error instanceof Error ? error.name : fallbackType || 'Error';
-  await request('POST', urlPath, body, { 'content-type': 'application/json', 'lambda-runtime-function-error-type': type });
+  await request('POST', urlPath, body, { 'content-type': 'application/json', 'lambda-runtime-function-error-type': type, ...peakMemory() });
+}
+
+// Our own peak resident memory (KiB), so the host's REPORT is exact whatever its sampling saw (not an AWS header).
+// On Linux VmHWM: ru_maxrss there keeps the forking parent's size across exec, so it would report the host's.
+function peakMemory() {
+  let kb = 0;
+  if (process.platform === 'linux') {
+    try { kb = Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0); } catch { kb = 0; }
+  }
+  return { 'lambda-workbench-max-rss-kb': String(kb || process.resourceUsage().maxRSS) };
 }
 
 function flushMarks(requestId) {
@@ -272,7 +282,7 @@ async function invokeLoop(handler) {
       continue;
     }
     flushMarks(requestId);
-    await request('POST', `${BASE}/invocation/${requestId}/response`, body, { 'content-type': 'application/json' });
+    await request('POST', `${BASE}/invocation/${requestId}/response`, body, { 'content-type': 'application/json', ...peakMemory() });
   }
 }
 

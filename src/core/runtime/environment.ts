@@ -5,7 +5,7 @@ import { buildEnvironment, functionArn, logStreamName, traceId, type AwsCredenti
 import { RuntimeSetupError } from './interpreters';
 import { planLaunch, type LaunchPlan, type LaunchSettings } from './launchPlan';
 import { endLine, estimateLine, reportLine, startLine, timeoutLine } from './logLines';
-import { kbToMb, sampleMemory } from './processMemory';
+import { kbToMb, MEMORY_POLL_MS, sampleMemory } from './processMemory';
 import { killProcessTree } from './processTree';
 import { RuntimeApiServer, type RuntimeReply } from './runtimeApiServer';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, SYNC_PAYLOAD_LIMIT, type FunctionConfig, type FunctionError, type InvokeOptions, type InvokeResult } from './types';
@@ -23,7 +23,6 @@ export type EnvironmentState = 'starting' | 'idle' | 'busy' | 'dead';
 
 const END_MARK = '\u0000lwb-end ';
 const INIT_CAP_MS = 10_000;
-const MEMORY_POLL_MS = 50;
 /** For custom runtimes (no end marks): how long to let stdout catch up after the reply before END. */
 const CUSTOM_RUNTIME_SETTLE_MS = 15;
 /** Bound on waiting for our own bootstraps' end marks (they arrive in microseconds; this is a safety net). */
@@ -215,7 +214,9 @@ export class Environment {
       this.initError = { body: reply.body, errorType: reply.errorType };
       return; // the runtime exits next; onClose finishes the invocation
     }
-    if (!active || active.finished || active.requestId !== reply.requestId) return;
+    // A reply that comes after the call was timed out or killed for memory (the kill takes a few milliseconds to
+    // walk the process tree) does not undo that verdict.
+    if (!active || active.finished || active.requestId !== reply.requestId || active.timedOut || active.outOfMemory) return;
     active.reply = reply;
     active.durationMs = performance.now() - active.startedAt;
     if (this.plan?.writesEndMarks) {
@@ -306,18 +307,25 @@ export class Environment {
     this.options.onDeath?.(this);
   }
 
+  /** Samples the busy environment's memory (asynchronously: never on the caller's thread) and kills it over its
+   *  memory size. Not under a debugger: a paused process neither grows nor should be sampled. */
   private watchMemory(active: Active): void {
+    if (this.options.noTimeouts) return;
     const limitKb = this.memorySizeMb * 1024;
+    let sampling = false;
     const timer = setInterval(() => {
       const pid = this.child?.pid;
-      if (!pid || active.finished) return;
-      const sample = sampleMemory(pid);
-      if (!sample) return;
-      this.peakKb = Math.max(this.peakKb, sample.peakKb, sample.rssKb);
-      if (sample.rssKb > limitKb && !active.outOfMemory && !active.reply) {
-        active.outOfMemory = true;
-        this.kill();
-      }
+      if (!pid || active.finished || sampling) return;
+      sampling = true;
+      void sampleMemory(pid).then((sample) => {
+        sampling = false;
+        if (!sample || active.finished) return;
+        this.peakKb = Math.max(this.peakKb, sample.peakKb, sample.rssKb);
+        if (sample.rssKb > limitKb && !active.outOfMemory && !active.reply) {
+          active.outOfMemory = true;
+          this.kill();
+        }
+      });
     }, MEMORY_POLL_MS);
     timer.unref();
     active.timers.push(timer);
@@ -354,9 +362,9 @@ export class Environment {
     if (active.finished) return;
     active.finished = true;
     this.clearTimers(active);
-    const pid = this.child?.pid;
-    const sample = pid !== undefined && this.exit === undefined ? sampleMemory(pid) : undefined;
-    if (sample) this.peakKb = Math.max(this.peakKb, sample.peakKb);
+    // The runtime's own peak came with its reply (see MAX_RSS_HEADER): a call that finished between two samples is
+    // measured all the same.
+    if (active.reply && 'maxRssKb' in active.reply && active.reply.maxRssKb) this.peakKb = Math.max(this.peakKb, active.reply.maxRssKb);
     if (!active.outOfMemory && this.peakKb > this.memorySizeMb * 1024) {
       // The peak (VmHWM) went over the limit between two samples: Lambda would have killed the call, so do the same.
       active.outOfMemory = true;

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MAX_RSS_HEADER } from './processMemory';
 import { SYNC_PAYLOAD_LIMIT } from './types';
 
 /** One event handed to the runtime by `GET /runtime/invocation/next`. */
@@ -15,8 +16,8 @@ export interface PendingInvocation {
 
 /** What the runtime posted back, as the service sees it. */
 export type RuntimeReply =
-  | { readonly kind: 'response'; readonly requestId: string; readonly body: Buffer }
-  | { readonly kind: 'error'; readonly requestId: string; readonly body: Buffer; readonly errorType?: string }
+  | { readonly kind: 'response'; readonly requestId: string; readonly body: Buffer; readonly maxRssKb?: number }
+  | { readonly kind: 'error'; readonly requestId: string; readonly body: Buffer; readonly errorType?: string; readonly maxRssKb?: number }
   | { readonly kind: 'init-error'; readonly body: Buffer; readonly errorType?: string }
   | { readonly kind: 'response-too-large'; readonly requestId: string; readonly size: number };
 
@@ -120,6 +121,8 @@ export class RuntimeApiServer {
       return json(res, 400, { errorMessage: `Invalid request ID: '${requestId ?? invocation[1]}'`, errorType: 'InvalidRequestID' });
     }
     const errorType = header(req, 'lambda-runtime-function-error-type');
+    const reportedRss = Number(header(req, MAX_RSS_HEADER));
+    const maxRssKb = Number.isFinite(reportedRss) && reportedRss > 0 ? reportedRss : undefined;
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
@@ -143,8 +146,8 @@ export class RuntimeApiServer {
       }
       json(res, 202, { status: 'OK' });
       this.events.onReply(invocation![2] === 'response'
-        ? { kind: 'response', requestId: requestId!, body }
-        : { kind: 'error', requestId: requestId!, body, errorType });
+        ? { kind: 'response', requestId: requestId!, body, maxRssKb }
+        : { kind: 'error', requestId: requestId!, body, errorType, maxRssKb });
     });
   }
 }

@@ -158,3 +158,48 @@ describe('A dying environment never takes a call', function () {
     for (const log of [next.logs, lines]) assert.ok(log.some((l) => /rejected while idle/.test(l)), log.join('\n'));
   });
 });
+
+describe('Memory: measured by the runtime itself, enforced by an asynchronous watchdog', function () {
+  this.timeout(60_000);
+
+  it('a call over its memory size always fails as Runtime.OutOfMemory, even when its reply races the kill', async () => {
+    const lambda = new LocalLambda();
+    try {
+      const outcomes: string[] = [];
+      for (let i = 0; i < 15; i++) {
+        const r = await lambda.invoke(fnConfig(node, 'memory', { memorySize: 128 }), '{"mb": 200}');
+        outcomes.push(r.error?.errorType ?? 'success');
+      }
+      assert.deepEqual([...new Set(outcomes)], ['Runtime.OutOfMemory'], outcomes.join(', '));
+    } finally {
+      await lambda.dispose();
+    }
+  });
+
+  for (const lang of languages) {
+    it(`${lang.name}: a large host does not make a small function look large (its peak is its own, not the parent's)`, async () => {
+      const ballast = Buffer.alloc(300 * 1024 * 1024, 1); // the host (an extension host, serve) may be this big
+      const lambda = new LocalLambda();
+      try {
+        const result = await lambda.invoke(fnConfig(lang, 'echo', { memorySize: 128 }), '{"small": true}');
+        assert.equal(result.error, undefined, result.payload);
+        assert.ok(result.maxMemoryUsedMb < 128, `Max Memory Used: ${result.maxMemoryUsedMb} MB`);
+      } finally {
+        await lambda.dispose();
+        ballast.fill(0);
+      }
+    });
+
+    it(`${lang.name}: with no sampling at all (a debug session), Max Memory Used is the runtime's own peak`, async () => {
+      const env = new Environment(fnConfig(lang, 'memory', { memorySize: 1024 }), { noTimeouts: true });
+      try {
+        const result = await env.invoke('{"mb": 120}');
+        assert.equal(result.error, undefined, result.payload);
+        assert.ok(result.maxMemoryUsedMb >= 120, `Max Memory Used: ${result.maxMemoryUsedMb} MB`);
+      } finally {
+        env.kill();
+        await env.closed;
+      }
+    });
+  }
+});
