@@ -147,6 +147,7 @@ function flushMarks(requestId) {
 
 // ---- loading the handler ---------------------------------------------------------------------------------------
 function isEsm(file) {
+  if (!path.extname(file)) return false; // an extensionless handler file is CommonJS, as AWS's client requires it
   if (file.endsWith('.mjs')) return true;
   if (file.endsWith('.cjs')) return false;
   for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
@@ -159,11 +160,12 @@ function isEsm(file) {
 }
 
 function findModuleFile(root, modulePath) {
-  // AWS tries the module with .js, .mjs and .cjs; LWB_HANDLER_FILE names a transpiled TypeScript output instead.
+  // AWS's order: the path as given if it is a file (an extensionless handler), then .js, .mjs, .cjs.
+  // LWB_HANDLER_FILE names a transpiled TypeScript output instead.
   if (process.env.LWB_HANDLER_FILE) return process.env.LWB_HANDLER_FILE;
-  for (const ext of ['.js', '.mjs', '.cjs']) {
+  for (const ext of ['', '.js', '.mjs', '.cjs']) {
     const candidate = path.resolve(root, modulePath + ext);
-    if (fs.existsSync(candidate)) return candidate;
+    try { if (fs.statSync(candidate).isFile()) return candidate; } catch { /* next */ }
   }
   return undefined;
 }
@@ -171,12 +173,15 @@ function findModuleFile(root, modulePath) {
 async function loadHandler() {
   const handlerSpec = process.env._HANDLER || '';
   const root = process.env.LAMBDA_TASK_ROOT || process.cwd();
-  const dot = handlerSpec.lastIndexOf('.');
-  if (dot <= 0 || dot === handlerSpec.length - 1) {
-    throw new RuntimeError('Runtime.MalformedHandlerName', `Bad handler ${handlerSpec}`);
+  if (handlerSpec.includes('..')) {
+    throw new RuntimeError('Runtime.MalformedHandlerName', `'${handlerSpec}' is not a valid handler name. Use absolute paths when specifying root directories in handler names.`);
   }
-  const modulePath = handlerSpec.slice(0, dot);
-  const functionPath = handlerSpec.slice(dot + 1);
+  // As AWS's client reads it: the module is the last path segment up to its first dot; the rest is a property path.
+  const slash = handlerSpec.lastIndexOf('/');
+  const match = /^([^.]*)\.(.*)$/.exec(handlerSpec.slice(slash + 1));
+  if (!match || !match[1] || !match[2]) throw new RuntimeError('Runtime.MalformedHandlerName', 'Bad handler');
+  const modulePath = handlerSpec.slice(0, slash + 1) + match[1];
+  const functionPath = match[2];
   const file = findModuleFile(root, modulePath);
   if (!file) {
     throw new RuntimeError('Runtime.ImportModuleError', `Error: Cannot find module '${modulePath}'\nRequire stack:\n- ${__filename}`);

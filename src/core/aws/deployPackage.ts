@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEsbuild } from '../runtime/esbuildLoader';
+import { nodeHandlerParts } from '../runtime/handlerName';
 import { typeScriptSource } from '../runtime/typescriptBuild';
 import type { FunctionConfig } from '../runtime/types';
 import { zipFolder } from './codeZip';
@@ -12,7 +13,7 @@ import { zipFolder } from './codeZip';
  * provides it), with its source map so stack traces on Lambda point at `.ts` lines too.
  */
 export async function packageFunction(config: FunctionConfig): Promise<{ zip: Buffer; handler: string; note?: string }> {
-  const modulePath = config.handler.slice(0, config.handler.lastIndexOf('.'));
+  const { modulePath } = nodeHandlerParts(config.handler);
   const source = config.runtime.startsWith('nodejs') ? typeScriptSource(config.codeDir, modulePath) : undefined;
   if (!source) return { zip: zipFolder(config.codeDir), handler: config.handler };
   const esbuild = await loadEsbuild(config.codeDir);

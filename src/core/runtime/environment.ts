@@ -8,7 +8,7 @@ import { endLine, estimateLine, reportLine, startLine, timeoutLine } from './log
 import { kbToMb, MEMORY_POLL_MS, sampleMemory } from './processMemory';
 import { killProcessTree } from './processTree';
 import { RuntimeApiServer, type RuntimeReply } from './runtimeApiServer';
-import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, SYNC_PAYLOAD_LIMIT, type FunctionConfig, type FunctionError, type InvokeOptions, type InvokeResult } from './types';
+import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, RESPONSE_PAYLOAD_LIMIT, type FunctionConfig, type FunctionError, type InvokeOptions, type InvokeResult } from './types';
 
 export interface EnvironmentOptions {
   readonly settings?: LaunchSettings;
@@ -413,7 +413,7 @@ export class Environment {
     if (reply?.kind === 'response') return { payload: reply.body.toString('utf8') };
     if (reply?.kind === 'error') return parseErrorBody(reply.body, reply.errorType);
     if (reply?.kind === 'response-too-large') {
-      return failure('Function.ResponseSizeTooLarge', `Response payload size exceeded maximum allowed payload size (${SYNC_PAYLOAD_LIMIT} bytes).`);
+      return failure('Function.ResponseSizeTooLarge', `Response payload size exceeded maximum allowed payload size (${RESPONSE_PAYLOAD_LIMIT} bytes).`);
     }
     if (active.timedOut) return failure('Sandbox.Timedout', `RequestId: ${active.requestId} Error: Task timed out after ${this.timeoutS.toFixed(2)} seconds`);
     if (active.initTimedOut) return failure('Sandbox.Timedout', `RequestId: ${active.requestId} Error: The init phase timed out after ${(INIT_CAP_MS / 1000).toFixed(2)} seconds`);

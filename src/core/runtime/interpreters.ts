@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { KNOWN_RUNTIMES } from './types';
 
 /** A local program is missing or unusable: the message names what to install or which setting to change. */
 export class RuntimeSetupError extends Error {
@@ -84,7 +85,14 @@ export function resolveNode(configured?: string): Promise<Interpreter> {
 
 /** The Lambda runtime id that matches a local interpreter, used when nothing names one (`nodejs20.x`, `python3.12`). */
 export function runtimeIdFor(family: 'nodejs' | 'python', interpreter: Interpreter): string {
-  return family === 'nodejs' ? `nodejs${interpreter.version.split('.')[0]}.x` : `python${interpreter.version}`;
+  // The Lambda runtime nearest the local interpreter: its own when Lambda has it (an odd Node major or a newer
+  // Python than Lambda's maps to the newest one below it).
+  const version = (id: string): number[] => (id.match(/\d+/g) ?? []).map(Number);
+  const newer = (a: number[], b: number[]): boolean => a[0] !== b[0] ? a[0] > b[0] : (a[1] ?? 0) > (b[1] ?? 0);
+  const local = interpreter.version.split('.').map(Number);
+  const candidates = KNOWN_RUNTIMES.filter((id) => id.startsWith(family));
+  const fitting = candidates.filter((id) => !newer(version(id), family === 'nodejs' ? [local[0]] : local));
+  return fitting.at(-1) ?? candidates[0];
 }
 
 /** debugpy's version in `python`, or a RuntimeSetupError that says exactly how to install it. */

@@ -1,3 +1,4 @@
+import { nodeHandlerParts } from './handlerName';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { assetPath } from '../packageInfo';
@@ -32,11 +33,6 @@ export interface LaunchPlan {
   readonly compiled?: { file: string; rebuilt: boolean };
 }
 
-function splitHandler(handler: string): { modulePath: string; functionName: string } {
-  const dot = handler.lastIndexOf('.');
-  return dot > 0 ? { modulePath: handler.slice(0, dot), functionName: handler.slice(dot + 1) } : { modulePath: handler, functionName: '' };
-}
-
 /** node_modules folders from codeDir up, for NODE_PATH (compiled TypeScript may live outside the project). */
 function nodeModulesChain(codeDir: string): string[] {
   const chain: string[] = [];
@@ -58,7 +54,7 @@ export async function planLaunch(config: FunctionConfig, settings: LaunchSetting
     const args = [`--max-old-space-size=${Math.max(32, Math.floor(memory * 0.85))}`];
     const extraEnv: Record<string, string> = {};
     let compiled: LaunchPlan['compiled'];
-    const { modulePath } = splitHandler(config.handler);
+    const { modulePath } = nodeHandlerParts(config.handler);
     const hasJs = ['.js', '.mjs', '.cjs'].some((ext) => existsSync(resolve(config.codeDir, modulePath + ext)));
     const tsSource = hasJs ? undefined : typeScriptSource(config.codeDir, modulePath);
     if (tsSource) {

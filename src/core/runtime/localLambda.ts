@@ -4,7 +4,7 @@ import { Environment } from './environment';
 import type { AwsCredentials } from './environmentVariables';
 import { FunctionPool, type PoolLimits } from './functionPool';
 import type { DebugOptions, LaunchSettings } from './launchPlan';
-import { LambdaServiceError, MAX_MEMORY_MB, MAX_TIMEOUT_S, MIN_MEMORY_MB, SYNC_PAYLOAD_LIMIT, type FunctionConfig, type InvokeOptions, type InvokeResult } from './types';
+import { KNOWN_RUNTIMES, LambdaServiceError, MAX_MEMORY_MB, MAX_TIMEOUT_S, MIN_MEMORY_MB, SYNC_PAYLOAD_LIMIT, type FunctionConfig, type InvokeOptions, type InvokeResult } from './types';
 
 export interface LocalLambdaOptions extends Partial<PoolLimits> {
   readonly settings?: Omit<LaunchSettings, 'debug'>;
@@ -22,6 +22,10 @@ export interface LocalInvokeOptions extends InvokeOptions {
 
 /** Checks a function configuration the way CreateFunction would, with messages that say what to change. */
 export function validateConfig(config: FunctionConfig): void {
+  if (!KNOWN_RUNTIMES.includes(config.runtime)) {
+    throw new LambdaServiceError('InvalidRequestContentException',
+      `Runtime '${config.runtime}' is not a Lambda runtime. Runtimes: ${KNOWN_RUNTIMES.join(', ')}.`, 400);
+  }
   const memory = config.memorySize;
   if (memory !== undefined && (!Number.isInteger(memory) || memory < MIN_MEMORY_MB || memory > MAX_MEMORY_MB)) {
     throw new LambdaServiceError('InvalidRequestContentException', `Memory size ${memory} MB is outside Lambda's range: ${MIN_MEMORY_MB}–${MAX_MEMORY_MB} MB.`, 400);

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MAX_RSS_HEADER } from './processMemory';
-import { SYNC_PAYLOAD_LIMIT } from './types';
+import { RESPONSE_PAYLOAD_LIMIT } from './types';
 
 /** One event handed to the runtime by `GET /runtime/invocation/next`. */
 export interface PendingInvocation {
@@ -128,7 +128,7 @@ export class RuntimeApiServer {
     let tooLarge = false;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > SYNC_PAYLOAD_LIMIT) tooLarge = true;
+      if (size > RESPONSE_PAYLOAD_LIMIT) tooLarge = true;
       else chunks.push(chunk);
     });
     req.on('end', () => {
@@ -140,7 +140,7 @@ export class RuntimeApiServer {
       }
       this.inFlight = undefined;
       if (tooLarge && invocation![2] === 'response') {
-        json(res, 413, { errorMessage: `Exceeded maximum allowed payload size (${SYNC_PAYLOAD_LIMIT} bytes).`, errorType: 'RequestEntityTooLarge' });
+        json(res, 413, { errorMessage: `Exceeded maximum allowed payload size (${RESPONSE_PAYLOAD_LIMIT} bytes).`, errorType: 'RequestEntityTooLarge' });
         this.events.onReply({ kind: 'response-too-large', requestId: requestId!, size });
         return;
       }

@@ -3,6 +3,14 @@ export type RuntimeId = string;
 
 export type RuntimeFamily = 'nodejs' | 'python' | 'provided';
 
+/** The runtimes Lambda accepts for new and updated functions (plus the deprecated ones still found in templates),
+ *  from the Lambda runtime table. */
+export const KNOWN_RUNTIMES: readonly RuntimeId[] = [
+  'nodejs16.x', 'nodejs18.x', 'nodejs20.x', 'nodejs22.x', 'nodejs24.x',
+  'python3.8', 'python3.9', 'python3.10', 'python3.11', 'python3.12', 'python3.13', 'python3.14',
+  'provided', 'provided.al2', 'provided.al2023',
+];
+
 export function runtimeFamily(runtime: RuntimeId): RuntimeFamily {
   if (runtime.startsWith('nodejs')) return 'nodejs';
   if (runtime.startsWith('python')) return 'python';
@@ -37,6 +45,8 @@ export const MAX_MEMORY_MB = 10_240;
 export const MAX_TIMEOUT_S = 900;
 /** 6 MB: the synchronous request and response limit (the service says "6291456 bytes"). */
 export const SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024;
+/** A synchronous response may be this large: Lambda's limit (and message) is 100 bytes over the request's. */
+export const RESPONSE_PAYLOAD_LIMIT = 6_291_556;
 /** 1 MB: the asynchronous (`Event`) request limit since 2025. */
 export const ASYNC_PAYLOAD_LIMIT = 1024 * 1024;
 

@@ -229,10 +229,14 @@ for (const lang of languages) {
         assert.ok(next?.coldStart, 'the next call gets a fresh environment');
       });
 
-      it('fails a response over 6 MB', async () => {
-        const result = await lambda.invoke(fnConfig(lang, 'big'), JSON.stringify({ bytes: 6 * 1024 * 1024 + 10 }));
+      it('fails a response over Lambda\'s 6 291 556-byte limit with Lambda\'s message, and passes one just under it', async () => {
+        // The payload is the JSON string: `bytes` characters plus two quotes.
+        const result = await lambda.invoke(fnConfig(lang, 'big'), JSON.stringify({ bytes: 6_291_556 }));
         assert.equal(result.error?.errorType, 'Function.ResponseSizeTooLarge');
-        assert.match(result.error?.errorMessage ?? '', /6291456 bytes/);
+        assert.equal(result.error?.errorMessage, 'Response payload size exceeded maximum allowed payload size (6291556 bytes).');
+        const under = await lambda.invoke(fnConfig(lang, 'big'), JSON.stringify({ bytes: 6_291_500 }));
+        assert.equal(under.error, undefined, 'over 6 MiB but within the response limit');
+        assert.equal(under.payload.length, 6_291_502);
       });
 
       it('reports a missing handler function as Runtime.HandlerNotFound', async () => {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalLambda } from '../../../src/core/runtime/localLambda';
-import { resolvePython, RuntimeSetupError } from '../../../src/core/runtime/interpreters';
+import { resolvePython, runtimeIdFor, RuntimeSetupError } from '../../../src/core/runtime/interpreters';
 import type { FunctionConfig } from '../../../src/core/runtime/types';
 import { fixtures, waitForNoChildren } from '../support/runtimeFixtures';
 
@@ -27,6 +27,32 @@ describe('Handler formats and init errors', function () {
     it('loads a .js handler as ESM in a "type": "module" package', async () => {
       const r = await lambda.invoke(node('node-esm-pkg', 'index.handler'), '{}');
       assert.deepEqual(JSON.parse(r.payload), { format: 'module-package', file: 'index.js' });
+    });
+
+    it('reads handler strings as AWS\'s client does: nested export paths, extensionless files first, then .js, .mjs, .cjs', async () => {
+      const payload = async (handler: string) => JSON.parse((await lambda.invoke(node('node-names', handler), '{}')).payload) as unknown;
+      assert.equal(await payload('nestedHandler.nested.somethingComplex.handler'), 'nested export path');
+      assert.equal(await payload('index.handler'), 'extensionless file');
+      assert.equal(await payload('both.handler'), 'extensionless first');
+      assert.equal(await payload('only.handler'), 'cjs');
+    });
+
+    it('a runtime inferred from the local interpreter is always one Lambda has', () => {
+      const id = (family: 'nodejs' | 'python', version: string) => runtimeIdFor(family, { path: 'x', version });
+      assert.deepEqual([id('nodejs', '20.19'), id('nodejs', '23.1'), id('nodejs', '26.0'), id('python', '3.11'), id('python', '3.15')],
+        ['nodejs20.x', 'nodejs22.x', 'nodejs24.x', 'python3.11', 'python3.14']);
+    });
+
+    it('an unknown runtime is refused with the list of runtimes, before anything runs', async () => {
+      await assert.rejects(lambda.invoke(node('node-names', 'index.handler', { runtime: 'nodejs99.x' }), '{}'),
+        (e: Error) => e.name === 'InvalidRequestContentException' && /Runtime 'nodejs99\.x' is not a Lambda runtime\. Runtimes: .*nodejs24\.x, .*python3\.14/.test(e.message));
+    });
+
+    it('a malformed handler string is Runtime.MalformedHandlerName', async () => {
+      for (const handler of ['malformed..handler', 'nodot', '../up.handler', 'index.']) {
+        const r = await lambda.invoke(node('node-names', handler), '{}');
+        assert.equal(r.error?.errorType, 'Runtime.MalformedHandlerName', `${handler}: ${r.payload}`);
+      }
     });
 
     it('supports callback-style handlers, for results and errors', async () => {

@@ -73,11 +73,11 @@ describe('Runtime API server (wire level)', () => {
     assert.deepEqual(replies.map((r) => [r.kind, 'errorType' in r ? r.errorType : undefined]), [['error', 'Unhandled'], ['init-error', 'Runtime.X']]);
   });
 
-  it('refuses a response over 6 MB with 413', async () => {
+  it('refuses a response over 6 291 556 bytes with 413', async () => {
     const pending = call(api.address, 'GET', '/2018-06-01/runtime/invocation/next');
     api.deliver({ requestId: 'req-4', event: '{}', deadlineMs: 0, functionArn: 'a', traceId: 't' });
     await pending;
-    const r = await call(api.address, 'POST', '/2018-06-01/runtime/invocation/req-4/response', 'x'.repeat(6 * 1024 * 1024 + 1));
+    const r = await call(api.address, 'POST', '/2018-06-01/runtime/invocation/req-4/response', 'x'.repeat(6_291_557));
     assert.equal(r.status, 413);
     assert.equal(replies[0].kind, 'response-too-large');
   });
