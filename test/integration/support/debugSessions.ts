@@ -22,7 +22,11 @@ export class StopWatcher implements vscode.Disposable {
   constructor() {
     this.lifecycle = [
       vscode.debug.onDidStartDebugSession((s) => this.live.add(s)),
-      vscode.debug.onDidTerminateDebugSession((s) => this.live.delete(s)),
+      vscode.debug.onDidTerminateDebugSession((s) => {
+        this.live.delete(s);
+        // A stop of a session that ended (js-debug may report one stop on two sessions) is not the next test's.
+        for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i].session === s) this.queue.splice(i, 1);
+      }),
     ];
     this.registration = vscode.debug.registerDebugAdapterTrackerFactory('*', {
       createDebugAdapterTracker: (session) => ({
@@ -40,6 +44,7 @@ export class StopWatcher implements vscode.Disposable {
   }
 
   next(timeoutMs = 30_000): Promise<StoppedAt> {
+    while (this.queue.length && !this.live.has(this.queue[0].session)) this.queue.shift();
     const queued = this.queue.shift();
     if (queued) return Promise.resolve(queued);
     return new Promise((resolve, reject) => {
