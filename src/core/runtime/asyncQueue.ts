@@ -67,11 +67,6 @@ export class AsyncInvocationQueue {
     return true;
   }
 
-  /** Events waiting (not yet running) for a function. */
-  pending(name: string): number {
-    return this.queues.get(name)?.waiting.length ?? 0;
-  }
-
   /** Stops retrying and forgets what waits (the local Lambda is being disposed). */
   close(): void {
     this.closed = true;

@@ -40,7 +40,7 @@ async function parentIds(): Promise<Map<number, number>> {
 }
 
 /** Every descendant of `root` (not `root` itself), children before grandchildren. */
-export async function descendants(root: number): Promise<number[]> {
+async function descendants(root: number): Promise<number[]> {
   const parents = await parentIds();
   const children = new Map<number, number[]>();
   for (const [pid, ppid] of parents) children.set(ppid, [...(children.get(ppid) ?? []), pid]);

@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../../src/core/packageInfo';
+import { noneLeft } from '../support/runtimeFixtures';
 
 const root = packageRoot();
 const cliJs = join(root, 'dist', 'cli.js');
@@ -17,18 +18,6 @@ function runWithClosedStdout(args: string[], cwd = root): Promise<{ code: number
     child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
     child.on('close', (code, signal) => resolve({ code, signal, err }));
   });
-}
-
-/** Processes whose command line or environment mention `marker` (an environment's LAMBDA_TASK_ROOT). */
-function processesMentioning(marker: string): number[] {
-  const found: number[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const text = readFileSync(`/proc/${pid}/cmdline`, 'latin1') + readFileSync(`/proc/${pid}/environ`, 'latin1');
-      if (text.includes(marker)) found.push(Number(pid));
-    } catch { /* gone, or not ours to read */ }
-  }
-  return found;
 }
 
 describe('CLI: a closed stdout (`| head`) is a clean end', function () {
@@ -55,6 +44,6 @@ describe('CLI: a closed stdout (`| head`) is a clean end', function () {
     const r = await runWithClosedStdout(['invoke', 'app.handler', '--event', 'events/greeting.json', '--repeat', '200'], dir);
     assert.deepEqual({ code: r.code, signal: r.signal }, { code: 0, signal: null });
     assert.doesNotMatch(r.err, /EPIPE|Error: write|at Socket/);
-    assert.deepEqual(processesMentioning(dir), [], 'no process of the function is left');
+    assert.deepEqual(await noneLeft(dir, 0), [], 'no process of the function is left');
   });
 });

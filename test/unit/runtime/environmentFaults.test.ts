@@ -1,35 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Environment } from '../../../src/core/runtime/environment';
 import { LocalLambda } from '../../../src/core/runtime/localLambda';
-import { fixtures, fnConfig, languages } from '../support/runtimeFixtures';
+import { fixtures, fnConfig, languages, noneLeft, processesWith } from '../support/runtimeFixtures';
 
 const node = languages.find((l) => l.name === 'node')!;
-
-/** Processes anywhere on the machine whose environment holds `text` (a mark, or an environment's code folder):
- *  the whole tree, re-parented orphans included, not only our direct children. */
-function processesWith(text: string): number[] {
-  const found: number[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      if (readFileSync(`/proc/${pid}/environ`, 'latin1').includes(text)) found.push(Number(pid));
-    } catch { /* gone, or not ours to read */ }
-  }
-  return found;
-}
-
-async function noneLeft(text: string, withinMs = 2000): Promise<number[]> {
-  const deadline = Date.now() + withinMs;
-  let left = processesWith(text);
-  while (left.length && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 50));
-    left = processesWith(text);
-  }
-  return left;
-}
 
 /** A copy of the Node fixtures in a folder of its own, so its processes can be told from every other test's. */
 function ownCodeDir(): string {

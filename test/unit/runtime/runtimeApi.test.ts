@@ -85,24 +85,16 @@ describe('Runtime API server (wire level)', () => {
   it('answers unknown paths with 404', async () => {
     assert.equal((await call(api.address, 'POST', '/2018-06-01/runtime/nothing', '{}')).status, 404);
   });
-});
 
-describe('Runtime API server: malformed input is a 4xx, never a throw in the host', () => {
-  it('a request id that is not valid percent-encoding (%ZZ) is 400 InvalidRequestID, and the server keeps working', async () => {
-    const replies: RuntimeReply[] = [];
-    const api = await RuntimeApiServer.start({ onNext: () => undefined, onReply: (r) => replies.push(r) });
-    try {
-      const pending = call(api.address, 'GET', '/2018-06-01/runtime/invocation/next');
-      api.deliver({ requestId: 'req-z', event: '{}', deadlineMs: 0, functionArn: 'a', traceId: 't' });
-      await pending;
-      const bad = await call(api.address, 'POST', '/2018-06-01/runtime/invocation/%ZZ/response', '{}');
-      assert.equal(bad.status, 400);
-      assert.equal(JSON.parse(bad.body).errorType, 'InvalidRequestID');
-      const ok = await call(api.address, 'POST', '/2018-06-01/runtime/invocation/req-z/response', '"fine"', { 'Lambda-Workbench-Max-Rss-Kb': '51234' });
-      assert.equal(ok.status, 202);
-      assert.equal((replies.at(-1) as { maxRssKb?: number }).maxRssKb, 51234, 'the runtime\'s own peak memory is passed on');
-    } finally {
-      api.close();
-    }
+  it('a request id that is not valid percent-encoding (%ZZ) is 400 InvalidRequestID (a 4xx, never a throw in the host), and the server keeps working', async () => {
+    const pending = call(api.address, 'GET', '/2018-06-01/runtime/invocation/next');
+    api.deliver({ requestId: 'req-z', event: '{}', deadlineMs: 0, functionArn: 'a', traceId: 't' });
+    await pending;
+    const bad = await call(api.address, 'POST', '/2018-06-01/runtime/invocation/%ZZ/response', '{}');
+    assert.equal(bad.status, 400);
+    assert.equal(JSON.parse(bad.body).errorType, 'InvalidRequestID');
+    const ok = await call(api.address, 'POST', '/2018-06-01/runtime/invocation/req-z/response', '"fine"', { 'Lambda-Workbench-Max-Rss-Kb': '51234' });
+    assert.equal(ok.status, 202);
+    assert.equal((replies.at(-1) as { maxRssKb?: number }).maxRssKb, 51234, 'the runtime\'s own peak memory is passed on');
   });
 });

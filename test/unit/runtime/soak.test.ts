@@ -1,20 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalLambda } from '../../../src/core/runtime/localLambda';
 import type { InvokeResult } from '../../../src/core/runtime/types';
-
-/** Processes anywhere on the machine whose environment holds `text`: the whole tree, orphans included. */
-function processesWith(text: string): number[] {
-  const found: number[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      if (readFileSync(`/proc/${pid}/environ`, 'latin1').includes(text)) found.push(Number(pid));
-    } catch { /* gone, or not ours to read */ }
-  }
-  return found;
-}
+import { noneLeft } from '../support/runtimeFixtures';
 
 // One handler, five behaviours; the spawned children carry the code folder in their environment, so the walk finds
 // them even after they were re-parented.
@@ -69,13 +59,7 @@ describe('Soak: 2 000 mixed invocations with faults', function () {
       await lambda.dispose();
     }
     assert.deepEqual(wrong.slice(0, 10), [], `${wrong.length} calls ended otherwise`);
-    const deadline = Date.now() + 3000;
-    let left = processesWith(`LAMBDA_TASK_ROOT=${codeDir}`);
-    while (left.length && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-      left = processesWith(`LAMBDA_TASK_ROOT=${codeDir}`);
-    }
-    assert.deepEqual(left, [], 'no runtime or child of a handler is left');
+    assert.deepEqual(await noneLeft(`LAMBDA_TASK_ROOT=${codeDir}`, 3000), [], 'no runtime or child of a handler is left');
     const grownMb = (process.memoryUsage().rss - rssBefore) / 1024 / 1024;
     assert.ok(grownMb < 50, `host RSS grew ${grownMb.toFixed(1)} MB`);
   });

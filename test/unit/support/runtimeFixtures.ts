@@ -53,3 +53,26 @@ export async function waitForNoChildren(timeoutMs = 5000): Promise<number[]> {
   }
   return left;
 }
+
+/** Processes anywhere on the machine (Linux /proc) whose environment holds `text` — a mark, or an environment's
+ *  `LAMBDA_TASK_ROOT=<dir>`: the whole tree, re-parented orphans included, not only our direct children. */
+export function processesWith(text: string): number[] {
+  const found: number[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, 'latin1').includes(text)) found.push(Number(pid));
+    } catch { /* gone, or not ours to read */ }
+  }
+  return found;
+}
+
+/** Waits (bounded) until no process holds `text` in its environment; returns those still left. */
+export async function noneLeft(text: string, withinMs = 2000): Promise<number[]> {
+  const deadline = Date.now() + withinMs;
+  let left = processesWith(text);
+  while (left.length && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    left = processesWith(text);
+  }
+  return left;
+}
