@@ -14,6 +14,7 @@ export const RESERVED_VARIABLES: ReadonlySet<string> = new Set([
   'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE',
   'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID',
   'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
+  'AWS_LAMBDA_LOG_FORMAT', 'AWS_LAMBDA_LOG_LEVEL',
 ]);
 
 export const DEFAULT_REGION = 'us-east-1';
@@ -72,6 +73,9 @@ export function buildEnvironment(inputs: EnvironmentInputs): Record<string, stri
     LAMBDA_TASK_ROOT: config.codeDir,
     LAMBDA_RUNTIME_DIR: inputs.runtimeDir,
   });
+  // As Lambda sets them from LoggingConfig: the level only exists for the JSON format.
+  env.AWS_LAMBDA_LOG_FORMAT = config.logging?.format ?? 'Text';
+  if (config.logging?.format === 'JSON') env.AWS_LAMBDA_LOG_LEVEL = config.logging.applicationLogLevel ?? 'INFO';
   // Custom runtimes have no AWS_EXECUTION_ENV on Lambda.
   if (!config.runtime.startsWith('provided')) env.AWS_EXECUTION_ENV = `AWS_Lambda_${config.runtime}`;
   if (inputs.credentials) {

@@ -36,6 +36,23 @@ export interface FunctionConfig {
   readonly architecture?: 'x86_64' | 'arm64';
   readonly region?: string;
   readonly accountId?: string;
+  /** `LoggingConfig`: Lambda's text or JSON records and, for JSON, the application and system log levels. */
+  readonly logging?: LoggingConfig;
+  /** Layer folders in order (later over earlier), each laid out as Lambda extracts a layer under /opt. */
+  readonly layers?: readonly string[];
+}
+
+export type LogFormat = 'Text' | 'JSON';
+export type ApplicationLogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
+export type SystemLogLevel = 'DEBUG' | 'INFO' | 'WARN';
+
+/** A function's `LoggingConfig` as CreateFunction and SAM take it; levels apply only to the JSON format. */
+export interface LoggingConfig {
+  readonly format: LogFormat;
+  /** Default INFO. */
+  readonly applicationLogLevel?: ApplicationLogLevel;
+  /** Default INFO. */
+  readonly systemLogLevel?: SystemLogLevel;
 }
 
 export const DEFAULT_MEMORY_MB = 128;

@@ -49,7 +49,7 @@ describe('Handler formats and init errors', function () {
     });
 
     it('a malformed handler string is Runtime.MalformedHandlerName', async () => {
-      for (const handler of ['malformed..handler', 'nodot', '../up.handler', 'index.']) {
+      for (const handler of ['malformed..handler', 'nodot', '../up.handler']) {
         const r = await lambda.invoke(node('node-names', handler), '{}');
         assert.equal(r.error?.errorType, 'Runtime.MalformedHandlerName', `${handler}: ${r.payload}`);
       }
@@ -85,7 +85,11 @@ describe('Handler formats and init errors', function () {
     it('reports a non-function export as Runtime.HandlerNotFound', async () => {
       const r = await lambda.invoke(node('node', 'handlers.notAFunction'), '{}');
       assert.equal(r.error?.errorType, 'Runtime.HandlerNotFound');
-      assert.match(r.error?.errorMessage ?? '', /handlers\.notAFunction is undefined or not exported/);
+      assert.equal(r.error?.errorMessage, 'handlers.notAFunction is not a function');
+      // An empty property path names nothing: AWS's client reads 'index.' as module 'index', export ''.
+      const empty = await lambda.invoke(node('node-names', 'index.'), '{}');
+      assert.equal(empty.error?.errorType, 'Runtime.HandlerNotFound');
+      assert.equal(empty.error?.errorMessage, 'index. is undefined or not exported');
     });
 
     it('fails the invocation on an uncaught exception and exits the environment', async () => {

@@ -1,0 +1,166 @@
+import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { LocalLambda } from '../../../src/core/runtime/localLambda';
+import type { FunctionConfig, InvokeResult } from '../../../src/core/runtime/types';
+import { fixtures, waitForNoChildren } from '../support/runtimeFixtures';
+
+// The rules of AWS's Node.js runtime interface client (src/Errors.js, Runtime.js, CallbackContext.js, LogPatch.js),
+// each run through a real environment.
+const fn = (handler: string, extra: Partial<FunctionConfig> = {}): FunctionConfig => ({
+  name: `fidelity-${handler.replace(/[^\w-]/g, '-')}-${extra.runtime ?? 'nodejs22.x'}${extra.logging ? '-json' : ''}`,
+  runtime: 'nodejs22.x', handler: `handlers.${handler}`, codeDir: join(fixtures, 'node-fidelity'), ...extra,
+});
+const functionLines = (r: InvokeResult): string[] => r.logs.slice(r.logs.findIndex((l) => l.startsWith('START')) + 1, r.logs.findIndex((l) => l.startsWith('END')));
+
+describe('Node.js fidelity with AWS\'s runtime client', function () {
+  this.timeout(30_000);
+  let lambda: LocalLambda;
+  before(() => { lambda = new LocalLambda(); });
+  after(async () => {
+    await lambda.dispose();
+    assert.deepEqual(await waitForNoChildren(), []);
+  });
+
+  describe('error shapes', () => {
+    it('a thrown non-Error is typed by typeof, its message the value as text, with no trace', async () => {
+      const text = await lambda.invoke(fn('throwString'), '{}');
+      assert.deepEqual(JSON.parse(text.payload), { errorType: 'string', errorMessage: 'plain words', trace: [] });
+      const object = await lambda.invoke(fn('throwObject'), '{}');
+      assert.deepEqual(JSON.parse(object.payload), { errorType: 'object', errorMessage: '[object Object]', trace: [] });
+      // The log line shows it as an Error, as AWS's client wraps it for logging.
+      assert.ok(text.logs.some((l) => /\tERROR\tInvoke Error \t\{"errorType":"Error","errorMessage":"plain words","stack":\["Error: plain words"/.test(l)), text.logs.join('\n'));
+    });
+
+    it('a rejection with no reason is the string "handled"', async () => {
+      const r = await lambda.invoke(fn('rejectUndefined'), '{}');
+      assert.deepEqual(JSON.parse(r.payload), { errorType: 'string', errorMessage: 'handled', trace: [] });
+    });
+
+    it('a rejection nobody handles is Runtime.UnhandledPromiseRejection and the environment is replaced', async () => {
+      const r = await lambda.invoke(fn('unhandled'), '{}');
+      assert.equal(r.error?.errorType, 'Runtime.UnhandledPromiseRejection');
+      assert.equal(r.error?.errorMessage, 'Error: nobody caught this');
+      assert.equal(r.error?.trace?.[0], 'Runtime.UnhandledPromiseRejection: Error: nobody caught this');
+      assert.ok(r.error?.trace?.some((l) => l.includes('handlers.js')), 'the trace says where the rejection came from');
+      assert.ok(r.logs.some((l) => l.includes('\tERROR\tUnhandled Promise Rejection \t')));
+      const next = await lambda.invoke(fn('unhandled'), '{}');
+      assert.equal(next.coldStart, true, 'the runtime exited');
+    });
+
+    it('an ES module syntax error names the file and line; CommonJS too', async () => {
+      const esm = await lambda.invoke({ ...fn('x'), handler: 'badesm.handler', codeDir: join(fixtures, 'node-syntax') }, '{}');
+      assert.equal(esm.error?.errorType, 'Runtime.UserCodeSyntaxError');
+      assert.equal(esm.error?.errorMessage, "SyntaxError: Unexpected token ';'");
+      assert.match(esm.error?.trace?.join('\n') ?? '', /node-syntax[/\\]badesm\.mjs:2/);
+      const cjs = await lambda.invoke({ ...fn('x'), handler: 'bad.handler', codeDir: join(fixtures, 'node-syntax') }, '{}');
+      assert.equal(cjs.error?.errorType, 'Runtime.UserCodeSyntaxError');
+      assert.match(cjs.error?.trace?.join('\n') ?? '', /node-syntax[/\\]bad\.js:\d+/);
+    });
+  });
+
+  describe('when an invocation ends', () => {
+    it('a plain handler\'s return value is ignored: null once the event loop is empty', async () => {
+      const r = await lambda.invoke(fn('plain'), '{}');
+      assert.equal(r.payload, 'null');
+      assert.ok(functionLines(r).some((l) => l.endsWith('\tINFO\tplain timer ran')), 'its timer ran within the invocation');
+      const promised = await lambda.invoke(fn('promiseReturning'), '{}');
+      assert.equal(JSON.parse(promised.payload), 'from a promise');
+    });
+
+    it('an async handler whose promise can never settle fails with Runtime.NodeJsExit instead of hanging', async () => {
+      const r = await lambda.invoke(fn('neverSettles'), '{}');
+      assert.equal(r.timedOut, false);
+      assert.equal(r.error?.errorType, 'Runtime.NodeJsExit');
+      assert.match(r.error?.errorMessage ?? '', /Promise that was never settled/);
+    });
+
+    it('callbackWaitsForEmptyEventLoop true (the default): the response waits for the event loop to drain', async () => {
+      const r = await lambda.invoke(fn('callbackWaits'), '{}');
+      assert.equal(JSON.parse(r.payload), 'called back');
+      assert.ok(functionLines(r).some((l) => l.endsWith('\tINFO\ttimer after callback')), r.logs.join('\n'));
+    });
+
+    it('callbackWaitsForEmptyEventLoop false: the response is sent at once, the timer runs in the next invocation', async () => {
+      const first = await lambda.invoke(fn('callbackNoWait'), '{}');
+      assert.equal(JSON.parse(first.payload), 'quick');
+      assert.ok(!first.logs.some((l) => l.includes('late timer')), 'not in its own invocation');
+      // The same environment, thawed: the second call sees the first one's timer run.
+      const second = await lambda.invoke(fn('callbackNoWait'), '{"second":true}');
+      assert.equal(second.coldStart, false);
+      assert.equal(JSON.parse(second.payload), "the first call's timer ran");
+      assert.ok(second.logs.some((l) => l.endsWith('\tINFO\tlate timer')), second.logs.join('\n'));
+    });
+
+    it('only the first callback counts', async () => {
+      const r = await lambda.invoke(fn('callbackTwice'), '{}');
+      assert.equal(JSON.parse(r.payload), 'first');
+    });
+  });
+
+  describe('callback handlers by runtime', () => {
+    it('nodejs22.x runs them and prints AWS\'s deprecation warning at init', async () => {
+      const r = await lambda.invoke(fn('callbackWaits'), '{}', { cold: true });
+      assert.ok(r.logs.some((l) => /\tundefined\tWARN\tAWS Lambda plans to remove support for callback-based function handlers starting with Node\.js 24\./.test(l)), r.logs.join('\n'));
+      const quiet = await lambda.invoke(fn('callbackWaits', { environment: { AWS_LAMBDA_NODEJS_DISABLE_CALLBACK_WARNING: '1' }, name: 'quiet-callback' }), '{}');
+      assert.ok(!quiet.logs.some((l) => l.includes('plans to remove support')));
+    });
+
+    it('nodejs24.x refuses any handler with a callback parameter at init, async or not', async () => {
+      for (const handler of ['callbackWaits', 'asyncWithThreeArgs']) {
+        const r = await lambda.invoke(fn(handler, { runtime: 'nodejs24.x' }), '{}');
+        assert.equal(r.error?.errorType, 'Runtime.CallbackHandlerDeprecated', handler);
+        assert.match(r.error?.errorMessage ?? '', /^ERROR: AWS Lambda has removed support for callback-based function handlers starting with Node\.js 24\./);
+        assert.ok(r.initDurationMs !== undefined);
+      }
+    });
+
+    it('nodejs24.x has no callback methods on the context; nodejs22.x has them', async () => {
+      const v24 = await lambda.invoke(fn('contextShape', { runtime: 'nodejs24.x' }), '{}');
+      assert.deepEqual(JSON.parse(v24.payload), { succeed: 'undefined', done: 'undefined', fail: 'undefined', waits: 'absent' });
+      const v22 = await lambda.invoke(fn('contextShape'), '{}');
+      assert.deepEqual(JSON.parse(v22.payload), { succeed: 'function', done: 'function', fail: 'function', waits: true });
+    });
+  });
+
+  describe('JSON logging', () => {
+    const json = { logging: { format: 'JSON', applicationLogLevel: 'DEBUG' } } as const;
+    const records = (r: InvokeResult): Record<string, unknown>[] =>
+      functionLines(r).filter((l) => l.startsWith('{"timestamp"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+
+    it('console.* writes Lambda\'s JSON records, below the level dropped', async () => {
+      const r = await lambda.invoke(fn('logs', json), '{}');
+      const got = records(r);
+      assert.deepEqual(got.map((g) => g.level), ['DEBUG', 'INFO', 'INFO', 'WARN', 'ERROR'], 'TRACE is below DEBUG');
+      for (const record of got) {
+        assert.match(String(record.timestamp), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+        assert.equal(record.requestId, r.requestId);
+      }
+      assert.deepEqual(Object.keys(got[0]!), ['timestamp', 'level', 'requestId', 'message']);
+      assert.equal(got[0]!.message, 'a debug');
+      assert.deepEqual(got[2]!.message, { kept: 'as an object' }, 'one argument stays a value');
+      assert.equal(got[3]!.message, 'a warning 7', 'several arguments are formatted');
+      const error = got[4]!;
+      assert.deepEqual(Object.keys(error), ['timestamp', 'level', 'requestId', 'message', 'errorType', 'errorMessage', 'stackTrace']);
+      assert.equal(error.errorType, 'TypeError');
+      assert.equal(error.errorMessage, 'bad type');
+      assert.ok(Array.isArray(error.stackTrace) && String((error.stackTrace as string[])[0]) === 'TypeError: bad type');
+    });
+
+    it('an invocation error is one JSON record of the error', async () => {
+      const r = await lambda.invoke(fn('fail', json), '{}');
+      const [record] = records(r);
+      assert.equal(record?.level, 'ERROR');
+      const message = record?.message as Record<string, unknown>;
+      assert.equal(message.errorType, 'RangeError');
+      assert.equal(message.errorMessage, 'out of range');
+      assert.ok(Array.isArray(message.stackTrace));
+    });
+
+    it('ERROR level keeps only errors; text format ignores levels as Lambda does', async () => {
+      const errorsOnly = await lambda.invoke(fn('logs', { logging: { format: 'JSON', applicationLogLevel: 'ERROR' } }), '{}');
+      assert.deepEqual(records(errorsOnly).map((g) => g.level), ['ERROR']);
+      const text = await lambda.invoke(fn('logs', { logging: { format: 'Text', applicationLogLevel: 'ERROR' } }), '{}');
+      assert.deepEqual(functionLines(text).filter((l) => /^\d{4}-/.test(l)).map((l) => l.split('\t')[2]), ['TRACE', 'DEBUG', 'INFO', 'INFO', 'WARN', 'ERROR']);
+    });
+  });
+});
