@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEsbuild } from '../runtime/esbuildLoader';
 import { nodeHandlerParts } from '../runtime/handlerName';
-import { typeScriptSource } from '../runtime/typescriptBuild';
+import { isModuleSource, typeScriptSource } from '../runtime/typescriptBuild';
 import type { FunctionConfig } from '../runtime/types';
 import { zipFolder } from './codeZip';
 
@@ -18,9 +18,13 @@ export async function packageFunction(config: FunctionConfig): Promise<{ zip: Bu
   if (!source) return { zip: zipFolder(config.codeDir), handler: config.handler };
   const esbuild = await loadEsbuild(config.codeDir);
   const out = mkdtempSync(join(tmpdir(), 'lwb-deploy-'));
+  // An ES module stays one (top-level await, import.meta), as `.mjs` so Lambda loads it as ESM whatever the
+  // package.json; bundled CommonJS dependencies get a `require` to call.
+  const esm = isModuleSource(source);
   try {
     await esbuild.build({
-      entryPoints: [source], outfile: join(out, `${modulePath}.js`), bundle: true, platform: 'node', format: 'cjs',
+      entryPoints: [source], outfile: join(out, `${modulePath}${esm ? '.mjs' : '.js'}`), bundle: true, platform: 'node', format: esm ? 'esm' : 'cjs',
+      banner: esm ? { js: "import { createRequire as __lwbCreateRequire } from 'node:module'; const require = __lwbCreateRequire(import.meta.url);" } : undefined,
       target: `node${config.runtime.replace(/^nodejs(\d+).*$/, '$1')}`, sourcemap: true, external: ['@aws-sdk/*'], logLevel: 'silent',
     });
     return { zip: zipFolder(out), handler: config.handler, note: `bundled ${source} with esbuild` };

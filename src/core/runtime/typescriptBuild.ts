@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { loadEsbuild } from './esbuildLoader';
 
 export interface CompiledHandler {
@@ -43,7 +43,23 @@ export function typeScriptSource(codeDir: string, modulePath: string): string | 
   return undefined;
 }
 
-/** Transpiles a TypeScript handler with esbuild into CommonJS with a source map (so stack traces and breakpoints
+/** Whether a TypeScript source is an ES module: `.mts`, or in a package whose nearest package.json says
+ *  "type": "module" (as Node decides for the `.js` it becomes). `.cts` is always CommonJS. */
+export function isModuleSource(source: string): boolean {
+  if (source.endsWith('.mts')) return true;
+  if (source.endsWith('.cts')) return false;
+  for (let dir = dirname(source); ; dir = dirname(dir)) {
+    if (basename(dir) === 'node_modules') return false;
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try { return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: string }).type === 'module'; } catch { return false; }
+    }
+    if (dirname(dir) === dir) return false;
+  }
+}
+
+/** Transpiles a TypeScript handler with esbuild into JavaScript with a source map — an ES module (`.mjs`, so
+ *  top-level await and import.meta work) when the source is one, else CommonJS — (so stack traces and breakpoints
  *  point at `.ts` lines), bundling the project's own files and leaving packages external. Rebuilt only when an
  *  input file changed. esbuild is loaded on first use: most runs never need it. */
 export function compileTypeScriptHandler(codeDir: string, modulePath: string, source: string, nodeVersion: string): Promise<CompiledHandler> {
@@ -57,7 +73,8 @@ let queue: Promise<unknown> = Promise.resolve();
 
 async function build(codeDir: string, modulePath: string, source: string, nodeVersion: string): Promise<CompiledHandler> {
   const outDir = cacheDir(codeDir);
-  const file = join(outDir, `${modulePath}.js`);
+  const esm = isModuleSource(source);
+  const file = join(outDir, `${modulePath}${esm ? '.mjs' : '.js'}`);
   const stampFile = `${file}.inputs.json`;
   if (existsSync(file) && upToDate(stampFile, outDir)) return { file, rebuilt: false };
   const esbuild = await loadEsbuild(codeDir);
@@ -71,7 +88,7 @@ async function build(codeDir: string, modulePath: string, source: string, nodeVe
       bundle: true,
       packages: 'external',
       platform: 'node',
-      format: 'cjs',
+      format: esm ? 'esm' : 'cjs',
       target: `node${nodeVersion.split('.')[0]}`,
       sourcemap: 'linked',
       sourceRoot: undefined,

@@ -9,6 +9,7 @@ import { extractZip, zipConflicts, zipFolder } from '../../../src/core/aws/codeZ
 import { packageFunction } from '../../../src/core/aws/deployPackage';
 import { deleteFunction, deployFunction, downloadCode, getFunction, invokeFunction, listFunctionsPage, RoleRequiredError } from '../../../src/core/aws/lambdaFunctions';
 import { listProfiles } from '../../../src/core/aws/profiles';
+import { LocalLambda } from '../../../src/core/runtime/localLambda';
 import { makeZip, startLambdaEmulator, type LambdaEmulator } from '../../support/awsEmulator/lambda';
 import { fixtures, waitForNoChildren } from '../support/runtimeFixtures';
 
@@ -183,6 +184,19 @@ describe('core/aws: profiles, packaging, messages', () => {
     mkdirSync(pyDir, { recursive: true });
     extractZip(py.zip, pyDir);
     assert.match(readFileSync(join(pyDir, 'handlers.py'), 'utf8'), /def echo/);
+  });
+
+  it('bundles an ES module TypeScript handler as .mjs that runs as Lambda would load it (top-level await)', async () => {
+    const ts = await packageFunction({ name: 't', runtime: 'nodejs20.x', handler: 'src/app.handler', codeDir: join(fixtures, 'typescript-esm') });
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-pkg-'));
+    extractZip(ts.zip, dir);
+    const lambda = new LocalLambda();
+    try {
+      const r = await lambda.invoke({ name: 'unzipped-esm', runtime: 'nodejs20.x', handler: ts.handler, codeDir: dir }, '{}');
+      assert.deepEqual(JSON.parse(r.payload), { table: 'orders', module: 'app.mjs' });
+    } finally {
+      await lambda.dispose();
+    }
   });
 
   it('describes SSO expiry with the login command', () => {

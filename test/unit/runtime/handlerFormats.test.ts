@@ -123,6 +123,14 @@ describe('Handler formats and init errors', function () {
       const source = readFileSync(join(fixtures, 'typescript', 'src', 'app.ts'), 'utf8').split('\n')[4];
       assert.match(source, /throw new Error/, 'line 5 of the fixture is the throw');
     });
+
+    it('emits an ES module when the package is ESM: top-level await and import.meta work, stacks still map to .ts', async () => {
+      const r = await lambda.invoke(node('typescript-esm', 'src/app.handler'), '{}');
+      assert.deepEqual(JSON.parse(r.payload), { table: 'orders', module: 'app.mjs' });
+      const failed = await lambda.invoke(node('typescript-esm', 'src/app.handler', { name: 'ts-esm-fail' }), '{"fail":true}');
+      assert.equal(failed.error?.errorMessage, 'esm failure');
+      assert.match((failed.error?.trace ?? []).join('\n'), /src[/\\]app\.ts:10:\d+/);
+    });
   });
 
   describe('Python', () => {
