@@ -11,8 +11,8 @@ import socket
 import sys
 import time
 
-# http.client, logging and traceback are imported only when needed: http.client alone (with the email package it
-# pulls in) costs ~20 ms of every cold start, which a real Lambda runtime does not pay.
+# http.client, logging, traceback and decimal are imported only when needed: http.client alone (with the email package
+# it pulls in) costs ~20 ms of every cold start, which a real Lambda runtime does not pay.
 
 API_HOST, API_PORT = os.environ["AWS_LAMBDA_RUNTIME_API"].split(":")
 BASE = "/2018-06-01/runtime"
@@ -92,8 +92,11 @@ def _flush_marks(request_id):
     sys.stderr.flush()
 
 
-def _error_body(error_type, message, stack):
-    return {"errorMessage": message, "errorType": error_type, "requestId": "", "stackTrace": stack}
+def _error_body(message, error_type, stack, request_id=""):
+    """The error document AWS's Python client posts and logs: these four keys, in this order (an init error has no
+    request id: "")."""
+    return {"errorMessage": message or "", "errorType": error_type or "", "requestId": request_id or "",
+            "stackTrace": stack or []}
 
 
 def _peak_memory():
@@ -116,16 +119,90 @@ def _peak_memory():
     return {"Lambda-Workbench-Max-Rss-Kb": str(peak // 1024 if sys.platform == "darwin" else peak)}
 
 
-def _post_error(path, error_type, message, stack):
-    body = json.dumps(_error_body(error_type, message, stack)).encode("utf-8")
-    headers = {"Content-Type": "application/json", "Lambda-Runtime-Function-Error-Type": error_type}
+def _post_error(path, error):
+    body = _to_json(error).encode("utf-8", "replace")
+    headers = {"Content-Type": "application/json", "Lambda-Runtime-Function-Error-Type": error["errorType"]}
     headers.update(_peak_memory())
     _request("POST", path, body, headers)
 
 
-def _format_stack(tb):
+def _user_frames(tb):
+    """A traceback as AWS's client sends it: `traceback.format_list` entries (each ends with a newline) built from
+    plain (file, line, function, text) tuples, so no column carets, with the leading frames of this file dropped (all
+    of them kept when every frame is ours, as AWS does with its own)."""
     import traceback
-    return [line.rstrip("\n") for line in traceback.format_list(traceback.extract_tb(tb))]
+    frames = [(frame.filename, frame.lineno, frame.name, frame.line) for frame in traceback.extract_tb(tb)]
+    first = next((index for index, frame in enumerate(frames) if frame[0] not in _OWN_FILES), 0)
+    return traceback.format_list(frames[first:])
+
+
+_OWN_FILES = {__file__, os.path.abspath(__file__)}
+
+
+class _Fault(Exception):
+    """An error the runtime itself reports (Runtime.*), with the stack trace AWS gives it (usually none)."""
+
+    def __init__(self, error_type, message, stack=None):
+        super().__init__(message)
+        self.error_type = error_type
+        self.message = message
+        self.stack = stack
+
+
+class _Marshaller:
+    """JSON as AWS's marshaller writes it (simplejson there): Decimal as a bare number with its own digits (NaN as
+    NaN), bytes inside a result as UTF-8 text, non-ASCII as \\u escapes before python3.12 and as UTF-8 from it on.
+    The standard library cannot write a raw number, so a Decimal is written as a placeholder string and the quoted
+    placeholder is replaced afterwards; only an encoding that met a Decimal pays for that pass."""
+
+    def __init__(self):
+        env = os.environ.get("AWS_EXECUTION_ENV", "")
+        prefix = "AWS_Lambda_python3."
+        minor = env[len(prefix):] if env.startswith(prefix) else ""
+        utf8 = minor.isdigit() and int(minor) >= 12
+        self._encoder = json.JSONEncoder(ensure_ascii=not utf8, allow_nan=True, default=self._default)
+        self._mark = None
+        self._marked = False
+
+    def _default(self, value):
+        decimal = sys.modules.get("decimal")
+        if decimal is not None and isinstance(value, decimal.Decimal):
+            if value.is_nan():
+                return float("nan")
+            if self._mark is None:
+                self._mark = "lwb-number-" + os.urandom(16).hex() + "-"
+            self._marked = True
+            return self._mark + str(value) + self._mark
+        if isinstance(value, bytes):
+            return value.decode("utf-8")
+        return json.JSONEncoder.default(self._encoder, value)
+
+    def encode(self, value):
+        self._marked = False
+        text = self._encoder.encode(value)
+        if self._marked:
+            text = text.replace('"' + self._mark, "").replace(self._mark + '"', "")
+        return text
+
+
+_marshaller = None
+
+
+def _to_json(value):
+    global _marshaller
+    if _marshaller is None:
+        _marshaller = _Marshaller()
+    return _marshaller.encode(value)
+
+
+def _marshal_response(result):
+    """The response body and its content type: bytes go as they are, anything else as JSON."""
+    if isinstance(result, bytes):
+        return result, "application/unknown"
+    try:
+        return _to_json(result).encode("utf-8"), "application/json"
+    except Exception as error:
+        raise _Fault("Runtime.MarshalError", "Unable to marshal response: {}".format(error))
 
 
 class LambdaContext:
@@ -140,10 +217,10 @@ class LambdaContext:
         self.log_group_name = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME")
         self.log_stream_name = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME")
         self._deadline_ms = int(headers.get("lambda-runtime-deadline-ms", "0"))
-        identity = headers.get("lambda-runtime-cognito-identity")
-        client_context = headers.get("lambda-runtime-client-context")
-        self.identity = CognitoIdentity(json.loads(identity)) if identity else CognitoIdentity({})
-        self.client_context = ClientContext(json.loads(client_context)) if client_context else None
+        client_context = _context_header(headers, "lambda-runtime-client-context", "Client Context")
+        identity = _context_header(headers, "lambda-runtime-cognito-identity", "Cognito Identity")
+        self.identity = CognitoIdentity(identity or {})
+        self.client_context = ClientContext(client_context) if client_context is not None else None
 
     def get_remaining_time_in_millis(self):
         return max(0, self._deadline_ms - int(time.time() * 1000))
@@ -151,6 +228,16 @@ class LambdaContext:
     def __repr__(self):
         return "LambdaContext([aws_request_id={}, function_name={}, memory_limit_in_mb={}])".format(
             self.aws_request_id, self.function_name, self.memory_limit_in_mb)
+
+
+def _context_header(headers, name, title):
+    value = headers.get(name)
+    if not value:
+        return None
+    try:
+        return json.loads(value)
+    except ValueError as error:
+        raise _Fault("Runtime.LambdaContextUnmarshalError", "Unable to parse {} JSON: {}".format(title, error))
 
 
 class CognitoIdentity:
@@ -170,22 +257,80 @@ class _LogState:
     request_id = None
 
 
+_LOG_JSON = (os.environ.get("AWS_LAMBDA_LOG_FORMAT") or "").upper() == "JSON"
+# The record attributes that are not a user's `extra` fields (JSON format), and ours.
+_RECORD_FIELDS = frozenset((
+    "name", "msg", "args", "levelname", "levelno", "pathname", "filename", "module", "exc_info", "exc_text",
+    "stack_info", "lineno", "funcName", "created", "msecs", "relativeCreated", "thread", "threadName", "processName",
+    "process", "aws_request_id", "tenant_id", "_frame_type"))
+_UNHANDLED_WARNING = (
+    "LAMBDA_WARNING: Unhandled exception. The most likely cause is an issue in the function code. However, in rare "
+    "cases, a Lambda runtime update can cause unexpected function behavior. For functions using managed runtimes, "
+    "runtime updates can be triggered by a function change, or can be applied automatically. To determine if the "
+    "runtime has been updated, check the runtime version in the INIT_START log entry. If this error correlates with a "
+    "change in the runtime version, you may be able to mitigate this error by temporarily rolling back to the previous "
+    "runtime version. For more information, see https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html\r")
+
+
 def _configure_logging(logging):
-    """Lambda's Python log format, `[LEVEL]\\t<timestamp>\\t<request id>\\t<message>`, on the root logger."""
+    """Lambda's log records on the root logger: `[LEVEL]\\t<timestamp>\\t<request id>\\t<message>` lines, or with
+    AWS_LAMBDA_LOG_FORMAT=JSON one JSON object per record; AWS_LAMBDA_LOG_LEVEL sets the root level."""
+    logging.Formatter.converter = time.gmtime  # as AWS's client sets it, for every formatter
 
-    class LambdaLogFormatter(logging.Formatter):
+    class RequestIdFilter(logging.Filter):
+        def filter(self, record):
+            record.aws_request_id = _LogState.request_id or ""
+            record.tenant_id = None
+            return True
+
+    class StdoutHandler(logging.Handler):
+        """Writes each record as one or more lines on the current sys.stdout."""
+
+        def emit(self, record):
+            try:
+                sys.stdout.write(self.format(record) + "\n")
+            except RecursionError:
+                raise
+            except Exception:
+                self.handleError(record)
+
+    class JsonFormatter(logging.Formatter):
+        encode = json.JSONEncoder(ensure_ascii=False).encode
+
         def format(self, record):
-            stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + ".%03dZ" % record.msecs
-            message = record.getMessage()
-            if record.exc_info:
-                message += "\n" + self.formatException(record.exc_info)
-            return "[{}]\t{}\t{}\t{}".format(record.levelname, stamp, _LogState.request_id, message)
+            level = min(50, max(0, record.levelno)) // 10 * 10
+            record.levelno = level
+            record.levelname = logging.getLevelName(level)
+            info = record.exc_info if record.exc_info and record.exc_info[0] is not None else None
+            doc = {"timestamp": self.formatTime(record, self.datefmt), "level": record.levelname,
+                   "message": record.getMessage(), "logger": record.name}
+            if info:
+                import traceback
+                doc["stackTrace"] = traceback.format_tb(info[2])
+                doc["errorType"] = info[0].__name__
+                doc["errorMessage"] = str(info[1])
+            doc["requestId"] = getattr(record, "aws_request_id", None)
+            if info:
+                doc["location"] = "{}:{}:{}".format(record.pathname, record.funcName, record.lineno)
+            for key, value in record.__dict__.items():
+                if key not in _RECORD_FIELDS and key not in doc:
+                    doc[key] = value
+            return self.encode({key: value for key, value in doc.items() if value is not None})
 
-    handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(LambdaLogFormatter())
+    handler = StdoutHandler()
+    if _LOG_JSON:
+        handler.setFormatter(JsonFormatter(datefmt="%Y-%m-%dT%H:%M:%SZ"))
+    else:
+        handler.setFormatter(logging.Formatter(
+            "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s", "%Y-%m-%dT%H:%M:%S"))
+    handler.addFilter(RequestIdFilter())
     root = logging.getLogger()
-    root.handlers = [handler]
-    root.setLevel(os.environ.get("AWS_LAMBDA_LOG_LEVEL", "WARNING").upper())
+    # AWS's reading of the level: TRACE is DEBUG, other names as logging knows them (WARN, FATAL too), else unset.
+    level = os.environ.get("AWS_LAMBDA_LOG_LEVEL")
+    level = "" if level is None else "DEBUG" if level == "TRACE" else level.upper()
+    if level and isinstance(logging.getLevelName(level), int):
+        root.setLevel(level)
+    root.addHandler(handler)
 
 
 class _ConfigureLoggingOnImport:
@@ -210,43 +355,67 @@ class _ConfigureLoggingOnImport:
         return spec
 
 
-def _load_handler():
-    spec = os.environ.get("_HANDLER", "")
-    module_path, _, function_name = spec.rpartition(".")
-    if not module_path or not function_name:
-        raise _InitError("Runtime.MalformedHandlerName", "Bad handler '{}': not enough values to unpack (expected 2, got 1)".format(spec), [])
+def _load_handler(spec):
+    """The handler function as AWS's client finds it; a _Fault for the errors it reports as Runtime.*."""
+    try:
+        module_path, function_name = spec.rsplit(".", 1)
+    except ValueError as error:
+        raise _Fault("Runtime.MalformedHandlerName", "Bad handler '{}': {}".format(spec, error))
     task_root = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
     if task_root not in sys.path:
         sys.path.insert(0, task_root)
-    module_name = module_path.replace("/", ".")
+    if module_path.split(".")[0] in sys.builtin_module_names:
+        raise _Fault("Runtime.BuiltInModuleConflict",
+                     "Cannot use built-in module {} as a handler module".format(module_path))
     try:
-        module = importlib.import_module(module_name)
-    except SyntaxError as error:
-        raise _InitError("Runtime.UserCodeSyntaxError", "Syntax error in module '{}': {} ({}, line {})".format(
-            module_name, error.msg, os.path.basename(error.filename or ""), error.lineno),
-            [" File \"{}\" Line {}\n    {}".format(error.filename, error.lineno, (error.text or "").strip())])
+        module = importlib.import_module(module_path.replace("/", "."))
     except ImportError as error:
-        raise _InitError("Runtime.ImportModuleError", "Unable to import module '{}': {}".format(module_name, error),
-                         _format_stack(sys.exc_info()[2]))
-    handler = getattr(module, function_name, None)
-    if handler is None:
-        raise _InitError("Runtime.HandlerNotFound", "Handler '{}' missing on module '{}'".format(function_name, module_name), [])
-    return handler
+        raise _Fault("Runtime.ImportModuleError", "Unable to import module '{}': {}".format(module_path, error))
+    except SyntaxError as error:
+        frame = '  File "{}" Line {}\n    {}'.format(error.filename, error.lineno, error.text)
+        raise _Fault("Runtime.UserCodeSyntaxError", "Syntax error in module '{}': {}".format(module_path, error), [frame])
+    try:
+        return getattr(module, function_name)
+    except AttributeError:
+        raise _Fault("Runtime.HandlerNotFound", "Handler '{}' missing on module '{}'".format(function_name, module_path))
 
 
-class _InitError(Exception):
-    def __init__(self, error_type, message, stack):
-        super().__init__(message)
-        self.error_type = error_type
-        self.message = message
-        self.stack = stack
+def _indent(line):
+    """Leading spaces as no-break spaces, as AWS's client writes traceback lines in its text error log."""
+    stripped = line.lstrip(" ")
+    return "\u00a0" * (len(line) - len(stripped)) + stripped
 
 
-def _log_error(request_id, error_type, message, stack):
-    # AWS's Python runtime prints the error as one JSON document on stdout: it lands in the function's log.
-    line = "[ERROR] {}: {}\nTraceback (most recent call last):\n{}".format(error_type, message, "\n".join(stack))
-    sys.stdout.write(line.rstrip("\n") + "\n")
+def _log_error(error):
+    """The error as AWS's client logs it: `[ERROR] Type: message` and the traceback, or one JSON object."""
+    if _LOG_JSON:
+        doc = {"timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "log_level": "ERROR"}
+        doc.update(error)
+        text = _to_json(doc)
+    else:
+        head = "[ERROR]"
+        if error["errorType"]:
+            head += " " + error["errorType"]
+        if error["errorMessage"]:
+            head += (":" if error["errorType"] else "") + " " + error["errorMessage"]
+        lines = [head, "Traceback (most recent call last):"]
+        for entry in error["stackTrace"]:
+            lines.extend([_indent(line) for line in entry.splitlines()] if entry else [""])
+        text = "\n".join(lines)
+    sys.stdout.write(text.rstrip("\n") + "\n")
     sys.stdout.flush()
+
+
+def _fail_init(error):
+    try:
+        import logging  # configured on import (see _ConfigureLoggingOnImport): only an init that failed pays for it
+        logging.warning(_UNHANDLED_WARNING)
+    except Exception:  # a task root with its own logging.py: the error itself must still be reported
+        pass
+    _log_error(error)
+    _flush_marks("init")
+    _post_error(BASE + "/init/error", error)
+    sys.exit(1)
 
 
 def main():
@@ -255,18 +424,11 @@ def main():
     else:
         sys.meta_path.insert(0, _ConfigureLoggingOnImport())
     try:
-        handler = _load_handler()
-    except _InitError as error:
-        _log_error("init", error.error_type, error.message, error.stack)
-        _flush_marks("init")
-        _post_error(BASE + "/init/error", error.error_type, error.message, error.stack)
-        sys.exit(1)
+        handler = _load_handler(os.environ.get("_HANDLER", ""))
+    except _Fault as fault:
+        _fail_init(_error_body(fault.message, fault.error_type, fault.stack))
     except Exception as error:  # init code of the module itself raised
-        stack = _format_stack(sys.exc_info()[2])
-        _log_error("init", type(error).__name__, str(error), stack)
-        _flush_marks("init")
-        _post_error(BASE + "/init/error", type(error).__name__, str(error), stack)
-        sys.exit(1)
+        _fail_init(_error_body(str(error), type(error).__name__, _user_frames(sys.exc_info()[2])))
 
     while True:
         _, headers, body = _request("GET", BASE + "/invocation/next")
@@ -276,32 +438,26 @@ def main():
             os.environ["_X_AMZN_TRACE_ID"] = headers["lambda-runtime-trace-id"]
         else:
             os.environ.pop("_X_AMZN_TRACE_ID", None)
+        error = None
         try:
-            event = json.loads(body) if body else None
-        except ValueError as error:
-            _flush_marks(request_id)
-            _post_error(BASE + "/invocation/{}/error".format(request_id), "Runtime.UnmarshalError",
-                        "Unable to unmarshal input: {}".format(error), [])
-            continue
-        context = LambdaContext(headers)
-        try:
+            context = LambdaContext(headers)
+            try:
+                event = json.loads(body) if body else None
+            except ValueError as problem:
+                raise _Fault("Runtime.UnmarshalError", "Unable to unmarshal input: {}".format(problem))
             result = handler(event, context)
-        except Exception as error:
-            stack = _format_stack(sys.exc_info()[2])[1:]  # drop the bootstrap's own frame
-            error_type = type(error).__name__
-            _log_error(request_id, error_type, str(error), stack)
+            payload, content_type = _marshal_response(result)
+        except _Fault as fault:
+            error = _error_body(fault.message, fault.error_type, fault.stack, request_id)
+        except Exception as problem:
+            error = _error_body(str(problem), type(problem).__name__, _user_frames(sys.exc_info()[2]), request_id)
+        if error is not None:
+            _log_error(error)
             _flush_marks(request_id)
-            _post_error(BASE + "/invocation/{}/error".format(request_id), error_type, str(error), stack)
-            continue
-        try:
-            payload = json.dumps(result).encode("utf-8")
-        except (TypeError, ValueError) as error:
-            _flush_marks(request_id)
-            _post_error(BASE + "/invocation/{}/error".format(request_id), "Runtime.MarshalError",
-                        "Unable to marshal response: {}".format(error), [])
+            _post_error(BASE + "/invocation/{}/error".format(request_id), error)
             continue
         _flush_marks(request_id)
-        headers = {"Content-Type": "application/json"}
+        headers = {"Content-Type": content_type}
         headers.update(_peak_memory())
         _request("POST", BASE + "/invocation/{}/response".format(request_id), payload, headers)
 
