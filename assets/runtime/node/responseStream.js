@@ -85,20 +85,29 @@ function createResponseStream(api, path, options, beforeEnd) {
     },
   });
   const write = stream.write.bind(stream);
-  // Objects are written as their JSON, as AWS's stream does.
-  stream.write = (chunk, encoding, callback) => write(
+  // Objects are written as their JSON, as AWS's stream does. Writing after end() fails that write only (its
+  // callback gets the error), as on Lambda: the response is already complete.
+  stream.write = (chunk, encoding, callback) => {
+    if (stream.writableEnded) {
+      const done = typeof encoding === 'function' ? encoding : callback;
+      const error = Object.assign(new Error('write after end'), { code: 'ERR_STREAM_WRITE_AFTER_END' });
+      if (typeof done === 'function') process.nextTick(done, error);
+      return false;
+    }
+    return writeValue(chunk, encoding, callback);
+  };
+  const writeValue = (chunk, encoding, callback) => write(
     typeof chunk === 'string' || Buffer.isBuffer(chunk) || chunk instanceof Uint8Array ? chunk : JSON.stringify(chunk), encoding, callback);
   stream.setContentType = (type) => {
     if (upload) throw new RuntimeError('InvalidStreamingOperation', 'Cannot set content-type, too late.');
     contentType = type;
   };
-  // Writing after end() fails that write only, as on Lambda: the response is already complete.
   stream.on('error', () => undefined);
   return {
     stream,
     /** Resolves once the service has the whole response. */
     finished,
-    get ended() { return ended; },
+    get ended() { return ended || stream.writableEnded; },
     /** Ends the response with the error in trailers (what the Invoke API reports as the invocation's error). */
     fail(error) {
       if (ended) return finished;

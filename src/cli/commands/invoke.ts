@@ -5,7 +5,9 @@ import { resolveTarget, TargetError } from '../../core/project/functionTarget';
 import { RuntimeSetupError } from '../../core/runtime/interpreters';
 import { LocalLambda } from '../../core/runtime/localLambda';
 import { runLoad, type LoadSummary } from '../../core/runtime/loadRun';
-import { LambdaServiceError, MAX_MEMORY_MB, MAX_TIMEOUT_S, MIN_MEMORY_MB, type InvokeResult } from '../../core/runtime/types';
+import { StreamedResponseReader, type HttpPrelude } from '../../core/runtime/streamedResponse';
+import { formatLogMessage } from '../../core/logs/logFormat';
+import { LambdaServiceError, MAX_MEMORY_MB, MAX_TIMEOUT_S, MIN_MEMORY_MB, type InvokeResult, type LoggingConfig } from '../../core/runtime/types';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIO } from '../cliCommand';
 import { readEventArgument } from '../eventInput';
 import { intOption, numberOption, parseOptions } from '../parseOptions';
@@ -34,6 +36,11 @@ Options:
       --profile <name>       AWS profile whose credentials the function gets (default: AWS_PROFILE / default)
       --region <region>      AWS_REGION the function sees (default: us-east-1)
       --name <name>          function name (default: the code folder's name or the template's)
+      --layer <folder>       a layer's content (nodejs/, python/, bin/...), as Lambda mounts it in /opt; repeatable,
+                             later layers over earlier ones, after the template's own LayerVersions
+      --log-format <format>  Text or JSON (Lambda's LoggingConfig; default: the template's, else Text)
+      --log-level <level>    with JSON: TRACE, DEBUG, INFO, WARN, ERROR or FATAL (default INFO)
+      --system-log-level <l> with JSON: DEBUG, INFO or WARN for the platform records (default INFO)
       --cold                 start a fresh environment (a cold start)
       --repeat <n>           invoke n times (warm reuse; prints cold starts, environments, p50/p99)
       --concurrency <c>      with --repeat: c calls in flight at once
@@ -55,6 +62,7 @@ export const invokeCommand: CliCommand = {
       timeout: { type: 'string' }, memory: { type: 'string' }, profile: { type: 'string' }, region: { type: 'string' },
       name: { type: 'string' }, cold: { type: 'boolean' }, repeat: { type: 'string' }, concurrency: { type: 'string' },
       'max-concurrency': { type: 'string' }, python: { type: 'string' }, node: { type: 'string' }, json: { type: 'boolean' },
+      layer: { type: 'string', multiple: true }, 'log-format': { type: 'string' }, 'log-level': { type: 'string' }, 'system-log-level': { type: 'string' },
     });
     if (positionals.length === 0) throw new UsageError('name a handler, e.g. lambda-workbench invoke src/app.handler --event event.json');
     if (positionals.length > 2) throw new UsageError(`unexpected arguments: ${positionals.slice(2).join(' ')}`);
@@ -85,6 +93,7 @@ export const invokeCommand: CliCommand = {
         spec: positionals[0], resource: positionals[1], cwd: io.cwd, name: v.name as string | undefined,
         runtime: v.runtime as string | undefined, memorySize, timeout, region: (v.region as string | undefined) ?? io.env.AWS_REGION,
         envFile: v['env-file'] as string | undefined, nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined,
+        layers: v.layer as string[] | undefined, logging: loggingOptions(v), onWarning: (message) => io.err(`warning: ${message}\n`),
       });
     } catch (error) {
       if (error instanceof TargetError) throw new UsageError(error.message);
@@ -105,8 +114,14 @@ export const invokeCommand: CliCommand = {
         printSummary(summary, io, v.json === true);
         return summary.errors > 0 || summary.throttled > 0 ? EXIT_FAILED : EXIT_OK;
       }
+      // A streaming function's chunks go to stdout as they arrive (an HTTP prelude to stderr, as a status line).
+      let reader: StreamedResponseReader | undefined;
       const result = await lambda.invoke(config, event.text, {
-        cold: v.cold === true, signal: io.signal, onLog: v.json ? undefined : (line) => io.err(`${line}\n`),
+        cold: v.cold === true, signal: io.signal, onLog: v.json ? undefined : (line) => io.err(`${showLogLine(line)}\n`),
+        onResponseChunk: v.json ? undefined : (chunk, _requestId, contentType) => {
+          reader ??= new StreamedResponseReader(contentType, (prelude) => io.err(`${preludeText(prelude)}\n`), (body) => io.out(body.toString('utf8')));
+          reader.push(chunk);
+        },
       });
       printResult(result, io, v.json === true);
       return result.functionError ? EXIT_FAILED : EXIT_OK;
@@ -122,6 +137,38 @@ export const invokeCommand: CliCommand = {
   },
 };
 
+/** JSON log records (LoggingConfig JSON) as the Logs view shows them; text lines as Lambda wrote them. */
+function showLogLine(line: string): string {
+  return line.startsWith('{') ? formatLogMessage(line) : line;
+}
+
+function preludeText(prelude: HttpPrelude): string {
+  const lines = [`HTTP ${prelude.statusCode ?? 200}`];
+  for (const [name, value] of Object.entries(prelude.headers ?? {})) lines.push(`${name}: ${value}`);
+  for (const cookie of prelude.cookies ?? []) lines.push(`set-cookie: ${cookie}`);
+  return lines.join('\n');
+}
+
+function choice<T extends string>(value: unknown, name: string, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  const found = allowed.find((a) => a.toUpperCase() === String(value).toUpperCase());
+  if (!found) throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got '${String(value)}').`);
+  return found;
+}
+
+function loggingOptions(v: Record<string, unknown>): Partial<LoggingConfig> {
+  const logging = {
+    format: choice(v['log-format'], 'log-format', ['Text', 'JSON'] as const),
+    applicationLogLevel: choice(v['log-level'], 'log-level', ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const),
+    systemLogLevel: choice(v['system-log-level'], 'system-log-level', ['DEBUG', 'INFO', 'WARN'] as const),
+  };
+  if ((logging.applicationLogLevel || logging.systemLogLevel) && logging.format !== 'JSON' && v['log-format'] !== undefined) {
+    throw new UsageError('log levels apply to the JSON log format only (as on Lambda): add --log-format JSON');
+  }
+  // A level alone means JSON, the only format that has levels.
+  return logging.applicationLogLevel || logging.systemLogLevel ? { ...logging, format: logging.format ?? 'JSON' } : logging;
+}
+
 function printResult(result: InvokeResult, io: CliIO, json: boolean): void {
   if (json) {
     let payload: unknown = result.payload;
@@ -133,7 +180,8 @@ function printResult(result: InvokeResult, io: CliIO, json: boolean): void {
     }, null, 2)}\n`);
     return;
   }
-  io.out(`${prettyJson(result.payload)}\n`);
+  // A streamed body was printed as it came.
+  io.out(result.streamed ? '\n' : `${prettyJson(result.payload)}\n`);
   if (result.error) {
     io.err(`\nThe function failed: ${result.error.errorType}: ${result.error.errorMessage.split('\n')[0]}\n`);
   }

@@ -35,6 +35,25 @@ function indentContinuation(text: string): string {
   return text.replace(/\r?\n$/, '').split(/\r?\n/).join('\n    ');
 }
 
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** platform.start and platform.report shown as the START and (aligned) REPORT lines they replace. */
+function platformRecord(type: string, record: Record<string, unknown>): string | undefined {
+  const id = String(record.requestId ?? '');
+  if (type === 'platform.start') return `START ${id}`;
+  if (type !== 'platform.report' || !isRecord(record.metrics)) return undefined;
+  const m = record.metrics;
+  const num = (v: unknown): number => Number(v ?? 0);
+  let line = `REPORT RequestId: ${id}\tDuration: ${num(m.durationMs).toFixed(2)} ms\tBilled Duration: ${num(m.billedDurationMs)} ms\t`
+    + `Memory Size: ${num(m.memorySizeMB)} MB\tMax Memory Used: ${num(m.maxMemoryUsedMB)} MB`;
+  if (m.initDurationMs !== undefined) line += `\tInit Duration: ${num(m.initDurationMs).toFixed(2)} ms`;
+  if (record.status && record.status !== 'success') line += `\tStatus: ${String(record.status)}`;
+  if (record.errorType) line += `\tError Type: ${String(record.errorType)}`;
+  return formatReport(line);
+}
+
 /** Lambda's JSON log format and Powertools put level, time and message in known keys; the rest is shown compact. */
 function formatJson(message: string, options: FormatOptions): string | undefined {
   const trimmed = message.trim();
@@ -59,7 +78,8 @@ function formatJson(message: string, options: FormatOptions): string | undefined
   // Platform records of the JSON log format ({"time","type":"platform.report","record":{…}}): show as the text lines.
   if (typeof doc.type === 'string' && doc.type.startsWith('platform.')) {
     const time = take('time');
-    return `${time ? `${String(time)} ` : ''}${String(doc.type)}  ${JSON.stringify(doc.record ?? {})}`;
+    const shown = platformRecord(String(doc.type), isRecord(doc.record) ? doc.record : {});
+    return `${time ? `${String(time)} ` : ''}${shown ?? `${String(doc.type)}  ${JSON.stringify(doc.record ?? {})}`}`;
   }
   const level = take('level', 'levelname', 'severity');
   const text = take('message', 'msg');

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { parseJson } from '../json/parseJson';
 import { resolveNode, resolvePython, runtimeIdFor } from '../runtime/interpreters';
-import { runtimeFamily, type FunctionConfig } from '../runtime/types';
+import { runtimeFamily, type FunctionConfig, type LoggingConfig } from '../runtime/types';
 import { readDotEnv } from './dotenv';
 import { readSamTemplate, type TemplateFunction } from './samTemplate';
 
@@ -21,6 +21,12 @@ export interface TargetRequest {
   readonly envFile?: string;
   readonly nodePath?: string;
   readonly pythonPath?: string;
+  /** Layer folders (`--layer`), after the template's own, relative to cwd. */
+  readonly layers?: readonly string[];
+  /** `--log-format` / `--log-level` / `--system-log-level` over the template's LoggingConfig. */
+  readonly logging?: Partial<LoggingConfig>;
+  /** Told what the local run cannot reproduce (a published layer by ARN). */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** A target that cannot be resolved: the message says what exists and what to type instead. */
@@ -53,7 +59,17 @@ export async function resolveTarget(req: TargetRequest): Promise<FunctionConfig>
   } else {
     config = await fromHandlerPath(req);
   }
-  return withEnvironmentFiles(config, req);
+  return withOverrides(withEnvironmentFiles(config, req), req);
+}
+
+/** The CLI's --layer and logging options over what the template says. */
+function withOverrides(config: FunctionConfig, req: TargetRequest): FunctionConfig {
+  const layers = [...(config.layers ?? []), ...(req.layers ?? []).map((l) => resolve(req.cwd, l))];
+  const given = req.logging ?? {};
+  const logging = given.format || given.applicationLogLevel || given.systemLogLevel || config.logging
+    ? { ...config.logging, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)), format: given.format ?? config.logging?.format ?? 'Text' } as LoggingConfig
+    : undefined;
+  return { ...config, layers, logging };
 }
 
 async function fromHandlerPath(req: TargetRequest): Promise<FunctionConfig> {
@@ -127,6 +143,9 @@ async function fromTemplate(file: string, req: TargetRequest): Promise<FunctionC
   } else {
     throw new TargetError(`${relative(req.cwd, file)} declares ${names.length} functions; name one: ${names.join(', ')}.`);
   }
+  for (const layer of fn.unavailableLayers) {
+    req.onWarning?.(`${fn.logicalId} uses the layer ${layer}, which this template does not build: it is not available locally. Download its content and pass --layer <folder> (or declare it as an AWS::Serverless::LayerVersion).`);
+  }
   const family = req.runtime ? runtimeFamily(req.runtime) : fn.runtime ? runtimeFamily(fn.runtime) : undefined;
   if (!family) throw new TargetError(`${fn.logicalId} has no Runtime (container images are not supported); pass --runtime.`);
   if (!fn.handler && family !== 'provided') throw new TargetError(`${fn.logicalId} has no Handler in ${relative(req.cwd, file)}.`);
@@ -140,6 +159,8 @@ async function fromTemplate(file: string, req: TargetRequest): Promise<FunctionC
     architecture: fn.architecture,
     region: req.region,
     environment: fn.environment,
+    logging: fn.logging,
+    layers: fn.layers,
   };
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { LoggingConfig } from '../runtime/types';
 import { parseCloudFormation } from './cloudFormationYaml';
 
 /** A function declared in a SAM / CloudFormation template, with what a local run needs. */
@@ -20,6 +21,12 @@ export interface TemplateFunction {
   readonly events: Record<string, string>;
   /** Line of the resource in the template (1-based), for "open in template". */
   readonly line?: number;
+  /** `LoggingConfig` (LogFormat, ApplicationLogLevel, SystemLogLevel). */
+  readonly logging?: LoggingConfig;
+  /** Folders of the `Layers` that name a LayerVersion of this template (ContentUri / Content), in order. */
+  readonly layers: string[];
+  /** `Layers` this template cannot provide (ARNs of published layers, S3 content): not available locally. */
+  readonly unavailableLayers: string[];
 }
 
 export interface ParsedTemplate {
@@ -123,6 +130,7 @@ export function parseSamTemplateText(text: string, file: string, options: { regi
     if (isObj(props.Events)) for (const [name, e] of Object.entries(props.Events)) events[name] = isObj(e) ? String(e.Type ?? '') : '';
     const arch = Array.isArray(props.Architectures) ? props.Architectures[0] : undefined;
     const literalName = typeof props.FunctionName === 'string' ? props.FunctionName : undefined;
+    const { layers, unavailable } = layerFolders(props.Layers, doc.Resources, resolver, baseDir);
     const num = (v: Json | undefined): number | undefined => (v === undefined || v === null ? undefined : Number(resolver.value(v)) || undefined);
     functions.push({
       logicalId,
@@ -137,9 +145,46 @@ export function parseSamTemplateText(text: string, file: string, options: { regi
       environment: env,
       events,
       line: lines.get(logicalId),
+      logging: loggingConfig(props.LoggingConfig, resolver),
+      layers,
+      unavailableLayers: unavailable,
     });
   }
   return { file: resolve(file), functions };
+}
+
+function loggingConfig(value: Json | undefined, resolver: IntrinsicResolver): LoggingConfig | undefined {
+  if (!isObj(value)) return undefined;
+  const text = (v: Json | undefined): string | undefined => (v === undefined ? undefined : resolver.value(v).toUpperCase());
+  const format = text(value.LogFormat) === 'JSON' ? 'JSON' : 'Text';
+  const app = text(value.ApplicationLogLevel);
+  const system = text(value.SystemLogLevel);
+  return {
+    format,
+    applicationLogLevel: app && ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'].includes(app) ? app as LoggingConfig['applicationLogLevel'] : undefined,
+    systemLogLevel: system && ['DEBUG', 'INFO', 'WARN'].includes(system) ? system as LoggingConfig['systemLogLevel'] : undefined,
+  };
+}
+
+/** `Layers:` entries that `!Ref` a LayerVersion of the same template become its local folder; the rest (ARNs, S3
+ *  content) are reported as unavailable. */
+function layerFolders(value: Json | undefined, resources: Json | undefined, resolver: IntrinsicResolver, baseDir: string): { layers: string[]; unavailable: string[] } {
+  const layers: string[] = [];
+  const unavailable: string[] = [];
+  for (const entry of Array.isArray(value) ? value : []) {
+    const ref = isObj(entry) && typeof entry.Ref === 'string' ? entry.Ref : undefined;
+    const resource = ref && isObj(resources) ? resources[ref] : undefined;
+    if (isObj(resource) && (resource.Type === 'AWS::Serverless::LayerVersion' || resource.Type === 'AWS::Lambda::LayerVersion')) {
+      const props = isObj(resource.Properties) ? resource.Properties : {};
+      const content = resource.Type === 'AWS::Serverless::LayerVersion' ? props.ContentUri : props.Content;
+      if (typeof content === 'string') {
+        layers.push(resolve(baseDir, content));
+        continue;
+      }
+    }
+    unavailable.push(ref ?? resolver.value(entry));
+  }
+  return { layers, unavailable };
 }
 
 export function readSamTemplate(file: string, options?: { region?: string; accountId?: string }): ParsedTemplate {

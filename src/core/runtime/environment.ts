@@ -4,11 +4,11 @@ import { billedDurationMs, invocationCost } from './billing';
 import { buildEnvironment, functionArn, logStreamName, traceId, type AwsCredentials } from './environmentVariables';
 import { RuntimeSetupError } from './interpreters';
 import { planLaunch, type LaunchPlan, type LaunchSettings } from './launchPlan';
-import { endLine, estimateLine, reportLine, startLine, timeoutLine } from './logLines';
+import { estimateLine, PlatformLog, timeoutLine } from './logLines';
 import { kbToMb, MEMORY_POLL_MS, sampleMemory } from './processMemory';
 import { killProcessTree } from './processTree';
 import { RuntimeApiServer, type RuntimeReply } from './runtimeApiServer';
-import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, RESPONSE_PAYLOAD_LIMIT, type FunctionConfig, type FunctionError, type InvokeOptions, type InvokeResult } from './types';
+import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, type FunctionConfig, type FunctionError, type InvokeOptions, type InvokeResult } from './types';
 
 export interface EnvironmentOptions {
   readonly settings?: LaunchSettings;
@@ -61,6 +61,7 @@ export class Environment {
   state: EnvironmentState = 'starting';
   lastUsed = Date.now();
   readonly logStream = logStreamName();
+  private readonly platform: PlatformLog;
 
   private child?: ChildProcess;
   private api?: RuntimeApiServer;
@@ -74,13 +75,16 @@ export class Environment {
   private idleLines: string[] = [];
   private partial = { out: '', err: '' };
   private peakKb = 0;
+  private streamContentType = 'application/octet-stream';
   private exit?: { code: number | null; signal: NodeJS.Signals | null };
   private treeKilled = false;
   private closedResolve?: () => void;
   /** Settles once the process has exited and its output is drained (at once if it never started). */
   readonly closed = new Promise<void>((resolve) => { this.closedResolve = resolve; });
 
-  constructor(readonly config: FunctionConfig, private readonly options: EnvironmentOptions = {}) {}
+  constructor(readonly config: FunctionConfig, private readonly options: EnvironmentOptions = {}) {
+    this.platform = new PlatformLog(config.logging);
+  }
 
   get memorySizeMb(): number { return this.config.memorySize ?? DEFAULT_MEMORY_MB; }
   get timeoutS(): number { return this.config.timeout ?? DEFAULT_TIMEOUT_S; }
@@ -137,16 +141,23 @@ export class Environment {
     const stopped = (): boolean => this.state === 'dead' || active.finished;
     this.plan = await planLaunch(this.config, this.options.settings);
     if (stopped()) return;
-    const api = await RuntimeApiServer.start({ onNext: () => this.onNext(), onReply: (r) => this.onReply(r) });
+    const api = await RuntimeApiServer.start({
+      onNext: () => this.onNext(), onReply: (r) => this.onReply(r),
+      onStreamStart: (_requestId, contentType) => { this.streamContentType = contentType; },
+      onStreamChunk: (requestId, chunk) => {
+        const current = this.active;
+        if (current && current.requestId === requestId && !current.finished && !current.timedOut) current.options.onResponseChunk?.(chunk, requestId, this.streamContentType);
+      },
+    });
     if (stopped()) return api.close();
     this.api = api;
-    const env = {
-      ...buildEnvironment({
-        config: this.config, runtimeApi: this.api.address, runtimeDir: this.plan.runtimeDir, logStream: this.logStream,
-        credentials: this.options.credentials, host: process.env,
-      }),
-      ...this.plan.extraEnv,
-    };
+    const base = buildEnvironment({
+      config: this.config, runtimeApi: this.api.address, runtimeDir: this.plan.runtimeDir, logStream: this.logStream,
+      credentials: this.options.credentials, host: process.env,
+    });
+    // A compiled TypeScript handler's NODE_PATH comes after the layers' (the layers are on it as on Lambda).
+    const nodePath = [base.NODE_PATH, this.plan.extraEnv.NODE_PATH].filter(Boolean).join(process.platform === 'win32' ? ';' : ':');
+    const env = { ...base, ...this.plan.extraEnv, ...(nodePath ? { NODE_PATH: nodePath } : {}) };
     this.spawnedAt = performance.now();
     // Its own process group (POSIX), so the environment's whole tree can be killed at once.
     const child = spawn(this.plan.command, this.plan.args, {
@@ -185,7 +196,7 @@ export class Environment {
     this.runtimeWaiting = false;
     active.delivered = true;
     active.startedAt = performance.now();
-    this.log(active, startLine(active.requestId));
+    this.log(active, this.platform.start(active.requestId));
     const timeoutMs = this.timeoutS * 1000;
     this.api!.deliver({
       requestId: active.requestId,
@@ -331,7 +342,8 @@ export class Environment {
     active.timers.push(timer);
   }
 
-  private log(active: Active, line: string): void {
+  private log(active: Active, line: string | undefined): void {
+    if (line === undefined) return;
     active.logs.push(line);
     active.options.onLog?.(line);
   }
@@ -377,7 +389,7 @@ export class Environment {
       // Crashes are logged by the platform itself, as Lambda does.
       this.log(active, `${new Date().toISOString()} ${active.requestId} ${error.errorType === 'Runtime.ExitError' || error.errorType === 'Runtime.OutOfMemory' ? error.errorMessage : `${error.errorType}: ${error.errorMessage.split('\n')[0]}`}`);
     }
-    if (!active.delivered) this.log(active, startLine(active.requestId));
+    if (!active.delivered) this.log(active, this.platform.start(active.requestId));
     const durationMs = active.durationMs ?? (active.delivered ? performance.now() - active.startedAt : 0);
     const initDurationMs = active.cold ? (this.initDurationMs ?? performance.now() - this.spawnedAt) : undefined;
     const billed = billedDurationMs(durationMs, initDurationMs);
@@ -385,8 +397,8 @@ export class Environment {
     const maxMemoryUsedMb = active.outOfMemory ? memorySizeMb : Math.min(memorySizeMb, kbToMb(this.peakKb));
     const cost = invocationCost(billed, memorySizeMb, this.config.architecture);
     const status = active.timedOut || active.initTimedOut ? 'timeout' : error && !active.reply ? 'error' : undefined;
-    this.log(active, endLine(active.requestId));
-    this.log(active, reportLine({
+    this.log(active, this.platform.end(active.requestId));
+    this.log(active, this.platform.report({
       requestId: active.requestId, durationMs, billedDurationMs: billed, memorySizeMb, maxMemoryUsedMb, initDurationMs,
       status, errorType: status === 'error' ? error?.errorType : undefined,
     }));
@@ -401,6 +413,7 @@ export class Environment {
       requestId: active.requestId, payload, functionError: error ? 'Unhandled' : undefined, error, logs: active.logs,
       durationMs, billedDurationMs: billed, initDurationMs, memorySizeMb, maxMemoryUsedMb, coldStart: active.cold,
       timedOut: active.timedOut || active.initTimedOut, environmentId: this.id, cost,
+      ...(active.reply && 'streamed' in active.reply && active.reply.streamed ? { streamed: true, contentType: 'contentType' in active.reply ? active.reply.contentType : undefined } : {}),
     });
   }
 
@@ -413,7 +426,7 @@ export class Environment {
     if (reply?.kind === 'response') return { payload: reply.body.toString('utf8') };
     if (reply?.kind === 'error') return parseErrorBody(reply.body, reply.errorType);
     if (reply?.kind === 'response-too-large') {
-      return failure('Function.ResponseSizeTooLarge', `Response payload size exceeded maximum allowed payload size (${RESPONSE_PAYLOAD_LIMIT} bytes).`);
+      return failure('Function.ResponseSizeTooLarge', `Response payload size exceeded maximum allowed payload size (${reply.limit} bytes).`);
     }
     if (active.timedOut) return failure('Sandbox.Timedout', `RequestId: ${active.requestId} Error: Task timed out after ${this.timeoutS.toFixed(2)} seconds`);
     if (active.initTimedOut) return failure('Sandbox.Timedout', `RequestId: ${active.requestId} Error: The init phase timed out after ${(INIT_CAP_MS / 1000).toFixed(2)} seconds`);

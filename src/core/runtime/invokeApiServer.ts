@@ -5,6 +5,7 @@ import type { Logger } from '../logger';
 import { AsyncInvocationQueue, type AsyncQueueSettings } from './asyncQueue';
 import { functionArn } from './environmentVariables';
 import { validateEvent, type LocalLambda } from './localLambda';
+import { ResponseStreamWriter } from './responseStreamApi';
 import { safeDecode } from './runtimeApiServer';
 import { ASYNC_PAYLOAD_LIMIT, LambdaServiceError, SYNC_PAYLOAD_LIMIT, type FunctionConfig, type InvokeResult } from './types';
 
@@ -27,12 +28,15 @@ export interface InvokeApi {
 }
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
+const STREAM_PATH = /^\/2021-11-15\/functions\/([^/]+)\/response-streaming-invocations$/;
 const TAIL_BYTES = 4096;
 
 /**
  * Lambda's Invoke API (`POST /2015-03-31/functions/{name}/invocations`) over local functions, so the AWS SDK and
  * `aws lambda invoke --endpoint-url` work against local code — like `sam local start-lambda`, without Docker.
  * RequestResponse, Event and DryRun; X-Amz-Function-Error; LogType Tail → X-Amz-Log-Result (last 4 KB, base64).
+ * InvokeWithResponseStream (`POST /2021-11-15/functions/{name}/response-streaming-invocations`) passes a streaming
+ * function's chunks on as they are written.
  */
 export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeApi> {
   const queue = new AsyncInvocationQueue(options.lambda, options.onResult, options.logger, options.asyncSettings);
@@ -69,7 +73,8 @@ export function functionNameFrom(identifier: string): { name: string; qualifier?
 
 async function handle(req: IncomingMessage, res: ServerResponse, options: InvokeApiOptions, queue: AsyncInvocationQueue): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  const match = INVOKE_PATH.exec(url.pathname);
+  const streaming = STREAM_PATH.exec(url.pathname);
+  const match = INVOKE_PATH.exec(url.pathname) ?? streaming;
   if (!match || req.method !== 'POST') {
     req.resume();
     return sendError(res, new LambdaServiceError('ResourceNotFoundException', `Unknown operation ${req.method} ${url.pathname}`, 404));
@@ -89,6 +94,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Invoke
       `Function not found: ${arn}${qualifierParam ? `:${qualifierParam}` : ''}. Local functions: ${[...options.functions.keys()].join(', ') || 'none'}.`, 404));
   }
   const type = header(req, 'x-amz-invocation-type') ?? 'RequestResponse';
+  if (streaming && type !== 'RequestResponse' && type !== 'DryRun') {
+    req.resume();
+    return sendError(res, new LambdaServiceError('InvalidRequestContentException', `1 validation error detected: Value '${type}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [RequestResponse, DryRun]`, 400));
+  }
   const limit = type === 'Event' ? ASYNC_PAYLOAD_LIMIT : SYNC_PAYLOAD_LIMIT;
   const body = await readBody(req, limit);
   if (body === undefined) {
@@ -117,6 +126,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Invoke
   if (type !== 'RequestResponse') {
     return sendError(res, new LambdaServiceError('InvalidRequestContentException', `1 validation error detected: Value '${type}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`, 400));
   }
+  if (streaming) return invokeStreaming(req, res, options, config, name, event, clientContext);
   let result: InvokeResult;
   try {
     result = await options.lambda.invoke(config, event, { clientContext });
@@ -133,6 +143,26 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Invoke
   if (result.functionError) headers['X-Amz-Function-Error'] = result.functionError;
   if (header(req, 'x-amz-log-type') === 'Tail') headers['X-Amz-Log-Result'] = logTail(result.logs);
   res.writeHead(200, headers).end(result.payload);
+}
+
+async function invokeStreaming(req: IncomingMessage, res: ServerResponse, options: InvokeApiOptions, config: FunctionConfig,
+  name: string, event: string, clientContext: unknown): Promise<void> {
+  let writer: ResponseStreamWriter | undefined;
+  let result: InvokeResult;
+  try {
+    result = await options.lambda.invoke(config, event, {
+      clientContext,
+      // Chunks leave as they arrive, the head with the first of them.
+      onResponseChunk: (chunk, requestId, contentType) => (writer ??= new ResponseStreamWriter(res, requestId)).chunk(chunk, contentType),
+    });
+  } catch (error) {
+    if (!res.headersSent) return sendError(res, error);
+    res.destroy();
+    return;
+  }
+  options.onResult?.(name, result);
+  writer ??= new ResponseStreamWriter(res, result.requestId);
+  writer.complete(result, header(req, 'x-amz-log-type') === 'Tail' ? logTail(result.logs) : undefined);
 }
 
 /** The last 4 KB of an invocation's CloudWatch lines, base64, as X-Amz-Log-Result carries them. */

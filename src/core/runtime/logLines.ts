@@ -1,4 +1,4 @@
-import type { InvocationCost } from './types';
+import type { InvocationCost, LoggingConfig } from './types';
 
 /** The platform lines Lambda writes around each invocation, in CloudWatch's format. */
 export function startLine(requestId: string): string {
@@ -38,4 +38,41 @@ export function estimateLine(requestId: string, cost: InvocationCost, architectu
 
 export function timeoutLine(requestId: string, timeoutSeconds: number): string {
   return `${new Date().toISOString()} ${requestId} Task timed out after ${timeoutSeconds.toFixed(2)} seconds`;
+}
+
+/** The platform records of one function's log format: CloudWatch's text lines, or with `LoggingConfig.LogFormat:
+ *  JSON` the `platform.start` / `platform.report` records Lambda writes instead (no END: Lambda writes no record for
+ *  it), dropped below the function's SystemLogLevel (they are INFO records). */
+export class PlatformLog {
+  private readonly json: boolean;
+  private readonly shown: boolean;
+
+  constructor(logging?: LoggingConfig) {
+    this.json = logging?.format === 'JSON';
+    this.shown = !this.json || (logging?.systemLogLevel ?? 'INFO') !== 'WARN';
+  }
+
+  start(requestId: string): string | undefined {
+    if (!this.json) return startLine(requestId);
+    return this.shown ? record('platform.start', { requestId, version: '$LATEST' }) : undefined;
+  }
+
+  end(requestId: string): string | undefined {
+    return this.json ? undefined : endLine(requestId);
+  }
+
+  report(f: ReportFields): string | undefined {
+    if (!this.json) return reportLine(f);
+    if (!this.shown) return undefined;
+    const round = (ms: number): number => Math.round(ms * 100) / 100;
+    const metrics: Record<string, number> = {
+      durationMs: round(f.durationMs), billedDurationMs: f.billedDurationMs, memorySizeMB: f.memorySizeMb, maxMemoryUsedMB: f.maxMemoryUsedMb,
+    };
+    if (f.initDurationMs !== undefined) metrics.initDurationMs = round(f.initDurationMs);
+    return record('platform.report', { requestId: f.requestId, metrics, status: f.status ?? 'success', ...(f.errorType ? { errorType: f.errorType } : {}) });
+  }
+}
+
+function record(type: string, body: Record<string, unknown>): string {
+  return JSON.stringify({ time: new Date().toISOString(), type, record: body });
 }

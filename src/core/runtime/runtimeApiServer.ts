@@ -14,18 +14,26 @@ export interface PendingInvocation {
   readonly cognitoIdentity?: string;
 }
 
-/** What the runtime posted back, as the service sees it. */
+/** What the runtime posted back, as the service sees it. `streamed`: the body came in streaming mode (its chunks
+ *  were handed to `onStreamChunk` as they arrived); a streamed error is the one the runtime put in the trailers. */
 export type RuntimeReply =
-  | { readonly kind: 'response'; readonly requestId: string; readonly body: Buffer; readonly maxRssKb?: number }
-  | { readonly kind: 'error'; readonly requestId: string; readonly body: Buffer; readonly errorType?: string; readonly maxRssKb?: number }
+  | { readonly kind: 'response'; readonly requestId: string; readonly body: Buffer; readonly maxRssKb?: number; readonly streamed?: boolean; readonly contentType?: string }
+  | { readonly kind: 'error'; readonly requestId: string; readonly body: Buffer; readonly errorType?: string; readonly maxRssKb?: number; readonly streamed?: boolean }
   | { readonly kind: 'init-error'; readonly body: Buffer; readonly errorType?: string }
-  | { readonly kind: 'response-too-large'; readonly requestId: string; readonly size: number };
+  | { readonly kind: 'response-too-large'; readonly requestId: string; readonly size: number; readonly limit: number };
 
 export interface RuntimeApiEvents {
   /** The runtime asked for its next event (the first call marks the end of init). */
   onNext(): void;
   onReply(reply: RuntimeReply): void;
+  /** A streaming response began (`Lambda-Runtime-Function-Response-Mode: streaming`), with its content type. */
+  onStreamStart?(requestId: string, contentType: string): void;
+  /** One piece of a streaming response, as it arrived. */
+  onStreamChunk?(requestId: string, chunk: Buffer): void;
 }
+
+/** Lambda's limit on a streamed response (200 MB since 2025). */
+export const STREAMED_RESPONSE_LIMIT = 200 * 1024 * 1024;
 
 const PREFIX = '/2018-06-01/runtime';
 
@@ -123,13 +131,18 @@ export class RuntimeApiServer {
     const errorType = header(req, 'lambda-runtime-function-error-type');
     const reportedRss = Number(header(req, MAX_RSS_HEADER));
     const maxRssKb = Number.isFinite(reportedRss) && reportedRss > 0 ? reportedRss : undefined;
+    const streamed = invocation?.[2] === 'response' && header(req, 'lambda-runtime-function-response-mode')?.toLowerCase() === 'streaming';
+    const limit = streamed ? STREAMED_RESPONSE_LIMIT : RESPONSE_PAYLOAD_LIMIT;
+    const contentType = header(req, 'content-type') ?? 'application/octet-stream';
+    if (streamed) this.events.onStreamStart?.(requestId!, contentType);
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > RESPONSE_PAYLOAD_LIMIT) tooLarge = true;
+      if (size > limit) tooLarge = true;
       else chunks.push(chunk);
+      if (streamed && !tooLarge) this.events.onStreamChunk?.(requestId!, chunk);
     });
     req.on('end', () => {
       const body = Buffer.concat(chunks);
@@ -140,13 +153,21 @@ export class RuntimeApiServer {
       }
       this.inFlight = undefined;
       if (tooLarge && invocation![2] === 'response') {
-        json(res, 413, { errorMessage: `Exceeded maximum allowed payload size (${RESPONSE_PAYLOAD_LIMIT} bytes).`, errorType: 'RequestEntityTooLarge' });
-        this.events.onReply({ kind: 'response-too-large', requestId: requestId!, size });
+        json(res, 413, { errorMessage: `Exceeded maximum allowed payload size (${limit} bytes).`, errorType: 'RequestEntityTooLarge' });
+        this.events.onReply({ kind: 'response-too-large', requestId: requestId!, size, limit });
         return;
       }
       json(res, 202, { status: 'OK' });
+      // A streamed response that failed says so in its trailers: the error type, and the error body in base64.
+      const trailerType = streamed ? trailer(req, 'lambda-runtime-function-error-type') : undefined;
+      if (trailerType) {
+        const encoded = trailer(req, 'lambda-runtime-function-error-body');
+        this.events.onReply({ kind: 'error', requestId: requestId!, errorType: trailerType, maxRssKb, streamed,
+          body: encoded ? Buffer.from(encoded, 'base64') : Buffer.from(JSON.stringify({ errorType: trailerType, errorMessage: '' })) });
+        return;
+      }
       this.events.onReply(invocation![2] === 'response'
-        ? { kind: 'response', requestId: requestId!, body, maxRssKb }
+        ? { kind: 'response', requestId: requestId!, body, maxRssKb, streamed, contentType }
         : { kind: 'error', requestId: requestId!, body, errorType, maxRssKb });
     });
   }
@@ -155,6 +176,11 @@ export class RuntimeApiServer {
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+function trailer(req: IncomingMessage, name: string): string | undefined {
+  const value = req.trailers[name];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

@@ -93,6 +93,9 @@ export interface InvokeResult {
   readonly timedOut: boolean;
   readonly environmentId: string;
   readonly cost: InvocationCost;
+  /** The function streamed its response (`payload` is every chunk joined); `contentType` is the stream's. */
+  readonly streamed?: boolean;
+  readonly contentType?: string;
 }
 
 export interface InvocationCost {
@@ -111,6 +114,8 @@ export interface InvokeOptions {
   readonly identity?: unknown;
   /** Receives each log line as it is produced (START, the function's output, END, REPORT, the cost line). */
   readonly onLog?: (line: string) => void;
+  /** A streaming function's response, each chunk as the function writes it (before the invocation ends). */
+  readonly onResponseChunk?: (chunk: Buffer, requestId: string, contentType: string) => void;
   readonly signal?: AbortSignal;
 }
 
