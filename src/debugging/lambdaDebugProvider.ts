@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { prettyJson } from '../core/json/prettyJson';
+import { localLogLine } from '../core/logs/logFormat';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { EventCatalog } from '../core/events/catalog';
@@ -29,6 +30,9 @@ export interface LambdaDebugConfiguration extends vscode.DebugConfiguration {
   memorySize?: number;
   template?: string;
   resource?: string;
+  layers?: string[];
+  logFormat?: 'Text' | 'JSON';
+  logLevel?: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
 }
 
 export const PYTHON_DEBUG_TYPE = 'lambda-python';
@@ -111,7 +115,8 @@ export class LambdaDebugProvider implements vscode.DebugConfigurationProvider {
           __lambdaRunId: run.id,
         };
       }
-      const python = await resolvePython(vscode.workspace.getConfiguration('lambdaWorkbench').get<string>('pythonPath') || undefined);
+      const settings = vscode.workspace.getConfiguration('lambdaWorkbench');
+      const python = await resolvePython(settings.get<Record<string, string>>('interpreters')?.[run.config.runtime] || settings.get<string>('pythonPath') || undefined);
       await checkDebugpy(python);
       // debugpy's adapter listens on the port; the environment starts once it says so (see the tracker).
       return { type: PYTHON_DEBUG_TYPE, request: 'attach', name: config.name, listen: { host: '127.0.0.1', port }, justMyCode: true, __lambdaRunId: run.id, __python: python.path };
@@ -143,7 +148,8 @@ export class LambdaDebugProvider implements vscode.DebugConfigurationProvider {
     const result = this.runner.local.invoke(run.config, run.event, {
       debug: { port: run.port },
       onEnvironment: (env) => { run.environment = env; },
-      onLog: (line) => this.docs.append(run.document, `${line}\n`),
+      onLog: (line) => this.docs.append(run.document, `${localLogLine(line)}\n`),
+      onResponseChunk: (chunk) => this.docs.append(run.document, `# ▸ chunk (${chunk.length} B): ${chunk.toString('utf8').replace(/\0/g, '\\0')}\n`),
     }).then((r) => {
       this.docs.append(run.document, `\n# Result${r.functionError ? ` (function error: ${r.error?.errorType})` : ''}\n${prettyJson(r.payload)}\n`);
       this.docs.flush();
@@ -162,7 +168,12 @@ export class LambdaDebugProvider implements vscode.DebugConfigurationProvider {
 
   private async functionConfig(root: string, config: LambdaDebugConfiguration): Promise<FunctionConfig> {
     const settings = vscode.workspace.getConfiguration('lambdaWorkbench');
-    const common = { cwd: root, pythonPath: settings.get<string>('pythonPath') || undefined, nodePath: settings.get<string>('nodePath') || undefined, runtime: config.runtime, timeout: config.timeout, memorySize: config.memorySize };
+    const common = {
+      cwd: root, pythonPath: settings.get<string>('pythonPath') || undefined, nodePath: settings.get<string>('nodePath') || undefined, runtime: config.runtime,
+      timeout: config.timeout, memorySize: config.memorySize, layers: config.layers,
+      logging: config.logFormat || config.logLevel ? { format: config.logFormat ?? 'JSON', applicationLogLevel: config.logLevel } : undefined,
+      onWarning: (message: string) => this.log.warn(message),
+    };
     let fn: FunctionConfig;
     if (config.template) fn = await resolveTarget({ ...common, spec: config.template, resource: config.resource });
     else if (config.handler) fn = await resolveTarget({ ...common, spec: config.handler });

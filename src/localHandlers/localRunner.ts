@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { prettyJson } from '../core/json/prettyJson';
+import { localLogLine } from '../core/logs/logFormat';
 import { JsonSyntaxError } from '../core/json/parseJson';
 import type { DiscoveredHandler } from '../core/project/handlerDiscovery';
 import { resolveTarget, TargetError } from '../core/project/functionTarget';
@@ -20,11 +21,12 @@ export interface RunOutcome {
 
 export const UNTRUSTED_MESSAGE = 'Running or debugging a handler executes code from this workspace, so it needs a trusted workspace. Use "Manage Workspace Trust" to trust it.';
 
-function settings(): { pythonPath?: string; nodePath?: string; maxConcurrency: number } {
+function settings(): { pythonPath?: string; nodePath?: string; interpreters?: Record<string, string>; maxConcurrency: number } {
   const config = vscode.workspace.getConfiguration('lambdaWorkbench');
   return {
     pythonPath: config.get<string>('pythonPath') || undefined,
     nodePath: config.get<string>('nodePath') || undefined,
+    interpreters: config.get<Record<string, string>>('interpreters') || undefined,
     maxConcurrency: config.get<number>('maxConcurrency') ?? 10,
   };
 }
@@ -62,7 +64,10 @@ export class LocalRunner implements vscode.Disposable {
   async configFor(handler: DiscoveredHandler): Promise<FunctionConfig> {
     const s = settings();
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(handler.codeDir))?.uri.fsPath ?? handler.codeDir;
-    return resolveTarget({ spec: handler.spec, resource: handler.resource, cwd: folder, name: handler.name.replace(/[^\w-]/g, '-'), pythonPath: s.pythonPath, nodePath: s.nodePath });
+    return resolveTarget({
+      spec: handler.spec, resource: handler.resource, cwd: folder, name: handler.name.replace(/[^\w-]/g, '-'), pythonPath: s.pythonPath, nodePath: s.nodePath,
+      onWarning: (message) => this.log.warn(message),
+    });
   }
 
   /** Runs `handler` with its chosen event (or `eventText`) and shows the output. Never throws: problems are shown
@@ -91,8 +96,15 @@ export class LocalRunner implements vscode.Disposable {
     const controller = new AbortController();
     const cancel = options.token?.onCancellationRequested(() => controller.abort());
     try {
-      const result = await this.lambda.invoke(config, eventText, { ...options.extra, cold: cold || options.extra?.cold, signal: controller.signal, onLog: (line) => this.docs.append(document, `${line}\n`) });
-      this.docs.append(document, `\n# Result${result.functionError ? ` (function error: ${result.error?.errorType})` : ''}\n${prettyJson(result.payload)}\n`);
+      let chunks = 0;
+      const result = await this.lambda.invoke(config, eventText, {
+        ...options.extra, cold: cold || options.extra?.cold, signal: controller.signal,
+        onLog: (line) => this.docs.append(document, `${localLogLine(line)}\n`),
+        // A streaming function's chunks show as they arrive, each on its own line between the log lines.
+        onResponseChunk: (chunk) => this.docs.append(document, `# ▸ chunk ${++chunks} (${chunk.length} B): ${chunk.toString('utf8').replace(/\0/g, '\\0')}\n`),
+      });
+      const streamed = result.streamed ? ` (streamed in ${chunks} chunks${result.contentType ? `, ${result.contentType}` : ''})` : '';
+      this.docs.append(document, `\n# Result${streamed}${result.functionError ? ` (function error: ${result.error?.errorType})` : ''}\n${prettyJson(result.payload.replace(/\0/g, '\\0'))}\n`);
       this.docs.flush();
       this.showStatus(handler, result);
       this.log.info(`Ran ${handler.name}: ${result.functionError ? `failed with ${result.error?.errorType}` : 'ok'} in ${result.durationMs.toFixed(1)} ms (${result.coldStart ? 'cold' : 'warm'})`);
@@ -111,7 +123,7 @@ export class LocalRunner implements vscode.Disposable {
 
   private createLambda(): LocalLambda {
     const s = settings();
-    return new LocalLambda({ maxEnvironments: s.maxConcurrency, settings: { pythonPath: s.pythonPath, nodePath: s.nodePath }, logger: this.log });
+    return new LocalLambda({ maxEnvironments: s.maxConcurrency, settings: { pythonPath: s.pythonPath, nodePath: s.nodePath, interpreters: s.interpreters }, logger: this.log });
   }
 
   private onFileChanged(uri: vscode.Uri): void {

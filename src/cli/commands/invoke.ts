@@ -6,7 +6,7 @@ import { RuntimeSetupError } from '../../core/runtime/interpreters';
 import { LocalLambda } from '../../core/runtime/localLambda';
 import { runLoad, type LoadSummary } from '../../core/runtime/loadRun';
 import { StreamedResponseReader, type HttpPrelude } from '../../core/runtime/streamedResponse';
-import { formatLogMessage } from '../../core/logs/logFormat';
+import { localLogLine } from '../../core/logs/logFormat';
 import { LambdaServiceError, MAX_MEMORY_MB, MAX_TIMEOUT_S, MIN_MEMORY_MB, type InvokeResult, type LoggingConfig } from '../../core/runtime/types';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIO } from '../cliCommand';
 import { readEventArgument } from '../eventInput';
@@ -47,6 +47,8 @@ Options:
       --max-concurrency <n>  environments per function before calls are throttled (default 10, or --concurrency)
       --python <path>        Python interpreter (default: python3)
       --node <path>          Node.js for Node and TypeScript handlers (default: node on PATH)
+      --interpreter <runtime>=<path>
+                             the interpreter for one runtime, e.g. python3.12=/usr/bin/python3.12 (repeatable)
       --json                 print one JSON document (result, error, logs, timings) instead
 
 Exit codes: 0 success, 1 the function failed (or could not run), 2 bad usage.
@@ -62,7 +64,7 @@ export const invokeCommand: CliCommand = {
       timeout: { type: 'string' }, memory: { type: 'string' }, profile: { type: 'string' }, region: { type: 'string' },
       name: { type: 'string' }, cold: { type: 'boolean' }, repeat: { type: 'string' }, concurrency: { type: 'string' },
       'max-concurrency': { type: 'string' }, python: { type: 'string' }, node: { type: 'string' }, json: { type: 'boolean' },
-      layer: { type: 'string', multiple: true }, 'log-format': { type: 'string' }, 'log-level': { type: 'string' }, 'system-log-level': { type: 'string' },
+      layer: { type: 'string', multiple: true }, interpreter: { type: 'string', multiple: true }, 'log-format': { type: 'string' }, 'log-level': { type: 'string' }, 'system-log-level': { type: 'string' },
     });
     if (positionals.length === 0) throw new UsageError('name a handler, e.g. lambda-workbench invoke src/app.handler --event event.json');
     if (positionals.length > 2) throw new UsageError(`unexpected arguments: ${positionals.slice(2).join(' ')}`);
@@ -101,7 +103,7 @@ export const invokeCommand: CliCommand = {
     }
     const lambda = new LocalLambda({
       maxEnvironments,
-      settings: { nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined },
+      settings: { nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined, interpreters: interpreterOptions(v.interpreter as string[] | undefined) },
       credentials: memoizeCredentials(() => resolveProfileCredentials({ profile, env: io.env }).catch((error: unknown) => {
         // A named profile that fails is worth a word; the function still runs, without credentials.
         io.err(`warning: no credentials from profile '${profile ?? io.env.AWS_PROFILE ?? 'default'}': ${error instanceof Error ? error.message : String(error)}\n`);
@@ -117,7 +119,7 @@ export const invokeCommand: CliCommand = {
       // A streaming function's chunks go to stdout as they arrive (an HTTP prelude to stderr, as a status line).
       let reader: StreamedResponseReader | undefined;
       const result = await lambda.invoke(config, event.text, {
-        cold: v.cold === true, signal: io.signal, onLog: v.json ? undefined : (line) => io.err(`${showLogLine(line)}\n`),
+        cold: v.cold === true, signal: io.signal, onLog: v.json ? undefined : (line) => io.err(`${localLogLine(line)}\n`),
         onResponseChunk: v.json ? undefined : (chunk, _requestId, contentType) => {
           reader ??= new StreamedResponseReader(contentType, (prelude) => io.err(`${preludeText(prelude)}\n`), (body) => io.out(body.toString('utf8')));
           reader.push(chunk);
@@ -137,16 +139,20 @@ export const invokeCommand: CliCommand = {
   },
 };
 
-/** JSON log records (LoggingConfig JSON) as the Logs view shows them; text lines as Lambda wrote them. */
-function showLogLine(line: string): string {
-  return line.startsWith('{') ? formatLogMessage(line) : line;
-}
-
 function preludeText(prelude: HttpPrelude): string {
   const lines = [`HTTP ${prelude.statusCode ?? 200}`];
   for (const [name, value] of Object.entries(prelude.headers ?? {})) lines.push(`${name}: ${value}`);
   for (const cookie of prelude.cookies ?? []) lines.push(`set-cookie: ${cookie}`);
   return lines.join('\n');
+}
+
+export function interpreterOptions(values: string[] | undefined): Record<string, string> | undefined {
+  if (!values?.length) return undefined;
+  return Object.fromEntries(values.map((value) => {
+    const at = value.indexOf('=');
+    if (at <= 0 || at === value.length - 1) throw new UsageError(`--interpreter takes <runtime>=<path>, e.g. python3.12=/usr/bin/python3.12 (got '${value}').`);
+    return [value.slice(0, at), value.slice(at + 1)];
+  }));
 }
 
 function choice<T extends string>(value: unknown, name: string, allowed: readonly T[]): T | undefined {

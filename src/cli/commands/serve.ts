@@ -1,3 +1,4 @@
+import { interpreterOptions } from './invoke';
 import { memoizeCredentials, resolveProfileCredentials } from '../../core/aws/credentials';
 import { readSamTemplate } from '../../core/project/samTemplate';
 import { isTemplateFile, resolveTarget, TargetError } from '../../core/project/functionTarget';
@@ -25,6 +26,7 @@ Options:
       --region <region>      AWS_REGION the functions see (default: us-east-1)
       --max-concurrency <n>  environments per function before calls are throttled (default 10)
       --python <path>        Python interpreter (default: python3)
+      --interpreter <runtime>=<path>  the interpreter for one runtime (repeatable)
       --node <path>          Node.js (default: node on PATH)
       --quiet                do not print each invocation's logs
 `;
@@ -37,6 +39,7 @@ export const serveCommand: CliCommand = {
     const { values: v, positionals } = parseOptions(args, {
       port: { type: 'string', short: 'p' }, name: { type: 'string' }, 'env-file': { type: 'string' }, profile: { type: 'string' },
       region: { type: 'string' }, 'max-concurrency': { type: 'string' }, python: { type: 'string' }, node: { type: 'string' }, quiet: { type: 'boolean' },
+      interpreter: { type: 'string', multiple: true },
     });
     const port = intOption(v.port, 'port', 0, 65535) ?? 3001;
     const region = (v.region as string | undefined) ?? io.env.AWS_REGION;
@@ -64,7 +67,7 @@ export const serveCommand: CliCommand = {
     const profile = v.profile as string | undefined;
     const lambda = new LocalLambda({
       maxEnvironments: intOption(v['max-concurrency'], 'max-concurrency', 1, 1000),
-      settings: { nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined },
+      settings: { nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined, interpreters: interpreterOptions(v.interpreter as string[] | undefined) },
       credentials: memoizeCredentials(() => resolveProfileCredentials({ profile, env: io.env }).catch(() => undefined)),
     });
     // What the service itself says (async retries and drops, failures outside any invocation) goes to stderr.

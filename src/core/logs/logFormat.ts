@@ -112,3 +112,9 @@ export function formatLogMessage(message: string, options: FormatOptions = {}): 
 export function isErrorLine(message: string): boolean {
   return /\b(ERROR|FATAL|CRITICAL)\b|Task timed out after|Runtime exited with error|Traceback \(most recent call last\)|"level"\s*:\s*"(ERROR|FATAL|CRITICAL)"/.test(message);
 }
+
+/** A line of a local run as the CLI and Run documents show it: JSON records (LogFormat JSON) formatted as the Logs
+ *  view formats cloud ones, text lines as Lambda wrote them. */
+export function localLogLine(line: string): string {
+  return line.startsWith('{') ? formatLogMessage(line) : line;
+}

@@ -15,6 +15,8 @@ export interface EnvironmentOptions {
   readonly credentials?: AwsCredentials;
   /** Debug sessions: a paused debugger must not trip the init cap or the function timeout. */
   readonly noTimeouts?: boolean;
+  /** Notices already given in this run (shared by a LocalLambda's environments), so each is said once. */
+  readonly notices?: Set<string>;
   /** Called once the environment is gone (crash, timeout, kill) so its pool can drop it. */
   readonly onDeath?: (env: Environment) => void;
 }
@@ -141,6 +143,11 @@ export class Environment {
     const stopped = (): boolean => this.state === 'dead' || active.finished;
     this.plan = await planLaunch(this.config, this.options.settings);
     if (stopped()) return;
+    const notice = this.plan.versionNotice;
+    if (notice && !this.options.notices?.has(notice)) {
+      this.options.notices?.add(notice);
+      this.log(active, `NOTICE ${notice}`);
+    }
     const api = await RuntimeApiServer.start({
       onNext: () => this.onNext(), onReply: (r) => this.onReply(r),
       onStreamStart: (_requestId, contentType) => { this.streamContentType = contentType; },

@@ -13,6 +13,8 @@ export interface Interpreter {
   readonly path: string;
   /** `major.minor`, e.g. `3.12` or `20.19`. */
   readonly version: string;
+  /** The whole version, e.g. `3.12.4`, for messages. */
+  readonly fullVersion?: string;
 }
 
 const cache = new Map<string, Promise<Interpreter>>();
@@ -51,11 +53,12 @@ function onPath(name: string, pathVar = process.env.PATH ?? ''): string | undefi
 export function resolvePython(configured?: string): Promise<Interpreter> {
   const command = configured?.trim() || 'python3';
   return cached(`python:${command}`, () =>
-    probe(command, ['-c', 'import sys; print(sys.executable); print("%d.%d" % sys.version_info[:2])']).then(
+    probe(command, ['-c', 'import sys; print(sys.executable); print("%d.%d.%d" % sys.version_info[:3])']).then(
       (out) => {
-        const [path, version] = out.split('\n').map((s) => s.trim());
+        const [path, full] = out.split('\n').map((s) => s.trim());
+        const version = full?.split('.').slice(0, 2).join('.');
         if (!version?.startsWith('3.')) throw new RuntimeSetupError(`'${command}' is Python ${version}; Lambda needs Python 3. Set lambdaWorkbench.pythonPath or pass --python.`);
-        return { path: path || command, version };
+        return { path: path || command, version, fullVersion: full };
       },
       (error: NodeJS.ErrnoException) => {
         throw new RuntimeSetupError(error.code === 'ENOENT'
@@ -73,7 +76,7 @@ export function resolveNode(configured?: string): Promise<Interpreter> {
     probe(command, ['-e', 'console.log(process.execPath); console.log(process.versions.node)']).then(
       (out) => {
         const [path, full] = out.split('\n').map((s) => s.trim());
-        return { path: path || command, version: full.split('.').slice(0, 2).join('.') };
+        return { path: path || command, version: full.split('.').slice(0, 2).join('.'), fullVersion: full };
       },
       (error: NodeJS.ErrnoException) => {
         throw new RuntimeSetupError(error.code === 'ENOENT'
@@ -93,6 +96,18 @@ export function runtimeIdFor(family: 'nodejs' | 'python', interpreter: Interpret
   const candidates = KNOWN_RUNTIMES.filter((id) => id.startsWith(family));
   const fitting = candidates.filter((id) => !newer(version(id), family === 'nodejs' ? [local[0]] : local));
   return fitting.at(-1) ?? candidates[0];
+}
+
+/** When the local interpreter is not the declared runtime's version: what runs instead, and how to change it. */
+export function versionNotice(runtime: string, interpreter: Interpreter): string | undefined {
+  const declared = /^(nodejs|python)(\d+)(?:\.(\d+))?/.exec(runtime);
+  if (!declared) return undefined;
+  const [major, minor] = interpreter.version.split('.');
+  const same = declared[1] === 'nodejs' ? declared[2] === major : `${declared[2]}.${declared[3]}` === `${major}.${minor}`;
+  if (same) return undefined;
+  const language = declared[1] === 'nodejs' ? 'Node.js' : 'Python';
+  return `${runtime} declared; running local ${language} ${interpreter.fullVersion ?? interpreter.version} (${interpreter.path}). ` +
+    `To run another, map the runtime to an interpreter: the lambdaWorkbench.interpreters setting, or --interpreter ${runtime}=<path>.`;
 }
 
 /** debugpy's version in `python`, or a RuntimeSetupError that says exactly how to install it. */

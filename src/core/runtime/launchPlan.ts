@@ -2,7 +2,7 @@ import { nodeHandlerParts } from './handlerName';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { assetPath } from '../packageInfo';
-import { RuntimeSetupError, resolveNode, resolvePython } from './interpreters';
+import { RuntimeSetupError, resolveNode, resolvePython, versionNotice } from './interpreters';
 import { compileTypeScriptHandler, typeScriptSource } from './typescriptBuild';
 import { DEFAULT_MEMORY_MB, runtimeFamily, type FunctionConfig } from './types';
 
@@ -17,6 +17,8 @@ export interface DebugOptions {
 export interface LaunchSettings {
   readonly nodePath?: string;
   readonly pythonPath?: string;
+  /** Interpreters by runtime (`{ "python3.12": "/usr/bin/python3.12" }`), over nodePath / pythonPath. */
+  readonly interpreters?: Readonly<Record<string, string>>;
   readonly debug?: DebugOptions;
 }
 
@@ -29,6 +31,8 @@ export interface LaunchPlan {
   readonly runtimeDir: string;
   /** Our bootstraps mark the end of each invocation's output; a user's custom bootstrap does not. */
   readonly writesEndMarks: boolean;
+  /** The local interpreter is another version than the runtime declares: said once per run. */
+  readonly versionNotice?: string;
   /** Set when a TypeScript handler was compiled: the JavaScript that runs and whether it was rebuilt now. */
   readonly compiled?: { file: string; rebuilt: boolean };
 }
@@ -48,7 +52,7 @@ export async function planLaunch(config: FunctionConfig, settings: LaunchSetting
   const memory = config.memorySize ?? DEFAULT_MEMORY_MB;
 
   if (family === 'nodejs') {
-    const node = await resolveNode(settings.nodePath);
+    const node = await resolveNode(settings.interpreters?.[config.runtime] || settings.nodePath);
     const runtimeDir = assetPath('runtime', 'node');
     // Cap V8's heap below the function's memory, as the managed runtime does, so a leak fails like on Lambda.
     const args = [`--max-old-space-size=${Math.max(32, Math.floor(memory * 0.85))}`];
@@ -65,11 +69,11 @@ export async function planLaunch(config: FunctionConfig, settings: LaunchSetting
     }
     if (settings.debug) args.push(`--inspect-brk=127.0.0.1:${settings.debug.port}`);
     args.push(join(runtimeDir, 'bootstrap.js'));
-    return { command: node.path, args, extraEnv, runtimeDir, writesEndMarks: true, compiled };
+    return { command: node.path, args, extraEnv, runtimeDir, writesEndMarks: true, compiled, versionNotice: versionNotice(config.runtime, node) };
   }
 
   if (family === 'python') {
-    const python = await resolvePython(settings.pythonPath);
+    const python = await resolvePython(settings.interpreters?.[config.runtime] || settings.pythonPath);
     const runtimeDir = assetPath('runtime', 'python');
     const bootstrap = join(runtimeDir, 'bootstrap.py');
     // -u: unbuffered, so print() lines stream live as they do on Lambda.
@@ -79,7 +83,7 @@ export async function planLaunch(config: FunctionConfig, settings: LaunchSetting
       : ['-u', bootstrap];
     const extraEnv: Record<string, string> = { PYTHONDONTWRITEBYTECODE: '1' };
     if (settings.debug) extraEnv.PYDEVD_DISABLE_FILE_VALIDATION = '1';
-    return { command: python.path, args, extraEnv, runtimeDir, writesEndMarks: true };
+    return { command: python.path, args, extraEnv, runtimeDir, writesEndMarks: true, versionNotice: versionNotice(config.runtime, python) };
   }
 
   // Custom runtime: the user's own `bootstrap` in the task root, as Lambda looks for it.

@@ -62,6 +62,8 @@ export class LocalLambda {
   /** Replaced pools whose environments may still be finishing a call; dispose() stops them too. */
   private readonly retiring = new Set<FunctionPool>();
   private disposed = false;
+  /** Version notices given in this run (see Environment): each once. */
+  private readonly notices = new Set<string>();
   private readonly limits: PoolLimits;
 
   constructor(private readonly options: LocalLambdaOptions = {}) {
@@ -82,7 +84,7 @@ export class LocalLambda {
     if (this.disposed) throw Object.assign(new Error('The local Lambda was stopped.'), { name: 'AbortError' });
     if (options.debug) {
       const env = new Environment(config, {
-        settings: { ...this.options.settings, debug: options.debug }, credentials, noTimeouts: true,
+        settings: { ...this.options.settings, debug: options.debug }, credentials, noTimeouts: true, notices: this.notices,
         onDeath: (dead) => this.debugEnvironments.delete(dead),
       });
       this.debugEnvironments.add(env);
@@ -134,7 +136,7 @@ export class LocalLambda {
       this.retiring.add(retired);
       void Promise.all(retired.retire()).then(() => this.retiring.delete(retired));
     }
-    const pool = new FunctionPool(config, this.limits, { settings: this.options.settings, credentials }, this.options.logger);
+    const pool = new FunctionPool(config, this.limits, { settings: this.options.settings, credentials, notices: this.notices }, this.options.logger);
     this.pools.set(config.name, { key, pool });
     return pool;
   }

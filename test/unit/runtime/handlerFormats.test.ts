@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalLambda } from '../../../src/core/runtime/localLambda';
 import { resolvePython, runtimeIdFor, RuntimeSetupError } from '../../../src/core/runtime/interpreters';
-import type { FunctionConfig } from '../../../src/core/runtime/types';
+import type { FunctionConfig, InvokeResult } from '../../../src/core/runtime/types';
 import { fixtures, waitForNoChildren } from '../support/runtimeFixtures';
 
 const node = (dir: string, handler: string, extra: Partial<FunctionConfig> = {}): FunctionConfig =>
@@ -41,6 +41,30 @@ describe('Handler formats and init errors', function () {
       const id = (family: 'nodejs' | 'python', version: string) => runtimeIdFor(family, { path: 'x', version });
       assert.deepEqual([id('nodejs', '20.19'), id('nodejs', '23.1'), id('nodejs', '26.0'), id('python', '3.11'), id('python', '3.15')],
         ['nodejs20.x', 'nodejs22.x', 'nodejs24.x', 'python3.11', 'python3.14']);
+    });
+
+    it('a runtime declared at another version than the local interpreter says so once per run; a mapping picks the interpreter', async () => {
+      const local = new LocalLambda({ settings: { interpreters: { 'nodejs24.x': process.execPath } } });
+      try {
+        const notices = (r: InvokeResult): string[] => r.logs.filter((l) => l.startsWith('NOTICE '));
+        const first = await local.invoke(node('node-fidelity', 'handlers.contextShape', { runtime: 'nodejs24.x' }), '{}');
+        const major = process.versions.node.split('.')[0];
+        assert.deepEqual(notices(first), major === '24' ? [] : [
+          `NOTICE nodejs24.x declared; running local Node.js ${process.versions.node} (${process.execPath}). To run another, map the runtime to an interpreter: the lambdaWorkbench.interpreters setting, or --interpreter nodejs24.x=<path>.`,
+        ]);
+        const again = await local.invoke(node('node-fidelity', 'handlers.contextShape', { runtime: 'nodejs24.x' }), '{}', { cold: true });
+        assert.deepEqual(notices(again), [], 'once per run');
+      } finally {
+        await local.dispose();
+      }
+      // The mapping is used: a path that is not an interpreter fails naming it.
+      const broken = new LocalLambda({ settings: { interpreters: { 'python3.12': '/nonexistent/python3.12' } } });
+      try {
+        await assert.rejects(broken.invoke({ name: 'mapped-py', runtime: 'python3.12', handler: 'handlers.echo', codeDir: join(fixtures, 'python') }, '{}'),
+          /Python interpreter '\/nonexistent\/python3\.12' was not found/);
+      } finally {
+        await broken.dispose();
+      }
     });
 
     it('an unknown runtime is refused with the list of runtimes, before anything runs', async () => {
