@@ -217,7 +217,8 @@ export class Environment {
     });
     if (!this.options.noTimeouts) {
       active.timers.push(setTimeout(() => {
-        if (active.finished || active.reply) return;
+        // A memory kill already under way is the verdict (its process tree walk may outlast the deadline).
+        if (active.finished || active.reply || active.outOfMemory) return;
         active.timedOut = true;
         active.durationMs = timeoutMs;
         this.log(active, timeoutLine(active.requestId, this.timeoutS));
@@ -230,6 +231,7 @@ export class Environment {
     const active = this.active;
     if (reply.kind === 'init-error') {
       this.initError = { body: reply.body, errorType: reply.errorType };
+      if (reply.maxRssKb) this.peakKb = Math.max(this.peakKb, reply.maxRssKb); // what init used, for its REPORT
       return; // the runtime exits next; onClose finishes the invocation
     }
     // A reply that comes after the call was timed out or killed for memory (the kill takes a few milliseconds to

@@ -19,7 +19,7 @@ export interface PendingInvocation {
 export type RuntimeReply =
   | { readonly kind: 'response'; readonly requestId: string; readonly body: Buffer; readonly maxRssKb?: number; readonly streamed?: boolean; readonly contentType?: string }
   | { readonly kind: 'error'; readonly requestId: string; readonly body: Buffer; readonly errorType?: string; readonly maxRssKb?: number; readonly streamed?: boolean }
-  | { readonly kind: 'init-error'; readonly body: Buffer; readonly errorType?: string }
+  | { readonly kind: 'init-error'; readonly body: Buffer; readonly errorType?: string; readonly maxRssKb?: number }
   | { readonly kind: 'response-too-large'; readonly requestId: string; readonly size: number; readonly limit: number };
 
 export interface RuntimeApiEvents {
@@ -148,7 +148,7 @@ export class RuntimeApiServer {
       const body = Buffer.concat(chunks);
       if (isInitError) {
         json(res, 202, { status: 'OK' });
-        this.events.onReply({ kind: 'init-error', body, errorType });
+        this.events.onReply({ kind: 'init-error', body, errorType, maxRssKb });
         return;
       }
       this.inFlight = undefined;

@@ -79,6 +79,18 @@ describe('F5: breakpoints in JavaScript, TypeScript and Python (real host)', fun
     assert.equal(JSON.parse(result!.payload).total, 0);
   });
 
+  it('JavaScript: stops inside a streaming handler; the chunks show in the document as they arrive', async () => {
+    const stop = await debugAndStop(watcher, { handler: 'stream-handler/stream.handler', runtime: 'nodejs20.x', event: { name: 'the debugger' } }, 'stream-handler/stream.js', 5);
+    assert.equal(stop.line, 5);
+    assert.equal(await stop.value('second'), "'two for the debugger'");
+    const api = await extensionApi();
+    const doc = await vscode.workspace.openTextDocument(api.localHandlers.docs.uriFor('stream-handler', 'debug'));
+    await waitFor('the first chunk in the document while paused', () => doc.getText().includes('# ▸ chunk (4 B): one '));
+    const result = await stop.finish();
+    assert.equal(result?.streamed, true);
+    assert.equal(result?.payload, 'one two for the debugger');
+  });
+
   it('TypeScript: the breakpoint set in the .ts file binds through source maps and stops there', async () => {
     const stop = await debugAndStop(watcher, { handler: 'ts-handler/src/app.handler', event: { name: 'debugger' } }, 'ts-handler/src/app.ts', 5);
     assert.equal(stop.path, join(workspaceRoot(), 'ts-handler', 'src', 'app.ts'));

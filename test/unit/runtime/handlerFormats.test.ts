@@ -98,6 +98,7 @@ describe('Handler formats and init errors', function () {
       assert.match(r.error?.errorMessage ?? '', /SyntaxError/);
       assert.ok(r.logs.some((l) => l.includes('\tERROR\tUncaught Exception \t') && l.includes('Runtime.UserCodeSyntaxError')), 'logged like Lambda');
       assert.ok(r.initDurationMs !== undefined);
+      assert.ok(r.maxMemoryUsedMb > 0, 'the REPORT shows what init used (the runtime reports its peak with the init error)');
     });
 
     it('reports a missing dependency as Runtime.ImportModuleError naming it', async () => {
