@@ -1,10 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { prettyJson } from '../core/json/prettyJson';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { consoleUrl } from '../core/aws/awsContext';
 import { AwsProblemError } from '../core/aws/awsErrors';
-import { extractZip, zipConflicts } from '../core/aws/codeZip';
+import { downloadFolder, extractZip, zipConflicts } from '../core/aws/codeZip';
 import { packageFunction } from '../core/aws/deployPackage';
 import { deleteFunction, deployFunction, downloadCode, getFunction, invokeFunction, RoleRequiredError, type InvocationType, type RemoteInvokeResult } from '../core/aws/lambdaFunctions';
 import type { EventCatalog } from '../core/events/catalog';
@@ -157,7 +156,12 @@ export function registerFunctions(context: vscode.ExtensionContext, deps: { log:
       const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
       const folder = args.folder ?? (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Download here', defaultUri: root ? vscode.Uri.file(root) : undefined }))?.[0]?.fsPath;
       if (!folder) return undefined;
-      const target = join(folder, item.fn.name);
+      let target: string;
+      try {
+        target = downloadFolder(folder, item.fn.name);
+      } catch (error) {
+        return fail(`Download ${item.fn.name}`, error);
+      }
       try {
         const zip = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Downloading ${item.fn.name}` },
           () => downloadCode(session.lambda(item.region), item.fn.name, { profile: session.profile }));

@@ -2,7 +2,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 
-const SKIP = new Set(['.git', '.aws-sam', '.vscode', '__pycache__', '.venv', 'venv', '.pytest_cache', '.DS_Store']);
+const SKIP = new Set(['.git', '.aws-sam', '.vscode', '__pycache__', '.venv', 'venv', '.pytest_cache', '.mypy_cache', '.ruff_cache', '.DS_Store', '.lambda-workbench-cache']);
+/** Never uploaded: local secrets (`.env`, `.env.local`…) anywhere, and at the top the project's saved events and
+ *  build caches (an `events` folder deeper down, such as the npm package in node_modules, is code). */
+const SECRET_FILE = /^\.env(\..+)?$/;
+const TOP_LEVEL_SKIP = new Set(['events', 'coverage']);
+const CACHE_PATH = /(^|\/)node_modules\/\.cache$/;
 /** Lambda's limit for a direct upload (ZipFile in the request). */
 export const MAX_DIRECT_UPLOAD_BYTES = 50 * 1024 * 1024;
 
@@ -12,8 +17,9 @@ export function zipFolder(dir: string): Buffer {
   const files: Zippable = {};
   const walk = (current: string): void => {
     for (const name of readdirSync(current)) {
-      if (SKIP.has(name)) continue;
+      if (SKIP.has(name) || SECRET_FILE.test(name) || (current === dir && TOP_LEVEL_SKIP.has(name))) continue;
       const path = join(current, name);
+      if (CACHE_PATH.test(relative(dir, path).split(sep).join('/'))) continue;
       const stat = statSync(path);
       if (stat.isDirectory()) walk(path);
       else if (stat.isFile()) files[relative(dir, path).split(sep).join('/')] = [readFileSync(path), { level: 6, os: 3, attrs: (stat.mode & 0o777) << 16 }];
@@ -25,6 +31,17 @@ export function zipFolder(dir: string): Buffer {
     throw new Error(`The zipped code is ${(zip.length / 1048576).toFixed(1)} MB; Lambda takes at most 50 MB directly (upload through S3 for larger packages).`);
   }
   return zip;
+}
+
+/** Where a downloaded function's code goes: `<parent>/<name>`, for a name Lambda allows (letters, digits, `-`, `_`);
+ *  a name the API returned otherwise (`../x`) is refused rather than written outside the chosen folder. */
+export function downloadFolder(parent: string, functionName: string): string {
+  if (!/^[A-Za-z0-9_-]{1,140}$/.test(functionName)) {
+    throw new Error(`'${functionName}' is not a Lambda function name, so it is not used as a folder name: nothing was written.`);
+  }
+  const target = resolve(parent, functionName);
+  if (!target.startsWith(resolve(parent) + sep)) throw new Error(`${target} is outside ${parent}: nothing was written.`);
+  return target;
 }
 
 /** Files of a zip that already exist under `dir` (the caller asks before replacing them). */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger';
+import { refuseForeign } from '../net/loopbackGuard';
 import { AsyncInvocationQueue, type AsyncQueueSettings } from './asyncQueue';
 import { functionArn } from './environmentVariables';
 import { validateEvent, type LocalLambda } from './localLambda';
@@ -17,6 +18,8 @@ export interface InvokeApiOptions {
   readonly logger?: Logger;
   /** Each completed invocation, for a caller that shows logs (the CLI prints them). */
   readonly onResult?: (functionName: string, result: InvokeResult) => void;
+  /** Browser origins allowed to call (default none but the server's own; see loopbackGuard.ts). */
+  readonly allowedOrigins?: readonly string[];
   /** Retries, delays and limits of `Event` invocations (default: Lambda's). */
   readonly asyncSettings?: AsyncQueueSettings;
 }
@@ -41,6 +44,7 @@ const TAIL_BYTES = 4096;
 export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeApi> {
   const queue = new AsyncInvocationQueue(options.lambda, options.onResult, options.logger, options.asyncSettings);
   const server = createServer((req, res) => {
+    if (refuseForeign(req, res, (server.address() as AddressInfo).port, { allowedOrigins: options.allowedOrigins })) return;
     handle(req, res, options, queue).catch((error: unknown) => {
       options.logger?.error(error instanceof Error ? error : String(error));
       if (!res.headersSent) sendError(res, new LambdaServiceError('ServiceException', error instanceof Error ? error.message : String(error), 500));

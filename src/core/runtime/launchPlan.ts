@@ -60,7 +60,8 @@ export async function planLaunch(config: FunctionConfig, settings: LaunchSetting
     let compiled: LaunchPlan['compiled'];
     const { modulePath } = nodeHandlerParts(config.handler);
     const hasJs = ['.js', '.mjs', '.cjs'].some((ext) => existsSync(resolve(config.codeDir, modulePath + ext)));
-    const tsSource = hasJs ? undefined : typeScriptSource(config.codeDir, modulePath);
+    // A handler with '..' is refused by the runtime (Runtime.MalformedHandlerName): never compile or write outside.
+    const tsSource = hasJs || config.handler.includes('..') ? undefined : typeScriptSource(config.codeDir, modulePath);
     if (tsSource) {
       compiled = await compileTypeScriptHandler(config.codeDir, modulePath, tsSource, node.version);
       extraEnv.LWB_HANDLER_FILE = compiled.file;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { loadEsbuild } from './esbuildLoader';
 
@@ -12,11 +12,16 @@ export interface CompiledHandler {
 }
 
 /** Where compiled handlers go: inside the project's node_modules/.cache (so `require('dep')` resolves from the
- *  compiled file exactly as from the source), else a per-project folder in the OS temp dir. */
-function cacheDir(codeDir: string): string {
+ *  compiled file exactly as from the source), else a per-project folder in the user's own cache folder, private
+ *  to them (0700): a shared, predictable /tmp path would let another local user plant the JavaScript that runs. */
+export function cacheDir(codeDir: string): string {
   const modules = join(codeDir, 'node_modules');
   if (existsSync(modules)) return join(modules, '.cache', 'lambda-workbench', 'ts');
-  return join(tmpdir(), 'lambda-workbench-ts', createHash('sha1').update(codeDir).digest('hex').slice(0, 16));
+  const base = process.env.XDG_CACHE_HOME || (homedir() ? join(homedir(), '.cache') : tmpdir());
+  const root = join(base, 'lambda-workbench', 'ts');
+  mkdirSync(root, { recursive: true, mode: 0o700 });
+  if (process.platform !== 'win32') chmodSync(root, 0o700);
+  return join(root, createHash('sha1').update(codeDir).digest('hex').slice(0, 16));
 }
 
 interface Stamp { inputs: Record<string, number> }

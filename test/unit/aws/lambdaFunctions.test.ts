@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { createLambdaClient } from '../../../src/core/aws/awsContext';
 import { AwsProblemError, describeAwsError } from '../../../src/core/aws/awsErrors';
-import { extractZip, zipConflicts, zipFolder } from '../../../src/core/aws/codeZip';
+import { downloadFolder, extractZip, zipConflicts, zipFolder } from '../../../src/core/aws/codeZip';
+import { unzipSync } from 'fflate';
 import { packageFunction } from '../../../src/core/aws/deployPackage';
 import { deleteFunction, deployFunction, downloadCode, getFunction, invokeFunction, listFunctionsPage, RoleRequiredError } from '../../../src/core/aws/lambdaFunctions';
 import { listProfiles } from '../../../src/core/aws/profiles';
@@ -196,6 +197,25 @@ describe('core/aws: profiles, packaging, messages', () => {
       assert.deepEqual(JSON.parse(r.payload), { table: 'orders', module: 'app.mjs' });
     } finally {
       await lambda.dispose();
+    }
+  });
+
+  it('a deployment zip never holds local secrets, saved events or caches; an events package deeper down is code', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-zip-'));
+    const files = ['index.js', '.env', '.env.local', 'events/order.json', 'node_modules/events/index.js', 'node_modules/.cache/lambda-workbench/ts/a.js',
+      'lib/.env.production', 'coverage/lcov.info', '.git/HEAD'];
+    for (const file of files) {
+      mkdirSync(join(dir, file, '..'), { recursive: true });
+      writeFileSync(join(dir, file), 'x');
+    }
+    assert.deepEqual(Object.keys(unzipSync(zipFolder(dir))).sort(), ['index.js', 'node_modules/events/index.js']);
+  });
+
+  it('a downloaded function is written under its name only when that is a Lambda function name', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'lwb-dl-'));
+    assert.equal(downloadFolder(parent, 'orders-api_v2'), join(parent, 'orders-api_v2'));
+    for (const name of ['../x', '..', 'a/b', 'a\\b', '']) {
+      assert.throws(() => downloadFolder(parent, name), /not a Lambda function name.*nothing was written/, name);
     }
   });
 

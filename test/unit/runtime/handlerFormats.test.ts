@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalLambda } from '../../../src/core/runtime/localLambda';
+import { cacheDir } from '../../../src/core/runtime/typescriptBuild';
 import { resolvePython, runtimeIdFor, RuntimeSetupError } from '../../../src/core/runtime/interpreters';
 import type { FunctionConfig, InvokeResult } from '../../../src/core/runtime/types';
 import { fixtures, waitForNoChildren } from '../support/runtimeFixtures';
@@ -147,6 +149,15 @@ describe('Handler formats and init errors', function () {
       assert.match(frames, /src[/\\]app\.ts:5:\d+/, `a frame at app.ts line 5:\n${frames}`);
       const source = readFileSync(join(fixtures, 'typescript', 'src', 'app.ts'), 'utf8').split('\n')[4];
       assert.match(source, /throw new Error/, 'line 5 of the fixture is the throw');
+    });
+
+    it('compiles outside node_modules into a cache folder private to the user, and never for a handler with ..', async () => {
+      const dir = cacheDir(join(fixtures, 'typescript-esm'));
+      assert.ok(!dir.startsWith(tmpdir()), `not the shared temp folder: ${dir}`);
+      assert.equal(statSync(join(dir, '..')).mode & 0o777, 0o700);
+      const r = await lambda.invoke(node('node-names', '../typescript/src/app.handler', { name: 'ts-escape' }), '{}');
+      assert.equal(r.error?.errorType, 'Runtime.MalformedHandlerName');
+      assert.equal(r.logs.some((l) => l.includes('TypeScriptBuildError')), false);
     });
 
     it('emits an ES module when the package is ESM: top-level await and import.meta work, stacks still map to .ts', async () => {

@@ -42,6 +42,30 @@ describe('Invoke API (serve) driven by @aws-sdk/client-lambda', function () {
     assert.match(api.url, /^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
+  it('refuses a foreign Host (DNS rebinding) and a cross-origin browser request with 403; its own origin passes', async () => {
+    const post = (headers: Record<string, string>): Promise<{ status?: number; body: string }> => new Promise((resolve, reject) => {
+      const req = request(new URL(`${api.url}/2015-03-31/functions/echo/invocations`), { method: 'POST', headers }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => { body += c.toString(); });
+        res.on('end', () => resolve({ status: res.statusCode, body }));
+      });
+      req.on('error', reject);
+      req.end('{"hello":"door"}');
+    });
+    const port = new URL(api.url).port;
+    const before = results.length;
+    const rebound = await post({ Host: `evil.example:${port}` });
+    assert.equal(rebound.status, 403);
+    assert.match(rebound.body, /Host 'evil\.example:\d+' is not this local server/);
+    const page = await post({ Origin: 'http://evil.example' });
+    assert.equal(page.status, 403);
+    assert.match(page.body, /Origin 'http:\/\/evil\.example' may not call this local server/);
+    assert.equal(results.length, before, 'neither ran the function');
+    const own = await post({ Host: `localhost:${port}`, Origin: `http://localhost:${port}` });
+    assert.equal(own.status, 200);
+    assert.deepEqual(JSON.parse(own.body), { hello: 'door' });
+  });
+
   it('RequestResponse returns the payload', async () => {
     const out = await client.send(new InvokeCommand({ FunctionName: 'echo', Payload: Buffer.from('{"hello":"sdk"}') }));
     assert.equal(out.StatusCode, 200);
