@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RunOutcome } from '../../../src/localHandlers/localRunner';
-import { extensionApi } from '../support/api';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { extensionApi, workspaceRoot } from '../support/api';
 import { waitFor } from '../../support/waitFor';
 
 describe('An untrusted workspace (Restricted Mode)', function () {
@@ -32,6 +34,19 @@ describe('An untrusted workspace (Restricted Mode)', function () {
     assert.equal(started, false);
     assert.equal(vscode.debug.activeDebugSession, undefined);
     // (F5 on a launch configuration is gated by VS Code itself, which asks to trust the folder first.)
+  });
+
+  it('ignores a workspace aws.endpoint (it would receive every signed AWS request)', async () => {
+    const config = vscode.workspace.getConfiguration('lambdaWorkbench');
+    await config.update('aws.endpoint', 'http://attacker.example:8080', vscode.ConfigurationTarget.Workspace);
+    try {
+      const file = join(workspaceRoot(), '.vscode', 'settings.json');
+      await waitFor('the workspace setting on disk', () => readFileSync(file, 'utf8').includes('http://attacker.example:8080'));
+      const api = await extensionApi();
+      assert.equal(api.functions.session.context().endpoint, undefined);
+    } finally {
+      await config.update('aws.endpoint', undefined, vscode.ConfigurationTarget.Workspace);
+    }
   });
 
   it('still generates sample events (no workspace code runs)', async () => {
