@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { consoleUrl } from '../core/aws/awsContext';
 import { AwsProblemError } from '../core/aws/awsErrors';
 import { downloadFolder, extractZip, zipConflicts } from '../core/aws/codeZip';
+import { memoizeCredentials, resolveProfileCredentials } from '../core/aws/credentials';
+import type { AwsCredentials } from '../core/runtime/environmentVariables';
 import { packageFunction } from '../core/aws/deployPackage';
 import { deleteFunction, deployFunction, downloadCode, getFunction, invokeFunction, RoleRequiredError, type InvocationType, type RemoteInvokeResult } from '../core/aws/lambdaFunctions';
 import type { EventCatalog } from '../core/events/catalog';
@@ -33,6 +35,16 @@ function problemMessage(error: unknown): string {
 export function registerFunctions(context: vscode.ExtensionContext, deps: { log: OutputLog; catalog: EventCatalog; local: LocalHandlers }): Functions {
   const { log, catalog, local } = deps;
   const session = new AwsSession(context.workspaceState, log);
+  // Local runs get the session profile's credentials, resolved on first use (no network at activation), refreshed
+  // before they expire, and resolved afresh when the profile or the AWS settings change.
+  const runCredentials = (): (() => Promise<AwsCredentials | undefined>) => memoizeCredentials(() =>
+    resolveProfileCredentials({ profile: session.profile }).catch((error: unknown) => {
+      log.warn(`Local runs get no AWS credentials: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }));
+  let credentials = runCredentials();
+  local.runner.useCredentials(() => credentials());
+  context.subscriptions.push(session.onDidChange(() => { credentials = runCredentials(); }));
   const tree = new FunctionsTree(session);
   const view = vscode.window.createTreeView('lambdaWorkbench.functions', { treeDataProvider: tree, showCollapseAll: true });
   const fail = async (action: string, error: unknown): Promise<undefined> => {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { prettyJson } from '../core/json/prettyJson';
 import { localLogLine } from '../core/logs/logFormat';
+import type { AwsCredentials } from '../core/runtime/environmentVariables';
 import { JsonSyntaxError } from '../core/json/parseJson';
 import type { DiscoveredHandler } from '../core/project/handlerDiscovery';
 import { resolveTarget, TargetError } from '../core/project/functionTarget';
@@ -123,7 +124,17 @@ export class LocalRunner implements vscode.Disposable {
 
   private createLambda(): LocalLambda {
     const s = settings();
-    return new LocalLambda({ maxEnvironments: s.maxConcurrency, settings: { pythonPath: s.pythonPath, nodePath: s.nodePath, interpreters: s.interpreters }, logger: this.log });
+    return new LocalLambda({
+      maxEnvironments: s.maxConcurrency, settings: { pythonPath: s.pythonPath, nodePath: s.nodePath, interpreters: s.interpreters }, logger: this.log,
+      credentials: () => this.credentials?.() ?? Promise.resolve(undefined),
+    });
+  }
+
+  private credentials?: () => Promise<AwsCredentials | undefined>;
+
+  /** The credentials runs and debug sessions hand the function: the AWS session's profile, as the CLI's --profile. */
+  useCredentials(provider: () => Promise<AwsCredentials | undefined>): void {
+    this.credentials = provider;
   }
 
   private onFileChanged(uri: vscode.Uri): void {

@@ -69,6 +69,28 @@ describe('Local Handlers view, CodeLens and Run (real host)', function () {
     assert.equal(second.result?.coldStart, false, 'the environment stayed warm');
   });
 
+  it('Run hands the function the AWS session profile\'s credentials, as the CLI does', async () => {
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY, profile: process.env.AWS_PROFILE };
+    process.env.AWS_ACCESS_KEY_ID = 'AKIDEDITORRUN';
+    process.env.AWS_SECRET_ACCESS_KEY = 'editor-run-secret';
+    delete process.env.AWS_PROFILE;
+    const api = await extensionApi();
+    try {
+      await api.functions.session.reload(); // what a profile switch does
+      const whoami = await waitFor('whoami.handler', () => handlers().find((h) => h.name === 'whoami.handler'));
+      const run = await vscode.commands.executeCommand<RunOutcome>('lambdaWorkbench.runHandler', whoami.id);
+      assert.ok(run.result, run.problem);
+      assert.deepEqual(JSON.parse(run.result.payload), { keyId: 'AKIDEDITORRUN' });
+      const doc = await vscode.workspace.openTextDocument(run.document);
+      assert.ok(!doc.getText().includes('editor-run-secret'), 'the secret is never shown');
+    } finally {
+      for (const [key, value] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret], ['AWS_PROFILE', saved.profile]] as const) {
+        if (value === undefined) delete process.env[key]; else process.env[key] = value;
+      }
+      await api.functions.session.reload();
+    }
+  });
+
   it('a handler that throws, one that times out and one with a syntax error each give a clear message, and the view keeps working', async () => {
     await vscode.commands.executeCommand('lambdaWorkbench.refreshLocalHandlers');
     const throws = await waitFor('throws.handler', () => handlers().find((h) => h.name === 'throws.handler'));
