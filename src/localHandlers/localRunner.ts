@@ -37,6 +37,8 @@ function settings(): { pythonPath?: string; nodePath?: string; interpreters?: Re
  * document: the log lines as they stream, then the result. Environments stay warm between runs until a file in the
  * handler's code folder changes; the next run is then cold, and says why.
  */
+const RUN_SETTINGS = ['pythonPath', 'nodePath', 'interpreters', 'maxConcurrency'];
+
 export class LocalRunner implements vscode.Disposable {
   private lambda: LocalLambda;
   private readonly staleCode = new Set<string>();
@@ -51,10 +53,11 @@ export class LocalRunner implements vscode.Disposable {
     this.disposables.push(this.status,
       index.onDidChangeFile((uri) => this.onFileChanged(uri)),
       vscode.workspace.onDidChangeConfiguration(async (e) => {
-        if (!e.affectsConfiguration('lambdaWorkbench')) return;
+        // Only what a run is built from starts new environments (the next run is cold); what runs now finishes.
+        if (!RUN_SETTINGS.some((name) => e.affectsConfiguration(`lambdaWorkbench.${name}`))) return;
         const old = this.lambda;
         this.lambda = this.createLambda();
-        await old.dispose();
+        await old.retire();
       }));
   }
 

@@ -111,6 +111,17 @@ export class LocalLambda {
 
   /** Stops everything — busy environments and ones still starting included — and waits until every process has
    *  exited. Later calls are refused. */
+  /** Takes no more calls and stops once what runs has finished: idle environments now, busy ones and debug
+   *  environments when their call ends (a settings change must not kill a run or a paused debug session). */
+  async retire(): Promise<void> {
+    const closing: Promise<void>[] = [];
+    for (const { pool } of this.pools.values()) closing.push(...pool.retire());
+    for (const pool of this.retiring) closing.push(...pool.retire());
+    for (const env of this.debugEnvironments) closing.push(env.closed);
+    await Promise.all(closing);
+    await this.dispose();
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
     const closing: Promise<void>[] = [];

@@ -91,6 +91,25 @@ describe('F5: breakpoints in JavaScript, TypeScript and Python (real host)', fun
     assert.equal(result?.payload, 'one two for the debugger');
   });
 
+  it('a settings change while paused keeps the session: a log setting touches nothing, a run setting only later runs', async () => {
+    const api = await extensionApi();
+    const settings = vscode.workspace.getConfiguration('lambdaWorkbench');
+    const before = api.localHandlers.runner.local;
+    const stop = await debugAndStop(watcher, { handler: 'js-handler/orders.handler', event: 'events/order.json' }, 'js-handler/orders.js', 6);
+    try {
+      await settings.update('logs.timeZone', 'local', vscode.ConfigurationTarget.Global);
+      assert.equal(api.localHandlers.runner.local, before, 'a log setting restarts nothing');
+      await settings.update('maxConcurrency', 11, vscode.ConfigurationTarget.Global);
+      await waitFor('new environments for later runs', () => api.localHandlers.runner.local !== before);
+      assert.equal(await stop.value('total'), '7', 'still paused in the same session');
+      const result = await stop.finish();
+      assert.equal(JSON.parse(result!.payload).total, 7);
+    } finally {
+      await settings.update('logs.timeZone', undefined, vscode.ConfigurationTarget.Global);
+      await settings.update('maxConcurrency', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('TypeScript: the breakpoint set in the .ts file binds through source maps and stops there', async () => {
     const stop = await debugAndStop(watcher, { handler: 'ts-handler/src/app.handler', event: { name: 'debugger' } }, 'ts-handler/src/app.ts', 5);
     assert.equal(stop.path, join(workspaceRoot(), 'ts-handler', 'src', 'app.ts'));

@@ -57,6 +57,21 @@ describe('Concurrency and cleanup', function () {
     }
   });
 
+  it('retire lets a call in flight finish (a settings change must not kill it), then stops every process', async () => {
+    const local = new LocalLambda();
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => { started = resolve; });
+    const call = local.invoke(fnConfig(languages[0]!, 'sleep'), '{"ms":300}', { onLog: (line) => { if (line.startsWith('START')) started(); } });
+    await running;
+    await local.invoke(fnConfig(languages[0]!, 'echo'), '{}'); // an idle environment too
+    const retired = local.retire();
+    const result = await call;
+    assert.equal(result.error, undefined, result.payload);
+    assert.deepEqual(JSON.parse(result.payload), { slept: 300 });
+    await retired;
+    assert.deepEqual(await waitForNoChildren(), []);
+  });
+
   it('stops idle environments after the idle timeout', async () => {
     const lambda = new LocalLambda({ idleTimeoutMs: 200 });
     try {
