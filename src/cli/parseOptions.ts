@@ -36,3 +36,13 @@ export function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
     stream.on('error', reject);
   });
 }
+
+/** `--interpreter <runtime>=<path>` values (repeatable) as the interpreters setting's object. */
+export function interpreterOptions(values: string[] | undefined): Record<string, string> | undefined {
+  if (!values?.length) return undefined;
+  return Object.fromEntries(values.map((value) => {
+    const at = value.indexOf('=');
+    if (at <= 0 || at === value.length - 1) throw new UsageError(`--interpreter takes <runtime>=<path>, e.g. python3.12=/usr/bin/python3.12 (got '${value}').`);
+    return [value.slice(0, at), value.slice(at + 1)];
+  }));
+}

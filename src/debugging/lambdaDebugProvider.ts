@@ -16,7 +16,7 @@ import { runtimeFamily, type FunctionConfig, type InvokeResult } from '../core/r
 import type { EventChoices } from '../localHandlers/eventChoice';
 import type { HandlerIndex } from '../localHandlers/handlerIndex';
 import { UNTRUSTED_MESSAGE, type LocalRunner } from '../localHandlers/localRunner';
-import type { RunDocuments } from '../localHandlers/runDocuments';
+import { chunkLine, type RunDocuments } from '../localHandlers/runDocuments';
 import type { OutputLog } from '../output/outputLog';
 
 /** The attributes of a `lambda` launch configuration (package.json `configurationAttributes`). */
@@ -149,7 +149,7 @@ export class LambdaDebugProvider implements vscode.DebugConfigurationProvider {
       debug: { port: run.port },
       onEnvironment: (env) => { run.environment = env; },
       onLog: (line) => this.docs.append(run.document, `${localLogLine(line)}\n`),
-      onResponseChunk: (chunk) => this.docs.append(run.document, `# ▸ chunk (${chunk.length} B): ${chunk.toString('utf8').replace(/\0/g, '\\0')}\n`),
+      onResponseChunk: (chunk) => this.docs.append(run.document, chunkLine(chunk)),
     }).then((r) => {
       this.docs.append(run.document, `\n# Result${r.functionError ? ` (function error: ${r.error?.errorType})` : ''}\n${prettyJson(r.payload)}\n`);
       this.docs.flush();

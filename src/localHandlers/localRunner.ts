@@ -11,7 +11,7 @@ import { LambdaServiceError, type FunctionConfig, type InvokeResult } from '../c
 import type { OutputLog } from '../output/outputLog';
 import type { EventChoices } from './eventChoice';
 import type { HandlerIndex } from './handlerIndex';
-import type { RunDocuments } from './runDocuments';
+import { chunkLine, type RunDocuments } from './runDocuments';
 
 export interface RunOutcome {
   readonly result?: InvokeResult;
@@ -105,7 +105,7 @@ export class LocalRunner implements vscode.Disposable {
         ...options.extra, cold: cold || options.extra?.cold, signal: controller.signal,
         onLog: (line) => this.docs.append(document, `${localLogLine(line)}\n`),
         // A streaming function's chunks show as they arrive, each on its own line between the log lines.
-        onResponseChunk: (chunk) => this.docs.append(document, `# ▸ chunk ${++chunks} (${chunk.length} B): ${chunk.toString('utf8').replace(/\0/g, '\\0')}\n`),
+        onResponseChunk: (chunk) => this.docs.append(document, chunkLine(chunk, ++chunks)),
       });
       const streamed = result.streamed ? ` (streamed in ${chunks} chunks${result.contentType ? `, ${result.contentType}` : ''})` : '';
       this.docs.append(document, `\n# Result${streamed}${result.functionError ? ` (function error: ${result.error?.errorType})` : ''}\n${prettyJson(result.payload.replace(/\0/g, '\\0'))}\n`);

@@ -7,6 +7,12 @@ export const RUN_SCHEME = 'lambda-run';
  * handler has one document (`lambda-run:/<name>.lambda-log`), so a re-run replaces its text; the `.lambda-log`
  * extension gives it the `lambda-log` language and its grammar, so colouring needs no webview.
  */
+/** A streamed response chunk as a run document shows it, on its own line between the log lines (NUL bytes, as
+ *  in an HTTP prelude's delimiter, shown as \0). */
+export function chunkLine(chunk: Buffer, index?: number): string {
+  return `# ▸ chunk${index === undefined ? '' : ` ${index}`} (${chunk.length} B): ${chunk.toString('utf8').replace(/\0/g, '\\0')}\n`;
+}
+
 export class RunDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly contents = new Map<string, string>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();

@@ -59,26 +59,25 @@ function createResponseStream(api, path, options, beforeEnd) {
     });
     return upload;
   };
+  // The upload, with the HTTP prelude (HttpResponseStream.from) written first, once.
+  const started = () => {
+    const target = open();
+    const first = stream._onBeforeFirstWrite;
+    if (typeof first === 'function') {
+      stream._onBeforeFirstWrite = undefined;
+      first((part) => target.write(Buffer.from(part), () => undefined));
+    }
+    return target;
+  };
   let answered;
   const finished = new Promise((resolve) => { answered = resolve; });
   const stream = new Writable({
     highWaterMark: options.highWaterMark,
     write(chunk, _encoding, done) {
-      const target = open();
-      if (typeof stream._onBeforeFirstWrite === 'function') {
-        const first = stream._onBeforeFirstWrite;
-        stream._onBeforeFirstWrite = undefined;
-        first((part) => target.write(Buffer.from(part), () => undefined));
-      }
-      target.write(chunk, (error) => done(error));
+      started().write(chunk, (error) => done(error));
     },
     final(done) {
-      const target = open();
-      if (typeof stream._onBeforeFirstWrite === 'function') {
-        const first = stream._onBeforeFirstWrite;
-        stream._onBeforeFirstWrite = undefined;
-        first((part) => target.write(Buffer.from(part), () => undefined));
-      }
+      const target = started();
       ended = true;
       beforeEnd();
       target.end().then((reply) => { answered(reply); done(); }, done);

@@ -7,10 +7,10 @@ import { LocalLambda } from '../../core/runtime/localLambda';
 import { runLoad, type LoadSummary } from '../../core/runtime/loadRun';
 import { StreamedResponseReader, type HttpPrelude } from '../../core/runtime/streamedResponse';
 import { localLogLine } from '../../core/logs/logFormat';
-import { LambdaServiceError, MAX_MEMORY_MB, MAX_TIMEOUT_S, MIN_MEMORY_MB, type InvokeResult, type LoggingConfig } from '../../core/runtime/types';
+import { APPLICATION_LOG_LEVELS, LambdaServiceError, MAX_MEMORY_MB, MAX_TIMEOUT_S, MIN_MEMORY_MB, SYSTEM_LOG_LEVELS, type InvokeResult, type LoggingConfig } from '../../core/runtime/types';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIO } from '../cliCommand';
 import { readEventArgument } from '../eventInput';
-import { intOption, numberOption, parseOptions } from '../parseOptions';
+import { interpreterOptions, intOption, numberOption, parseOptions } from '../parseOptions';
 
 const DEFAULT_MAX_ENVIRONMENTS = 10;
 
@@ -146,15 +146,6 @@ function preludeText(prelude: HttpPrelude): string {
   return lines.join('\n');
 }
 
-export function interpreterOptions(values: string[] | undefined): Record<string, string> | undefined {
-  if (!values?.length) return undefined;
-  return Object.fromEntries(values.map((value) => {
-    const at = value.indexOf('=');
-    if (at <= 0 || at === value.length - 1) throw new UsageError(`--interpreter takes <runtime>=<path>, e.g. python3.12=/usr/bin/python3.12 (got '${value}').`);
-    return [value.slice(0, at), value.slice(at + 1)];
-  }));
-}
-
 function choice<T extends string>(value: unknown, name: string, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
   const found = allowed.find((a) => a.toUpperCase() === String(value).toUpperCase());
@@ -165,8 +156,8 @@ function choice<T extends string>(value: unknown, name: string, allowed: readonl
 function loggingOptions(v: Record<string, unknown>): Partial<LoggingConfig> {
   const logging = {
     format: choice(v['log-format'], 'log-format', ['Text', 'JSON'] as const),
-    applicationLogLevel: choice(v['log-level'], 'log-level', ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const),
-    systemLogLevel: choice(v['system-log-level'], 'system-log-level', ['DEBUG', 'INFO', 'WARN'] as const),
+    applicationLogLevel: choice(v['log-level'], 'log-level', APPLICATION_LOG_LEVELS),
+    systemLogLevel: choice(v['system-log-level'], 'system-log-level', SYSTEM_LOG_LEVELS),
   };
   if ((logging.applicationLogLevel || logging.systemLogLevel) && logging.format !== 'JSON' && v['log-format'] !== undefined) {
     throw new UsageError('log levels apply to the JSON log format only (as on Lambda): add --log-format JSON');

@@ -1,4 +1,3 @@
-import { interpreterOptions } from './invoke';
 import { memoizeCredentials, resolveProfileCredentials } from '../../core/aws/credentials';
 import { readSamTemplate } from '../../core/project/samTemplate';
 import { isTemplateFile, resolveTarget, TargetError } from '../../core/project/functionTarget';
@@ -6,7 +5,7 @@ import { startInvokeApi } from '../../core/runtime/invokeApiServer';
 import { LocalLambda } from '../../core/runtime/localLambda';
 import type { FunctionConfig } from '../../core/runtime/types';
 import { UsageError, type CliCommand } from '../cliCommand';
-import { intOption, parseOptions } from '../parseOptions';
+import { interpreterOptions, intOption, parseOptions } from '../parseOptions';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 

@@ -20,7 +20,7 @@ export async function packageFunction(config: FunctionConfig): Promise<{ zip: Bu
   const out = mkdtempSync(join(tmpdir(), 'lwb-deploy-'));
   // An ES module stays one (top-level await, import.meta), as `.mjs` so Lambda loads it as ESM whatever the
   // package.json; bundled CommonJS dependencies get a `require` to call.
-  const esm = isModuleSource(source);
+  const esm = await isModuleSource(source);
   try {
     await esbuild.build({
       entryPoints: [source], outfile: join(out, `${modulePath}${esm ? '.mjs' : '.js'}`), bundle: true, platform: 'node', format: esm ? 'esm' : 'cjs',

@@ -65,10 +65,9 @@ export async function resolveTarget(req: TargetRequest): Promise<FunctionConfig>
 /** The CLI's --layer and logging options over what the template says. */
 function withOverrides(config: FunctionConfig, req: TargetRequest): FunctionConfig {
   const layers = [...(config.layers ?? []), ...(req.layers ?? []).map((l) => resolve(req.cwd, l))];
-  const given = req.logging ?? {};
-  const logging = given.format || given.applicationLogLevel || given.systemLogLevel || config.logging
-    ? { ...config.logging, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)), format: given.format ?? config.logging?.format ?? 'Text' } as LoggingConfig
-    : undefined;
+  const given = Object.fromEntries(Object.entries(req.logging ?? {}).filter(([, v]) => v !== undefined));
+  const merged = { ...config.logging, ...given };
+  const logging = Object.keys(merged).length ? { format: 'Text', ...merged } as LoggingConfig : undefined;
   return { ...config, layers, logging };
 }
 

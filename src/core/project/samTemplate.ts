@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { LoggingConfig } from '../runtime/types';
+import { APPLICATION_LOG_LEVELS, SYSTEM_LOG_LEVELS, type LoggingConfig } from '../runtime/types';
 import { parseCloudFormation } from './cloudFormationYaml';
 
 /** A function declared in a SAM / CloudFormation template, with what a local run needs. */
@@ -161,8 +161,8 @@ function loggingConfig(value: Json | undefined, resolver: IntrinsicResolver): Lo
   const system = text(value.SystemLogLevel);
   return {
     format,
-    applicationLogLevel: app && ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'].includes(app) ? app as LoggingConfig['applicationLogLevel'] : undefined,
-    systemLogLevel: system && ['DEBUG', 'INFO', 'WARN'].includes(system) ? system as LoggingConfig['systemLogLevel'] : undefined,
+    applicationLogLevel: APPLICATION_LOG_LEVELS.find((level) => level === app),
+    systemLogLevel: SYSTEM_LOG_LEVELS.find((level) => level === system),
   };
 }
 

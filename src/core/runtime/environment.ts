@@ -162,9 +162,7 @@ export class Environment {
       config: this.config, runtimeApi: this.api.address, runtimeDir: this.plan.runtimeDir, logStream: this.logStream,
       credentials: this.options.credentials, host: process.env,
     });
-    // A compiled TypeScript handler's NODE_PATH comes after the layers' (the layers are on it as on Lambda).
-    const nodePath = [base.NODE_PATH, this.plan.extraEnv.NODE_PATH].filter(Boolean).join(process.platform === 'win32' ? ';' : ':');
-    const env = { ...base, ...this.plan.extraEnv, ...(nodePath ? { NODE_PATH: nodePath } : {}) };
+    const env = { ...base, ...this.plan.extraEnv };
     this.spawnedAt = performance.now();
     // Its own process group (POSIX), so the environment's whole tree can be killed at once.
     const child = spawn(this.plan.command, this.plan.args, {

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { layerVariables } from './layers';
 import { DEFAULT_MEMORY_MB, type FunctionConfig } from './types';
 
 /** AWS credentials handed to the function, as Lambda hands it the execution role's. Never logged. */
@@ -60,7 +59,6 @@ export function buildEnvironment(inputs: EnvironmentInputs): Record<string, stri
   for (const [key, value] of Object.entries(config.environment ?? {})) {
     if (!RESERVED_VARIABLES.has(key)) env[key] = value;
   }
-  Object.assign(env, layerVariables(config, env));
   Object.assign(env, {
     _HANDLER: config.handler,
     AWS_REGION: region,

@@ -1,8 +1,9 @@
 import { nodeHandlerParts } from './handlerName';
 import { accessSync, constants, existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { assetPath } from '../packageInfo';
 import { RuntimeSetupError, resolveNode, resolvePython, versionNotice } from './interpreters';
+import { layerSearchPaths, layerVariables } from './layers';
 import { compileTypeScriptHandler, typeScriptSource } from './typescriptBuild';
 import { DEFAULT_MEMORY_MB, runtimeFamily, type FunctionConfig } from './types';
 
@@ -50,13 +51,18 @@ export async function planLaunch(config: FunctionConfig, settings: LaunchSetting
   if (!existsSync(config.codeDir)) throw new RuntimeSetupError(`The function's code folder does not exist: ${config.codeDir}`);
   const family = runtimeFamily(config.runtime);
   const memory = config.memorySize ?? DEFAULT_MEMORY_MB;
+  const layers = await layerSearchPaths(config);
+  const layerEnv = layerVariables(config, layers, config.environment?.PATH ?? process.env.PATH);
 
   if (family === 'nodejs') {
     const node = await resolveNode(settings.interpreters?.[config.runtime] || settings.nodePath);
     const runtimeDir = assetPath('runtime', 'node');
     // Cap V8's heap below the function's memory, as the managed runtime does, so a leak fails like on Lambda.
     const args = [`--max-old-space-size=${Math.max(32, Math.floor(memory * 0.85))}`];
-    const extraEnv: Record<string, string> = {};
+    const extraEnv: Record<string, string> = { ...layerEnv };
+    // NODE_PATH: the user's own, else the layers' (as Lambda's bootstrap sets it), then for compiled TypeScript
+    // the project's node_modules chain (the compiled file may live outside the project).
+    const nodePath = config.environment?.NODE_PATH ? [config.environment.NODE_PATH] : [...layers.node];
     let compiled: LaunchPlan['compiled'];
     const { modulePath } = nodeHandlerParts(config.handler);
     const hasJs = ['.js', '.mjs', '.cjs'].some((ext) => existsSync(resolve(config.codeDir, modulePath + ext)));
@@ -65,9 +71,10 @@ export async function planLaunch(config: FunctionConfig, settings: LaunchSetting
     if (tsSource) {
       compiled = await compileTypeScriptHandler(config.codeDir, modulePath, tsSource, node.version);
       extraEnv.LWB_HANDLER_FILE = compiled.file;
-      extraEnv.NODE_PATH = nodeModulesChain(config.codeDir).join(process.platform === 'win32' ? ';' : ':');
+      nodePath.push(...nodeModulesChain(config.codeDir));
       args.push('--enable-source-maps');
     }
+    if (nodePath.length) extraEnv.NODE_PATH = nodePath.join(delimiter);
     if (settings.debug) args.push(`--inspect-brk=127.0.0.1:${settings.debug.port}`);
     args.push(join(runtimeDir, 'bootstrap.js'));
     return { command: node.path, args, extraEnv, runtimeDir, writesEndMarks: true, compiled, versionNotice: versionNotice(config.runtime, node) };
@@ -82,7 +89,7 @@ export async function planLaunch(config: FunctionConfig, settings: LaunchSetting
     const args = settings.debug
       ? ['-u', '-Xfrozen_modules=off', '-m', 'debugpy', '--connect', `127.0.0.1:${settings.debug.port}`, '--wait-for-client', bootstrap]
       : ['-u', bootstrap];
-    const extraEnv: Record<string, string> = { PYTHONDONTWRITEBYTECODE: '1' };
+    const extraEnv: Record<string, string> = { ...layerEnv, PYTHONDONTWRITEBYTECODE: '1' };
     if (settings.debug) extraEnv.PYDEVD_DISABLE_FILE_VALIDATION = '1';
     return { command: python.path, args, extraEnv, runtimeDir, writesEndMarks: true, versionNotice: versionNotice(config.runtime, python) };
   }
@@ -97,5 +104,5 @@ export async function planLaunch(config: FunctionConfig, settings: LaunchSetting
   } catch {
     throw new RuntimeSetupError(`${bootstrap} is not executable: run 'chmod +x ${bootstrap}'.`);
   }
-  return { command: bootstrap, args: [], extraEnv: {}, runtimeDir: config.codeDir, writesEndMarks: false };
+  return { command: bootstrap, args: [], extraEnv: layerEnv, runtimeDir: config.codeDir, writesEndMarks: false };
 }

@@ -43,8 +43,10 @@ export interface FunctionConfig {
 }
 
 export type LogFormat = 'Text' | 'JSON';
-export type ApplicationLogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
-export type SystemLogLevel = 'DEBUG' | 'INFO' | 'WARN';
+export const APPLICATION_LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;
+export const SYSTEM_LOG_LEVELS = ['DEBUG', 'INFO', 'WARN'] as const;
+export type ApplicationLogLevel = typeof APPLICATION_LOG_LEVELS[number];
+export type SystemLogLevel = typeof SYSTEM_LOG_LEVELS[number];
 
 /** A function's `LoggingConfig` as CreateFunction and SAM take it; levels apply only to the JSON format. */
 export interface LoggingConfig {

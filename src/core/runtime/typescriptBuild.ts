@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { loadEsbuild } from './esbuildLoader';
 
 export interface CompiledHandler {
@@ -13,15 +14,24 @@ export interface CompiledHandler {
 
 /** Where compiled handlers go: inside the project's node_modules/.cache (so `require('dep')` resolves from the
  *  compiled file exactly as from the source), else a per-project folder in the user's own cache folder, private
- *  to them (0700): a shared, predictable /tmp path would let another local user plant the JavaScript that runs. */
+ *  to them (0700, see privateCacheRoot): a shared, predictable /tmp path would let another local user plant the
+ *  JavaScript that runs. */
 export function cacheDir(codeDir: string): string {
   const modules = join(codeDir, 'node_modules');
   if (existsSync(modules)) return join(modules, '.cache', 'lambda-workbench', 'ts');
+  return join(privateCacheRoot(), createHash('sha1').update(codeDir).digest('hex').slice(0, 16));
+}
+
+function privateCacheRoot(): string {
   const base = process.env.XDG_CACHE_HOME || (homedir() ? join(homedir(), '.cache') : tmpdir());
-  const root = join(base, 'lambda-workbench', 'ts');
-  mkdirSync(root, { recursive: true, mode: 0o700 });
-  if (process.platform !== 'win32') chmodSync(root, 0o700);
-  return join(root, createHash('sha1').update(codeDir).digest('hex').slice(0, 16));
+  return join(base, 'lambda-workbench', 'ts');
+}
+
+/** Creates the user's cache root with mode 0700 (and tightens one that exists). */
+async function ensurePrivateRoot(): Promise<void> {
+  const root = privateCacheRoot();
+  await mkdir(root, { recursive: true, mode: 0o700 });
+  if (process.platform !== 'win32') await chmod(root, 0o700);
 }
 
 interface Stamp { inputs: Record<string, number> }
@@ -50,14 +60,14 @@ export function typeScriptSource(codeDir: string, modulePath: string): string | 
 
 /** Whether a TypeScript source is an ES module: `.mts`, or in a package whose nearest package.json says
  *  "type": "module" (as Node decides for the `.js` it becomes). `.cts` is always CommonJS. */
-export function isModuleSource(source: string): boolean {
+export async function isModuleSource(source: string): Promise<boolean> {
   if (source.endsWith('.mts')) return true;
   if (source.endsWith('.cts')) return false;
   for (let dir = dirname(source); ; dir = dirname(dir)) {
     if (basename(dir) === 'node_modules') return false;
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      try { return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: string }).type === 'module'; } catch { return false; }
+    const manifest = await readFile(join(dir, 'package.json'), 'utf8').catch(() => undefined);
+    if (manifest !== undefined) {
+      try { return (JSON.parse(manifest) as { type?: string }).type === 'module'; } catch { return false; }
     }
     if (dirname(dir) === dir) return false;
   }
@@ -78,7 +88,8 @@ let queue: Promise<unknown> = Promise.resolve();
 
 async function build(codeDir: string, modulePath: string, source: string, nodeVersion: string): Promise<CompiledHandler> {
   const outDir = cacheDir(codeDir);
-  const esm = isModuleSource(source);
+  if (!outDir.includes(`${sep}node_modules${sep}`)) await ensurePrivateRoot();
+  const esm = await isModuleSource(source);
   const file = join(outDir, `${modulePath}${esm ? '.mjs' : '.js'}`);
   const stampFile = `${file}.inputs.json`;
   if (existsSync(file) && upToDate(stampFile, outDir)) return { file, rebuilt: false };

@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { LocalLambda } from '../../../src/core/runtime/localLambda';
 import type { InvokeResult } from '../../../src/core/runtime/types';
-import { fnConfig, languages, waitForNoChildren } from '../support/runtimeFixtures';
+import { fnConfig, languages, suiteLambda } from '../support/runtimeFixtures';
 
 const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const REPORT = /^REPORT RequestId: (\S+)\tDuration: (\d+\.\d{2}) ms\tBilled Duration: (\d+) ms\tMemory Size: (\d+) MB\tMax Memory Used: (\d+) MB(\tInit Duration: (\d+\.\d{2}) ms)?/;
@@ -21,12 +20,7 @@ function json(result: InvokeResult): Record<string, unknown> {
 for (const lang of languages) {
   describe(`Runtime conformance: ${lang.name}`, function () {
     this.timeout(30_000);
-    let lambda: LocalLambda;
-    before(() => { lambda = new LocalLambda(); });
-    after(async () => {
-      await lambda.dispose();
-      assert.deepEqual(await waitForNoChildren(), [], 'no runtime process is left behind');
-    });
+    const lambda = suiteLambda();
 
     describe('environment variables', () => {
       let env: Record<string, string | null>;

@@ -6,19 +6,14 @@ import { LocalLambda } from '../../../src/core/runtime/localLambda';
 import { cacheDir } from '../../../src/core/runtime/typescriptBuild';
 import { resolvePython, runtimeIdFor, RuntimeSetupError } from '../../../src/core/runtime/interpreters';
 import type { FunctionConfig, InvokeResult } from '../../../src/core/runtime/types';
-import { fixtures, waitForNoChildren } from '../support/runtimeFixtures';
+import { fixtures, suiteLambda } from '../support/runtimeFixtures';
 
 const node = (dir: string, handler: string, extra: Partial<FunctionConfig> = {}): FunctionConfig =>
   ({ name: `${dir}-${handler}`.replace(/[^\w-]/g, '-'), runtime: 'nodejs20.x', handler, codeDir: join(fixtures, dir), ...extra });
 
 describe('Handler formats and init errors', function () {
   this.timeout(30_000);
-  let lambda: LocalLambda;
-  before(() => { lambda = new LocalLambda(); });
-  after(async () => {
-    await lambda.dispose();
-    assert.deepEqual(await waitForNoChildren(), []);
-  });
+  const lambda = suiteLambda();
 
   describe('Node.js', () => {
     it('loads an ESM .mjs handler', async () => {
@@ -152,6 +147,7 @@ describe('Handler formats and init errors', function () {
     });
 
     it('compiles outside node_modules into a cache folder private to the user, and never for a handler with ..', async () => {
+      await lambda.invoke(node('typescript-esm', 'src/app.handler', { name: 'ts-private-cache' }), '{}'); // compiles into it
       const dir = cacheDir(join(fixtures, 'typescript-esm'));
       assert.ok(!dir.startsWith(tmpdir()), `not the shared temp folder: ${dir}`);
       assert.equal(statSync(join(dir, '..')).mode & 0o777, 0o700);

@@ -3,10 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { packageRoot } from '../../../src/core/packageInfo';
 import { resolveTarget } from '../../../src/core/project/functionTarget';
-import { LocalLambda } from '../../../src/core/runtime/localLambda';
 import { formatLogMessage } from '../../../src/core/logs/logFormat';
 import type { FunctionConfig } from '../../../src/core/runtime/types';
-import { fixtures, waitForNoChildren } from '../support/runtimeFixtures';
+import { fixtures, suiteLambda } from '../support/runtimeFixtures';
 
 const layerA = join(fixtures, 'layers', 'layer-a');
 const layerB = join(fixtures, 'layers', 'layer-b');
@@ -14,12 +13,7 @@ const layered = join(fixtures, 'layered');
 
 describe('Layers and the JSON log format', function () {
   this.timeout(30_000);
-  let lambda: LocalLambda;
-  before(() => { lambda = new LocalLambda(); });
-  after(async () => {
-    await lambda.dispose();
-    assert.deepEqual(await waitForNoChildren(), []);
-  });
+  const lambda = suiteLambda();
 
   describe('layers, as Lambda mounts them under /opt', () => {
     const node = (layers: string[]): FunctionConfig => ({ name: `layered-${layers.length}`, runtime: 'nodejs22.x', handler: 'index.handler', codeDir: layered, layers });

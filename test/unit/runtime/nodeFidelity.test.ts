@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { LocalLambda } from '../../../src/core/runtime/localLambda';
 import type { FunctionConfig, InvokeResult } from '../../../src/core/runtime/types';
-import { fixtures, waitForNoChildren } from '../support/runtimeFixtures';
+import { fixtures, suiteLambda } from '../support/runtimeFixtures';
 
 // The rules of AWS's Node.js runtime interface client (src/Errors.js, Runtime.js, CallbackContext.js, LogPatch.js),
 // each run through a real environment.
@@ -14,12 +13,7 @@ const functionLines = (r: InvokeResult): string[] => r.logs.slice(r.logs.findInd
 
 describe('Node.js fidelity with AWS\'s runtime client', function () {
   this.timeout(30_000);
-  let lambda: LocalLambda;
-  before(() => { lambda = new LocalLambda(); });
-  after(async () => {
-    await lambda.dispose();
-    assert.deepEqual(await waitForNoChildren(), []);
-  });
+  const lambda = suiteLambda();
 
   describe('error shapes', () => {
     it('a thrown non-Error is typed by typeof, its message the value as text, with no trace', async () => {

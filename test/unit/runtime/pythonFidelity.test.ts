@@ -3,9 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolvePython } from '../../../src/core/runtime/interpreters';
-import { LocalLambda } from '../../../src/core/runtime/localLambda';
 import type { FunctionConfig, InvokeResult } from '../../../src/core/runtime/types';
-import { fixtures, waitForNoChildren } from '../support/runtimeFixtures';
+import { fixtures, suiteLambda } from '../support/runtimeFixtures';
 
 // What AWS's Python runtime interface client (awslambdaric: bootstrap.py, lambda_runtime_marshaller.py,
 // lambda_runtime_log_utils.py, lambda_literals.py) answers, checked field by field against our Python runtime.
@@ -66,12 +65,7 @@ const UNHANDLED_WARNING = 'LAMBDA_WARNING: Unhandled exception. The most likely 
 
 describe('Python fidelity: answers as AWS\'s Python runtime interface client', function () {
   this.timeout(30_000);
-  let lambda: LocalLambda;
-  before(() => { lambda = new LocalLambda(); });
-  after(async () => {
-    await lambda.dispose();
-    assert.deepEqual(await waitForNoChildren(), [], 'no runtime process is left behind');
-  });
+  const lambda = suiteLambda();
 
   describe('loading the handler', () => {
     it('a handler module whose first part is a built-in module is Runtime.BuiltInModuleConflict', async () => {

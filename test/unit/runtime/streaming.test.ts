@@ -6,10 +6,9 @@ import { join } from 'node:path';
 import { InvokeWithResponseStreamCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { packageRoot } from '../../../src/core/packageInfo';
 import { startInvokeApi, type InvokeApi } from '../../../src/core/runtime/invokeApiServer';
-import { LocalLambda } from '../../../src/core/runtime/localLambda';
 import { HTTP_INTEGRATION_CONTENT_TYPE } from '../../../src/core/runtime/streamedResponse';
 import type { FunctionConfig } from '../../../src/core/runtime/types';
-import { fixtures, waitForNoChildren } from '../support/runtimeFixtures';
+import { fixtures, suiteLambda } from '../support/runtimeFixtures';
 
 const streaming = (handler: string, extra: Partial<FunctionConfig> = {}): FunctionConfig => ({
   name: `stream-${handler}`, runtime: 'nodejs22.x', handler: `handlers.${handler}`, codeDir: join(fixtures, 'node-streaming'), ...extra,
@@ -19,12 +18,7 @@ const ackFile = (): string => join(mkdtempSync(join(tmpdir(), 'lwb-ack-')), 'ack
 
 describe('Response streaming', function () {
   this.timeout(30_000);
-  let lambda: LocalLambda;
-  before(() => { lambda = new LocalLambda(); });
-  after(async () => {
-    await lambda.dispose();
-    assert.deepEqual(await waitForNoChildren(), []);
-  });
+  const lambda = suiteLambda();
 
   describe('through the local runtime', () => {
     it('hands each chunk over as it is written, before the handler returns; objects are written as JSON', async () => {

@@ -1,6 +1,8 @@
+import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../../src/core/packageInfo';
+import { LocalLambda, type LocalLambdaOptions } from '../../../src/core/runtime/localLambda';
 import type { FunctionConfig } from '../../../src/core/runtime/types';
 
 export const fixtures = join(packageRoot(), 'test', 'fixtures', 'runtime');
@@ -75,4 +77,14 @@ export async function noneLeft(text: string, withinMs = 2000): Promise<number[]>
     left = processesWith(text);
   }
   return left;
+}
+
+/** One LocalLambda for a describe block: disposed after it, and then no runtime process may be left behind. */
+export function suiteLambda(options?: LocalLambdaOptions): LocalLambda {
+  const lambda = new LocalLambda(options);
+  after(async () => {
+    await lambda.dispose();
+    assert.deepEqual(await waitForNoChildren(), [], 'no runtime process is left behind');
+  });
+  return lambda;
 }
