@@ -66,7 +66,8 @@ export class LambdaDebugProvider implements vscode.DebugConfigurationProvider {
   constructor(private readonly runner: LocalRunner, private readonly index: HandlerIndex, private readonly choices: EventChoices,
     private readonly docs: RunDocuments, private readonly catalog: EventCatalog, private readonly log: OutputLog) {}
 
-  provideDebugConfigurations(): vscode.DebugConfiguration[] {
+  async provideDebugConfigurations(): Promise<vscode.DebugConfiguration[]> {
+    await this.index.whenReady();
     return this.index.all().map((h) => configurationFor(h));
   }
 
@@ -80,6 +81,7 @@ export class LambdaDebugProvider implements vscode.DebugConfigurationProvider {
     if (!config.type && !config.request && !config.name) {
       // F5 without a launch.json: debug the handler in the active editor.
       const file = vscode.window.activeTextEditor?.document.uri.fsPath;
+      if (file) await this.index.whenReady();
       const handler = file ? this.index.inFile(file)[0] : undefined;
       if (!handler) {
         void vscode.window.showInformationMessage('Open a Lambda handler (or pick one in the Local Handlers view) to debug it.');
@@ -98,7 +100,7 @@ export class LambdaDebugProvider implements vscode.DebugConfigurationProvider {
     const root = folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
     try {
       const fn = await this.functionConfig(root, config);
-      const event = this.eventText(root, config, fn);
+      const event = await this.eventText(root, config, fn);
       const family = runtimeFamily(fn.runtime);
       if (family === 'provided') throw new Error(`${fn.runtime} functions run your own bootstrap: attach your language's debugger to it yourself.`);
       const port = await freePort();
@@ -184,7 +186,7 @@ export class LambdaDebugProvider implements vscode.DebugConfigurationProvider {
     return { ...fn, environment };
   }
 
-  private eventText(root: string, config: LambdaDebugConfiguration, fn: FunctionConfig): string {
+  private async eventText(root: string, config: LambdaDebugConfiguration, fn: FunctionConfig): Promise<string> {
     const event = config.event;
     if (event && typeof event === 'object') return JSON.stringify(event);
     if (typeof event === 'string' && event) {
@@ -197,6 +199,7 @@ export class LambdaDebugProvider implements vscode.DebugConfigurationProvider {
         throw error;
       }
     }
+    await this.index.whenReady();
     const handler = this.index.all().find((h) => h.codeDir === fn.codeDir && h.handler === fn.handler);
     return handler ? this.choices.read(this.choices.get(handler)) : '{}';
   }

@@ -12,7 +12,8 @@ export class HandlerCodeLens implements vscode.CodeLensProvider {
     choices.onDidChange(() => this.changed.fire());
   }
 
-  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+  async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    await this.index.whenReady(); // CodeLens asking is what starts discovery in a workspace whose view is closed
     const lenses: vscode.CodeLens[] = [];
     for (const handler of this.index.inFile(document.uri.fsPath)) {
       if (handler.line === undefined || handler.line >= document.lineCount) continue;

@@ -48,9 +48,10 @@ export class LocalHandlersTree implements vscode.TreeDataProvider<Node> {
     return element;
   }
 
-  getChildren(element?: Node): Node[] {
+  async getChildren(element?: Node): Promise<Node[]> {
     if (element instanceof GroupItem) return element.handlers.map((h) => new HandlerItem(h, this.choices.get(h).label));
     if (element) return [];
+    await this.index.whenReady(); // the view being shown is what starts discovery
     const byGroup = new Map<string, DiscoveredHandler[]>();
     for (const h of this.index.all()) byGroup.set(h.group, [...(byGroup.get(h.group) ?? []), h]);
     this.groups = new Map([...byGroup].sort(([a], [b]) => a.localeCompare(b)).map(([g, hs]) => [g, new GroupItem(g, hs.sort((a, b) => a.name.localeCompare(b.name)))]));

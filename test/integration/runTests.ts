@@ -5,6 +5,7 @@ import { runTests } from '@vscode/test-electron';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { generateLargeWorkspace } from '../support/largeWorkspace';
 
 interface SuiteReport { passed: number; failed: number; pending: number; transcript: string }
 
@@ -61,9 +62,23 @@ async function runInstalledVsixSuite(): Promise<SuiteReport> {
   }
 }
 
+/** The main suite's workspace gets a generated 10 000-file project for the discovery tests (removed after). */
+export async function runMainSuite(): Promise<SuiteReport> {
+  const workspace = resolve(root, 'test/fixtures/workspace');
+  const generated = join(workspace, 'generated-10k');
+  rmSync(generated, { recursive: true, force: true });
+  const manifest = generateLargeWorkspace(workspace);
+  writeFileSync(join(generated, 'manifest.json'), JSON.stringify(manifest));
+  try {
+    return await runSuite('main', 'test/fixtures/workspace');
+  } finally {
+    rmSync(generated, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const reports = [
-    await runSuite('main', 'test/fixtures/workspace'),
+    await runMainSuite(),
     // A second host with Workspace Trust on, the folder opened in Restricted Mode.
     await runSuite('untrusted', 'test/fixtures/workspace', 'untrusted', { LWB_WORKSPACE_TRUST: '1' }),
     await runInstalledVsixSuite(),

@@ -1,7 +1,6 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
-import { readSamTemplate } from './samTemplate';
+import { parseSamTemplateText } from './samTemplate';
 
 /** A handler found in a workspace, with what the views show and what a run needs to resolve it. */
 export interface DiscoveredHandler {
@@ -30,22 +29,42 @@ export interface DiscoveredHandler {
 export interface DiscoveryOptions {
   /** Python function names to look for (default lambda_handler, handler). */
   readonly pythonHandlerNames?: readonly string[];
-  /** Folder names never entered. */
-  readonly excludeFolders?: readonly string[];
-  /** Upper bound on files read, so a huge workspace cannot stall the editor. */
-  readonly maxFiles?: number;
 }
 
+/** Folders never searched: dependencies, build output, caches, virtual environments. */
 export const DEFAULT_EXCLUDES = ['node_modules', '.git', '.aws-sam', '.serverless', 'dist', 'out', 'build', 'cdk.out', '.venv', 'venv',
   '__pycache__', '.vscode-test', '.tox', '.mypy_cache', '.pytest_cache', 'coverage', '.next', 'target'];
+
+/** The files discovery reads, as one glob for `workspace.findFiles` and the file watcher. */
+export const DISCOVERY_GLOB = '**/{*.py,*.js,*.mjs,*.cjs,*.ts,*.mts,*.cts,template.yaml,template.yml,template.json,serverless.yml,serverless.yaml}';
+/** A larger source file is a bundle or generated code, not a handler someone edits. */
+export const MAX_FILE_BYTES = 512 * 1024;
 const SOURCE = /\.(py|js|mjs|cjs|ts|mts|cts)$/;
-const MAX_FILE_BYTES = 512 * 1024;
+const TEMPLATE = /(^|[/\\])template\.(ya?ml|json)$/;
+const SERVERLESS = /(^|[/\\])serverless\.ya?ml$/;
+
+/** The exclude globs of discovery: the default folders, the user's additions (folder names or globs) and the
+ *  `files.exclude` globs that are switched on. */
+export function discoveryExcludes(extra: readonly string[] = [], filesExclude: Readonly<Record<string, unknown>> = {}): string[] {
+  const asGlob = (entry: string): string => (/[*?{[/]/.test(entry) ? entry : `**/${entry}`);
+  return [...DEFAULT_EXCLUDES.map(asGlob), ...extra.filter(Boolean).map(asGlob), ...Object.entries(filesExclude).filter(([, on]) => on === true).map(([glob]) => glob)];
+}
+
+/** What kind of discovery input a path is, or undefined when discovery ignores it (tests, declarations, other files). */
+export function discoveryKind(path: string): 'source' | 'template' | 'serverless' | undefined {
+  if (TEMPLATE.test(path)) return 'template';
+  if (SERVERLESS.test(path)) return 'serverless';
+  if (SOURCE.test(path) && !/\.d\.[cm]?ts$/.test(path) && !/\.(test|spec)\.[cm]?[jt]s$/.test(path)) return 'source';
+  return undefined;
+}
 
 /** Handler definitions in one source text: `def lambda_handler(event, context)` in Python, exported handlers in JS/TS. */
 export function findHandlerDefinitions(text: string, fileName: string, pythonNames: readonly string[] = ['lambda_handler', 'handler']): { name: string; line: number }[] {
   const found: { name: string; line: number }[] = [];
-  const lines = text.split('\n');
   const python = fileName.endsWith('.py');
+  // Most files of a large workspace define no handler: one search instead of splitting them into lines.
+  if (python ? !text.includes('context') && !pythonNames.some((n) => text.includes(n)) : !/handler/i.test(text)) return found;
+  const lines = text.split('\n');
   const pyNames = new Set(pythonNames);
   lines.forEach((line, index) => {
     if (python) {
@@ -61,97 +80,108 @@ export function findHandlerDefinitions(text: string, fileName: string, pythonNam
   return found;
 }
 
-function walk(root: string, excludes: ReadonlySet<string>, budget: { files: number }, out: string[]): void {
-  let entries: string[];
-  try {
-    entries = readdirSync(root);
-  } catch {
-    return;
-  }
-  for (const name of entries.sort()) {
-    if (budget.files <= 0) return;
-    const path = join(root, name);
-    let stat;
-    try { stat = statSync(path); } catch { continue; }
-    if (stat.isDirectory()) {
-      if (!excludes.has(name) && !name.startsWith('.')) walk(path, excludes, budget, out);
-    } else if (SOURCE.test(name) && !name.endsWith('.d.ts') && !/\.(test|spec)\.[cm]?[jt]s$/.test(name) && stat.size <= MAX_FILE_BYTES) {
-      budget.files--;
-      out.push(path);
-    } else if (/^(template\.ya?ml|template\.json|serverless\.ya?ml)$/.test(name)) {
-      out.push(path);
-    }
-  }
+
+/** A function a SAM/CloudFormation template or serverless.yml declares. */
+export interface DeclaredFunction {
+  readonly origin: 'sam' | 'serverless';
+  readonly name: string;
+  readonly resource?: string;
+  readonly spec: string;
+  readonly runtime?: string;
+  readonly codeDir: string;
+  readonly handler: string;
+  readonly templateLine?: number;
+  readonly events?: Readonly<Record<string, string>>;
+  /** Files that may define the handler, in the order the runtime tries them. */
+  readonly candidates: readonly string[];
 }
 
-function lineOf(file: string | undefined, fn: string): number | undefined {
-  if (!file || !existsSync(file)) return undefined;
-  return findHandlerDefinitions(readFileSync(file, 'utf8'), file).find((d) => d.name === fn)?.line;
-}
+/** What one file contributes to the index: its handler definitions, or the functions it declares. */
+export type DiscoveryEntry =
+  | { readonly kind: 'source'; readonly file: string; readonly definitions: readonly { name: string; line: number }[];
+    /** Read only because a template names it (it lies in an excluded folder): not scanned for more handlers. */
+    readonly declaredOnly?: boolean }
+  | { readonly kind: 'template'; readonly file: string; readonly functions: readonly DeclaredFunction[]; readonly problem?: string };
 
-function handlerFile(codeDir: string, handler: string): string | undefined {
+/** The handler's export name (after the last dot). */
+export const exportName = (handler: string): string => handler.slice(handler.lastIndexOf('.') + 1);
+
+function candidatesFor(codeDir: string, handler: string): string[] {
   const modulePath = handler.slice(0, handler.lastIndexOf('.'));
-  return ['.py', '.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'].map((e) => resolve(codeDir, modulePath + e)).find((f) => existsSync(f));
+  return ['.py', '.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'].map((e) => resolve(codeDir, modulePath + e));
 }
 
-/** Finds the handlers of a workspace folder: SAM / CloudFormation templates, serverless.yml functions, and a scan for
- *  handler definitions not already declared by a template. A template that does not parse is skipped and reported. */
-export function discoverHandlers(root: string, options: DiscoveryOptions = {}): { handlers: DiscoveredHandler[]; problems: string[] } {
-  const files: string[] = [];
-  walk(root, new Set(options.excludeFolders ?? DEFAULT_EXCLUDES), { files: options.maxFiles ?? 5000 }, files);
-  const handlers: DiscoveredHandler[] = [];
-  const problems: string[] = [];
-  const declared = new Set<string>();
+/** Parses one discovery file's text (pure: no file-system access). A template that does not parse gives an entry
+ *  with a problem and no functions. */
+export function parseDiscoveryFile(file: string, text: string, options: DiscoveryOptions = {}): DiscoveryEntry | undefined {
+  const kind = discoveryKind(file);
+  if (kind === 'source') return { kind, file, definitions: findHandlerDefinitions(text, file, options.pythonHandlerNames) };
+  if (kind === undefined) return undefined;
+  try {
+    return { kind: 'template', file, functions: kind === 'template' ? samFunctions(file, text) : serverlessFunctions(file, text) };
+  } catch (error) {
+    return { kind: 'template', file, functions: [], problem: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function samFunctions(file: string, text: string): DeclaredFunction[] {
+  return parseSamTemplateText(text, file).functions.filter((fn) => fn.handler).map((fn) => ({
+    origin: 'sam', name: fn.logicalId, resource: fn.logicalId, spec: file, runtime: fn.runtime, codeDir: fn.codeDir, handler: fn.handler!,
+    templateLine: fn.line === undefined ? undefined : fn.line - 1, events: fn.events, candidates: candidatesFor(fn.codeDir, fn.handler!),
+  }));
+}
+
+function serverlessFunctions(file: string, text: string): DeclaredFunction[] {
+  const doc = parse(text, { logLevel: 'silent' }) as { provider?: { runtime?: string }; functions?: Record<string, { handler?: string; runtime?: string } | null> } | null;
+  const base = dirname(file);
+  return Object.entries(doc?.functions ?? {}).filter(([, fn]) => fn?.handler).map(([name, fn]) => ({
+    origin: 'serverless', name, spec: join(base, fn!.handler!), runtime: fn!.runtime ?? doc?.provider?.runtime, codeDir: base, handler: fn!.handler!,
+    candidates: candidatesFor(base, fn!.handler!),
+  }));
+}
+
+/** The handlers of one workspace folder from its entries: declared functions first (linked to their source file),
+ *  then handler definitions no template declares. */
+export function mergeHandlers(root: string, entries: Iterable<DiscoveryEntry>): DiscoveredHandler[] {
   const rel = (p: string): string => relative(root, p).split(sep).join('/') || '.';
-
-  for (const file of files.filter((f) => /template\.(ya?ml|json)$/.test(f))) {
-    try {
-      for (const fn of readSamTemplate(file).functions) {
-        if (!fn.handler) continue;
-        const source = handlerFile(fn.codeDir, fn.handler);
-        if (source) declared.add(`${source}#${fn.handler.slice(fn.handler.lastIndexOf('.') + 1)}`);
-        handlers.push({
-          id: `sam:${rel(file)}:${fn.logicalId}`, name: fn.logicalId, origin: 'sam', group: rel(file), spec: file, resource: fn.logicalId,
-          runtime: fn.runtime, codeDir: fn.codeDir, handler: fn.handler, file: source, line: lineOf(source, fn.handler.slice(fn.handler.lastIndexOf('.') + 1)),
-          templateFile: file, templateLine: fn.line === undefined ? undefined : fn.line - 1, events: fn.events,
-        });
-      }
-    } catch (error) {
-      problems.push(error instanceof Error ? error.message : String(error));
-    }
+  const sources = new Map<string, Extract<DiscoveryEntry, { kind: 'source' }>>();
+  const templates: Extract<DiscoveryEntry, { kind: 'template' }>[] = [];
+  for (const e of entries) {
+    if (e.kind === 'source') sources.set(e.file, e);
+    else templates.push(e);
   }
-
-  for (const file of files.filter((f) => /serverless\.ya?ml$/.test(f))) {
-    try {
-      const doc = parse(readFileSync(file, 'utf8'), { logLevel: 'silent' }) as { provider?: { runtime?: string }; functions?: Record<string, { handler?: string; runtime?: string }> } | null;
-      const base = dirname(file);
-      for (const [name, fn] of Object.entries(doc?.functions ?? {})) {
-        if (!fn?.handler) continue;
-        const source = handlerFile(base, fn.handler);
-        if (source) declared.add(`${source}#${fn.handler.slice(fn.handler.lastIndexOf('.') + 1)}`);
-        handlers.push({
-          id: `serverless:${rel(file)}:${name}`, name, origin: 'serverless', group: rel(file), spec: join(base, fn.handler), runtime: fn.runtime ?? doc?.provider?.runtime,
-          codeDir: base, handler: fn.handler, file: source, line: lineOf(source, fn.handler.slice(fn.handler.lastIndexOf('.') + 1)),
-        });
-      }
-    } catch (error) {
-      problems.push(`${rel(file)}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-
-  for (const file of files.filter((f) => SOURCE.test(f))) {
-    let text: string;
-    try { text = readFileSync(file, 'utf8'); } catch { continue; }
-    for (const def of findHandlerDefinitions(text, file, options.pythonHandlerNames)) {
-      if (declared.has(`${file}#${def.name}`)) continue;
-      const modulePath = file.slice(0, -extname(file).length);
-      const python = file.endsWith('.py');
+  const handlers: DiscoveredHandler[] = [];
+  const declared = new Set<string>();
+  for (const t of templates.sort((a, b) => a.file.localeCompare(b.file))) {
+    for (const fn of t.functions) {
+      const source = fn.candidates.find((c) => sources.has(c));
+      const fnName = exportName(fn.handler);
+      if (source) declared.add(`${source}#${fnName}`);
       handlers.push({
-        id: `scan:${rel(file)}:${def.name}`, name: `${basename(modulePath)}.${def.name}`, origin: 'scan', group: rel(dirname(file)),
-        spec: `${modulePath}.${def.name}`, runtime: python ? 'python3' : 'nodejs', codeDir: dirname(file),
-        handler: `${basename(modulePath)}.${def.name}`, file, line: def.line,
+        id: `${fn.origin}:${rel(t.file)}:${fn.name}`, name: fn.name, origin: fn.origin, group: rel(t.file), spec: fn.spec, resource: fn.resource,
+        runtime: fn.runtime, codeDir: fn.codeDir, handler: fn.handler, file: source, line: source ? sources.get(source)!.definitions.find((d) => d.name === fnName)?.line : undefined,
+        ...(fn.origin === 'sam' ? { templateFile: t.file, templateLine: fn.templateLine, events: fn.events } : {}),
       });
     }
   }
-  return { handlers, problems };
+  for (const s of [...sources.values()].sort((a, b) => a.file.localeCompare(b.file))) {
+    if (s.declaredOnly) continue;
+    for (const def of s.definitions) {
+      if (declared.has(`${s.file}#${def.name}`)) continue;
+      const modulePath = s.file.slice(0, -extname(s.file).length);
+      handlers.push({
+        id: `scan:${rel(s.file)}:${def.name}`, name: `${basename(modulePath)}.${def.name}`, origin: 'scan', group: rel(dirname(s.file)),
+        spec: `${modulePath}.${def.name}`, runtime: s.file.endsWith('.py') ? 'python3' : 'nodejs', codeDir: dirname(s.file),
+        handler: `${basename(modulePath)}.${def.name}`, file: s.file, line: def.line,
+      });
+    }
+  }
+  return handlers;
+}
+
+/** Candidate files of declared functions that no entry covers: they may exist in an excluded folder. */
+export function unresolvedCandidates(entries: Iterable<DiscoveryEntry>): string[][] {
+  const all = [...entries];
+  const sources = new Set(all.filter((e) => e.kind === 'source').map((e) => e.file));
+  return all.flatMap((e) => (e.kind === 'template' ? e.functions : [])).map((fn) => fn.candidates).filter((c) => !c.some((f) => sources.has(f))).map((c) => [...c]);
 }
