@@ -2,11 +2,16 @@ import * as vscode from 'vscode';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { createLambdaClient, createLogsClient, type AwsContext } from '../core/aws/awsContext';
+import { memoizeCredentials, resolveProfileCredentials, type ExpiringCredentials } from '../core/aws/credentials';
 import { defaultRegion, listProfiles } from '../core/aws/profiles';
+import type { AwsCredentials } from '../core/runtime/environmentVariables';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { OutputLog } from '../output/outputLog';
 
 const PROFILE_KEY = 'aws.profile';
 const REGION_KEY = 'aws.region';
+/** The workspace endpoint the user answered about, and the answer (kept in VS Code's storage, not the workspace). */
+const ENDPOINT_ANSWER_KEY = 'aws.workspaceEndpointAnswer';
 
 /**
  * The AWS profile and region this workspace works with (remembered per workspace), the endpoint override and the
@@ -21,14 +26,18 @@ export class AwsSession implements vscode.Disposable {
   private readonly logsClients = new Map<string, CloudWatchLogsClient>();
   private readonly disposables: vscode.Disposable[] = [];
   private region = 'us-east-1';
+  private loaded?: Promise<void>;
   hasCredentials = false;
+  /** Counted for the activation test: how often credentials were resolved (each may be a network call). */
+  readonly stats = { credentialChecks: 0 };
 
   constructor(private readonly state: vscode.Memento, private readonly log: OutputLog) {
+    this.shared = this.sharedCredentials();
     this.status = vscode.window.createStatusBarItem('lambdaWorkbench.awsProfile', vscode.StatusBarAlignment.Left, 49);
     this.status.name = 'Lambda: AWS profile and region';
     this.status.command = 'lambdaWorkbench.selectProfile';
     this.disposables.push(this.status, this.changed, vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('lambdaWorkbench.aws')) void this.reload();
+      if (e.affectsConfiguration('lambdaWorkbench.aws') && this.loaded) void this.reload();
     }));
   }
 
@@ -45,8 +54,66 @@ export class AwsSession implements vscode.Disposable {
   get currentRegion(): string { return this.region; }
 
   context(region = this.region): AwsContext {
-    const endpoint = vscode.workspace.getConfiguration('lambdaWorkbench').get<string>('aws.endpoint') || undefined;
-    return { profile: this.profile, region, endpoint };
+    return { profile: this.profile, region, endpoint: this.endpoint().value, credentials: this.sdkCredentials };
+  }
+
+  /** The profile's credentials, resolved once and again only near expiry, for every client of the session and for
+   *  local runs and debug sessions (so an SSO or credential_process profile costs one round trip for all of them). */
+  private shared: () => Promise<ExpiringCredentials | undefined>;
+
+  private sharedCredentials(): () => Promise<ExpiringCredentials | undefined> {
+    const profile = this.profile;
+    return memoizeCredentials(() => resolveProfileCredentials({ profile }));
+  }
+
+  /** What a local run hands the function: the shared credentials, or none (told in the log) when there are none. */
+  async runCredentials(): Promise<AwsCredentials | undefined> {
+    try {
+      return await this.shared();
+    } catch (error) {
+      this.log.warn(`Local runs get no AWS credentials: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  }
+
+  private readonly sdkCredentials: AwsCredentialIdentityProvider = async () => {
+    const credentials = await this.shared();
+    if (!credentials) throw Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+    return credentials;
+  };
+
+  /**
+   * The endpoint AWS calls go to. A value from the workspace (a cloned repository's settings) would receive every
+   * request signed with the user's credentials, so it counts only once the user agreed to it; until then the user's
+   * own setting (or AWS) is used. In Restricted Mode VS Code ignores the workspace value altogether.
+   */
+  endpoint(): { value?: string; pending?: string } {
+    const config = vscode.workspace.getConfiguration('lambdaWorkbench');
+    const effective = config.get<string>('aws.endpoint') || undefined;
+    const inspected = config.inspect<string>('aws.endpoint');
+    const own = inspected?.globalValue || undefined;
+    const fromWorkspace = effective !== undefined && effective !== own && (effective === inspected?.workspaceValue || effective === inspected?.workspaceFolderValue);
+    if (!fromWorkspace) return { value: effective };
+    const answer = this.state.get<{ value: string; allowed: boolean }>(ENDPOINT_ANSWER_KEY);
+    if (answer?.value === effective) return answer.allowed ? { value: effective } : { value: own };
+    return { value: own, pending: effective };
+  }
+
+  /** Records the user's answer about the workspace endpoint (the prompt's buttons) and rebuilds the clients. */
+  async answerWorkspaceEndpoint(value: string, allowed: boolean): Promise<void> {
+    await this.state.update(ENDPOINT_ANSWER_KEY, { value, allowed });
+    await this.reload();
+  }
+
+  private asked?: string;
+
+  /** Asks once per value, without blocking: AWS calls meanwhile go where they would without the workspace value. */
+  private askAboutWorkspaceEndpoint(): void {
+    const { pending } = this.endpoint();
+    if (!pending || this.asked === pending) return;
+    this.asked = pending;
+    void vscode.window.showWarningMessage(`This workspace sets lambdaWorkbench.aws.endpoint to ${pending}. Every AWS request, signed with your credentials, would go there. Use it for this workspace?`,
+      'Use This Endpoint', 'Ignore').then((choice) => (choice ? this.answerWorkspaceEndpoint(pending, choice === 'Use This Endpoint') : undefined));
   }
 
   lambda(region = this.region): LambdaClient {
@@ -57,13 +124,27 @@ export class AwsSession implements vscode.Disposable {
     return cachedClient(this.logsClients, region, () => createLogsClient(this.context(region)));
   }
 
+  /** The region and the credential check, done once on first need (a view shown, a command run), never at activation. */
+  ready(): Promise<void> {
+    this.loaded ??= this.load();
+    return this.loaded;
+  }
+
   /** Re-reads the region and whether any credentials resolve (never throws), then tells the views. */
-  async reload(): Promise<void> {
+  reload(): Promise<void> {
+    this.loaded = this.load();
+    return this.loaded;
+  }
+
+  private async load(): Promise<void> {
+    this.askAboutWorkspaceEndpoint();
+    this.shared = this.sharedCredentials(); // the profile or the AWS settings changed: resolve afresh
     for (const c of [...this.clients.values(), ...this.logsClients.values()]) c.destroy();
     this.clients.clear();
     this.logsClients.clear();
     this.region = this.state.get<string>(REGION_KEY) ?? await defaultRegion(this.profile);
     try {
+      this.stats.credentialChecks++;
       await this.lambda().config.credentials();
       this.hasCredentials = true;
     } catch (error) {

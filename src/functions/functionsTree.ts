@@ -127,6 +127,7 @@ export class FunctionsTree implements vscode.TreeDataProvider<FunctionsNode> {
   }
 
   async getChildren(element?: FunctionsNode): Promise<FunctionsNode[]> {
+    if (!element) await this.session.ready(); // the view being shown is what first asks AWS
     if (!element) return this.session.hasCredentials ? this.session.regions.map((r) => new RegionItem(r)) : [];
     if (element instanceof RegionItem) return this.regionChildren(element.region);
     if (element instanceof FunctionItem) {

@@ -78,6 +78,7 @@ class LogsTree implements vscode.TreeDataProvider<Node> {
         return [new LogsMessage(error instanceof AwsProblemError ? error.problem.message : String(error))];
       }
     }
+    if (!element) await this.session.ready();
     if (element || !this.session.hasCredentials) return [];
     if (!this.loaded) await this.load();
     const nodes: Node[] = this.groups.map((g) => new GroupItem(g));
@@ -160,6 +161,7 @@ export function registerLogs(context: vscode.ExtensionContext, deps: { session: 
     }),
     vscode.commands.registerCommand('lambdaWorkbench.openLogStream', async (group: string, stream: string) => {
       try {
+        await session.ready();
         const page = await readStream(session.logs(), group, stream, { profile: session.profile });
         const uri = docs.uriFor(`${stream.replace(/[^\w]/g, '_')}`, 'stream');
         const opened = { group, stream, older: page.older, newer: page.newer, events: page.events };
@@ -176,6 +178,7 @@ export function registerLogs(context: vscode.ExtensionContext, deps: { session: 
       const opened = target ? streams.get(target.toString()) : undefined;
       if (!target || !opened) return 0;
       try {
+        await session.ready();
         const page = await readStream(session.logs(), opened.group, opened.stream, { token: opened[direction], fromHead: direction === 'newer', profile: session.profile });
         const known = new Set(opened.events.map((e) => `${e.timestamp}\u0000${e.message}`));
         const fresh = page.events.filter((e) => !known.has(`${e.timestamp}\u0000${e.message}`));
@@ -196,6 +199,7 @@ export function registerLogs(context: vscode.ExtensionContext, deps: { session: 
       if (pattern === undefined) return undefined;
       const range = args.rangeMs !== undefined ? { start: Date.now() - args.rangeMs, end: Date.now() } : await pickRange();
       if (!range) return undefined;
+      await session.ready();
       const uri = docs.uriFor(`${group.replace(/^\//, '').replace(/\//g, '_')}`, 'search');
       await docs.open(uri, `# Search ${group} for ${pattern || 'everything'} from ${new Date(range.start).toISOString()} to ${new Date(range.end).toISOString()}\n`, false);
       try {
@@ -230,6 +234,7 @@ export function registerLogs(context: vscode.ExtensionContext, deps: { session: 
         if (answer !== 'Start Live Tail') return undefined;
         await context.globalState.update(LIVE_TAIL_ACKNOWLEDGED, true);
       }
+      await session.ready();
       return tails.start(group, args.pattern, mode);
     }),
     vscode.commands.registerCommand('lambdaWorkbench.stopTail', async (uri?: vscode.Uri) => {

@@ -16,6 +16,8 @@ export interface AwsContext {
   readonly maxAttempts?: number;
   /** How long a call may wait for an answer before it fails (default 30 s; an invocation gets 16 minutes). */
   readonly requestTimeoutMs?: number;
+  /** A provider shared with other clients and local runs (the editor's session), instead of one per client. */
+  readonly credentials?: AwsCredentialIdentityProvider;
 }
 
 /** An endpoint that accepts the connection and never answers must not hang a view or a command. */
@@ -48,7 +50,7 @@ export function credentialProvider(ctx: AwsContext): AwsCredentialIdentityProvid
 function clientConfig(ctx: AwsContext) {
   return {
     region: ctx.region,
-    credentials: credentialProvider(ctx),
+    credentials: ctx.credentials ?? credentialProvider(ctx),
     ...(ctx.endpoint ? { endpoint: ctx.endpoint } : {}),
     ...(ctx.maxAttempts ? { maxAttempts: ctx.maxAttempts } : {}),
     requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: ctx.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },

@@ -45,7 +45,7 @@ const RETRY_NONE_MS = 60_000;
  * minutes of expiring (static keys never), so an SSO or assume-role profile costs one round trip, not one per
  * invocation. Concurrent callers share one fetch.
  */
-export function memoizeCredentials(fetch: () => Promise<ExpiringCredentials | undefined>, now: () => number = Date.now): () => Promise<AwsCredentials | undefined> {
+export function memoizeCredentials(fetch: () => Promise<ExpiringCredentials | undefined>, now: () => number = Date.now): () => Promise<ExpiringCredentials | undefined> {
   let current: { value: Promise<ExpiringCredentials | undefined>; validUntil: number } | undefined;
   return () => {
     if (!current || now() >= current.validUntil) {
@@ -57,6 +57,6 @@ export function memoizeCredentials(fetch: () => Promise<ExpiringCredentials | un
         () => { entry.validUntil = 0; },
       );
     }
-    return current.value.then((c) => c && { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken });
+    return current.value.then((c) => c && { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: c.expiration });
   };
 }

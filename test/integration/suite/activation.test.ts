@@ -1,6 +1,11 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { LambdaWorkbenchApi } from '../../../src/extension';
+import type { LargeWorkspace } from '../../support/largeWorkspace';
 import { waitFor } from '../../support/waitFor';
+import { workspaceRoot } from '../support/api';
 
 const EXTENSION_ID = 'lambda-workbench.lambda-workbench';
 
@@ -24,6 +29,40 @@ describe('Extension activation', () => {
 
   it('activates', () => {
     assert.equal(extension.isActive, true);
+  });
+
+  // These three run before any test shows a view: they see the extension as a user who has not opened it yet.
+  it('activation neither scans the workspace nor asks AWS for credentials', () => {
+    const api = extension.exports as LambdaWorkbenchApi;
+    assert.equal(api.localHandlers.index.isStarted, false, 'discovery has not started');
+    assert.deepEqual(api.localHandlers.index.stats, { scans: 0, parses: 0 });
+    assert.equal(api.functions.session.stats.credentialChecks, 0);
+    assert.ok(api.activationMs > 0);
+  });
+
+  it('showing the Local Handlers view starts discovery: the first tree of a 10 000-file workspace, excluded folders skipped', async () => {
+    const api = extension.exports as LambdaWorkbenchApi;
+    const manifest = JSON.parse(readFileSync(join(workspaceRoot(), 'generated-10k', 'manifest.json'), 'utf8')) as LargeWorkspace;
+    assert.ok(manifest.files >= 10_000);
+    await vscode.commands.executeCommand('lambdaWorkbench.localHandlers.focus');
+    await waitFor('discovery to start', () => api.localHandlers.index.isStarted);
+    await api.localHandlers.index.whenReady();
+    const ids = new Set(api.localHandlers.index.all().map((h) => h.id));
+    const missing = manifest.handlerIds.filter((id) => !ids.has(id));
+    assert.deepEqual(missing, [], 'every generated handler is listed');
+    const leaked = [...ids].filter((id) => manifest.excludedFolders.some((f) => id.includes(`${f}/`)));
+    assert.deepEqual(leaked, [], 'nothing from node_modules, dist, .venv or a files.exclude folder');
+    assert.equal(api.localHandlers.index.stats.scans, 1, 'one listing');
+    const items = await (api.localHandlers.tree.getChildren() as Promise<vscode.TreeItem[]>);
+    assert.ok(items.some((g) => g.label === 'generated-10k/packages/pkg-000'), 'the tree shows the generated packages');
+  });
+
+  it('the Functions view being shown (it shares the container) is what resolves AWS credentials, once', async () => {
+    const api = extension.exports as LambdaWorkbenchApi;
+    await vscode.commands.executeCommand('lambdaWorkbench.functions.focus');
+    await waitFor('the Functions view', () => api.functions.view.visible);
+    await waitFor('the credential check', () => api.functions.session.stats.credentialChecks > 0);
+    assert.equal(api.functions.session.stats.credentialChecks, 1, 'one check for the views and the status bar');
   });
 
   it('contributes the Lambda Workbench container with the three views', async () => {
