@@ -1,12 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { sep } from 'node:path';
 import { prettyJson } from '../core/json/prettyJson';
 import * as vscode from 'vscode';
 import { consoleUrl } from '../core/aws/awsContext';
 import { AwsProblemError } from '../core/aws/awsErrors';
 import { downloadFolder, extractZip, zipConflicts } from '../core/aws/codeZip';
-import { memoizeCredentials, resolveProfileCredentials } from '../core/aws/credentials';
-import type { AwsCredentials } from '../core/runtime/environmentVariables';
-import { packageFunction } from '../core/aws/deployPackage';
+import { deployEnvironment, packageFunction } from '../core/aws/deployPackage';
 import { deleteFunction, deployFunction, downloadCode, getFunction, invokeFunction, RoleRequiredError, type InvocationType, type RemoteInvokeResult } from '../core/aws/lambdaFunctions';
 import type { EventCatalog } from '../core/events/catalog';
 import { generateEvent } from '../core/events/generate';
@@ -14,11 +13,12 @@ import { parseJson } from '../core/json/parseJson';
 import type { LocalHandlers } from '../localHandlers/registerLocalHandlers';
 import type { OutputLog } from '../output/outputLog';
 import { AwsSession } from './awsSession';
+import { askLocalEnvironment, cancellable } from './longWork';
 import { DetailItem, FunctionItem, FunctionsTree } from './functionsTree';
 
 /** Arguments a caller may give up front (tests, other commands); each skips its prompt. */
 export interface RemoteInvokeArgs { readonly event?: string; readonly type?: InvocationType }
-export interface DeployArgs { readonly handler?: unknown; readonly name?: string; readonly role?: string; readonly region?: string }
+export interface DeployArgs { readonly handler?: unknown; readonly name?: string; readonly role?: string; readonly region?: string; readonly includeLocalEnvironment?: boolean }
 export interface DownloadArgs { readonly folder?: string; readonly overwrite?: boolean }
 
 export interface Functions {
@@ -35,16 +35,9 @@ function problemMessage(error: unknown): string {
 export function registerFunctions(context: vscode.ExtensionContext, deps: { log: OutputLog; catalog: EventCatalog; local: LocalHandlers }): Functions {
   const { log, catalog, local } = deps;
   const session = new AwsSession(context.workspaceState, log);
-  // Local runs get the session profile's credentials, resolved on first use (no network at activation), refreshed
-  // before they expire, and resolved afresh when the profile or the AWS settings change.
-  const runCredentials = (): (() => Promise<AwsCredentials | undefined>) => memoizeCredentials(() =>
-    resolveProfileCredentials({ profile: session.profile }).catch((error: unknown) => {
-      log.warn(`Local runs get no AWS credentials: ${error instanceof Error ? error.message : String(error)}`);
-      return undefined;
-    }));
-  let credentials = runCredentials();
-  local.runner.useCredentials(() => credentials());
-  context.subscriptions.push(session.onDidChange(() => { credentials = runCredentials(); }));
+  // Local runs get the session profile's credentials from the provider its clients use: resolved on first use (no
+  // network at activation), refreshed before they expire, resolved afresh when the profile or AWS settings change.
+  local.runner.useCredentials(() => session.runCredentials());
   const tree = new FunctionsTree(session);
   const view = vscode.window.createTreeView('lambdaWorkbench.functions', { treeDataProvider: tree, showCollapseAll: true });
   const fail = async (action: string, error: unknown): Promise<undefined> => {
@@ -56,6 +49,7 @@ export function registerFunctions(context: vscode.ExtensionContext, deps: { log:
     return undefined;
   };
   const pickFunction = async (arg: unknown): Promise<FunctionItem | undefined> => {
+    await session.ready();
     if (arg instanceof FunctionItem) return arg;
     if (arg instanceof DetailItem) return arg.fnItem;
     const name = typeof arg === 'string' ? arg : undefined;
@@ -89,7 +83,7 @@ export function registerFunctions(context: vscode.ExtensionContext, deps: { log:
       else if (source.id === 'file') {
         const file = await vscode.window.showOpenDialog({ filters: { JSON: ['json'] } });
         if (!file?.[0]) return undefined;
-        payload = readFileSync(file[0].fsPath, 'utf8');
+        payload = await readFile(file[0].fsPath, 'utf8');
       } else {
         const sample = await vscode.window.showQuickPick(catalog.list().flatMap((s) => Object.keys(s.types).map((t) => ({ label: `${s.id}/${t}`, source: s.id, type: t }))), { title: 'Sample event' });
         if (!sample) return undefined;
@@ -175,15 +169,16 @@ export function registerFunctions(context: vscode.ExtensionContext, deps: { log:
         return fail(`Download ${item.fn.name}`, error);
       }
       try {
-        const zip = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Downloading ${item.fn.name}` },
-          () => downloadCode(session.lambda(item.region), item.fn.name, { profile: session.profile }));
-        const conflicts = existsSync(target) ? zipConflicts(zip, target) : [];
+        const zip = await cancellable(`Downloading ${item.fn.name}`, (signal) => downloadCode(session.lambda(item.region), item.fn.name, { profile: session.profile, signal }));
+        if (!zip) return undefined;
+        const conflicts = await zipConflicts(zip, target);
         let overwrite = args.overwrite ?? false;
         if (conflicts.length && !overwrite) {
           overwrite = (await vscode.window.showWarningMessage(`${conflicts.length} file(s) of ${item.fn.name} already exist in ${target}. Replace them?`, { modal: true }, 'Replace')) === 'Replace';
           if (!overwrite) return undefined;
         }
-        const written = extractZip(zip, target, overwrite);
+        const written = await cancellable(`Unpacking ${item.fn.name}`, (signal) => extractZip(zip, target, { overwrite, signal }));
+        if (!written) return undefined;
         log.info(`Downloaded ${item.fn.name} into ${target} (${written.length} files)`);
         return target;
       } catch (error) {
@@ -196,7 +191,8 @@ export function registerFunctions(context: vscode.ExtensionContext, deps: { log:
       if (target instanceof vscode.Uri) {
         const folder = target.fsPath;
         await local.index.whenReady();
-        const inside = local.index.all().filter((h) => h.codeDir === folder || h.codeDir.startsWith(`${folder}/`) || h.file?.startsWith(`${folder}/`));
+        const within = (path: string | undefined): boolean => path !== undefined && (path === folder || path.startsWith(folder + sep)); // sep: Explorer paths on Windows use \\
+        const inside = local.index.all().filter((h) => within(h.codeDir) || within(h.file));
         if (inside.length === 0) {
           void vscode.window.showErrorMessage(`No Lambda handler found in ${vscode.workspace.asRelativePath(folder)}: add a template.yaml, or a file exporting a handler.`);
           return undefined;
@@ -215,12 +211,16 @@ export function registerFunctions(context: vscode.ExtensionContext, deps: { log:
       }
       const name = args.name ?? await vscode.window.showInputBox({ title: `Deploy ${handler.name}: function name`, value: config.name, validateInput: (v) => (/^[A-Za-z0-9_-]{1,64}$/.test(v) ? undefined : "Up to 64 letters, digits, '-' or '_'") });
       if (!name) return undefined;
+      await session.ready();
       const region = args.region ?? session.currentRegion;
+      const includeLocal = args.includeLocalEnvironment ?? await askLocalEnvironment(name, config.localEnvironment ?? {});
+      if (includeLocal === undefined) return undefined;
       try {
-        const pkg = await packageFunction(config);
-        const request = { name, zip: pkg.zip, role: args.role, runtime: config.runtime, handler: pkg.handler, memorySize: config.memorySize, timeout: config.timeout, architecture: config.architecture, environment: config.environment as Record<string, string> };
-        const run = (role?: string) => vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deploying ${name} to ${region}` }, (progress) =>
-          deployFunction(session.lambda(region), { ...request, role }, { profile: session.profile, onStep: (step) => progress.report({ message: step }) }));
+        const pkg = await cancellable(`Packaging ${handler.name}`, (signal) => packageFunction(config, { signal }));
+        if (!pkg) return undefined;
+        const request = { name, zip: pkg.zip, role: args.role, runtime: config.runtime, handler: pkg.handler, memorySize: config.memorySize, timeout: config.timeout, architecture: config.architecture, environment: deployEnvironment(config, includeLocal) };
+        const run = (role?: string) => cancellable(`Deploying ${name} to ${region}`, (signal, progress) =>
+          deployFunction(session.lambda(region), { ...request, role }, { profile: session.profile, signal, onStep: (step) => progress.report({ message: step }) }));
         let summary;
         try {
           summary = await run(args.role);
@@ -230,6 +230,7 @@ export function registerFunctions(context: vscode.ExtensionContext, deps: { log:
           if (!role) return undefined;
           summary = await run(role);
         }
+        if (!summary) return undefined;
         log.info(`Deployed ${name} to ${region}${pkg.note ? ` (${pkg.note})` : ''}`);
         tree.refresh();
         void vscode.window.showInformationMessage(`Deployed ${name} to ${region}.`);
@@ -239,6 +240,5 @@ export function registerFunctions(context: vscode.ExtensionContext, deps: { log:
       }
     }),
   );
-  void session.reload();
   return { session, tree, view: view as vscode.TreeView<unknown> };
 }

@@ -18,6 +18,16 @@ export interface RunOutcome {
   readonly document: vscode.Uri;
   /** Set when the run could not start (setup problem, malformed event…): what the user was told. */
   readonly problem?: string;
+  /** The user stopped it (Cancel, the Stop command): its environment and process tree are gone. */
+  readonly cancelled?: boolean;
+}
+
+/** A run in progress, for the Stop command. */
+export interface ActiveRun {
+  readonly handler: DiscoveredHandler;
+  readonly document: vscode.Uri;
+  readonly startedAt: number;
+  stop(): void;
 }
 
 export const UNTRUSTED_MESSAGE = 'Running or debugging a handler executes code from this workspace, so it needs a trusted workspace. Use "Manage Workspace Trust" to trust it.';
@@ -62,6 +72,12 @@ export class LocalRunner implements vscode.Disposable {
   }
 
   private lastDocument?: vscode.Uri;
+  private readonly runs = new Set<ActiveRun>();
+  private readonly runsChanged = new vscode.EventEmitter<void>();
+  readonly onDidChangeRuns = this.runsChanged.event;
+
+  /** Runs in progress, oldest first. */
+  get active(): readonly ActiveRun[] { return [...this.runs]; }
   get lastRunDocument(): vscode.Uri | undefined { return this.lastDocument; }
 
   /** The configuration a handler runs with (for Run and for F5). */
@@ -76,7 +92,7 @@ export class LocalRunner implements vscode.Disposable {
 
   /** Runs `handler` with its chosen event (or `eventText`) and shows the output. Never throws: problems are shown
    *  to the user (with Show Logs) and returned. */
-  async run(handler: DiscoveredHandler, options: { eventText?: string; extra?: LocalInvokeOptions; token?: vscode.CancellationToken } = {}): Promise<RunOutcome> {
+  async run(handler: DiscoveredHandler, options: { eventText?: string; extra?: LocalInvokeOptions; signal?: AbortSignal } = {}): Promise<RunOutcome> {
     const document = this.docs.uriFor(handler.name);
     this.lastDocument = document;
     if (!vscode.workspace.isTrusted) return this.problem(document, UNTRUSTED_MESSAGE, false);
@@ -98,7 +114,12 @@ export class LocalRunner implements vscode.Disposable {
     const header = `# ${handler.name} · ${config.runtime} · ${config.handler} · event: ${options.eventText ? 'given' : choice.label}${cold ? ' · files changed since the last run: new environment' : ''}\n`;
     await this.docs.open(document, header);
     const controller = new AbortController();
-    const cancel = options.token?.onCancellationRequested(() => controller.abort());
+    const onOuterAbort = (): void => controller.abort();
+    options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+    const run: ActiveRun = { handler, document, startedAt: Date.now(), stop: () => controller.abort() };
+    this.runs.add(run);
+    this.runsChanged.fire();
+    this.showRunning();
     try {
       let chunks = 0;
       const result = await this.lambda.invoke(config, eventText, {
@@ -114,11 +135,22 @@ export class LocalRunner implements vscode.Disposable {
       this.log.info(`Ran ${handler.name}: ${result.functionError ? `failed with ${result.error?.errorType}` : 'ok'} in ${result.durationMs.toFixed(1)} ms (${result.coldStart ? 'cold' : 'warm'})`);
       return { result, document };
     } catch (error) {
-      const message = error instanceof RuntimeSetupError || error instanceof LambdaServiceError ? error.message
-        : error instanceof Error && error.name === 'AbortError' ? 'The run was cancelled.' : `The run failed: ${error instanceof Error ? error.message : String(error)}`;
+      if (controller.signal.aborted) {
+        // What streamed so far stays in the document; the environment was killed with its whole process tree.
+        this.docs.append(document, `\n# Cancelled after ${((Date.now() - run.startedAt) / 1000).toFixed(1)} s: the environment and the processes it started were stopped; the next run is cold.\n`);
+        this.docs.flush();
+        this.log.info(`Cancelled the run of ${handler.name}`);
+        return { document, cancelled: true };
+      }
+      const message = error instanceof RuntimeSetupError || error instanceof LambdaServiceError ? error.message : `The run failed: ${error instanceof Error ? error.message : String(error)}`;
       return this.problem(document, message, !(error instanceof LambdaServiceError), error);
     } finally {
-      cancel?.dispose();
+      options.signal?.removeEventListener('abort', onOuterAbort);
+      this.runs.delete(run);
+      this.runsChanged.fire();
+      if (this.runs.size) this.showRunning();
+      else if (this.lastResult) this.showStatus(this.lastResult.handler, this.lastResult.result);
+      else this.status.hide();
     }
   }
 
@@ -159,7 +191,20 @@ export class LocalRunner implements vscode.Disposable {
     return { document, problem: message };
   }
 
+  /** While something runs the status item says so and stops it when clicked. */
+  private showRunning(): void {
+    const runs = this.active;
+    this.status.text = `$(loading~spin) λ ${runs.length === 1 ? runs[0].handler.name : `${runs.length} runs`}`;
+    this.status.tooltip = 'Running locally: click to stop';
+    this.status.command = 'lambdaWorkbench.stopRun';
+    this.status.show();
+  }
+
+  private lastResult?: { handler: DiscoveredHandler; result: InvokeResult };
+
   private showStatus(handler: DiscoveredHandler, result: InvokeResult): void {
+    this.lastResult = { handler, result };
+    this.status.command = 'lambdaWorkbench.showLastRun';
     this.status.text = `${result.functionError ? '$(error)' : '$(pass)'} λ ${handler.name} ${result.durationMs.toFixed(0)} ms ${result.coldStart ? '(cold)' : '(warm)'}`;
     this.status.tooltip = `Last local run of ${handler.name}: Duration ${result.durationMs.toFixed(2)} ms, Billed ${result.billedDurationMs} ms` +
       `${result.initDurationMs !== undefined ? `, Init ${result.initDurationMs.toFixed(2)} ms (cold start)` : ' (warm)'}, Max Memory ${result.maxMemoryUsedMb} MB. Click to show the output.`;
@@ -167,6 +212,7 @@ export class LocalRunner implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.runsChanged.dispose();
     for (const d of this.disposables) d.dispose();
     void this.lambda.dispose();
   }

@@ -7,7 +7,7 @@ import { EventChoices, pickEvent } from './eventChoice';
 import { HandlerCodeLens } from './handlerCodeLens';
 import { HandlerIndex } from './handlerIndex';
 import { LocalHandlersTree, HandlerItem } from './localHandlersTree';
-import { LocalRunner } from './localRunner';
+import { LocalRunner, type ActiveRun } from './localRunner';
 import { RunDocuments } from './runDocuments';
 
 export interface LocalHandlers {
@@ -16,6 +16,7 @@ export interface LocalHandlers {
   readonly runner: LocalRunner;
   readonly docs: RunDocuments;
   readonly view: vscode.TreeView<unknown>;
+  readonly tree: LocalHandlersTree;
   resolveHandler(arg: unknown): Promise<DiscoveredHandler | undefined>;
 }
 
@@ -57,8 +58,24 @@ export function registerLocalHandlers(context: vscode.ExtensionContext, log: Out
     vscode.commands.registerCommand('lambdaWorkbench.runHandler', async (arg?: unknown) => {
       const handler = await resolveHandler(arg);
       if (!handler) return undefined;
-      return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Running ${handler.name}`, cancellable: false },
-        () => runner.run(handler));
+      const controller = new AbortController();
+      const running = runner.run(handler, { signal: controller.signal });
+      // A quick run shows only in the status bar; one still going after a second gets a notification with Cancel.
+      const notify = setTimeout(() => void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Running ${handler.name} locally`, cancellable: true },
+        (_progress, token) => {
+          token.onCancellationRequested(() => controller.abort());
+          return running;
+        }), 1000);
+      try {
+        return await running;
+      } finally {
+        clearTimeout(notify);
+      }
+    }),
+    vscode.commands.registerCommand('lambdaWorkbench.stopRun', async (arg?: unknown) => stopRuns(runner, arg)),
+    runner.onDidChangeRuns(() => {
+      void vscode.commands.executeCommand('setContext', 'lambdaWorkbench.runActive', runner.active.length > 0);
+      void vscode.commands.executeCommand('setContext', 'lambdaWorkbench.runningDocuments', runner.active.map((r) => r.document.toString()));
     }),
     vscode.commands.registerCommand('lambdaWorkbench.chooseEvent', async (arg?: unknown, choice?: Parameters<EventChoices['set']>[1]) => {
       const handler = await resolveHandler(arg);
@@ -90,5 +107,23 @@ export function registerLocalHandlers(context: vscode.ExtensionContext, log: Out
       if (uri) await vscode.window.showTextDocument(uri, { preview: false });
     }),
   );
-  return { index, choices, runner, docs, view: view as vscode.TreeView<unknown>, resolveHandler };
+  return { index, choices, runner, docs, view: view as vscode.TreeView<unknown>, tree, resolveHandler };
+}
+
+/** Stops the run shown in a document (its editor's Stop button), or the one in progress (asking when several are).
+ *  Returns how many were stopped. */
+async function stopRuns(runner: LocalRunner, arg: unknown): Promise<number> {
+  const runs = runner.active;
+  let chosen: readonly ActiveRun[] = arg instanceof vscode.Uri ? runs.filter((r) => r.document.toString() === arg.toString()) : runs;
+  if (chosen.length === 0) {
+    void vscode.window.showInformationMessage('No local run is in progress.');
+    return 0;
+  }
+  if (chosen.length > 1) {
+    const picked = await vscode.window.showQuickPick([{ label: 'Stop all runs', runs: chosen }, ...chosen.map((r) => ({ label: r.handler.name, description: `running for ${((Date.now() - r.startedAt) / 1000).toFixed(0)} s`, runs: [r] }))], { title: 'Stop which run?' });
+    if (!picked) return 0;
+    chosen = picked.runs;
+  }
+  for (const r of chosen) r.stop();
+  return chosen.length;
 }

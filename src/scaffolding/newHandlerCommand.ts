@@ -28,9 +28,11 @@ async function newHandler(args: NewHandlerArgs, log: OutputLog): Promise<Scaffol
     title: 'New Lambda Handler (2/5): trigger', placeHolder: 'What triggers the function?', matchOnDetail: true,
   }))?.id;
   if (!templateId) return undefined;
-  const workspace = vscode.workspace.workspaceFolders?.[0];
-  const parentDir = args.parentDir ?? (await pickFolder(workspace));
+  const parentDir = args.parentDir ?? (await pickFolder(vscode.workspace.workspaceFolders?.[0]));
   if (!parentDir) return undefined;
+  // template.yaml and launch.json go to the root of the folder the user picked (in a multi-root workspace, that
+  // folder's root; outside every workspace folder, the picked folder itself), never to another folder.
+  const workspace = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(parentDir));
   const name = args.name ?? await vscode.window.showInputBox({
     title: 'New Lambda Handler (4/5): name', prompt: `A folder of this name is created in ${parentDir}`, placeHolder: 'resize-images',
     validateInput: (value) => validateFunctionName(value, parentDir),

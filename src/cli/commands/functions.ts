@@ -1,6 +1,6 @@
 import { createLambdaClient } from '../../core/aws/awsContext';
 import { AwsProblemError } from '../../core/aws/awsErrors';
-import { packageFunction } from '../../core/aws/deployPackage';
+import { deployEnvironment, packageFunction } from '../../core/aws/deployPackage';
 import { deployFunction, invokeFunction, listFunctionsPage, RoleRequiredError, type InvocationType } from '../../core/aws/lambdaFunctions';
 import { defaultRegion } from '../../core/aws/profiles';
 import { resolveTarget, TargetError } from '../../core/project/functionTarget';
@@ -12,7 +12,7 @@ import { printAwsProblem } from '../printAwsProblem';
 const HELP = `Usage:
   lambda-workbench functions list [--filter text] [--all]
   lambda-workbench functions invoke <name> [--event <file | - | JSON | sample>] [--type RequestResponse|Event|DryRun]
-  lambda-workbench functions deploy <handler | template.yaml resource> [--name <name>] [--role <arn>]
+  lambda-workbench functions deploy <handler | template.yaml resource> [--name <name>] [--role <arn>] [--include-local-env]
 
 Deployed functions, through the AWS SDK with the profile's credentials.
 
@@ -22,6 +22,7 @@ Options:
       --endpoint <url>     endpoint override (LocalStack, an emulator)
       --filter <text>      list: names containing the text
       --all                list: every page (default: the first 50 functions)
+      --include-local-env  deploy: upload the variables of .env / --env-file too (default: only the template's)
       --json               print JSON
 `;
 
@@ -33,7 +34,7 @@ export const functionsCommand: CliCommand = {
     const { values: v, positionals } = parseOptions(args, {
       profile: { type: 'string' }, region: { type: 'string' }, endpoint: { type: 'string' }, filter: { type: 'string' }, all: { type: 'boolean' },
       json: { type: 'boolean' }, event: { type: 'string', short: 'e' }, type: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' },
-      'page-size': { type: 'string' },
+      'page-size': { type: 'string' }, 'include-local-env': { type: 'boolean' },
     });
     const [action, target, resource] = positionals;
     const profile = v.profile as string | undefined;
@@ -73,9 +74,12 @@ export const functionsCommand: CliCommand = {
         if (!target) throw new UsageError('functions deploy needs a handler or a template and resource');
         const config = await resolveTarget({ spec: target, resource, cwd: io.cwd, region });
         const name = (v.name as string | undefined) ?? config.name;
-        const pkg = await packageFunction(config);
+        const pkg = await packageFunction(config, { signal: io.signal });
+        const localNames = Object.keys(config.localEnvironment ?? {});
+        const includeLocal = v['include-local-env'] === true;
+        if (localNames.length && !includeLocal) io.err(`Not uploading ${localNames.length} local variable(s) from .env/--env-file (${localNames.join(', ')}): pass --include-local-env to upload them.\n`);
         try {
-          const summary = await deployFunction(client, { name, zip: pkg.zip, role: v.role as string | undefined, runtime: config.runtime, handler: pkg.handler, memorySize: config.memorySize, timeout: config.timeout, architecture: config.architecture, environment: { ...config.environment } },
+          const summary = await deployFunction(client, { name, zip: pkg.zip, role: v.role as string | undefined, runtime: config.runtime, handler: pkg.handler, memorySize: config.memorySize, timeout: config.timeout, architecture: config.architecture, environment: deployEnvironment(config, includeLocal) },
             { profile, signal: io.signal, onStep: (step) => io.err(`${step}…\n`) });
           io.out(`Deployed ${summary.name} (${summary.runtime}, ${summary.codeSize ?? '?'} bytes) to ${region}: ${summary.arn}\n`);
           return EXIT_OK;

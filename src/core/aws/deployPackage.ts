@@ -12,10 +12,10 @@ import { zipFolder } from './codeZip';
  * Lambda cannot run — one esbuild bundle of it (dependencies included, the AWS SDK v3 left to the runtime, which
  * provides it), with its source map so stack traces on Lambda point at `.ts` lines too.
  */
-export async function packageFunction(config: FunctionConfig): Promise<{ zip: Buffer; handler: string; note?: string }> {
+export async function packageFunction(config: FunctionConfig, options: { signal?: AbortSignal } = {}): Promise<{ zip: Buffer; handler: string; note?: string }> {
   const { modulePath } = nodeHandlerParts(config.handler);
   const source = config.runtime.startsWith('nodejs') ? typeScriptSource(config.codeDir, modulePath) : undefined;
-  if (!source) return { zip: zipFolder(config.codeDir), handler: config.handler };
+  if (!source) return { zip: await zipFolder(config.codeDir, options), handler: config.handler };
   const esbuild = await loadEsbuild(config.codeDir);
   const out = mkdtempSync(join(tmpdir(), 'lwb-deploy-'));
   // An ES module stays one (top-level await, import.meta), as `.mjs` so Lambda loads it as ESM whatever the
@@ -27,9 +27,20 @@ export async function packageFunction(config: FunctionConfig): Promise<{ zip: Bu
       banner: esm ? { js: "import { createRequire as __lwbCreateRequire } from 'node:module'; const require = __lwbCreateRequire(import.meta.url);" } : undefined,
       target: `node${config.runtime.replace(/^nodejs(\d+).*$/, '$1')}`, sourcemap: true, external: ['@aws-sdk/*'], logLevel: 'silent',
     });
-    return { zip: zipFolder(out), handler: config.handler, note: `bundled ${source} with esbuild` };
+    return { zip: await zipFolder(out, options), handler: config.handler, note: `bundled ${source} with esbuild` };
   } finally {
     await esbuild.stop();
     rmSync(out, { recursive: true, force: true });
   }
+}
+
+/** The environment a deploy sends: what the template declares, plus the local `.env` / `--env-file` values only when
+ *  the user chose to upload them (they are often secrets meant for this machine). */
+export function deployEnvironment(config: FunctionConfig, includeLocal: boolean): Record<string, string> {
+  return { ...(config.declaredEnvironment ?? config.environment), ...(includeLocal ? config.localEnvironment : {}) };
+}
+
+/** A value shown in a prompt or a log without giving it away: its first two characters at most, then dots. */
+export function maskValue(value: string): string {
+  return value.length <= 4 ? '••••' : `${value.slice(0, 2)}••••`;
 }

@@ -165,15 +165,16 @@ async function fromTemplate(file: string, req: TargetRequest): Promise<FunctionC
 
 /** Adds variables from `.env` in the code folder (if any) and then `--env-file` over the template's. */
 function withEnvironmentFiles(config: FunctionConfig, req: TargetRequest): FunctionConfig {
-  const environment: Record<string, string> = { ...config.environment };
+  const localEnvironment: Record<string, string> = {};
   const local = join(config.codeDir, '.env');
-  if (existsSync(local)) Object.assign(environment, readDotEnv(local));
+  if (existsSync(local)) Object.assign(localEnvironment, readDotEnv(local));
   if (req.envFile) {
     const file = resolve(req.cwd, req.envFile);
     if (!existsSync(file)) throw new TargetError(`--env-file ${req.envFile}: no such file.`);
-    Object.assign(environment, file.endsWith('.json') ? envJson(file) : readDotEnv(file));
+    Object.assign(localEnvironment, file.endsWith('.json') ? envJson(file) : readDotEnv(file));
   }
-  return { ...config, environment };
+  const declaredEnvironment = { ...config.environment };
+  return { ...config, environment: { ...declaredEnvironment, ...localEnvironment }, declaredEnvironment, localEnvironment };
 }
 
 /** SAM's `--env-vars` JSON shape (`{ "Function": { "KEY": "v" } }` or `{ "Parameters": {…} }`) or a flat object. */

@@ -33,6 +33,10 @@ export interface FunctionConfig {
   readonly timeout?: number;
   /** User variables (template Environment.Variables, .env, launch config); reserved names cannot be overridden. */
   readonly environment?: Readonly<Record<string, string>>;
+  /** The part of `environment` that came from local files (`.env`, `--env-file`): used by local runs, uploaded by a
+   *  deploy only when the user asks; `declaredEnvironment` is what the template alone says. */
+  readonly localEnvironment?: Readonly<Record<string, string>>;
+  readonly declaredEnvironment?: Readonly<Record<string, string>>;
   readonly architecture?: 'x86_64' | 'arm64';
   readonly region?: string;
   readonly accountId?: string;

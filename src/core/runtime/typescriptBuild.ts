@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { chmod, mkdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { access, chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { loadEsbuild } from './esbuildLoader';
@@ -36,16 +36,14 @@ async function ensurePrivateRoot(): Promise<void> {
 
 interface Stamp { inputs: Record<string, number> }
 
-function upToDate(stampFile: string, root: string): boolean {
-  if (!existsSync(stampFile)) return false;
+/** Whether every input of the last build is unchanged (checked with async stats: this runs on the editor's thread). */
+async function upToDate(stampFile: string, root: string): Promise<boolean> {
   try {
-    const stamp = JSON.parse(readFileSync(stampFile, 'utf8')) as Stamp;
-    return Object.entries(stamp.inputs).every(([file, mtime]) => {
-      const abs = resolve(root, file);
-      return existsSync(abs) && statSync(abs).mtimeMs === mtime;
-    });
+    const stamp = JSON.parse(await readFile(stampFile, 'utf8')) as Stamp;
+    const checks = await Promise.all(Object.entries(stamp.inputs).map(async ([input, mtime]) => (await stat(resolve(root, input))).mtimeMs === mtime));
+    return checks.every(Boolean);
   } catch {
-    return false;
+    return false; // no stamp yet, or an input is gone
   }
 }
 
@@ -92,9 +90,9 @@ async function build(codeDir: string, modulePath: string, source: string, nodeVe
   const esm = await isModuleSource(source);
   const file = join(outDir, `${modulePath}${esm ? '.mjs' : '.js'}`);
   const stampFile = `${file}.inputs.json`;
-  if (existsSync(file) && upToDate(stampFile, outDir)) return { file, rebuilt: false };
+  if ((await access(file).then(() => true, () => false)) && await upToDate(stampFile, outDir)) return { file, rebuilt: false };
   const esbuild = await loadEsbuild(codeDir);
-  mkdirSync(dirname(file), { recursive: true });
+  await mkdir(dirname(file), { recursive: true });
   let result;
   try {
     result = await esbuild.build({
@@ -122,10 +120,10 @@ async function build(codeDir: string, modulePath: string, source: string, nodeVe
     await esbuild.stop();
   }
   const inputs: Record<string, number> = {};
-  for (const input of Object.keys(result.metafile.inputs)) {
+  await Promise.all(Object.keys(result.metafile.inputs).map(async (input) => {
     const abs = resolve(codeDir, input);
-    inputs[abs] = statSync(abs).mtimeMs;
-  }
-  writeFileSync(stampFile, JSON.stringify({ inputs } satisfies Stamp));
+    inputs[abs] = (await stat(abs)).mtimeMs;
+  }));
+  await writeFile(stampFile, JSON.stringify({ inputs } satisfies Stamp));
   return { file, rebuilt: true };
 }

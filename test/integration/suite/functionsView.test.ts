@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RemoteInvokeResult } from '../../../src/core/aws/lambdaFunctions';
 import type { FunctionItem, FunctionsNode } from '../../../src/functions/functionsTree';
 import { makeZip, startLambdaEmulator, type LambdaEmulator } from '../../support/awsEmulator/lambda';
-import { extensionApi } from '../support/api';
+import { extensionApi, workspaceRoot } from '../support/api';
 import { waitFor } from '../../support/waitFor';
 
 const KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_REGION'] as const;
@@ -116,6 +116,29 @@ describe('Functions view against the Lambda emulator (real host)', function () {
     assert.equal(JSON.parse(out.payload).total, 5);
   });
 
+  it('a deploy asks before uploading the local .env (names listed), and without a yes sends only the template\'s variables', async () => {
+    const api = await extensionApi();
+    const orders = api.localHandlers.index.all().find((h) => h.name === 'OrdersFunction')!;
+    const envFile = join(workspaceRoot(), 'js-handler', '.env');
+    writeFileSync(envFile, 'API_KEY=sk-live-host\n');
+    try {
+      // The test host refuses modal dialogs and says what it was asked: that is the question.
+      const asked = await vscode.commands.executeCommand('lambdaWorkbench.deployFunction', orders.id, { name: 'orders-env', role: 'arn:aws:iam::123456789012:role/test' })
+        .then(() => '', (error: Error) => error.message);
+      assert.match(asked, /Upload the local \.env's 1 variable\(s\) \(API_KEY\) as orders-env's environment\?/);
+      assert.doesNotMatch(asked, /sk-live-host/);
+      assert.equal(emu.lambda.get('orders-env'), undefined, 'nothing deployed while unanswered');
+      const summary = await vscode.commands.executeCommand<{ name: string }>('lambdaWorkbench.deployFunction', orders.id,
+        { name: 'orders-env', role: 'arn:aws:iam::123456789012:role/test', includeLocalEnvironment: false });
+      assert.equal(summary?.name, 'orders-env');
+      const variables = emu.lambda.get('orders-env')?.Environment?.Variables ?? {};
+      assert.equal(variables.API_KEY, undefined, 'the .env value stayed on this machine');
+      assert.equal(variables.STAGE_LABEL, 'orders-test', "the template's variables went up");
+    } finally {
+      rmSync(envFile, { force: true });
+    }
+  });
+
   it('deploys from a folder (the Explorer action) and says when a folder holds no handler', async () => {
     const root = vscode.workspace.workspaceFolders![0].uri;
     const summary = await vscode.commands.executeCommand<{ name: string }>('lambdaWorkbench.deployFunction', vscode.Uri.joinPath(root, 'ts-handler'), { name: 'ts-from-folder', role: 'arn:aws:iam::123456789012:role/test' });
@@ -140,6 +163,27 @@ describe('Functions view against the Lambda emulator (real host)', function () {
     assert.equal(outcome.deleted, false);
     if (outcome.question) assert.match(outcome.question, /Delete the function aaa-greeter in eu-west-1\?/);
     assert.ok(emu.lambda.get('aaa-greeter'), 'still there');
+  });
+
+  it('a workspace aws.endpoint is used only after the user agrees; until then calls go where the user\'s settings say', async () => {
+    const api = await extensionApi();
+    const settingsFile = join(workspaceRoot(), '.vscode', 'settings.json');
+    const original = readFileSync(settingsFile, 'utf8');
+    const foreign = 'http://127.0.0.1:9/from-the-repository';
+    try {
+      await settings().update('aws.endpoint', foreign, vscode.ConfigurationTarget.Workspace);
+      assert.deepEqual(api.functions.session.endpoint(), { value: emu.endpoint, pending: foreign });
+      assert.equal(api.functions.session.context().endpoint, emu.endpoint, 'the user\'s own endpoint, not the repository\'s');
+      await api.functions.session.answerWorkspaceEndpoint(foreign, false);
+      assert.deepEqual(api.functions.session.endpoint(), { value: emu.endpoint }, 'declined: not asked again, not used');
+      await api.functions.session.answerWorkspaceEndpoint(foreign, true);
+      assert.equal(api.functions.session.context().endpoint, foreign, 'agreed: used');
+    } finally {
+      await settings().update('aws.endpoint', undefined, vscode.ConfigurationTarget.Workspace);
+      writeFileSync(settingsFile, original);
+      await api.functions.session.reload();
+    }
+    assert.equal(api.functions.session.context().endpoint, emu.endpoint);
   });
 
   it('without credentials: no regions, the welcome content, and no error', async () => {

@@ -5,6 +5,7 @@ import type { DiscoveredHandler } from '../../../src/core/project/handlerDiscove
 import type { RunOutcome } from '../../../src/localHandlers/localRunner';
 import { extensionApi, workspaceRoot } from '../support/api';
 import { waitFor } from '../../support/waitFor';
+import { noneLeft, processesWith } from '../../unit/support/runtimeFixtures';
 
 describe('Local Handlers view, CodeLens and Run (real host)', function () {
   this.timeout(60_000);
@@ -112,6 +113,26 @@ describe('Local Handlers view, CodeLens and Run (real host)', function () {
     const ok = await vscode.commands.executeCommand<RunOutcome>('lambdaWorkbench.runHandler', byName('ReportsFunction').id);
     assert.deepEqual(JSON.parse(ok.result!.payload), { header: 'report', count: 0, json: '[]' }, 'runs still work after the failures');
     assert.ok(handlers().length >= 5, 'the view still lists the handlers');
+  });
+
+  it('Stop Local Run cancels a run: the document says Cancelled, the environment and the child it started are gone', async () => {
+    const api = await extensionApi();
+    const hangs = byName('HangsFunction');
+    const mark = 'AWS_LAMBDA_FUNCTION_NAME=HangsFunction';
+    const running = vscode.commands.executeCommand<RunOutcome>('lambdaWorkbench.runHandler', hangs.id);
+    const document = await waitFor('the run to start', () => api.localHandlers.runner.active.find((r) => r.handler.id === hangs.id)?.document);
+    const doc = await vscode.workspace.openTextDocument(document);
+    await waitFor('the child to start', () => /started child \d+/.test(doc.getText()), 20_000);
+    assert.ok(processesWith(mark).length >= 2, 'the runtime and its child run');
+    assert.equal(await vscode.commands.executeCommand('lambdaWorkbench.stopRun'), 1);
+    const outcome = await running;
+    assert.equal(outcome.cancelled, true);
+    assert.equal(outcome.result, undefined);
+    await waitFor('Cancelled in the document', () => /^# Cancelled after [\d.]+ s/m.test(doc.getText()));
+    assert.match(doc.getText(), /started child \d+/, 'what ran before the cancel stays in the document');
+    assert.deepEqual(await noneLeft(mark, 5000), [], 'no process of the run is left');
+    assert.deepEqual(api.localHandlers.runner.active, []);
+    assert.equal(await vscode.commands.executeCommand('lambdaWorkbench.stopRun'), 0, 'nothing left to stop');
   });
 
   it('a malformed saved event is reported with its line and column, not run', async () => {

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 
@@ -48,6 +49,24 @@ describe('New Handler and Generate Sample Event (commands in the real host)', ()
     const template = readFileSync(join(workspace(), 'template.yaml'), 'utf8');
     assert.match(template, /OrdersQueueFunction:/);
     assert.ok(template.startsWith(originalTemplate.trimEnd()), "the fixture's own resources are kept as they were");
+  });
+
+  it('New Handler in a folder outside the workspace folder writes its template and launch.json there, nothing into the workspace', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'lwb-other-root-'));
+    const before = { template: readFileSync(join(workspace(), 'template.yaml'), 'utf8'), launch: readFileSync(join(workspace(), '.vscode', 'launch.json'), 'utf8') };
+    try {
+      const result = await vscode.commands.executeCommand<ScaffoldResult>('lambdaWorkbench.newHandler', {
+        language: 'javascript', templateId: 'api-http', name: 'elsewhere', parentDir: outside, samResource: true,
+      });
+      assert.equal(result.functionDir, join(outside, 'elsewhere'));
+      assert.match(readFileSync(join(outside, 'template.yaml'), 'utf8'), /ElsewhereFunction:/);
+      const launch = JSON.parse(readFileSync(join(outside, '.vscode', 'launch.json'), 'utf8')) as { configurations: { name: string }[] };
+      assert.deepEqual(launch.configurations.map((c) => c.name), ['Debug elsewhere']);
+      assert.equal(readFileSync(join(workspace(), 'template.yaml'), 'utf8'), before.template, "the workspace's template is untouched");
+      assert.equal(readFileSync(join(workspace(), '.vscode', 'launch.json'), 'utf8'), before.launch, "the workspace's launch.json is untouched");
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('Generate Sample Event opens the generated JSON in an editor', async () => {

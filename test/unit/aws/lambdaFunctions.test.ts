@@ -66,7 +66,7 @@ describe('core/aws: deployed functions through the SDK against the emulator', fu
   it('deploys a new function (asking for a role first), invokes it, updates it and sees the new code', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lwb-deploy-'));
     writeFileSync(join(dir, 'index.mjs'), 'export const handler = async (e) => ({ version: 1, got: e });\n');
-    const base = { name: 'deployed-fn', runtime: 'nodejs20.x', handler: 'index.handler', zip: zipFolder(dir) };
+    const base = { name: 'deployed-fn', runtime: 'nodejs20.x', handler: 'index.handler', zip: await zipFolder(dir) };
     await assert.rejects(deployFunction(client, base), RoleRequiredError);
     const steps: string[] = [];
     const created = await deployFunction(client, { ...base, role: ROLE }, { onStep: (s) => steps.push(s) });
@@ -78,7 +78,7 @@ describe('core/aws: deployed functions through the SDK against the emulator', fu
     assert.match(first.logTail ?? '', /^REPORT RequestId: /m);
     writeFileSync(join(dir, 'index.mjs'), 'export const handler = async (e) => ({ version: 2, got: e });\n');
     const updateSteps: string[] = [];
-    await deployFunction(client, { ...base, zip: zipFolder(dir) }, { onStep: (s) => updateSteps.push(s) });
+    await deployFunction(client, { ...base, zip: await zipFolder(dir) }, { onStep: (s) => updateSteps.push(s) });
     assert.deepEqual(updateSteps, ['checking', 'uploading', 'waiting', 'done'], 'waited for LastUpdateStatus');
     assert.equal(JSON.parse((await invokeFunction(client, 'deployed-fn', '{}')).payload).version, 2);
   });
@@ -95,11 +95,11 @@ describe('core/aws: deployed functions through the SDK against the emulator', fu
   it('downloads the code, refusing to overwrite unless asked', async () => {
     const zip = await downloadCode(client, 'deployed-fn');
     const target = mkdtempSync(join(tmpdir(), 'lwb-download-'));
-    extractZip(zip, target);
+    await extractZip(zip, target);
     assert.match(readFileSync(join(target, 'index.mjs'), 'utf8'), /version: 2/);
-    assert.deepEqual(zipConflicts(zip, target), ['index.mjs']);
-    assert.throws(() => extractZip(zip, target), /already exists/);
-    extractZip(zip, target, true);
+    assert.deepEqual(await zipConflicts(zip, target), ['index.mjs']);
+    await assert.rejects(extractZip(zip, target), /already exists/);
+    await extractZip(zip, target, { overwrite: true });
   });
 
   it('deletes a function; reading it then says it is not found', async () => {
@@ -178,19 +178,19 @@ describe('core/aws: profiles, packaging, messages', () => {
   it('packages a TypeScript handler as one esbuild bundle Lambda can run, and a folder as is', async () => {
     const ts = await packageFunction({ name: 't', runtime: 'nodejs20.x', handler: 'src/app.handler', codeDir: join(fixtures, 'typescript') });
     const dir = mkdtempSync(join(tmpdir(), 'lwb-pkg-'));
-    extractZip(ts.zip, dir);
+    await extractZip(ts.zip, dir);
     assert.match(readFileSync(join(dir, 'src', 'app.js'), 'utf8'), /exports|module\.exports/);
     const py = await packageFunction({ name: 'p', runtime: 'python3.12', handler: 'handlers.echo', codeDir: join(fixtures, 'python') });
     const pyDir = mkdtempSync(join(tmpdir(), 'lwb-pkg-'));
     mkdirSync(pyDir, { recursive: true });
-    extractZip(py.zip, pyDir);
+    await extractZip(py.zip, pyDir);
     assert.match(readFileSync(join(pyDir, 'handlers.py'), 'utf8'), /def echo/);
   });
 
   it('bundles an ES module TypeScript handler as .mjs that runs as Lambda would load it (top-level await)', async () => {
     const ts = await packageFunction({ name: 't', runtime: 'nodejs20.x', handler: 'src/app.handler', codeDir: join(fixtures, 'typescript-esm') });
     const dir = mkdtempSync(join(tmpdir(), 'lwb-pkg-'));
-    extractZip(ts.zip, dir);
+    await extractZip(ts.zip, dir);
     const lambda = new LocalLambda();
     try {
       const r = await lambda.invoke({ name: 'unzipped-esm', runtime: 'nodejs20.x', handler: ts.handler, codeDir: dir }, '{}');
@@ -200,7 +200,7 @@ describe('core/aws: profiles, packaging, messages', () => {
     }
   });
 
-  it('a deployment zip never holds local secrets, saved events or caches; an events package deeper down is code', () => {
+  it('a deployment zip never holds local secrets, saved events or caches; an events package deeper down is code', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lwb-zip-'));
     const files = ['index.js', '.env', '.env.local', 'events/order.json', 'node_modules/events/index.js', 'node_modules/.cache/lambda-workbench/ts/a.js',
       'lib/.env.production', 'coverage/lcov.info', '.git/HEAD'];
@@ -208,7 +208,7 @@ describe('core/aws: profiles, packaging, messages', () => {
       mkdirSync(join(dir, file, '..'), { recursive: true });
       writeFileSync(join(dir, file), 'x');
     }
-    assert.deepEqual(Object.keys(unzipSync(zipFolder(dir))).sort(), ['index.js', 'node_modules/events/index.js']);
+    assert.deepEqual(Object.keys(unzipSync(await zipFolder(dir))).sort(), ['index.js', 'node_modules/events/index.js']);
   });
 
   it('a downloaded function is written under its name only when that is a Lambda function name', () => {

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../../src/core/packageInfo';
 import { makeZip, startLambdaEmulator, type LambdaEmulator } from '../../support/awsEmulator/lambda';
@@ -44,6 +46,21 @@ describe('CLI: functions', function () {
     assert.match(r.out, /Deployed cli-hello \(nodejs\d+\.x/);
     const out = await cli(args('invoke', 'cli-hello', '--event', join(root, 'examples/hello-node/events/greeting.json')), { env });
     assert.equal(JSON.parse(JSON.parse(out.out).body).message, 'Hello, Lambda Workbench!');
+  });
+
+  it('deploys the template\'s variables only; the local .env goes up only with --include-local-env', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-cli-env-'));
+    writeFileSync(join(dir, 'app.mjs'), 'export const handler = async () => process.env.API_KEY ?? "none";\n');
+    writeFileSync(join(dir, '.env'), 'API_KEY=sk-live-123\nDB_HOST=localhost\n');
+    const role = ['--role', 'arn:aws:iam::123456789012:role/r'];
+    const without = await cli(args('deploy', 'app.handler', '--name', 'cli-env', ...role), { env, cwd: dir });
+    assert.equal(without.code, 0, without.err);
+    assert.match(without.err, /Not uploading 2 local variable\(s\) from \.env\/--env-file \(API_KEY, DB_HOST\): pass --include-local-env/);
+    assert.doesNotMatch(without.err + without.out, /sk-live-123/);
+    assert.equal(emu.lambda.get('cli-env')?.Environment, undefined);
+    const withEnv = await cli(args('deploy', 'app.handler', '--name', 'cli-env-2', '--include-local-env', ...role), { env, cwd: dir });
+    assert.equal(withEnv.code, 0, withEnv.err);
+    assert.deepEqual(emu.lambda.get('cli-env-2')?.Environment?.Variables, { API_KEY: 'sk-live-123', DB_HOST: 'localhost' });
   });
 
   it('turns AWS faults into a message and exit code 1', async () => {
