@@ -50,30 +50,24 @@ export async function createZip(entries: readonly ZipInput[], options: { signal?
     const name = Buffer.from(entry.name, 'utf8');
     const { method, data } = compressed[i];
     const crc = crc32(entry.data);
+    // The local header and the central directory share these fields (version needed … name length), 2 bytes apart.
+    const shared = (buf: Buffer, at: number): void => {
+      buf.writeUInt16LE(20, at);
+      buf.writeUInt16LE(UTF8_NAMES, at + 2);
+      buf.writeUInt16LE(method, at + 4);
+      buf.writeUInt16LE(DOS_DATE_1980, at + 8); // time (at + 6) stays 0
+      buf.writeUInt32LE(crc, at + 10);
+      buf.writeUInt32LE(data.length, at + 14);
+      buf.writeUInt32LE(entry.data.length, at + 18);
+      buf.writeUInt16LE(name.length, at + 22);
+    };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(UTF8_NAMES, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt16LE(0, 10);
-    local.writeUInt16LE(DOS_DATE_1980, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
+    shared(local, 4);
     const header = Buffer.alloc(46);
     header.writeUInt32LE(0x02014b50, 0);
     header.writeUInt16LE((3 << 8) | 20, 4); // made by Unix, so the external attributes hold the mode
-    header.writeUInt16LE(20, 6);
-    header.writeUInt16LE(UTF8_NAMES, 8);
-    header.writeUInt16LE(method, 10);
-    header.writeUInt16LE(0, 12);
-    header.writeUInt16LE(DOS_DATE_1980, 14);
-    header.writeUInt32LE(crc, 16);
-    header.writeUInt32LE(data.length, 20);
-    header.writeUInt32LE(entry.data.length, 24);
-    header.writeUInt16LE(name.length, 28);
+    shared(header, 6);
     header.writeUInt32LE((((entry.mode ?? 0o644) & 0o777) | 0o100000) * 0x10000 >>> 0, 38);
     header.writeUInt32LE(offset, 42);
     central.push(header, name);
