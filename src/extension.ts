@@ -12,6 +12,7 @@ import { registerNewHandler } from './scaffolding/newHandlerCommand';
 export interface LambdaWorkbenchApi {
   readonly localHandlers: ReturnType<typeof registerLocalHandlers>;
   readonly debugResults: ReturnType<typeof registerDebugging>['results'];
+  readonly debugProvider: ReturnType<typeof registerDebugging>;
   readonly functions: ReturnType<typeof registerFunctions>;
   readonly logs: ReturnType<typeof registerLogs>;
   /** How long activate() took (the bench reads it; the bundle's load time is not included). */
@@ -32,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): LambdaWorkbenchApi {
   // Nothing above scans the workspace or calls AWS: the views and commands do that when first used.
   const activationMs = performance.now() - started;
   log.info(`Lambda Workbench ${String(context.extension.packageJSON.version)} activated in ${activationMs.toFixed(1)} ms`);
-  return { localHandlers, debugResults: debug.results, functions, logs, activationMs };
+  return { localHandlers, debugResults: debug.results, debugProvider: debug, functions, logs, activationMs };
 }
 
 export function deactivate(): void {

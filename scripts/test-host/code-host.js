@@ -9,6 +9,10 @@
 //   LWB_WORKSPACE_TRUST=1    keep Workspace Trust on (for the trust suite; runTests always disables it)
 //   LWB_TEST_SCREENSHOT=path save a screenshot of the window when the run ends
 //   LWB_INSTALL_VSIX=path    install this VSIX into the extensions folder first (code-server --install-extension)
+//
+// Screenshots: the extension host gets LWB_SCREENSHOT_URL, a loopback endpoint of this script; a test POSTs
+// {"name": "...", "part": "window" | "sidebar" | "editor"} and this script saves test-results/screens/<name>.png
+// from the Chromium window and answers {file, stdev}: the PNG's pixel spread (0 means a blank picture).
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -80,6 +84,35 @@ function killGroup(child) {
   setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, 3000).unref();
 }
 
+const screensDir = path.join(repo, 'test-results', 'screens');
+const PARTS = { window: undefined, sidebar: '[id="workbench.parts.sidebar"]', editor: '[id="workbench.parts.editor"]', panel: '[id="workbench.parts.panel"]' };
+
+/** The loopback endpoint tests ask for screenshots through (the page is only reachable from this process). */
+function startScreenshotServer(getPage) {
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', async () => {
+      try {
+        const { name, part = 'window' } = JSON.parse(body || '{}');
+        if (!/^[\w.-]+$/.test(name ?? '') || !(part in PARTS)) throw new Error(`bad screenshot request ${body}`);
+        const page = getPage();
+        if (!page) throw new Error('no window yet');
+        fs.mkdirSync(screensDir, { recursive: true });
+        const file = path.join(screensDir, `${name}.png`);
+        const png = PARTS[part] ? await page.locator(PARTS[part]).screenshot({ path: file }) : await page.screenshot({ path: file });
+        // sharp (a devDependency) measures the spread of the pixels: a blank picture has none.
+        const stats = await require('sharp')(png).stats();
+        const stdev = Math.max(...stats.channels.slice(0, 3).map((c) => c.stdev));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ file, stdev }));
+      } catch (error) {
+        res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(error && error.message || error) }));
+      }
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const env = ensureTools();
@@ -100,10 +133,15 @@ async function main() {
     'security.workspace.trust.enabled': trust,
     // With trust on, open the folder in Restricted Mode without asking (a modal would block the run).
     'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never',
+    // The screenshots show the editor as a user without AI features sees it (no chat panel beside it).
+    'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden',
   }, null, 2));
 
   const port = await freePort();
+  let page;
+  const screenshots = await startScreenshotServer(() => page);
   const serverEnv = {
+    LWB_SCREENSHOT_URL: `http://127.0.0.1:${screenshots.address().port}/`,
     ...process.env,
     HOME: path.join(scratch, 'home'), XDG_CONFIG_HOME: path.join(scratch, 'config'), XDG_DATA_HOME: path.join(scratch, 'data'),
     XDG_CACHE_HOME: path.join(scratch, 'cache'), TMPDIR: path.join(scratch, 'tmp'),
@@ -137,7 +175,7 @@ async function main() {
       executablePath: env.chromium, headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     const exitCode = new Promise((resolve) => page.exposeFunction('codeAutomationExit', (code) => resolve(Number(code))));
     page.on('pageerror', (e) => { if (process.env.LWB_TEST_VERBOSE) say(`page error: ${e.message}`); });
     const remote = (p) => `vscode-remote://remote${p}`;
@@ -157,6 +195,7 @@ async function main() {
     if (code !== 0 || process.env.LWB_TEST_VERBOSE) say(`code-server log: ${path.join(scratch, 'code-server.log')}`);
     return code;
   } finally {
+    screenshots.close();
     if (browser) await browser.close().catch(() => undefined);
     const exited = server.exitCode !== null ? Promise.resolve() : new Promise((r) => server.once('exit', r));
     cleanup();

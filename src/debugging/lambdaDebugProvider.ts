@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { prettyJson } from '../core/json/prettyJson';
+import { prettyResult } from '../core/json/prettyJson';
 import { localLogLine } from '../core/logs/logFormat';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
@@ -17,6 +17,8 @@ import type { EventChoices } from '../localHandlers/eventChoice';
 import type { HandlerIndex } from '../localHandlers/handlerIndex';
 import { UNTRUSTED_MESSAGE, type LocalRunner } from '../localHandlers/localRunner';
 import { chunkLine, type RunDocuments } from '../localHandlers/runDocuments';
+import { runSummary } from '../localHandlers/runHistory';
+import { PauseClock } from './pauseClock';
 import type { OutputLog } from '../output/outputLog';
 
 /** The attributes of a `lambda` launch configuration (package.json `configurationAttributes`). */
@@ -44,10 +46,15 @@ interface PendingRun {
   readonly event: string;
   readonly port: number;
   readonly document: vscode.Uri;
+  /** The time the debugger held the function paused, left out of its Duration and cost. */
+  readonly pauses: PauseClock;
   environment?: Environment;
   result?: Promise<InvokeResult | undefined>;
   sessionStarted?: boolean;
 }
+
+/** What Node's inspector prints on stderr around a debug session. */
+const INSPECTOR_NOISE = /^(Debugger (listening|ending) on ws:\/\/|For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector|Debugger attached\.|Waiting for the debugger to disconnect\.\.\.)/;
 
 /** A debuggee whose debug session never starts (the attach was cancelled or failed) is stopped after this. */
 const ATTACH_GRACE_MS = 60_000;
@@ -104,7 +111,7 @@ export class LambdaDebugProvider implements vscode.DebugConfigurationProvider {
       const family = runtimeFamily(fn.runtime);
       if (family === 'provided') throw new Error(`${fn.runtime} functions run your own bootstrap: attach your language's debugger to it yourself.`);
       const port = await freePort();
-      const run: PendingRun = { id: randomUUID(), name: config.name, config: fn, event, port, document: this.docs.uriFor(fn.name, 'debug') };
+      const run: PendingRun = { id: randomUUID(), name: config.name, config: fn, event, port, document: this.docs.uriFor(fn.name, 'debug'), pauses: new PauseClock() };
       this.pending.set(run.id, run);
       await this.docs.open(run.document, `# Debugging ${fn.name} · ${fn.runtime} · ${fn.handler}\n`);
       if (family === 'nodejs') {
@@ -146,15 +153,38 @@ export class LambdaDebugProvider implements vscode.DebugConfigurationProvider {
     this.pending.delete(runId);
   }
 
+  /** The pause clock of the run a debug session belongs to (js-debug's child sessions through their parent). */
+  pausesOf(session: vscode.DebugSession): PauseClock | undefined {
+    for (let s: vscode.DebugSession | undefined = session; s; s = s.parentSession) {
+      const id = s.configuration.__lambdaRunId as string | undefined;
+      if (id) return this.pending.get(id)?.pauses;
+    }
+    return undefined;
+  }
+
+  /** Log lines a debug session's Debug Console was given (the tests read it; the console itself cannot be read). */
+  readonly consoleLines: string[] = [];
+
   private start(run: PendingRun): void {
     const result = this.runner.local.invoke(run.config, run.event, {
-      debug: { port: run.port },
+      debug: { port: run.port, pausedMs: () => run.pauses.totalMs() },
       onEnvironment: (env) => { run.environment = env; },
-      onLog: (line) => this.docs.append(run.document, `${localLogLine(line)}\n`),
+      onLog: (line) => {
+        if (INSPECTOR_NOISE.test(line)) return; // Node's inspector banners are not the function's output
+        const shown = localLogLine(line);
+        this.docs.append(run.document, `${shown}\n`);
+        // The function's output in the Debug Console too, as a debugged program's output would be.
+        const session = vscode.debug.activeDebugSession;
+        if (session && this.pausesOf(session) === run.pauses) {
+          vscode.debug.activeDebugConsole.appendLine(shown);
+          this.consoleLines.push(shown);
+        }
+      },
       onResponseChunk: (chunk) => this.docs.append(run.document, chunkLine(chunk)),
     }).then((r) => {
-      this.docs.append(run.document, `\n# Result${r.functionError ? ` (function error: ${r.error?.errorType})` : ''}\n${prettyJson(r.payload)}\n`);
+      this.docs.append(run.document, `\n# Result · ${runSummary(r)}\n${prettyResult(r.payload)}`);
       this.docs.flush();
+      this.runner.showResult(run.config.name, r);
       return r;
     }, (error: unknown) => {
       this.log.showError(`Debugging ${run.config.name} failed: ${error instanceof Error ? error.message : String(error)}`, error);

@@ -7,6 +7,7 @@ import { UNTRUSTED_MESSAGE, type LocalRunner } from '../localHandlers/localRunne
 import type { RunDocuments } from '../localHandlers/runDocuments';
 import type { OutputLog } from '../output/outputLog';
 import { configurationFor, LambdaDebugProvider, PYTHON_DEBUG_TYPE } from './lambdaDebugProvider';
+import { trackPauses } from './pauseClock';
 
 /** Registers the `lambda` debug type, debugpy's adapter for Python, and the Debug command. */
 export function registerDebugging(context: vscode.ExtensionContext, deps: {
@@ -31,6 +32,7 @@ export function registerDebugging(context: vscode.ExtensionContext, deps: {
         },
       }),
     }),
+    trackPauses((session) => provider.pausesOf(session)),
     vscode.debug.onDidStartDebugSession((session) => {
       const runId = runIdOf(session);
       if (runId) provider.sessionStarted(runId);

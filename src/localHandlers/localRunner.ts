@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { prettyJson } from '../core/json/prettyJson';
+import { prettyResult } from '../core/json/prettyJson';
 import { localLogLine } from '../core/logs/logFormat';
 import type { AwsCredentials } from '../core/runtime/environmentVariables';
 import { JsonSyntaxError } from '../core/json/parseJson';
@@ -12,6 +12,7 @@ import type { OutputLog } from '../output/outputLog';
 import type { EventChoices } from './eventChoice';
 import type { HandlerIndex } from './handlerIndex';
 import { chunkLine, type RunDocuments } from './runDocuments';
+import { RunHistory, runSummary } from './runHistory';
 
 export interface RunOutcome {
   readonly result?: InvokeResult;
@@ -55,8 +56,11 @@ export class LocalRunner implements vscode.Disposable {
   private readonly status: vscode.StatusBarItem;
   private readonly disposables: vscode.Disposable[] = [];
 
+  readonly history: RunHistory;
+
   constructor(private readonly index: HandlerIndex, private readonly choices: EventChoices, private readonly docs: RunDocuments, private readonly log: OutputLog) {
     this.lambda = this.createLambda();
+    this.history = new RunHistory(docs);
     this.status = vscode.window.createStatusBarItem('lambdaWorkbench.lastRun', vscode.StatusBarAlignment.Left, 50);
     this.status.name = 'Lambda: last local run';
     this.status.command = 'lambdaWorkbench.showLastRun';
@@ -95,6 +99,7 @@ export class LocalRunner implements vscode.Disposable {
   async run(handler: DiscoveredHandler, options: { eventText?: string; extra?: LocalInvokeOptions; signal?: AbortSignal } = {}): Promise<RunOutcome> {
     const document = this.docs.uriFor(handler.name);
     this.lastDocument = document;
+    this.history.own(document, handler.id);
     if (!vscode.workspace.isTrusted) return this.problem(document, UNTRUSTED_MESSAGE, false);
     const choice = this.choices.get(handler);
     let eventText: string;
@@ -128,9 +133,10 @@ export class LocalRunner implements vscode.Disposable {
         // A streaming function's chunks show as they arrive, each on its own line between the log lines.
         onResponseChunk: (chunk) => this.docs.append(document, chunkLine(chunk, ++chunks)),
       });
-      const streamed = result.streamed ? ` (streamed in ${chunks} chunks${result.contentType ? `, ${result.contentType}` : ''})` : '';
-      this.docs.append(document, `\n# Result${streamed}${result.functionError ? ` (function error: ${result.error?.errorType})` : ''}\n${prettyJson(result.payload.replace(/\0/g, '\\0'))}\n`);
+      const streamed = result.streamed ? ` · streamed in ${chunks} chunks${result.contentType ? `, ${result.contentType}` : ''}` : '';
+      this.docs.append(document, `\n# Result · ${runSummary(result)}${streamed}\n${prettyResult(result.payload.replace(/\0/g, '\\0'))}`);
       this.docs.flush();
+      this.history.record(handler.id, handler.name, document, runSummary(result));
       this.showStatus(handler, result);
       this.log.info(`Ran ${handler.name}: ${result.functionError ? `failed with ${result.error?.errorType}` : 'ok'} in ${result.durationMs.toFixed(1)} ms (${result.coldStart ? 'cold' : 'warm'})`);
       return { result, document };
@@ -139,6 +145,7 @@ export class LocalRunner implements vscode.Disposable {
         // What streamed so far stays in the document; the environment was killed with its whole process tree.
         this.docs.append(document, `\n# Cancelled after ${((Date.now() - run.startedAt) / 1000).toFixed(1)} s: the environment and the processes it started were stopped; the next run is cold.\n`);
         this.docs.flush();
+        this.history.record(handler.id, handler.name, document, runSummary(undefined, 'cancelled'));
         this.log.info(`Cancelled the run of ${handler.name}`);
         return { document, cancelled: true };
       }
@@ -149,7 +156,7 @@ export class LocalRunner implements vscode.Disposable {
       this.runs.delete(run);
       this.runsChanged.fire();
       if (this.runs.size) this.showRunning();
-      else if (this.lastResult) this.showStatus(this.lastResult.handler, this.lastResult.result);
+      else if (this.lastResult) this.showStatus({ name: this.lastResult.name }, this.lastResult.result);
       else this.status.hide();
     }
   }
@@ -200,10 +207,15 @@ export class LocalRunner implements vscode.Disposable {
     this.status.show();
   }
 
-  private lastResult?: { handler: DiscoveredHandler; result: InvokeResult };
+  private lastResult?: { name: string; result: InvokeResult };
 
-  private showStatus(handler: DiscoveredHandler, result: InvokeResult): void {
-    this.lastResult = { handler, result };
+  /** The status bar's last run, for runs the debugger made too. */
+  showResult(name: string, result: InvokeResult): void {
+    this.showStatus({ name }, result);
+  }
+
+  private showStatus(handler: Pick<DiscoveredHandler, 'name'>, result: InvokeResult): void {
+    this.lastResult = { name: handler.name, result };
     this.status.command = 'lambdaWorkbench.showLastRun';
     this.status.text = `${result.functionError ? '$(error)' : '$(pass)'} λ ${handler.name} ${result.durationMs.toFixed(0)} ms ${result.coldStart ? '(cold)' : '(warm)'}`;
     this.status.tooltip = `Last local run of ${handler.name}: Duration ${result.durationMs.toFixed(2)} ms, Billed ${result.billedDurationMs} ms` +
@@ -217,3 +229,4 @@ export class LocalRunner implements vscode.Disposable {
     void this.lambda.dispose();
   }
 }
+

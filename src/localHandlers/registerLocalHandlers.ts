@@ -33,7 +33,8 @@ export function registerLocalHandlers(context: vscode.ExtensionContext, log: Out
   const resolveHandler = async (arg: unknown): Promise<DiscoveredHandler | undefined> => {
     await index.whenReady();
     if (arg instanceof HandlerItem) return arg.handler;
-    const id = typeof arg === 'string' ? arg : (arg as { id?: string } | undefined)?.id;
+    // A run document's title-bar actions (Re-run, Change Event, Debug, History) pass the document.
+    const id = arg instanceof vscode.Uri ? runner.history.ownerOf(arg) : typeof arg === 'string' ? arg : (arg as { id?: string } | undefined)?.id;
     if (id) {
       const found = index.find(id);
       if (!found) void vscode.window.showErrorMessage(`No handler '${id}' in this workspace (it may have been renamed or removed).`);
@@ -101,6 +102,19 @@ export function registerLocalHandlers(context: vscode.ExtensionContext, log: Out
       }
       const picked = saved.length === 1 ? saved[0] : (await vscode.window.showQuickPick(saved.map((e) => ({ label: e.name, description: vscode.workspace.asRelativePath(e.file), e })), { title: `Saved events of ${handler.name}` }))?.e;
       if (picked) await vscode.window.showTextDocument(vscode.Uri.file(picked.file), { preview: false });
+    }),
+    vscode.commands.registerCommand('lambdaWorkbench.showRunHistory', async (arg?: unknown, pick?: number) => {
+      const handler = await resolveHandler(arg ?? vscode.window.activeTextEditor?.document.uri);
+      if (!handler) return undefined;
+      const runs = runner.history.of(handler.id);
+      if (runs.length === 0) {
+        void vscode.window.showInformationMessage(`${handler.name} has not run yet in this window.`);
+        return undefined;
+      }
+      const chosen = pick !== undefined ? runs.find((r) => r.number === pick)
+        : (await vscode.window.showQuickPick(runs.map((r) => ({ label: `#${r.number}  ${r.finishedAt.toLocaleTimeString()}`, description: r.summary, r })), { title: `Runs of ${handler.name}, newest first` }))?.r;
+      if (chosen) await vscode.window.showTextDocument(chosen.document, { preview: true });
+      return chosen?.document;
     }),
     vscode.commands.registerCommand('lambdaWorkbench.showLastRun', async () => {
       const uri = runner.lastRunDocument;

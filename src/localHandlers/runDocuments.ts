@@ -26,8 +26,10 @@ export class RunDocuments implements vscode.TextDocumentContentProvider, vscode.
     return docs;
   }
 
+  /** The document of `name` (slashes make folders: the tab shows the last part, its description the rest). */
   uriFor(name: string, kind = 'run'): vscode.Uri {
-    return vscode.Uri.from({ scheme: RUN_SCHEME, path: `/${name.replace(/[^\w.-]/g, '_')}.${kind}.lambda-log` });
+    const path = name.split('/').filter(Boolean).map((part) => part.replace(/[^\w. #$[\]-]/g, '_')).join('/');
+    return vscode.Uri.from({ scheme: RUN_SCHEME, path: `/${path}.${kind}.lambda-log` });
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
@@ -38,13 +40,15 @@ export class RunDocuments implements vscode.TextDocumentContentProvider, vscode.
     return this.contents.get(uri.toString()) ?? '';
   }
 
-  /** Replaces the text and shows the document beside the editor (once). */
-  async open(uri: vscode.Uri, text: string, preserveFocus = true): Promise<vscode.TextEditor> {
+  /** Replaces the text and shows the document in the active editor group (not beside: that would add a group),
+   *  unless it is already visible. Live documents (a run, a tail) are pinned tabs, so opening the next one never
+   *  replaces them; a quick look (a stream from the tree) may be a preview, as VS Code opens a file on one click. */
+  async open(uri: vscode.Uri, text: string, preserveFocus = true, preview = false): Promise<vscode.TextEditor> {
     this.contents.set(uri.toString(), text);
     this.changed.fire(uri);
     const document = await vscode.workspace.openTextDocument(uri);
     const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
-    return visible ?? vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preserveFocus, preview: false });
+    return visible ?? vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Active, preserveFocus, preview });
   }
 
   /** Appends text; updates are batched so a chatty function does not flood the editor. */
@@ -69,6 +73,12 @@ export class RunDocuments implements vscode.TextDocumentContentProvider, vscode.
     this.contents.set(key, content);
     this.pending.add(key);
     this.flushTimer ??= setTimeout(() => this.flush(), 30);
+  }
+
+  /** Sets a document's text without showing it (a snapshot opened later). */
+  set(uri: vscode.Uri, text: string): void {
+    this.contents.set(uri.toString(), text);
+    this.changed.fire(uri);
   }
 
   /** Forgets a document's text (its tail stopped and it was closed). */

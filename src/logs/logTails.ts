@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatLogMessage, formatTime, type TimeZoneMode } from '../core/logs/logFormat';
+import { formatEventLines, type TimeZoneMode } from '../core/logs/logFormat';
 import { liveTail, resolveLogGroupArn } from '../core/logs/liveTail';
 import { pollTail, type TailEvent } from '../core/logs/pollingTail';
 import type { AwsSession } from '../functions/awsSession';
@@ -28,8 +28,7 @@ export function timeZoneSetting(): TimeZoneMode {
 }
 
 export function formatEvents(events: readonly TailEvent[]): string {
-  const tz = timeZoneSetting();
-  return events.map((e) => `${formatTime(e.timestamp, tz)}  ${formatLogMessage(e.message, { timestamp: e.timestamp, timeZone: tz })}\n`).join('');
+  return formatEventLines(events, timeZoneSetting());
 }
 
 /**
@@ -67,7 +66,7 @@ export class LogTails implements vscode.Disposable {
 
   /** Starts (or shows) the tail of a group; resolves with its document once it is open. */
   async start(group: string, filterPattern?: string, mode: TailMode = 'polling'): Promise<vscode.Uri> {
-    const uri = this.docs.uriFor(`${group.replace(/^\//, '').replace(/\//g, '_')}${filterPattern ? '-filtered' : ''}${mode === 'live' ? '-live' : ''}`, 'tail');
+    const uri = this.docs.uriFor(`${group}${filterPattern ? ' filtered' : ''}${mode === 'live' ? ' live' : ''}`, 'tail');
     if (this.tails.has(uri.toString())) {
       await vscode.window.showTextDocument(uri, { preview: false });
       return uri;

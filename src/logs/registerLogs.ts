@@ -130,7 +130,7 @@ async function pickRange(): Promise<{ start: number; end: number } | undefined> 
 }
 
 function renderStream(s: OpenStream): string {
-  return `# ${s.group} › ${s.stream} · ${s.events.length} events, oldest first · "Load Older" / "Load Newer" in the editor title\n${formatEvents(s.events)}`;
+  return `# ${s.group} > ${s.stream} · ${s.events.length} events, oldest first · "Load Older" / "Load Newer" in the editor title\n${formatEvents(s.events)}`;
 }
 
 /** The Logs view: browse groups and streams, open a stream, search a group, tail a group or a function. */
@@ -163,10 +163,11 @@ export function registerLogs(context: vscode.ExtensionContext, deps: { session: 
       try {
         await session.ready();
         const page = await readStream(session.logs(), group, stream, { profile: session.profile });
-        const uri = docs.uriFor(`${stream.replace(/[^\w]/g, '_')}`, 'stream');
+        // `2026/12/02/[$LATEST]0f3c9a…` reads as `2026-12-02 [$LATEST]0f3c9a1b` in the tab, under its group.
+        const uri = docs.uriFor(`${group}/${stream.replace(/^(\d{4})\/(\d{2})\/(\d{2})\//, '$1-$2-$3 ').replace(/([0-9a-f]{8})[0-9a-f]{9,}$/, '$1')}`, 'stream');
         const opened = { group, stream, older: page.older, newer: page.newer, events: page.events };
         streams.set(uri.toString(), opened);
-        await docs.open(uri, renderStream(opened), false);
+        await docs.open(uri, renderStream(opened), false, true);
         return uri;
       } catch (error) {
         return report(`Open ${stream}`, error);
@@ -200,7 +201,7 @@ export function registerLogs(context: vscode.ExtensionContext, deps: { session: 
       const range = args.rangeMs !== undefined ? { start: Date.now() - args.rangeMs, end: Date.now() } : await pickRange();
       if (!range) return undefined;
       await session.ready();
-      const uri = docs.uriFor(`${group.replace(/^\//, '').replace(/\//g, '_')}`, 'search');
+      const uri = docs.uriFor(group, 'search');
       await docs.open(uri, `# Search ${group} for ${pattern || 'everything'} from ${new Date(range.start).toISOString()} to ${new Date(range.end).toISOString()}\n`, false);
       try {
         const total = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Searching ${group}`, cancellable: true }, (progress, token) => {

@@ -20,6 +20,13 @@ const CALLBACK_DEPRECATED = 'AWS Lambda plans to remove support for callback-bas
 const NODE_EXIT = 'The Lambda runtime client detected an unexpected Node.js exit code. This is most commonly caused by a '
   + 'Promise that was never settled. For more information, see https://nodejs.org/docs/latest/api/process.html#exit-codes';
 
+/** Stack lines without the frames of this runtime's own files: on Lambda they would be /var/runtime frames the
+ *  developer cannot act on; here they would be long paths into the editor's extension folder. */
+const RUNTIME_DIR = __dirname;
+function userStack(stack) {
+  return stack.split('\n').filter((line) => !(line.trimStart().startsWith('at ') && line.includes(RUNTIME_DIR)));
+}
+
 function looksLikeError(value) {
   return util.types.isNativeError(value)
     || (value && typeof value.name === 'string' && typeof value.message === 'string' && typeof value.stack === 'string');
@@ -29,7 +36,7 @@ function looksLikeError(value) {
 function errorBody(error) {
   try {
     if (looksLikeError(error)) {
-      return { errorType: error.name, errorMessage: error.message, trace: error.stack.split('\n') };
+      return { errorType: error.name, errorMessage: error.message, trace: userStack(error.stack) };
     }
     return { errorType: typeof error, errorMessage: String(error), trace: [] };
   } catch {
@@ -47,7 +54,7 @@ function errorLogJson(error) {
   const replacer = (_key, value) => {
     if (!(value instanceof Error)) return value;
     const out = Object.assign({ errorType: value.name, errorMessage: value.message, code: value.code }, value);
-    if (typeof value.stack === 'string') out.stack = value.stack.split('\n');
+    if (typeof value.stack === 'string') out.stack = userStack(value.stack);
     return out;
   };
   try {

@@ -5,6 +5,8 @@ export interface FormatOptions {
   readonly timeZone?: TimeZoneMode;
   /** The event's timestamp (epoch ms), shown when the message carries none of its own. */
   readonly timestamp?: number;
+  /** The caller shows the event's time before the line: leave out the message's own (one timestamp per line). */
+  readonly omitOwnTime?: boolean;
 }
 
 const REPORT = /^REPORT RequestId: (\S+)\s+Duration: ([\d.]+) ms\s+Billed Duration: (\d+) ms\s+Memory Size: (\d+) MB\s+Max Memory Used: (\d+) MB(?:\s+Init Duration: ([\d.]+) ms)?(.*)$/s;
@@ -77,7 +79,8 @@ function formatJson(message: string, options: FormatOptions): string | undefined
   };
   // Platform records of the JSON log format ({"time","type":"platform.report","record":{…}}): show as the text lines.
   if (typeof doc.type === 'string' && doc.type.startsWith('platform.')) {
-    const time = take('time');
+    const ownTime = take('time');
+    const time = options.omitOwnTime ? undefined : ownTime;
     const shown = platformRecord(String(doc.type), isRecord(doc.record) ? doc.record : {});
     return `${time ? `${String(time)} ` : ''}${shown ?? `${String(doc.type)}  ${JSON.stringify(doc.record ?? {})}`}`;
   }
@@ -85,7 +88,7 @@ function formatJson(message: string, options: FormatOptions): string | undefined
   const text = take('message', 'msg');
   const time = take('timestamp', 'time');
   if (level === undefined && text === undefined) return undefined;
-  const timeText = typeof time === 'number' ? formatTime(time, options.timeZone) : time !== undefined ? String(time)
+  const timeText = options.omitOwnTime ? '' : typeof time === 'number' ? formatTime(time, options.timeZone) : time !== undefined ? String(time)
     : options.timestamp !== undefined ? formatTime(options.timestamp, options.timeZone) : '';
   const messageText = typeof text === 'string' ? text : JSON.stringify(text);
   const rest = Object.keys(doc).length ? `  ${JSON.stringify(doc)}` : '';
@@ -102,6 +105,7 @@ export function formatLogMessage(message: string, options: FormatOptions = {}): 
   const node = NODE_TEXT.exec(message.replace(/\r?\n$/, ''));
   if (node && LEVELS.has(node[3])) {
     const [, time, requestId, level, text] = node;
+    if (options.omitOwnTime) return `${level.padEnd(5)} ${requestId}  ${indentContinuation(text)}`;
     const shown = options.timeZone === 'local' ? formatTime(Date.parse(time), 'local') : time;
     return `${shown} ${level.padEnd(5)} ${requestId}  ${indentContinuation(text)}`;
   }
@@ -117,4 +121,9 @@ export function isErrorLine(message: string): boolean {
  *  view formats cloud ones, text lines as Lambda wrote them. */
 export function localLogLine(line: string): string {
   return line.startsWith('{') ? formatLogMessage(line) : line;
+}
+
+/** CloudWatch events as a document shows them: the event's time once, then the formatted message. */
+export function formatEventLines(events: readonly { timestamp: number; message: string }[], timeZone: TimeZoneMode = 'utc'): string {
+  return events.map((e) => `${formatTime(e.timestamp, timeZone)}  ${formatLogMessage(e.message, { timestamp: e.timestamp, timeZone, omitOwnTime: true })}\n`).join('');
 }

@@ -43,6 +43,7 @@ interface Active {
   readonly reject: (error: Error) => void;
   delivered: boolean;
   startedAt: number;
+  pausedAtStart?: number;
   durationMs?: number;
   reply?: RuntimeReply;
   timedOut: boolean;
@@ -69,6 +70,9 @@ export class Environment {
   private api?: RuntimeApiServer;
   private plan?: LaunchPlan;
   private spawnedAt = 0;
+  /** Debugger pause totals when the process started and when init ended (see DebugOptions.pausedMs). */
+  private pausedAtSpawn = 0;
+  private pausedInInit = 0;
   private initDurationMs?: number;
   private initialized = false;
   private runtimeWaiting = false;
@@ -164,6 +168,7 @@ export class Environment {
     });
     const env = { ...base, ...this.plan.extraEnv };
     this.spawnedAt = performance.now();
+    this.pausedAtSpawn = this.pausedMs();
     // Its own process group (POSIX), so the environment's whole tree can be killed at once.
     const child = spawn(this.plan.command, this.plan.args, {
       cwd: this.config.codeDir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32', windowsHide: true,
@@ -188,10 +193,15 @@ export class Environment {
     }
   }
 
+  private pausedMs(): number {
+    return this.options.settings?.debug?.pausedMs?.() ?? 0;
+  }
+
   private onNext(): void {
     if (!this.initialized) {
       this.initialized = true;
-      this.initDurationMs = performance.now() - this.spawnedAt;
+      this.pausedInInit = this.pausedMs() - this.pausedAtSpawn;
+      this.initDurationMs = performance.now() - this.spawnedAt - this.pausedInInit;
     }
     this.runtimeWaiting = true;
     if (this.active && !this.active.delivered && !this.active.finished) this.deliver(this.active);
@@ -201,6 +211,7 @@ export class Environment {
     this.runtimeWaiting = false;
     active.delivered = true;
     active.startedAt = performance.now();
+    active.pausedAtStart = this.pausedMs();
     this.log(active, this.platform.start(active.requestId));
     const timeoutMs = this.timeoutS * 1000;
     this.api!.deliver({
@@ -236,7 +247,7 @@ export class Environment {
     // walk the process tree) does not undo that verdict.
     if (!active || active.finished || active.requestId !== reply.requestId || active.timedOut || active.outOfMemory) return;
     active.reply = reply;
-    active.durationMs = performance.now() - active.startedAt;
+    active.durationMs = Math.max(0, performance.now() - active.startedAt - (this.pausedMs() - (active.pausedAtStart ?? 0)));
     if (this.plan?.writesEndMarks) {
       active.timers.push(setTimeout(() => this.finish(active), END_MARK_WAIT_MS));
       this.finishIfFlushed(active);
@@ -397,7 +408,9 @@ export class Environment {
       this.log(active, `${new Date().toISOString()} ${active.requestId} ${error.errorType === 'Runtime.ExitError' || error.errorType === 'Runtime.OutOfMemory' ? error.errorMessage : `${error.errorType}: ${error.errorMessage.split('\n')[0]}`}`);
     }
     if (!active.delivered) this.log(active, this.platform.start(active.requestId));
-    const durationMs = active.durationMs ?? (active.delivered ? performance.now() - active.startedAt : 0);
+    // Measured again here for the note; Duration itself was fixed when the reply came.
+    const pausedInCall = active.delivered ? this.pausedMs() - (active.pausedAtStart ?? 0) : 0;
+    const durationMs = active.durationMs ?? (active.delivered ? Math.max(0, performance.now() - active.startedAt - pausedInCall) : 0);
     const initDurationMs = active.cold ? (this.initDurationMs ?? performance.now() - this.spawnedAt) : undefined;
     const billed = billedDurationMs(durationMs, initDurationMs);
     const memorySizeMb = this.memorySizeMb;
@@ -410,6 +423,8 @@ export class Environment {
       status, errorType: status === 'error' ? error?.errorType : undefined,
     }));
     this.log(active, estimateLine(active.requestId, cost, this.config.architecture ?? 'x86_64'));
+    const paused = pausedInCall + (active.cold ? this.pausedInInit : 0);
+    if (paused > 0) this.log(active, `PAUSED RequestId: ${active.requestId}\tDebugger: ${paused.toFixed(2)} ms paused, left out of Duration, Init Duration and the cost`);
 
     this.active = undefined;
     this.lastUsed = Date.now();

@@ -13,6 +13,9 @@ export interface DebugOptions {
   /** Node: the inspector listens on this loopback port (paused before the first line, `--inspect-brk`).
    *  Python: debugpy's adapter listens here and the runtime connects to it (`debugpy --connect`), then waits. */
   readonly port: number;
+  /** How long the debugger has held the program paused so far (the editor counts DAP stops): left out of
+   *  Duration, Init Duration and billing, since Lambda would never see that time. */
+  readonly pausedMs?: () => number;
 }
 
 export interface LaunchSettings {

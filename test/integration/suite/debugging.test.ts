@@ -71,6 +71,23 @@ describe('F5: breakpoints in JavaScript, TypeScript and Python (real host)', fun
     await waitFor('REPORT after the session', () => /^REPORT RequestId: /m.test(doc.getText()));
   });
 
+  it('JavaScript: a 2 s pause at a breakpoint is not billed; the output reaches the Debug Console, not the inspector banner', async () => {
+    const api = await extensionApi();
+    const seen = api.debugProvider.consoleLines.length;
+    const stop = await debugAndStop(watcher, { handler: 'js-handler/orders.handler', event: { items: [{ price: 2 }] } }, 'js-handler/orders.js', 6);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const result = await stop.finish();
+    assert.ok(result, 'the run finished');
+    assert.ok(result.durationMs < 1000, `Duration ${result.durationMs.toFixed(0)} ms leaves out the 2 s the debugger held it`);
+    const doc = await vscode.workspace.openTextDocument(api.localHandlers.docs.uriFor('js-handler', 'debug'));
+    await waitFor('the pause line', () => /^PAUSED RequestId: \S+\tDebugger: (\d+)\.\d+ ms paused/m.test(doc.getText()));
+    const paused = Number(/Debugger: (\d+)\.\d+ ms paused/.exec(doc.getText())![1]);
+    assert.ok(paused >= 1900, `${paused} ms counted as paused`);
+    assert.doesNotMatch(doc.getText(), /Debugger listening on ws:|For help, see: https:\/\/nodejs\.org/);
+    const lines = api.debugProvider.consoleLines.slice(seen);
+    assert.ok(lines.some((l) => l.startsWith('START RequestId: ')) && lines.some((l) => l.startsWith('REPORT RequestId: ')), `Debug Console got: ${lines.join(' | ')}`);
+  });
+
   it('JavaScript: a breakpoint in init code hits (the event waits for the debugger)', async () => {
     const stop = await debugAndStop(watcher, { handler: 'js-handler/orders.handler', event: { items: [] } }, 'js-handler/orders.js', 2);
     assert.equal(stop.line, 2);

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DiscoveredHandler } from '../../../src/core/project/handlerDiscovery';
@@ -70,6 +71,29 @@ describe('Local Handlers view, CodeLens and Run (real host)', function () {
     assert.equal(second.result?.coldStart, false, 'the environment stayed warm');
   });
 
+  it('a Run document opens in the active group, wraps, and keeps each run: Re-run from its title bar, then the history', async () => {
+    const api = await extensionApi();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const reports = byName('ReportsFunction');
+    await vscode.window.showTextDocument(vscode.Uri.file(join(workspaceRoot(), 'py-handler', 'reports.py')));
+    const first = await vscode.commands.executeCommand<RunOutcome>('lambdaWorkbench.runHandler', reports.id);
+    assert.ok(first.result, first.problem);
+    assert.equal(vscode.window.tabGroups.all.length, 1, 'no editor group was added beside');
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input as { uri?: vscode.Uri } | undefined;
+    assert.equal(tab?.uri?.toString(), first.document.toString(), 'the run document is the active group\'s tab');
+    assert.equal(vscode.workspace.getConfiguration('editor', { languageId: 'lambda-log' }).get('wordWrap'), 'on', 'REPORT is never cut off');
+    const again = await vscode.commands.executeCommand<RunOutcome>('lambdaWorkbench.runHandler', first.document);
+    assert.equal(again.result?.coldStart, false, 'Re-run (the document\'s title-bar action) ran the same handler, warm');
+    const runs = api.localHandlers.runner.history.of(reports.id);
+    assert.equal(runs[0].summary.split(' · ')[0], 'warm');
+    assert.equal(runs[1].summary.split(' · ')[0], first.result.coldStart ? 'cold' : 'warm');
+    assert.ok(runs[0].number > runs[1].number, 'newest first');
+    const snapshot = await vscode.commands.executeCommand<vscode.Uri>('lambdaWorkbench.showRunHistory', first.document, runs[1].number);
+    const text = (await vscode.workspace.openTextDocument(snapshot)).getText();
+    assert.ok(text.includes(`# Result · ${runs[1].summary}`), 'the earlier run kept its own output');
+    assert.match(text, /^REPORT RequestId: /m);
+  });
+
   it('Run hands the function the AWS session profile\'s credentials, as the CLI does', async () => {
     const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY, profile: process.env.AWS_PROFILE };
     process.env.AWS_ACCESS_KEY_ID = 'AKIDEDITORRUN';
@@ -98,7 +122,7 @@ describe('Local Handlers view, CodeLens and Run (real host)', function () {
     const thrown = await vscode.commands.executeCommand<RunOutcome>('lambdaWorkbench.runHandler', throws.id);
     assert.equal(thrown.result?.error?.errorType, 'TypeError');
     const thrownDoc = await vscode.workspace.openTextDocument(thrown.document);
-    await waitFor('the error in the run document', () => /# Result \(function error: TypeError\)/.test(thrownDoc.getText()) && thrownDoc.getText().includes('cannot read the order'));
+    await waitFor('the error in the run document', () => /# Result · .* · error: TypeError/.test(thrownDoc.getText()) && thrownDoc.getText().includes('cannot read the order'));
 
     const slow = byName('slow.handler');
     const timedOut = await vscode.commands.executeCommand<RunOutcome>('lambdaWorkbench.runHandler', slow.id);
@@ -147,8 +171,8 @@ describe('Local Handlers view, CodeLens and Run (real host)', function () {
       assert.equal(outcome.result, undefined);
       assert.match(outcome.problem ?? '', /order\.json:2:29: malformed JSON: unexpected ','/);
     } finally {
-      await editor.edit((e) => e.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), original));
-      await editor.document.save();
+      // The run's document may have taken the editor's place: restore the file itself.
+      writeFileSync(bad, original);
     }
   });
 });

@@ -1,3 +1,4 @@
+import { prettyResult } from '../../../src/core/json/prettyJson';
 import * as assert from 'node:assert/strict';
 import { JsonSyntaxError, locateJsonError, parseJson } from '../../../src/core/json/parseJson';
 
@@ -54,5 +55,17 @@ describe('parseJson', () => {
       assert.throws(() => JSON.parse(bad));
       assert.throws(() => parseJson(bad, 'b'), JsonSyntaxError, bad);
     }
+  });
+});
+
+describe('prettyResult: a result as a Run document shows it', () => {
+  it('shows an API-style JSON body parsed under the payload, and leaves other payloads as they are', () => {
+    const api = prettyResult(JSON.stringify({ statusCode: 200, body: JSON.stringify({ message: 'hi', items: [1] }) }));
+    assert.match(api, /"body": "\{\\"message\\":\\"hi\\",\\"items\\":\[1\]\}"/, 'the payload stays what the function returned');
+    assert.match(api, /# body \(a JSON string, parsed\)\n\{\n {2}"message": "hi",\n {2}"items": \[\n {4}1\n {2}\]\n\}\n$/);
+    assert.doesNotMatch(prettyResult(JSON.stringify({ body: 'plain text' })), /# body/);
+    assert.doesNotMatch(prettyResult(JSON.stringify({ body: 'eyJhIjoxfQ==', isBase64Encoded: true })), /# body/);
+    assert.doesNotMatch(prettyResult(JSON.stringify({ body: '{not json' })), /# body/);
+    assert.equal(prettyResult('not json at all'), 'not json at all\n');
   });
 });

@@ -202,6 +202,7 @@ for (const lang of languages) {
         const stack = lang.name === 'node' ? result.error?.trace : result.error?.stackTrace;
         assert.ok(stack && stack.length > 0, 'a stack trace');
         assert.ok(stack.join('\n').includes('handlers.'), 'the stack names the fixture file');
+        assert.deepEqual(stack.filter((l) => /assets[/\\]runtime/.test(l)), [], 'no frame of our own runtime (bootstrap) in the trace');
         assert.equal(result.coldStart, true);
         const again = await lambda.invoke(fnConfig(lang, 'echo'), '{}');
         assert.equal(again.functionError, undefined, 'the runner keeps working');
