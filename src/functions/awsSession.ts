@@ -4,6 +4,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { createLambdaClient, createLogsClient, type AwsContext } from '../core/aws/awsContext';
 import { memoizeCredentials, resolveProfileCredentials, type ExpiringCredentials } from '../core/aws/credentials';
 import { defaultRegion, listProfiles } from '../core/aws/profiles';
+import { regionChoices } from '../core/aws/regions';
 import type { AwsCredentials } from '../core/runtime/environmentVariables';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { OutputLog } from '../output/outputLog';
@@ -152,7 +153,7 @@ export class AwsSession implements vscode.Disposable {
       this.log.info(`No AWS credentials for ${this.profile ? `profile ${this.profile}` : 'the default chain'}: ${error instanceof Error ? error.message : String(error)}`);
     }
     await vscode.commands.executeCommand('setContext', 'lambdaWorkbench.hasCredentials', this.hasCredentials);
-    this.status.text = `$(cloud) ${this.profile ?? 'default'} · ${this.region}`;
+    this.status.text = this.hasCredentials ? `$(cloud) ${this.profile ?? 'default'} · ${this.region}` : `$(warning) No AWS credentials`;
     this.status.tooltip = this.hasCredentials ? 'AWS profile and region of Lambda Workbench: click to switch' : 'No AWS credentials found: click to pick a profile';
     this.status.show();
     this.changed.fire();
@@ -167,7 +168,11 @@ export class AwsSession implements vscode.Disposable {
           .then((c) => c && vscode.env.clipboard.writeText('aws configure'));
         return;
       }
-      const picked = await vscode.window.showQuickPick(profiles.map((p) => ({ label: p.name, description: [p.kind, p.region].filter(Boolean).join(' · ') })), { title: 'AWS profile for this workspace' });
+      const current = this.profile ?? 'default';
+      const picked = await vscode.window.showQuickPick(profiles.map((p) => ({
+        label: p.name, iconPath: new vscode.ThemeIcon(p.name === current ? 'check' : 'account'),
+        description: [p.name === current ? 'current' : undefined, p.kind, p.region].filter(Boolean).join(' · '),
+      })), { title: 'AWS profile for this workspace', placeHolder: `Now: ${current}` });
       chosen = picked?.label;
     }
     if (chosen === undefined) return;
@@ -177,11 +182,26 @@ export class AwsSession implements vscode.Disposable {
   }
 
   async selectRegion(region?: string): Promise<void> {
-    const chosen = region ?? await vscode.window.showInputBox({ title: 'AWS region for this workspace', value: this.region, validateInput: (v) => (/^[a-z]{2}(-[a-z]+)+-\d$/.test(v) ? undefined : 'A region such as eu-west-1') });
+    const chosen = region ?? await this.pickRegion();
     if (!chosen) return;
     await this.state.update(REGION_KEY, chosen);
     await this.reload();
   }
+
+  private async pickRegion(): Promise<string | undefined> {
+    const profileRegion = await defaultRegion(this.profile).catch(() => undefined);
+    const items = regionChoices(this.region, profileRegion).map((c) => ({
+      label: c.region, description: [c.name, c.current ? 'current' : undefined, c.profileDefault ? `profile ${this.profile ?? 'default'}` : undefined].filter(Boolean).join(' · '),
+      iconPath: c.current ? new vscode.ThemeIcon('check') : undefined, region: c.region,
+    }));
+    const other = { label: '$(edit) Another region…', description: 'type its code', region: undefined };
+    const picked = await vscode.window.showQuickPick([...items, other], { title: 'AWS region for this workspace', placeHolder: `Now: ${this.region}`, matchOnDescription: true });
+    if (!picked || picked.region) return picked?.region;
+    return vscode.window.showInputBox({ title: 'AWS region code', value: this.region, validateInput: (v) => (/^[a-z]{2}(-[a-z]+)+-\d$/.test(v) ? undefined : 'A region code such as eu-west-1') });
+  }
+
+  /** What the status-bar item says (the tests read it). */
+  get statusText(): string { return this.status.text; }
 
   dispose(): void {
     for (const c of [...this.clients.values(), ...this.logsClients.values()]) c.destroy();

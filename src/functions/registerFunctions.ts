@@ -180,6 +180,8 @@ export function registerFunctions(context: vscode.ExtensionContext, deps: { log:
         const written = await cancellable(`Unpacking ${item.fn.name}`, (signal) => extractZip(zip, target, { overwrite, signal }));
         if (!written) return undefined;
         log.info(`Downloaded ${item.fn.name} into ${target} (${written.length} files)`);
+        void vscode.window.showInformationMessage(`Downloaded ${item.fn.name} (${written.length} files) into ${target}.`, 'Reveal in Explorer').then((next) =>
+          next && vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(target)));
         return target;
       } catch (error) {
         return fail(`Download ${item.fn.name}`, error);
@@ -233,7 +235,15 @@ export function registerFunctions(context: vscode.ExtensionContext, deps: { log:
         if (!summary) return undefined;
         log.info(`Deployed ${name} to ${region}${pkg.note ? ` (${pkg.note})` : ''}`);
         tree.refresh();
-        void vscode.window.showInformationMessage(`Deployed ${name} to ${region}.`);
+        // The next thing a user does after a deploy, one click away.
+        void vscode.window.showInformationMessage(`Deployed ${name} to ${region}.`, 'Invoke', 'Tail Logs', 'Show in View').then(async (next) => {
+          if (next === 'Invoke') await vscode.commands.executeCommand('lambdaWorkbench.invokeFunction', name);
+          else if (next === 'Tail Logs') await vscode.commands.executeCommand('lambdaWorkbench.tailLogGroup', summary.logGroup, { mode: 'polling' });
+          else if (next === 'Show in View') {
+            await vscode.commands.executeCommand('lambdaWorkbench.filterFunctions', name);
+            await vscode.commands.executeCommand('lambdaWorkbench.functions.focus');
+          }
+        });
         return summary;
       } catch (error) {
         return fail(`Deploy ${name}`, error);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { needsNpmInstall, offerNpmInstall, runNpmInstall } from './installDependencies';
 import { LANGUAGES, listTemplates, scaffold, ScaffoldConflictError, validateFunctionName, type Language, type ScaffoldResult } from '../core/scaffold/scaffolder';
 import type { OutputLog } from '../output/outputLog';
 
@@ -16,10 +17,13 @@ export interface NewHandlerArgs {
 /** "Lambda: New Handler": runtime → trigger template → name → folder → SAM resource, then writes the files and
  *  opens the handler. Resolves to what was written, or undefined when the user cancelled. */
 export function registerNewHandler(context: vscode.ExtensionContext, log: OutputLog): void {
-  context.subscriptions.push(vscode.commands.registerCommand('lambdaWorkbench.newHandler', (args?: NewHandlerArgs) => newHandler(args ?? {}, log)));
+  context.subscriptions.push(
+    vscode.commands.registerCommand('lambdaWorkbench.newHandler', (args?: NewHandlerArgs) => newHandler(args ?? {}, log)),
+    vscode.commands.registerCommand('lambdaWorkbench.installDependencies', (folder?: vscode.Uri) => (folder ? runNpmInstall(folder.fsPath) : undefined)),
+  );
 }
 
-async function newHandler(args: NewHandlerArgs, log: OutputLog): Promise<ScaffoldResult | undefined> {
+async function newHandler(args: NewHandlerArgs, log: OutputLog): Promise<(ScaffoldResult & { needsInstall: boolean }) | undefined> {
   const language = args.language ?? (await vscode.window.showQuickPick(LANGUAGES.map((l) => ({ label: l.label, id: l.id })), {
     title: 'New Lambda Handler (1/5): runtime', placeHolder: 'Which runtime?',
   }))?.id;
@@ -63,7 +67,8 @@ async function newHandler(args: NewHandlerArgs, log: OutputLog): Promise<Scaffol
   }
   const document = await vscode.workspace.openTextDocument(result.handlerFile);
   await vscode.window.showTextDocument(document, { preview: false });
-  return result;
+  void offerNpmInstall(result.functionDir, name);
+  return { ...result, needsInstall: needsNpmInstall(result.functionDir) };
 }
 
 async function pickFolder(workspace: vscode.WorkspaceFolder | undefined): Promise<string | undefined> {

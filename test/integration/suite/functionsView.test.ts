@@ -102,6 +102,7 @@ describe('Functions view against the Lambda emulator (real host)', function () {
 
   it('deploys a local handler: the function appears and returns the new code', async () => {
     const api = await extensionApi();
+    await api.localHandlers.index.whenReady();
     const orders = api.localHandlers.index.all().find((h) => h.name === 'OrdersFunction')!;
     const summary = await vscode.commands.executeCommand<{ name: string }>('lambdaWorkbench.deployFunction', orders.id, { name: 'orders-deployed', role: 'arn:aws:iam::123456789012:role/test' });
     assert.equal(summary?.name, 'orders-deployed');
@@ -118,6 +119,7 @@ describe('Functions view against the Lambda emulator (real host)', function () {
 
   it('a deploy asks before uploading the local .env (names listed), and without a yes sends only the template\'s variables', async () => {
     const api = await extensionApi();
+    await api.localHandlers.index.whenReady();
     const orders = api.localHandlers.index.all().find((h) => h.name === 'OrdersFunction')!;
     const envFile = join(workspaceRoot(), 'js-handler', '.env');
     writeFileSync(envFile, 'API_KEY=sk-live-host\n');
@@ -195,6 +197,7 @@ describe('Functions view against the Lambda emulator (real host)', function () {
     process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
     await api.functions.session.reload();
     assert.equal(api.functions.session.hasCredentials, false);
+    assert.equal(api.functions.session.statusText, '$(warning) No AWS credentials', 'the status bar says so instead of default · us-east-1');
     assert.deepEqual(await api.functions.tree.getChildren(), []);
     assert.equal(existsSync(join(dir, 'config')), false, 'nothing was written');
   });

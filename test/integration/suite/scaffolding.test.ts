@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -49,6 +49,25 @@ describe('New Handler and Generate Sample Event (commands in the real host)', ()
     const template = readFileSync(join(workspace(), 'template.yaml'), 'utf8');
     assert.match(template, /OrdersQueueFunction:/);
     assert.ok(template.startsWith(originalTemplate.trimEnd()), "the fixture's own resources are kept as they were");
+  });
+
+  it('a TypeScript handler offers npm install for its declared packages; the install runs as a task in its folder', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'lwb-install-'));
+    try {
+      const result = await vscode.commands.executeCommand<ScaffoldResult & { needsInstall: boolean }>('lambdaWorkbench.newHandler', {
+        language: 'typescript', templateId: 'plain', name: 'needs-types', parentDir: outside, samResource: false,
+      });
+      assert.equal(result.needsInstall, true, 'types not installed yet: the user is offered npm install');
+      // The task itself, on a project with nothing to fetch (no network needed): exit 0 and a lockfile in that folder.
+      const empty = join(outside, 'empty-project');
+      mkdirSync(empty);
+      writeFileSync(join(empty, 'package.json'), JSON.stringify({ name: 'empty-project', version: '1.0.0', private: true }));
+      const code = await vscode.commands.executeCommand<number>('lambdaWorkbench.installDependencies', vscode.Uri.file(empty));
+      assert.equal(code, 0);
+      assert.ok(existsSync(join(empty, 'package-lock.json')), 'npm install ran in the handler\'s folder');
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('New Handler in a folder outside the workspace folder writes its template and launch.json there, nothing into the workspace', async () => {

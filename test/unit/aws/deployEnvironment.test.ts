@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deployEnvironment, maskValue } from '../../../src/core/aws/deployPackage';
 import { resolveTarget } from '../../../src/core/project/functionTarget';
+import { AWS_REGIONS, regionChoices } from '../../../src/core/aws/regions';
 
 describe('what a deploy sends as the environment', () => {
   it('keeps the template\'s variables apart from the local .env ones, which runs use and deploys leave out unless asked', async () => {
@@ -21,5 +22,15 @@ describe('what a deploy sends as the environment', () => {
     assert.equal(maskValue('sk-live-123456'), 'sk••••');
     assert.equal(maskValue('abc'), '••••');
     assert.ok(!maskValue('hunter2').includes('nter'));
+  });
+});
+
+describe('region choices', () => {
+  it('puts the current region first, then the profile\'s, then every other region once', () => {
+    const choices = regionChoices('eu-west-1', 'us-west-2');
+    assert.deepEqual(choices.slice(0, 2).map((c) => [c.region, c.current, c.profileDefault]), [['eu-west-1', true, false], ['us-west-2', false, true]]);
+    assert.equal(choices.length, Object.keys(AWS_REGIONS).length);
+    assert.equal(new Set(choices.map((c) => c.region)).size, choices.length);
+    assert.equal(regionChoices('xx-new-1')[0].region, 'xx-new-1', 'an unknown current region is kept');
   });
 });

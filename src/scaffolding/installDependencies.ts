@@ -1,0 +1,36 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+
+/** Whether a scaffolded folder declares npm packages it does not have yet (so the editor shows missing types). */
+export function needsNpmInstall(folder: string): boolean {
+  const manifest = join(folder, 'package.json');
+  if (!existsSync(manifest) || existsSync(join(folder, 'node_modules'))) return false;
+  try {
+    const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { dependencies?: object; devDependencies?: object };
+    return Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** `npm install` in a folder as a VS Code task (its output in a terminal the user sees); resolves to its exit code. */
+export async function runNpmInstall(folder: string): Promise<number | undefined> {
+  const task = new vscode.Task({ type: 'shell', task: 'npm install' }, vscode.TaskScope.Workspace, `npm install (${vscode.workspace.asRelativePath(folder)})`, 'Lambda',
+    new vscode.ShellExecution('npm install', { cwd: folder }));
+  const execution = await vscode.tasks.executeTask(task);
+  return new Promise((resolve) => {
+    const done = vscode.tasks.onDidEndTaskProcess((e) => {
+      if (e.execution !== execution) return;
+      done.dispose();
+      resolve(e.exitCode);
+    });
+  });
+}
+
+/** After New Handler: offer to install what the new project's package.json lists, so the handler type-checks. */
+export async function offerNpmInstall(folder: string, handlerName: string): Promise<void> {
+  if (!needsNpmInstall(folder)) return;
+  const choice = await vscode.window.showInformationMessage(`${handlerName} lists npm packages (the AWS Lambda and Node.js types, the SDK…) that are not installed yet: the editor shows errors until they are.`, 'Install (npm install)');
+  if (choice) await runNpmInstall(folder);
+}
