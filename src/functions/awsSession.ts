@@ -153,6 +153,8 @@ export class AwsSession implements vscode.Disposable {
       this.log.info(`No AWS credentials for ${this.profile ? `profile ${this.profile}` : 'the default chain'}: ${error instanceof Error ? error.message : String(error)}`);
     }
     await vscode.commands.executeCommand('setContext', 'lambdaWorkbench.hasCredentials', this.hasCredentials);
+    // Until the first check the views say they are looking, not that there are no credentials.
+    await vscode.commands.executeCommand('setContext', 'lambdaWorkbench.awsChecked', true);
     this.status.text = this.hasCredentials ? `$(cloud) ${this.profile ?? 'default'} · ${this.region}` : `$(warning) No AWS credentials`;
     this.status.tooltip = this.hasCredentials ? 'AWS profile and region of Lambda Workbench: click to switch' : 'No AWS credentials found: click to pick a profile';
     this.status.show();

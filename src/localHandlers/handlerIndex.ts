@@ -5,8 +5,9 @@ import * as vscode from 'vscode';
 import { ExcludeMatcher } from '../core/project/globMatch';
 import {
   DEFAULT_EXCLUDES, DISCOVERY_GLOB, discoveryExcludes, discoveryKind, MAX_FILE_BYTES, mergeHandlers, parseDiscoveryFile, unresolvedCandidates,
-  type DiscoveredHandler, type DiscoveryEntry,
+  type DiscoveredHandler, type DiscoveryEntry, type LocalRuntimes,
 } from '../core/project/handlerDiscovery';
+import { resolveNode, resolvePython, runtimeIdFor } from '../core/runtime/interpreters';
 import type { OutputLog } from '../output/outputLog';
 
 /** What a workspace folder's scan found: one entry per file, and the handlers merged from them. */
@@ -76,7 +77,23 @@ export class HandlerIndex implements vscode.Disposable {
     return this.started;
   }
 
+  private runtimes?: Promise<LocalRuntimes>;
+
+  /** The runtime ids the local interpreters run scanned handlers as (probed once, in parallel with the scan). */
+  private localRuntimes(): Promise<LocalRuntimes> {
+    this.runtimes ??= (async () => {
+      const config = vscode.workspace.getConfiguration('lambdaWorkbench');
+      const [node, python] = await Promise.all([
+        resolveNode(config.get<string>('nodePath') || undefined).catch(() => undefined),
+        resolvePython(config.get<string>('pythonPath') || undefined).catch(() => undefined),
+      ]);
+      return { nodejs: node && runtimeIdFor('nodejs', node), python: python && runtimeIdFor('python', python) };
+    })();
+    return this.runtimes;
+  }
+
   private async start(): Promise<void> {
+    void this.localRuntimes();
     // Changes of the files discovery reads; creations and deletions of anything, because a glob watcher is not told
     // when a whole folder arrives (a checkout) or goes.
     const changes = vscode.workspace.createFileSystemWatcher(DISCOVERY_GLOB, true, false, true);
@@ -91,7 +108,9 @@ export class HandlerIndex implements vscode.Disposable {
     this.disposables.push(changes, arrivals, changes.onDidChange(onFile('changed')), arrivals.onDidCreate(onFile('created')), arrivals.onDidDelete(onFile('deleted')),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.refresh()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('lambdaWorkbench.discovery') || e.affectsConfiguration('files.exclude')) void this.refresh();
+        if (e.affectsConfiguration('lambdaWorkbench.nodePath') || e.affectsConfiguration('lambdaWorkbench.pythonPath')) this.runtimes = undefined;
+        if (e.affectsConfiguration('lambdaWorkbench.discovery') || e.affectsConfiguration('files.exclude')
+          || e.affectsConfiguration('lambdaWorkbench.nodePath') || e.affectsConfiguration('lambdaWorkbench.pythonPath')) void this.refresh();
       }));
     await this.scanAll();
   }
@@ -104,6 +123,7 @@ export class HandlerIndex implements vscode.Disposable {
       this.folders.clear();
       for (const folder of scanned) this.folders.set(folder.root, folder);
       this.changed.fire();
+      void vscode.commands.executeCommand('setContext', 'lambdaWorkbench.handlersScanned', true);
     } catch (error) {
       this.log.showError('Could not scan the workspace for handlers', error);
     }
@@ -124,7 +144,7 @@ export class HandlerIndex implements vscode.Disposable {
     const files = await keptFiles(index, uris);
     await forEachLimited(files, READ_CONCURRENCY, async (file) => { await this.readInto(index, file); });
     await this.readDeclaredSources(index);
-    index.handlers = mergeHandlers(index.root, index.entries.values());
+    index.handlers = mergeHandlers(index.root, index.entries.values(), await this.localRuntimes());
     this.stats.lastScan = { files: files.length, listingMs: listed - started, readMs: performance.now() - listed };
     this.log.info(`Scanned ${folder.name} for handlers: ${files.length} files listed in ${(listed - started).toFixed(0)} ms, read in ${(performance.now() - listed).toFixed(0)} ms; ${index.handlers.length} handlers`);
     return index;
@@ -186,7 +206,7 @@ export class HandlerIndex implements vscode.Disposable {
     }
     for (const index of touched) {
       await this.readDeclaredSources(index);
-      index.handlers = mergeHandlers(index.root, index.entries.values());
+      index.handlers = mergeHandlers(index.root, index.entries.values(), await this.localRuntimes());
     }
     if (touched.size) this.changed.fire();
   }

@@ -126,7 +126,7 @@ export function parseDiscoveryFile(file: string, text: string, options: Discover
 
 function samFunctions(file: string, text: string): DeclaredFunction[] {
   return parseSamTemplateText(text, file).functions.filter((fn) => fn.handler).map((fn) => ({
-    origin: 'sam', name: fn.logicalId, resource: fn.logicalId, spec: file, runtime: fn.runtime, codeDir: fn.codeDir, handler: fn.handler!,
+    origin: 'sam', name: fn.name, resource: fn.logicalId, spec: file, runtime: fn.runtime, codeDir: fn.codeDir, handler: fn.handler!,
     templateLine: fn.line === undefined ? undefined : fn.line - 1, events: fn.events, candidates: candidatesFor(fn.codeDir, fn.handler!),
   }));
 }
@@ -140,9 +140,32 @@ function serverlessFunctions(file: string, text: string): DeclaredFunction[] {
   }));
 }
 
+/** Runtime ids of the local interpreters (`nodejs20.x`, `python3.11`): what a scanned handler runs as. */
+export interface LocalRuntimes { readonly nodejs?: string; readonly python?: string }
+
+const GENERIC_FILES = new Set(['index', 'app', 'handler', 'handlers', 'main', 'lambda_function', 'lambda', 'function']);
+const GENERIC_FOLDERS = new Set(['src', 'lib', 'dist', 'build', 'handlers', 'functions', 'lambda', 'app']);
+const CONVENTIONAL_EXPORTS = new Set(['handler', 'lambda_handler']);
+
+/**
+ * What a scanned handler is called, by one rule everywhere (tree, status bar, documents, debug picker): the name the
+ * user gave its folder when the file is a conventional entry point (`orders-api/index.mjs` → `orders-api`), else the
+ * file's name (`jobs/cleanup.py` → `cleanup`), with the export when it is not the conventional one.
+ */
+export function scannedHandlerName(root: string, file: string, exportName: string): string {
+  const base = basename(file, extname(file));
+  let named = base;
+  if (GENERIC_FILES.has(base)) {
+    let dir = dirname(file);
+    while (GENERIC_FOLDERS.has(basename(dir)) && dir !== root && dirname(dir) !== dir) dir = dirname(dir);
+    named = dir === root || dirname(dir) === dir ? base : basename(dir);
+  }
+  return CONVENTIONAL_EXPORTS.has(exportName) ? named : `${named}.${exportName}`;
+}
+
 /** The handlers of one workspace folder from its entries: declared functions first (linked to their source file),
  *  then handler definitions no template declares. */
-export function mergeHandlers(root: string, entries: Iterable<DiscoveryEntry>): DiscoveredHandler[] {
+export function mergeHandlers(root: string, entries: Iterable<DiscoveryEntry>, runtimes: LocalRuntimes = {}): DiscoveredHandler[] {
   const rel = (p: string): string => relative(root, p).split(sep).join('/') || '.';
   const sources = new Map<string, Extract<DiscoveryEntry, { kind: 'source' }>>();
   const templates: Extract<DiscoveryEntry, { kind: 'template' }>[] = [];
@@ -170,8 +193,8 @@ export function mergeHandlers(root: string, entries: Iterable<DiscoveryEntry>): 
       if (declared.has(`${s.file}#${def.name}`)) continue;
       const modulePath = s.file.slice(0, -extname(s.file).length);
       handlers.push({
-        id: `scan:${rel(s.file)}:${def.name}`, name: `${basename(modulePath)}.${def.name}`, origin: 'scan', group: rel(dirname(s.file)),
-        spec: `${modulePath}.${def.name}`, runtime: s.file.endsWith('.py') ? 'python3' : 'nodejs', codeDir: dirname(s.file),
+        id: `scan:${rel(s.file)}:${def.name}`, name: scannedHandlerName(root, s.file, def.name), origin: 'scan', group: rel(dirname(s.file)),
+        spec: `${modulePath}.${def.name}`, runtime: s.file.endsWith('.py') ? runtimes.python ?? 'python3' : runtimes.nodejs ?? 'nodejs', codeDir: dirname(s.file),
         handler: `${basename(modulePath)}.${def.name}`, file: s.file, line: def.line,
       });
     }

@@ -35,7 +35,7 @@ describe('Local Handlers view, CodeLens and Run (real host)', function () {
     assert.equal(orders.runtime, 'nodejs20.x');
     assert.equal(orders.file, join(workspaceRoot(), 'js-handler', 'orders.js'));
     assert.equal(byName('ReportsFunction').runtime, 'python3.11');
-    assert.equal(byName('app.handler').group, 'ts-handler/src', 'a scanned TypeScript handler, grouped by folder');
+    assert.equal(byName('ts-handler').group, 'ts-handler/src', 'a scanned TypeScript handler, grouped by folder');
     assert.ok(!handlers().some((h) => h.origin === 'scan' && h.file?.endsWith('orders.js')), 'a template function is not listed twice');
   });
 
@@ -102,7 +102,7 @@ describe('Local Handlers view, CodeLens and Run (real host)', function () {
     const api = await extensionApi();
     try {
       await api.functions.session.reload(); // what a profile switch does
-      const whoami = await waitFor('whoami.handler', () => handlers().find((h) => h.name === 'whoami.handler'));
+      const whoami = await waitFor('whoami.handler', () => handlers().find((h) => h.name === 'whoami'));
       const run = await vscode.commands.executeCommand<RunOutcome>('lambdaWorkbench.runHandler', whoami.id);
       assert.ok(run.result, run.problem);
       assert.deepEqual(JSON.parse(run.result.payload), { keyId: 'AKIDEDITORRUN' });
@@ -118,19 +118,19 @@ describe('Local Handlers view, CodeLens and Run (real host)', function () {
 
   it('a handler that throws, one that times out and one with a syntax error each give a clear message, and the view keeps working', async () => {
     await vscode.commands.executeCommand('lambdaWorkbench.refreshLocalHandlers');
-    const throws = await waitFor('throws.handler', () => handlers().find((h) => h.name === 'throws.handler'));
+    const throws = await waitFor('throws.handler', () => handlers().find((h) => h.name === 'throws'));
     const thrown = await vscode.commands.executeCommand<RunOutcome>('lambdaWorkbench.runHandler', throws.id);
     assert.equal(thrown.result?.error?.errorType, 'TypeError');
     const thrownDoc = await vscode.workspace.openTextDocument(thrown.document);
     await waitFor('the error in the run document', () => /# Result · .* · error: TypeError/.test(thrownDoc.getText()) && thrownDoc.getText().includes('cannot read the order'));
 
-    const slow = byName('slow.handler');
+    const slow = byName('slow');
     const timedOut = await vscode.commands.executeCommand<RunOutcome>('lambdaWorkbench.runHandler', slow.id);
     assert.equal(timedOut.result?.timedOut, true);
     const timedOutDoc = await vscode.workspace.openTextDocument(timedOut.document);
     await waitFor('the timeout line', () => /Task timed out after 3\.00 seconds/.test(timedOutDoc.getText()));
 
-    const syntax = byName('syntax.lambda_handler');
+    const syntax = byName('syntax');
     const broken = await vscode.commands.executeCommand<RunOutcome>('lambdaWorkbench.runHandler', syntax.id);
     assert.equal(broken.result?.error?.errorType, 'Runtime.UserCodeSyntaxError');
 

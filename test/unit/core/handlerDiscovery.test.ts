@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ExcludeMatcher, globToRegExp } from '../../../src/core/project/globMatch';
-import { discoveryExcludes, discoveryKind, mergeHandlers, parseDiscoveryFile, unresolvedCandidates, type DiscoveryEntry } from '../../../src/core/project/handlerDiscovery';
+import { discoveryExcludes, discoveryKind, mergeHandlers, parseDiscoveryFile, scannedHandlerName, unresolvedCandidates, type DiscoveryEntry } from '../../../src/core/project/handlerDiscovery';
 
 const root = join('/', 'ws');
 const at = (...parts: string[]): string => join(root, ...parts);
@@ -62,7 +62,17 @@ describe('handler discovery (pure parsers and merge)', () => {
   it('re-merging after one file changes needs only that file\'s new entry', () => {
     const base = entries({ 'a.py': 'def handler(event, context):\n    pass\n', 'b.js': 'export const handler = async () => 1;\n' });
     const changed = [base[0], parseDiscoveryFile(at('b.js'), 'export const handler = async () => 1;\nexport const otherHandler = async () => 2;\n')!];
-    assert.deepEqual(mergeHandlers(root, changed).map((h) => h.name), ['a.handler', 'b.handler', 'b.otherHandler']);
+    assert.deepEqual(mergeHandlers(root, changed).map((h) => h.name), ['a', 'b', 'b.otherHandler']);
+  });
+
+  it('names a scanned handler by one rule: its folder for a conventional entry point, else its file; the export when unusual', () => {
+    assert.equal(scannedHandlerName(root, at('orders-api', 'index.mjs'), 'handler'), 'orders-api');
+    assert.equal(scannedHandlerName(root, at('ts-handler', 'src', 'app.ts'), 'handler'), 'ts-handler', 'src/ is not a name');
+    assert.equal(scannedHandlerName(root, at('jobs', 'cleanup.py'), 'lambda_handler'), 'cleanup');
+    assert.equal(scannedHandlerName(root, at('jobs', 'cleanup.py'), 'nightly'), 'cleanup.nightly');
+    assert.equal(scannedHandlerName(root, at('index.js'), 'handler'), 'index', 'at the root, the file');
+    const [scanned] = mergeHandlers(root, entries({ 'svc/handler.py': 'def lambda_handler(event, context):\n    pass\n' }), { python: 'python3.11' });
+    assert.deepEqual([scanned.name, scanned.runtime], ['svc', 'python3.11'], 'the runtime id the local interpreter runs it as');
   });
 
   it('names the candidate files of a declared function no entry covers (a CodeUri in an excluded folder)', () => {
