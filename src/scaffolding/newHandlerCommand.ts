@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { needsNpmInstall, offerNpmInstall, runNpmInstall } from './installDependencies';
+import { BACK, inputStep, pickStep, type StepResult } from './steps';
 import { LANGUAGES, listTemplates, scaffold, ScaffoldConflictError, validateFunctionName, type Language, type ScaffoldResult } from '../core/scaffold/scaffolder';
 import type { OutputLog } from '../output/outputLog';
 
@@ -24,29 +25,12 @@ export function registerNewHandler(context: vscode.ExtensionContext, log: Output
 }
 
 async function newHandler(args: NewHandlerArgs, log: OutputLog): Promise<(ScaffoldResult & { needsInstall: boolean }) | undefined> {
-  const language = args.language ?? (await vscode.window.showQuickPick(LANGUAGES.map((l) => ({ label: l.label, id: l.id })), {
-    title: 'New Lambda Handler (1/5): runtime', placeHolder: 'Which runtime?',
-  }))?.id;
-  if (!language) return undefined;
-  const templateId = args.templateId ?? (await vscode.window.showQuickPick(listTemplates().map((t) => ({ label: t.title, description: t.id, detail: t.description, id: t.id })), {
-    title: 'New Lambda Handler (2/5): trigger', placeHolder: 'What triggers the function?', matchOnDetail: true,
-  }))?.id;
-  if (!templateId) return undefined;
-  const parentDir = args.parentDir ?? (await pickFolder(vscode.workspace.workspaceFolders?.[0]));
-  if (!parentDir) return undefined;
+  const answers = await askNewHandler(args);
+  if (!answers) return undefined;
+  const { language, templateId, parentDir, name, samResource } = answers;
   // template.yaml and launch.json go to the root of the folder the user picked (in a multi-root workspace, that
   // folder's root; outside every workspace folder, the picked folder itself), never to another folder.
   const workspace = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(parentDir));
-  const name = args.name ?? await vscode.window.showInputBox({
-    title: 'New Lambda Handler (4/5): name', prompt: `A folder of this name is created in ${parentDir}`, placeHolder: 'resize-images',
-    validateInput: (value) => validateFunctionName(value, parentDir),
-  });
-  if (!name) return undefined;
-  const samResource = args.samResource ?? (await vscode.window.showQuickPick([
-    { label: 'Yes', description: 'add an AWS::Serverless::Function to template.yaml', value: true },
-    { label: 'No', value: false },
-  ], { title: 'New Lambda Handler (5/5): add to the SAM template?' }))?.value;
-  if (samResource === undefined) return undefined;
   const workspaceRoot = workspace?.uri.fsPath ?? parentDir;
   const request = { templateId, language, name, parentDir, workspaceRoot, samResource, launchConfig: true };
   let result: ScaffoldResult;
@@ -71,13 +55,73 @@ async function newHandler(args: NewHandlerArgs, log: OutputLog): Promise<(Scaffo
   return { ...result, needsInstall: needsNpmInstall(result.functionDir) };
 }
 
-async function pickFolder(workspace: vscode.WorkspaceFolder | undefined): Promise<string | undefined> {
+type Answers = { language: Language; templateId: string; parentDir: string; name: string; samResource: boolean };
+
+/** Triggers grouped as a user looks for them, each with its codicon. */
+const TRIGGER_GROUPS: { label: string; sources: string[]; icon: string }[] = [
+  { label: 'HTTP', sources: ['apigateway'], icon: 'globe' },
+  { label: 'Storage', sources: ['s3'], icon: 'archive' },
+  { label: 'Streams and queues', sources: ['sqs', 'sns', 'kinesis', 'dynamodb'], icon: 'list-ordered' },
+  { label: 'Schedules and other', sources: [], icon: 'clock' },
+];
+
+function triggerItems(): (vscode.QuickPickItem & { id?: string })[] {
+  const templates = listTemplates();
+  const grouped = new Set<string>();
+  return TRIGGER_GROUPS.flatMap((group) => {
+    const members = templates.filter((t) => (group.sources.length ? group.sources.includes(t.event.source) : !grouped.has(t.id)));
+    for (const t of members) grouped.add(t.id);
+    return [{ label: group.label, kind: vscode.QuickPickItemKind.Separator },
+      ...members.map((t) => ({ label: `$(${t.id.startsWith('plain') ? 'symbol-function' : group.icon}) ${t.title}`, description: t.id, detail: t.description, id: t.id }))];
+  });
+}
+
+/** The five questions, with Back on each after the first; what the caller passed is not asked. */
+async function askNewHandler(args: NewHandlerArgs): Promise<Answers | undefined> {
+  const a: Partial<Answers> = { language: args.language, templateId: args.templateId, parentDir: args.parentDir, name: args.name, samResource: args.samResource };
+  const steps: { given: boolean; ask: (step: number) => Promise<typeof BACK | boolean> }[] = [
+    { given: a.language !== undefined, ask: async (step) => answer(await pickStep(LANGUAGES.map((l) => ({ label: l.label, id: l.id })), { title: 'New Lambda Handler: runtime', placeholder: 'Which runtime?', step, total: 5 }), (r) => { a.language = r.id; }) },
+    { given: a.templateId !== undefined, ask: async (step) => answer(await pickStep(triggerItems(), { title: 'New Lambda Handler: trigger', placeholder: 'What triggers the function?', step, total: 5, matchOnDetail: true }), (r) => { a.templateId = r.id; }) },
+    { given: a.parentDir !== undefined, ask: async (step) => answer(await pickFolder(vscode.workspace.workspaceFolders?.[0], step), (r) => { a.parentDir = r; }) },
+    { given: a.name !== undefined, ask: async (step) => answer(await inputStep({
+      title: 'New Lambda Handler: name', prompt: `A folder of this name is created in ${a.parentDir}`, placeholder: 'resize-images', value: a.name, step, total: 5,
+      validate: (value) => validateFunctionName(value, a.parentDir),
+    }), (r) => { a.name = r; }) },
+    { given: a.samResource !== undefined, ask: async (step) => answer(await pickStep([
+      { label: 'Yes', description: 'add an AWS::Serverless::Function to template.yaml', value: true },
+      { label: 'No', value: false },
+    ], { title: 'New Lambda Handler: add to the SAM template?', step, total: 5 }), (r) => { a.samResource = r.value; }) },
+  ];
+  let i = steps.findIndex((s) => !s.given);
+  while (i >= 0 && i < steps.length) {
+    const outcome = await steps[i].ask(i + 1);
+    if (outcome === false) return undefined;
+    if (outcome === BACK) {
+      const previous = steps.slice(0, i).map((s, k) => (s.given ? -1 : k)).filter((k) => k >= 0).at(-1);
+      i = previous ?? i;
+    } else {
+      i = steps.findIndex((s, k) => k > i && !s.given);
+      if (i < 0) break;
+    }
+  }
+  return a as Answers;
+}
+
+/** Stores a step's answer; true to go on, false when the user closed the step, BACK to go back. */
+function answer<T>(result: StepResult<T>, store: (value: T) => void): typeof BACK | boolean {
+  if (result === BACK) return BACK;
+  if (result === undefined) return false;
+  store(result);
+  return true;
+}
+
+async function pickFolder(workspace: vscode.WorkspaceFolder | undefined, step: number): Promise<StepResult<string>> {
   const items: (vscode.QuickPickItem & { path?: string })[] = [
-    ...(vscode.workspace.workspaceFolders ?? []).map((f) => ({ label: f.name, description: f.uri.fsPath, path: f.uri.fsPath })),
+    ...(vscode.workspace.workspaceFolders ?? []).map((f) => ({ label: `$(root-folder) ${f.name}`, description: f.uri.fsPath, path: f.uri.fsPath })),
     { label: '$(folder) Choose a folder…' },
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: 'New Lambda Handler (3/5): where?', placeHolder: 'Parent folder of the new function' });
-  if (!picked) return undefined;
+  const picked = await pickStep(items, { title: 'New Lambda Handler: where?', placeholder: 'Parent folder of the new function', step, total: 5 });
+  if (picked === BACK || !picked) return picked;
   if (picked.path) return picked.path;
   const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, defaultUri: workspace?.uri, openLabel: 'Create here' });
   return chosen?.[0]?.fsPath;

@@ -114,6 +114,9 @@ describe('Screens (real window, dark and light)', function () {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       const picking = vscode.commands.executeCommand('lambdaWorkbench.newHandler');
       await notBlank(`new-handler-${tag}`);
+      // Accept the first runtime: the trigger step, grouped, with Back.
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      await notBlank(`new-handler-triggers-${tag}`);
       await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
       assert.equal(await picking, undefined, 'closing the pick cancels the command');
     });
