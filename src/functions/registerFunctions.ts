@@ -13,6 +13,7 @@ import { parseJson } from '../core/json/parseJson';
 import type { LocalHandlers } from '../localHandlers/registerLocalHandlers';
 import type { OutputLog } from '../output/outputLog';
 import { AwsSession } from './awsSession';
+import { InvokePayloads, payloadsFolder } from './invokePayloads';
 import { askLocalEnvironment, cancellable } from './longWork';
 import { DetailItem, FunctionItem, FunctionsTree } from './functionsTree';
 
@@ -38,6 +39,7 @@ export function registerFunctions(context: vscode.ExtensionContext, deps: { log:
   // Local runs get the session profile's credentials from the provider its clients use: resolved on first use (no
   // network at activation), refreshed before they expire, resolved afresh when the profile or AWS settings change.
   local.runner.useCredentials(() => session.runCredentials());
+  const payloads = new InvokePayloads(payloadsFolder(context.globalStorageUri));
   const tree = new FunctionsTree(session);
   const view = vscode.window.createTreeView('lambdaWorkbench.functions', { treeDataProvider: tree, showCollapseAll: true });
   const fail = async (action: string, error: unknown): Promise<undefined> => {
@@ -77,9 +79,18 @@ export function registerFunctions(context: vscode.ExtensionContext, deps: { log:
     if (!type) return undefined;
     let payload = args.event;
     if (payload === undefined) {
-      const source = await vscode.window.showQuickPick([{ label: '{}', id: 'empty' }, { label: 'A sample from the catalog…', id: 'catalog' }, { label: 'A JSON file…', id: 'file' }], { title: 'Event' });
+      const last = await payloads.last(item.fn.name);
+      const source = await vscode.window.showQuickPick([
+        { label: '$(edit) Edit the payload…', description: last ? 'the last one used, in an editor; Invoke from its title bar' : 'in an editor; Invoke from its title bar', id: 'edit' },
+        ...(last ? [{ label: '$(history) The last payload', description: last.replace(/\s+/g, ' ').slice(0, 60), id: 'last' }] : []),
+        { label: '{}', id: 'empty' }, { label: 'A sample from the catalog…', id: 'catalog' }, { label: 'A JSON file…', id: 'file' }], { title: `Invoke ${item.fn.name}: event` });
       if (!source) return undefined;
-      if (source.id === 'empty') payload = '{}';
+      if (source.id === 'edit') {
+        await payloads.edit(item.fn.name);
+        return undefined;
+      }
+      if (source.id === 'last') payload = last!;
+      else if (source.id === 'empty') payload = '{}';
       else if (source.id === 'file') {
         const file = await vscode.window.showOpenDialog({ filters: { JSON: ['json'] } });
         if (!file?.[0]) return undefined;
@@ -96,6 +107,7 @@ export function registerFunctions(context: vscode.ExtensionContext, deps: { log:
       void vscode.window.showErrorMessage(problemMessage(error));
       return undefined;
     }
+    await payloads.remember(item.fn.name, payload);
     try {
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Invoking ${item.fn.name} (${type})`, cancellable: true },
         (_p, token) => {
@@ -126,6 +138,17 @@ export function registerFunctions(context: vscode.ExtensionContext, deps: { log:
     vscode.commands.registerCommand('lambdaWorkbench.selectProfile', (name?: string) => session.selectProfile(name)),
     vscode.commands.registerCommand('lambdaWorkbench.selectRegion', (region?: string) => session.selectRegion(region)),
     vscode.commands.registerCommand('lambdaWorkbench.invokeFunction', invoke),
+    vscode.commands.registerCommand('lambdaWorkbench.editInvokePayload', async (arg: unknown) => {
+      const item = await pickFunction(arg);
+      return item ? payloads.edit(item.fn.name) : undefined;
+    }),
+    // The payload editor's title-bar action: invoke its function with the text as it is (unsaved edits too).
+    vscode.commands.registerCommand('lambdaWorkbench.invokeFromPayload', async (uri?: vscode.Uri) => {
+      const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+      const name = target && payloads.functionOf(target);
+      if (!name) return undefined;
+      return invoke(name, { event: await payloads.read(target), type: 'RequestResponse' });
+    }),
     vscode.commands.registerCommand('lambdaWorkbench.copyFunctionArn', async (arg: unknown) => {
       const item = await pickFunction(arg);
       if (item) await vscode.env.clipboard.writeText(item.fn.arn);

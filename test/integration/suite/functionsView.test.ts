@@ -100,6 +100,22 @@ describe('Functions view against the Lambda emulator (real host)', function () {
     await waitFor('the result document', () => doc.getText().includes('"hello": "host"') && /# Log tail/.test(doc.getText()));
   });
 
+  it('an editable payload: opened as an editor with the last one used, invoked from its title bar with unsaved edits', async () => {
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('lambdaWorkbench.editInvokePayload', 'aaa-greeter');
+    assert.match(uri.fsPath, /aaa-greeter\.lambda-payload\.json$/, 'the function is named in the editor title');
+    const editor = await vscode.window.showTextDocument(uri);
+    await editor.edit((e) => e.replace(new vscode.Range(0, 0, editor.document.lineCount, 0), '{ "name": "edited" }\n'));
+    assert.ok(editor.document.isDirty);
+    const out = await vscode.commands.executeCommand<RemoteInvokeResult>('lambdaWorkbench.invokeFromPayload', uri);
+    assert.deepEqual(JSON.parse(out.payload), { hello: 'edited' });
+    assert.equal(readFileSync(uri.fsPath, 'utf8'), '{ "name": "edited" }\n', 'kept as the next default');
+    await vscode.commands.executeCommand('lambdaWorkbench.invokeFunction', 'aaa-greeter', { event: '{"name":"from-args"}', type: 'RequestResponse' });
+    const again = await vscode.commands.executeCommand<vscode.Uri>('lambdaWorkbench.editInvokePayload', 'aaa-greeter');
+    assert.equal(readFileSync(again.fsPath, 'utf8'), '{"name":"from-args"}', 'the last payload used, whichever way');
+    await waitFor('the editor to show it', async () => (await vscode.workspace.openTextDocument(again)).getText() === '{"name":"from-args"}');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('deploys a local handler: the function appears and returns the new code', async () => {
     const api = await extensionApi();
     await api.localHandlers.index.whenReady();
