@@ -25,8 +25,8 @@ export function activate(context: vscode.ExtensionContext): LambdaWorkbenchApi {
   const log = registerOutput(context);
   const catalog = new EventCatalog();
   registerNewHandler(context, log);
-  registerGenerateSampleEvent(context, log, catalog);
   const localHandlers = registerLocalHandlers(context, log, catalog);
+  registerGenerateSampleEvent(context, log, catalog, async () => { await localHandlers.index.whenReady(); return localHandlers.index.all(); });
   const debug = registerDebugging(context, { ...localHandlers, catalog, log });
   const functions = registerFunctions(context, { log, catalog, local: localHandlers });
   const logs = registerLogs(context, { session: functions.session, docs: localHandlers.docs, log });

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CatalogError, COMMON_PARAMS, EventCatalog } from '../core/events/catalog';
-import { generateEvent, type ParamValues } from '../core/events/generate';
+import { generateEvent, paramLine, parseParamLine, type ParamValues } from '../core/events/generate';
+import type { DiscoveredHandler } from '../core/project/handlerDiscovery';
 import { EventExistsError, saveEvent, validateEventName } from '../core/events/savedEvents';
 import type { OutputLog } from '../output/outputLog';
 
@@ -15,10 +16,10 @@ export interface GenerateEventArgs {
 
 /** "Lambda: Generate Sample Event": source → type → parameters → a new JSON editor or a saved event. Resolves to
  *  the document's URI (untitled or the saved file), or undefined when cancelled. */
-export function registerGenerateSampleEvent(context: vscode.ExtensionContext, log: OutputLog, catalog: EventCatalog): void {
+export function registerGenerateSampleEvent(context: vscode.ExtensionContext, log: OutputLog, catalog: EventCatalog, handlers: () => Promise<readonly DiscoveredHandler[]>): void {
   context.subscriptions.push(vscode.commands.registerCommand('lambdaWorkbench.generateSampleEvent', async (args?: GenerateEventArgs) => {
     try {
-      return await generate(args ?? {}, catalog);
+      return await generate(args ?? {}, catalog, handlers);
     } catch (error) {
       if (error instanceof CatalogError) void vscode.window.showErrorMessage(error.message);
       else log.showError(`Could not generate the event: ${error instanceof Error ? error.message : String(error)}`, error);
@@ -27,7 +28,7 @@ export function registerGenerateSampleEvent(context: vscode.ExtensionContext, lo
   }));
 }
 
-async function generate(args: GenerateEventArgs, catalog: EventCatalog): Promise<vscode.Uri | undefined> {
+async function generate(args: GenerateEventArgs, catalog: EventCatalog, handlers: () => Promise<readonly DiscoveredHandler[]>): Promise<vscode.Uri | undefined> {
   const source = args.source ?? (await vscode.window.showQuickPick(catalog.list().map((s) => ({ label: s.title, description: s.id, detail: Object.keys(s.types).join(' · '), id: s.id })), {
     title: 'Generate Sample Event (1/3): source', placeHolder: 'Which service sends the event?', matchOnDescription: true, matchOnDetail: true,
   }))?.id;
@@ -40,7 +41,7 @@ async function generate(args: GenerateEventArgs, catalog: EventCatalog): Promise
   const params = args.params ?? (await askParams(catalog, source, type));
   if (!params) return undefined;
   const event = generateEvent(catalog, source, type, params);
-  const destination = args.destination ?? (await askDestination(source, type));
+  const destination = args.destination ?? (await askDestination(source, type, handlers));
   if (!destination) return undefined;
   if (destination === 'editor') {
     const document = await vscode.workspace.openTextDocument({ language: 'json', content: `${JSON.stringify(event, null, 2)}\n` });
@@ -63,30 +64,34 @@ async function generate(args: GenerateEventArgs, catalog: EventCatalog): Promise
 
 async function askParams(catalog: EventCatalog, source: string, type: string): Promise<ParamValues | undefined> {
   const declared = { ...catalog.type(source, type).params, ...COMMON_PARAMS };
-  const choice = await vscode.window.showQuickPick([
-    { label: 'Use the defaults', edit: false },
-    { label: 'Edit the parameters…', detail: Object.entries(declared).map(([k, p]) => `${k}=${String(p.default)}`).join(', '), edit: true },
-  ], { title: 'Generate Sample Event (3/3): parameters' });
-  if (!choice) return undefined;
-  const values: ParamValues = {};
-  if (!choice.edit) return values;
-  for (const [name, param] of Object.entries(declared)) {
-    const value = await vscode.window.showInputBox({ title: `${source} ${type}: ${name}`, prompt: param.description, value: String(param.default) });
-    if (value === undefined) return undefined;
-    if (value !== String(param.default)) values[name] = value;
-  }
-  return values;
+  // Every parameter in one line, prefilled with the defaults: Enter keeps them, or edit what matters.
+  const line = await vscode.window.showInputBox({
+    title: `Generate Sample Event (3/3): ${source} ${type} parameters`, value: paramLine(declared),
+    prompt: Object.entries(declared).map(([k, p]) => `${k}: ${p.description ?? ''}`).join(' · '),
+    validateInput: (text) => { const parsed = parseParamLine(text, declared); return 'error' in parsed ? parsed.error : undefined; },
+  });
+  if (line === undefined) return undefined;
+  const parsed = parseParamLine(line, declared);
+  return 'values' in parsed ? parsed.values : undefined;
 }
 
-async function askDestination(source: string, type: string): Promise<GenerateEventArgs['destination']> {
-  const choice = await vscode.window.showQuickPick([
-    { label: '$(new-file) Open in a new editor', id: 'editor' as const },
-    { label: '$(save) Save as an event of a handler folder…', id: 'save' as const },
-  ], { title: 'Where should the event go?' });
+async function askDestination(source: string, type: string, handlers: () => Promise<readonly DiscoveredHandler[]>): Promise<GenerateEventArgs['destination']> {
+  // The workspace's handlers by name (saved as that handler's own event), then a new editor or any folder.
+  const items: (vscode.QuickPickItem & { handler?: DiscoveredHandler; id?: 'editor' | 'folder' })[] = [
+    { label: '$(new-file) Open in a new editor', id: 'editor' },
+    { label: 'Save as an event of', kind: vscode.QuickPickItemKind.Separator },
+    ...(await handlers()).map((h) => ({ label: `$(symbol-function) ${h.name}`, description: `${h.runtime ?? ''} · ${vscode.workspace.asRelativePath(h.codeDir)}`, handler: h })),
+    { label: '$(folder) Another folder…', id: 'folder' },
+  ];
+  const choice = await vscode.window.showQuickPick(items, { title: 'Where should the event go?', matchOnDescription: true });
   if (!choice) return undefined;
   if (choice.id === 'editor') return 'editor';
-  const folder = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Save the event for this folder', defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri });
-  if (!folder?.[0]) return undefined;
+  let codeDir = choice.handler?.codeDir;
+  if (!codeDir) {
+    const folder = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Save the event for this folder', defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri });
+    codeDir = folder?.[0]?.fsPath;
+  }
+  if (!codeDir) return undefined;
   const name = await vscode.window.showInputBox({ title: 'Event name', value: `${source}-${type}`, validateInput: validateEventName });
-  return name ? { codeDir: folder[0].fsPath, name } : undefined;
+  return name ? { codeDir, name, functionName: choice.handler?.name } : undefined;
 }

@@ -93,3 +93,25 @@ export function generateEvent(catalog: EventCatalog, sourceId: string, typeId: s
   const expanded = applyGenerators(template, entry, values, { fill: (v, index) => fillPlaceholders(v, lookup(index)) });
   return expanded;
 }
+
+/**
+ * The parameters line of Generate Sample Event, `bucket=photos, key=cats/tom 1.jpg`: every parameter in one step.
+ * Values keep their spaces; a comma inside a value is written `\,`. Unknown names are an error naming the known ones.
+ */
+export function parseParamLine(line: string, declared: Readonly<Record<string, EventParam>>): { values: ParamValues } | { error: string } {
+  const values: ParamValues = {};
+  for (const raw of line.split(/(?<!\\),/).map((p) => p.trim().replace(/\\,/g, ',')).filter(Boolean)) {
+    const eq = raw.indexOf('=');
+    if (eq <= 0) return { error: `'${raw}' is not name=value.` };
+    const name = raw.slice(0, eq).trim();
+    if (!(name in declared)) return { error: `No parameter '${name}'. Parameters: ${Object.keys(declared).join(', ')}.` };
+    const value = raw.slice(eq + 1).trim();
+    if (value !== String(declared[name].default)) values[name] = value;
+  }
+  return { values };
+}
+
+/** The defaults as a parameters line, to edit in place. */
+export function paramLine(declared: Readonly<Record<string, EventParam>>): string {
+  return Object.entries(declared).map(([name, p]) => `${name}=${String(p.default).replace(/,/g, '\\,')}`).join(', ');
+}
