@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { prettyResult } from '../core/json/prettyJson';
 import { localLogLine } from '../core/logs/logFormat';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
@@ -17,7 +16,7 @@ import type { EventChoices } from '../localHandlers/eventChoice';
 import type { HandlerIndex } from '../localHandlers/handlerIndex';
 import { UNTRUSTED_MESSAGE, type LocalRunner } from '../localHandlers/localRunner';
 import { chunkLine, type RunDocuments } from '../localHandlers/runDocuments';
-import { runSummary } from '../localHandlers/runHistory';
+import { resultSection } from '../localHandlers/runHistory';
 import { PauseClock } from './pauseClock';
 import type { OutputLog } from '../output/outputLog';
 
@@ -182,7 +181,7 @@ export class LambdaDebugProvider implements vscode.DebugConfigurationProvider {
       },
       onResponseChunk: (chunk) => this.docs.append(run.document, chunkLine(chunk)),
     }).then((r) => {
-      this.docs.append(run.document, `\n# Result · ${runSummary(r)}\n${prettyResult(r.payload)}`);
+      this.docs.append(run.document, resultSection(r));
       this.docs.flush();
       this.runner.showResult(run.config.name, r);
       return r;

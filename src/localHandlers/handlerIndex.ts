@@ -108,9 +108,9 @@ export class HandlerIndex implements vscode.Disposable {
     this.disposables.push(changes, arrivals, changes.onDidChange(onFile('changed')), arrivals.onDidCreate(onFile('created')), arrivals.onDidDelete(onFile('deleted')),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.refresh()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('lambdaWorkbench.nodePath') || e.affectsConfiguration('lambdaWorkbench.pythonPath')) this.runtimes = undefined;
-        if (e.affectsConfiguration('lambdaWorkbench.discovery') || e.affectsConfiguration('files.exclude')
-          || e.affectsConfiguration('lambdaWorkbench.nodePath') || e.affectsConfiguration('lambdaWorkbench.pythonPath')) void this.refresh();
+        const interpreters = e.affectsConfiguration('lambdaWorkbench.nodePath') || e.affectsConfiguration('lambdaWorkbench.pythonPath');
+        if (interpreters) this.runtimes = undefined; // scanned handlers' runtime ids are probed again
+        if (interpreters || e.affectsConfiguration('lambdaWorkbench.discovery') || e.affectsConfiguration('files.exclude')) void this.refresh();
       }));
     await this.scanAll();
   }

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { prettyResult } from '../core/json/prettyJson';
 import { localLogLine } from '../core/logs/logFormat';
 import type { AwsCredentials } from '../core/runtime/environmentVariables';
 import { JsonSyntaxError } from '../core/json/parseJson';
@@ -12,7 +11,7 @@ import type { OutputLog } from '../output/outputLog';
 import type { EventChoices } from './eventChoice';
 import type { HandlerIndex } from './handlerIndex';
 import { chunkLine, type RunDocuments } from './runDocuments';
-import { RunHistory, runSummary } from './runHistory';
+import { resultSection, RunHistory, runSummary } from './runHistory';
 
 export interface RunOutcome {
   readonly result?: InvokeResult;
@@ -124,7 +123,7 @@ export class LocalRunner implements vscode.Disposable {
     const run: ActiveRun = { handler, document, startedAt: Date.now(), stop: () => controller.abort() };
     this.runs.add(run);
     this.runsChanged.fire();
-    this.showRunning();
+    this.renderStatus();
     try {
       let chunks = 0;
       const result = await this.lambda.invoke(config, eventText, {
@@ -134,10 +133,10 @@ export class LocalRunner implements vscode.Disposable {
         onResponseChunk: (chunk) => this.docs.append(document, chunkLine(chunk, ++chunks)),
       });
       const streamed = result.streamed ? ` · streamed in ${chunks} chunks${result.contentType ? `, ${result.contentType}` : ''}` : '';
-      this.docs.append(document, `\n# Result · ${runSummary(result)}${streamed}\n${prettyResult(result.payload.replace(/\0/g, '\\0'))}`);
+      this.docs.append(document, resultSection(result, streamed));
       this.docs.flush();
       this.history.record(handler.id, handler.name, document, runSummary(result));
-      this.showStatus(handler, result);
+      this.lastResult = { name: handler.name, result };
       this.log.info(`Ran ${handler.name}: ${result.functionError ? `failed with ${result.error?.errorType}` : 'ok'} in ${result.durationMs.toFixed(1)} ms (${result.coldStart ? 'cold' : 'warm'})`);
       return { result, document };
     } catch (error) {
@@ -155,9 +154,7 @@ export class LocalRunner implements vscode.Disposable {
       options.signal?.removeEventListener('abort', onOuterAbort);
       this.runs.delete(run);
       this.runsChanged.fire();
-      if (this.runs.size) this.showRunning();
-      else if (this.lastResult) this.showStatus({ name: this.lastResult.name }, this.lastResult.result);
-      else this.status.hide();
+      this.renderStatus();
     }
   }
 
@@ -198,27 +195,32 @@ export class LocalRunner implements vscode.Disposable {
     return { document, problem: message };
   }
 
-  /** While something runs the status item says so and stops it when clicked. */
-  private showRunning(): void {
-    const runs = this.active;
-    this.status.text = `$(loading~spin) λ ${runs.length === 1 ? runs[0].handler.name : `${runs.length} runs`}`;
-    this.status.tooltip = 'Running locally: click to stop';
-    this.status.command = 'lambdaWorkbench.stopRun';
-    this.status.show();
-  }
-
   private lastResult?: { name: string; result: InvokeResult };
 
   /** The status bar's last run, for runs the debugger made too. */
   showResult(name: string, result: InvokeResult): void {
-    this.showStatus({ name }, result);
+    this.lastResult = { name, result };
+    this.renderStatus();
   }
 
-  private showStatus(handler: Pick<DiscoveredHandler, 'name'>, result: InvokeResult): void {
-    this.lastResult = { name: handler.name, result };
+  /** While something runs the status item says so and stops it when clicked; otherwise it shows the last run. */
+  private renderStatus(): void {
+    const runs = this.active;
+    if (runs.length) {
+      this.status.text = `$(loading~spin) λ ${runs.length === 1 ? runs[0].handler.name : `${runs.length} runs`}`;
+      this.status.tooltip = 'Running locally: click to stop';
+      this.status.command = 'lambdaWorkbench.stopRun';
+      this.status.show();
+      return;
+    }
+    if (!this.lastResult) {
+      this.status.hide();
+      return;
+    }
+    const { name, result } = this.lastResult;
     this.status.command = 'lambdaWorkbench.showLastRun';
-    this.status.text = `${result.functionError ? '$(error)' : '$(pass)'} λ ${handler.name} ${result.durationMs.toFixed(0)} ms ${result.coldStart ? '(cold)' : '(warm)'}`;
-    this.status.tooltip = `Last local run of ${handler.name}: Duration ${result.durationMs.toFixed(2)} ms, Billed ${result.billedDurationMs} ms` +
+    this.status.text = `${result.functionError ? '$(error)' : '$(pass)'} λ ${name} ${result.durationMs.toFixed(0)} ms ${result.coldStart ? '(cold)' : '(warm)'}`;
+    this.status.tooltip = `Last local run of ${name}: Duration ${result.durationMs.toFixed(2)} ms, Billed ${result.billedDurationMs} ms` +
       `${result.initDurationMs !== undefined ? `, Init ${result.initDurationMs.toFixed(2)} ms (cold start)` : ' (warm)'}, Max Memory ${result.maxMemoryUsedMb} MB. Click to show the output.`;
     this.status.show();
   }

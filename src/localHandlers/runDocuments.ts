@@ -44,8 +44,7 @@ export class RunDocuments implements vscode.TextDocumentContentProvider, vscode.
    *  unless it is already visible. Live documents (a run, a tail) are pinned tabs, so opening the next one never
    *  replaces them; a quick look (a stream from the tree) may be a preview, as VS Code opens a file on one click. */
   async open(uri: vscode.Uri, text: string, preserveFocus = true, preview = false): Promise<vscode.TextEditor> {
-    this.contents.set(uri.toString(), text);
-    this.changed.fire(uri);
+    this.set(uri, text);
     const document = await vscode.workspace.openTextDocument(uri);
     const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
     return visible ?? vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Active, preserveFocus, preview });

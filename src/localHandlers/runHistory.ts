@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { prettyResult } from '../core/json/prettyJson';
 import type { InvokeResult } from '../core/runtime/types';
 import type { RunDocuments } from './runDocuments';
 
@@ -20,6 +21,11 @@ export function runSummary(result: InvokeResult | undefined, ending?: 'cancelled
   if (!result) return ending ?? 'not run';
   const status = result.timedOut ? 'timed out' : result.functionError ? `error: ${result.error?.errorType ?? result.functionError}` : 'ok';
   return [result.coldStart ? 'cold' : 'warm', `${result.durationMs.toFixed(1)} ms`, `${result.maxMemoryUsedMb} MB`, status].join(' · ');
+}
+
+/** The end of a Run or debug document: the one-line summary, then the result for reading (NUL bytes shown as \0). */
+export function resultSection(result: InvokeResult, note = ''): string {
+  return `\n# Result · ${runSummary(result)}${note}\n${prettyResult(result.payload.replace(/\0/g, '\\0'))}`;
 }
 
 /**

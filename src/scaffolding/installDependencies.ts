@@ -1,16 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 
 /** Whether a scaffolded folder declares npm packages it does not have yet (so the editor shows missing types). */
-export function needsNpmInstall(folder: string): boolean {
-  const manifest = join(folder, 'package.json');
-  if (!existsSync(manifest) || existsSync(join(folder, 'node_modules'))) return false;
+export async function needsNpmInstall(folder: string): Promise<boolean> {
+  if (await access(join(folder, 'node_modules')).then(() => true, () => false)) return false;
   try {
-    const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { dependencies?: object; devDependencies?: object };
+    const pkg = JSON.parse(await readFile(join(folder, 'package.json'), 'utf8')) as { dependencies?: object; devDependencies?: object };
     return Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).length > 0;
   } catch {
-    return false;
+    return false; // no package.json (Python), or one we cannot read: nothing to offer
   }
 }
 
@@ -30,7 +29,6 @@ export async function runNpmInstall(folder: string): Promise<number | undefined>
 
 /** After New Handler: offer to install what the new project's package.json lists, so the handler type-checks. */
 export async function offerNpmInstall(folder: string, handlerName: string): Promise<void> {
-  if (!needsNpmInstall(folder)) return;
   const choice = await vscode.window.showInformationMessage(`${handlerName} lists npm packages (the AWS Lambda and Node.js types, the SDK…) that are not installed yet: the editor shows errors until they are.`, 'Install (npm install)');
   if (choice) await runNpmInstall(folder);
 }

@@ -51,8 +51,9 @@ async function newHandler(args: NewHandlerArgs, log: OutputLog): Promise<(Scaffo
   }
   const document = await vscode.workspace.openTextDocument(result.handlerFile);
   await vscode.window.showTextDocument(document, { preview: false });
-  void offerNpmInstall(result.functionDir, name);
-  return { ...result, needsInstall: needsNpmInstall(result.functionDir) };
+  const needsInstall = await needsNpmInstall(result.functionDir);
+  if (needsInstall) void offerNpmInstall(result.functionDir, name);
+  return { ...result, needsInstall };
 }
 
 type Answers = { language: Language; templateId: string; parentDir: string; name: string; samResource: boolean };

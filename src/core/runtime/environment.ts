@@ -44,6 +44,8 @@ interface Active {
   delivered: boolean;
   startedAt: number;
   pausedAtStart?: number;
+  /** Debugger pauses between the event's delivery and the reply (left out of durationMs). */
+  pausedInCall?: number;
   durationMs?: number;
   reply?: RuntimeReply;
   timedOut: boolean;
@@ -247,7 +249,8 @@ export class Environment {
     // walk the process tree) does not undo that verdict.
     if (!active || active.finished || active.requestId !== reply.requestId || active.timedOut || active.outOfMemory) return;
     active.reply = reply;
-    active.durationMs = Math.max(0, performance.now() - active.startedAt - (this.pausedMs() - (active.pausedAtStart ?? 0)));
+    active.pausedInCall = this.pausedMs() - (active.pausedAtStart ?? 0);
+    active.durationMs = Math.max(0, performance.now() - active.startedAt - active.pausedInCall);
     if (this.plan?.writesEndMarks) {
       active.timers.push(setTimeout(() => this.finish(active), END_MARK_WAIT_MS));
       this.finishIfFlushed(active);
@@ -408,8 +411,7 @@ export class Environment {
       this.log(active, `${new Date().toISOString()} ${active.requestId} ${error.errorType === 'Runtime.ExitError' || error.errorType === 'Runtime.OutOfMemory' ? error.errorMessage : `${error.errorType}: ${error.errorMessage.split('\n')[0]}`}`);
     }
     if (!active.delivered) this.log(active, this.platform.start(active.requestId));
-    // Measured again here for the note; Duration itself was fixed when the reply came.
-    const pausedInCall = active.delivered ? this.pausedMs() - (active.pausedAtStart ?? 0) : 0;
+    const pausedInCall = active.pausedInCall ?? (active.delivered ? this.pausedMs() - (active.pausedAtStart ?? 0) : 0);
     const durationMs = active.durationMs ?? (active.delivered ? Math.max(0, performance.now() - active.startedAt - pausedInCall) : 0);
     const initDurationMs = active.cold ? (this.initDurationMs ?? performance.now() - this.spawnedAt) : undefined;
     const billed = billedDurationMs(durationMs, initDurationMs);
