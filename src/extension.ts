@@ -7,6 +7,7 @@ import { registerLogs } from './logs/registerLogs';
 import { registerOutput } from './output/outputLog';
 import { registerGenerateSampleEvent } from './sampleEvents/generateEventCommand';
 import { registerNewHandler } from './scaffolding/newHandlerCommand';
+import { onDidShowQuickInput } from './ui/quickSteps';
 
 /** What activate() returns: handles the integration tests use to observe the extension (not a public API). */
 export interface LambdaWorkbenchApi {
@@ -15,6 +16,8 @@ export interface LambdaWorkbenchApi {
   readonly debugProvider: ReturnType<typeof registerDebugging>;
   readonly functions: ReturnType<typeof registerFunctions>;
   readonly logs: ReturnType<typeof registerLogs>;
+  /** Every quick input our multi-step and pick helpers show (the tests drive the real widgets through it). */
+  readonly onDidShowQuickInput: typeof onDidShowQuickInput;
   /** How long activate() took (the bench reads it; the bundle's load time is not included). */
   readonly activationMs: number;
 }
@@ -33,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): LambdaWorkbenchApi {
   // Nothing above scans the workspace or calls AWS: the views and commands do that when first used.
   const activationMs = performance.now() - started;
   log.info(`Lambda Workbench ${String(context.extension.packageJSON.version)} activated in ${activationMs.toFixed(1)} ms`);
-  return { localHandlers, debugResults: debug.results, debugProvider: debug, functions, logs, activationMs };
+  return { localHandlers, debugResults: debug.results, debugProvider: debug, functions, logs, onDidShowQuickInput, activationMs };
 }
 
 export function deactivate(): void {

@@ -7,6 +7,7 @@ import { generateEvent } from '../core/events/generate';
 import { readSavedEvent } from '../core/events/savedEvents';
 import { readDotEnv } from '../core/project/dotenv';
 import { resolveTarget } from '../core/project/functionTarget';
+import { notInLaunchJson } from '../core/scaffold/launchConfig';
 import type { DiscoveredHandler } from '../core/project/handlerDiscovery';
 import type { Environment } from '../core/runtime/environment';
 import { checkDebugpy, resolvePython } from '../core/runtime/interpreters';
@@ -75,6 +76,12 @@ export class LambdaDebugProvider implements vscode.DebugConfigurationProvider {
   async provideDebugConfigurations(): Promise<vscode.DebugConfiguration[]> {
     await this.index.whenReady();
     return this.index.all().map((h) => configurationFor(h));
+  }
+
+  /** The Run and Debug list's "Lambda (local)…" entries: every handler, less those launch.json already names. */
+  async dynamicConfigurations(folder: vscode.WorkspaceFolder | undefined): Promise<vscode.DebugConfiguration[]> {
+    const existing = vscode.workspace.getConfiguration('launch', folder).get<unknown[]>('configurations') ?? [];
+    return notInLaunchJson(await this.provideDebugConfigurations() as LambdaDebugConfiguration[], existing);
   }
 
   /**

@@ -18,7 +18,7 @@ export function registerDebugging(context: vscode.ExtensionContext, deps: {
   const runIdOf = (session: vscode.DebugSession): string | undefined => session.configuration.__lambdaRunId as string | undefined;
   context.subscriptions.push(
     vscode.debug.registerDebugConfigurationProvider('lambda', provider, vscode.DebugConfigurationProviderTriggerKind.Initial),
-    vscode.debug.registerDebugConfigurationProvider('lambda', { provideDebugConfigurations: () => provider.provideDebugConfigurations() }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+    vscode.debug.registerDebugConfigurationProvider('lambda', { provideDebugConfigurations: (folder) => provider.dynamicConfigurations(folder) }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     // debugpy's own adapter (python -m debugpy.adapter) speaks DAP: VS Code runs it; no Python extension needed.
     vscode.debug.registerDebugAdapterDescriptorFactory(PYTHON_DEBUG_TYPE, {
       createDebugAdapterDescriptor: (session) => new vscode.DebugAdapterExecutable(String(session.configuration.__python ?? 'python3'), ['-m', 'debugpy.adapter']),

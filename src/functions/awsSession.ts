@@ -1,13 +1,15 @@
 import * as vscode from 'vscode';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { createLambdaClient, createLogsClient, type AwsContext } from '../core/aws/awsContext';
+import { createIamClient, createLambdaClient, createLogsClient, type AwsContext } from '../core/aws/awsContext';
 import { memoizeCredentials, resolveProfileCredentials, type ExpiringCredentials } from '../core/aws/credentials';
 import { defaultRegion, listProfiles } from '../core/aws/profiles';
 import { regionChoices } from '../core/aws/regions';
 import type { AwsCredentials } from '../core/runtime/environmentVariables';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { OutputLog } from '../output/outputLog';
+import { settle } from '../ui/quickSteps';
 
 const PROFILE_KEY = 'aws.profile';
 const REGION_KEY = 'aws.region';
@@ -25,6 +27,7 @@ export class AwsSession implements vscode.Disposable {
   private readonly status: vscode.StatusBarItem;
   private readonly clients = new Map<string, LambdaClient>();
   private readonly logsClients = new Map<string, CloudWatchLogsClient>();
+  private readonly iamClients = new Map<string, IAMClient>();
   private readonly disposables: vscode.Disposable[] = [];
   private region = 'us-east-1';
   private loaded?: Promise<void>;
@@ -125,6 +128,10 @@ export class AwsSession implements vscode.Disposable {
     return cachedClient(this.logsClients, region, () => createLogsClient(this.context(region)));
   }
 
+  iam(region = this.region): IAMClient {
+    return cachedClient(this.iamClients, region, () => createIamClient(this.context(region)));
+  }
+
   /** The region and the credential check, done once on first need (a view shown, a command run), never at activation. */
   ready(): Promise<void> {
     this.loaded ??= this.load();
@@ -140,9 +147,10 @@ export class AwsSession implements vscode.Disposable {
   private async load(): Promise<void> {
     this.askAboutWorkspaceEndpoint();
     this.shared = this.sharedCredentials(); // the profile or the AWS settings changed: resolve afresh
-    for (const c of [...this.clients.values(), ...this.logsClients.values()]) c.destroy();
+    for (const c of this.allClients()) c.destroy();
     this.clients.clear();
     this.logsClients.clear();
+    this.iamClients.clear();
     this.region = this.state.get<string>(REGION_KEY) ?? await defaultRegion(this.profile);
     try {
       this.stats.credentialChecks++;
@@ -197,16 +205,22 @@ export class AwsSession implements vscode.Disposable {
       iconPath: c.current ? new vscode.ThemeIcon('check') : undefined, region: c.region,
     }));
     const other = { label: '$(edit) Another region…', description: 'type its code', region: undefined };
-    const picked = await vscode.window.showQuickPick([...items, other], { title: 'AWS region for this workspace', placeHolder: `Now: ${this.region}`, matchOnDescription: true });
-    if (!picked || picked.region) return picked?.region;
+    const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { region?: string }>();
+    Object.assign(pick, { title: 'AWS region for this workspace', placeholder: `Now: ${this.region}`, matchOnDescription: true, items: [...items, other] });
+    const picked = await settle<vscode.QuickPickItem & { region?: string }>(pick, (resolve) => [pick.onDidAccept(() => resolve(pick.selectedItems[0]))]);
+    if (!picked || typeof picked === 'symbol' || picked.region) return typeof picked === 'object' ? picked.region : undefined;
     return vscode.window.showInputBox({ title: 'AWS region code', value: this.region, validateInput: (v) => (/^[a-z]{2}(-[a-z]+)+-\d$/.test(v) ? undefined : 'A region code such as eu-west-1') });
   }
 
   /** What the status-bar item says (the tests read it). */
   get statusText(): string { return this.status.text; }
 
+  private allClients(): { destroy(): void }[] {
+    return [...this.clients.values(), ...this.logsClients.values(), ...this.iamClients.values()];
+  }
+
   dispose(): void {
-    for (const c of [...this.clients.values(), ...this.logsClients.values()]) c.destroy();
+    for (const c of this.allClients()) c.destroy();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -14,6 +14,7 @@ import type { LocalHandlers } from '../localHandlers/registerLocalHandlers';
 import type { OutputLog } from '../output/outputLog';
 import { AwsSession } from './awsSession';
 import { InvokePayloads, payloadsFolder } from './invokePayloads';
+import { pickExecutionRole } from './executionRolePick';
 import { askLocalEnvironment, cancellable } from './longWork';
 import { DetailItem, FunctionItem, FunctionsTree } from './functionsTree';
 
@@ -244,16 +245,17 @@ export function registerFunctions(context: vscode.ExtensionContext, deps: { log:
         const pkg = await cancellable(`Packaging ${handler.name}`, (signal) => packageFunction(config, { signal }));
         if (!pkg) return undefined;
         const request = { name, zip: pkg.zip, role: args.role, runtime: config.runtime, handler: pkg.handler, memorySize: config.memorySize, timeout: config.timeout, architecture: config.architecture, environment: deployEnvironment(config, includeLocal) };
-        const run = (role?: string) => cancellable(`Deploying ${name} to ${region}`, (signal, progress) =>
-          deployFunction(session.lambda(region), { ...request, role }, { profile: session.profile, signal, onStep: (step) => progress.report({ message: step }) }));
+        const run = (role?: string, roleIsNew = false) => cancellable(`Deploying ${name} to ${region}`, (signal, progress) =>
+          deployFunction(session.lambda(region), { ...request, role }, { profile: session.profile, signal, roleIsNew, onStep: (step) => progress.report({ message: step }) }));
         let summary;
         try {
           summary = await run(args.role);
         } catch (error) {
           if (!(error instanceof RoleRequiredError)) throw error;
-          const role = await vscode.window.showInputBox({ title: `Create ${name}: execution role ARN`, prompt: error.message, placeHolder: 'arn:aws:iam::123456789012:role/lambda-basic-execution', validateInput: (v) => (/^arn:aws[\w-]*:iam::\d{12}:role\/.+/.test(v) ? undefined : 'An IAM role ARN') });
+          // A new function: its execution role, picked from the account's roles or created (the console's default).
+          const role = await pickExecutionRole(session.iam(region), { functionName: name, region, profile: session.profile }, log);
           if (!role) return undefined;
-          summary = await run(role);
+          summary = await run(role.arn, role.isNew);
         }
         if (!summary) return undefined;
         log.info(`Deployed ${name} to ${region}${pkg.note ? ` (${pkg.note})` : ''}`);

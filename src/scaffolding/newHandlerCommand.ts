@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { needsNpmInstall, offerNpmInstall, runNpmInstall } from './installDependencies';
-import { BACK, inputStep, pickStep, type StepResult } from './steps';
+import { BACK, inputStep, pickStep, type StepResult } from '../ui/quickSteps';
 import { LANGUAGES, listTemplates, scaffold, ScaffoldConflictError, validateFunctionName, type Language, type ScaffoldResult } from '../core/scaffold/scaffolder';
 import type { OutputLog } from '../output/outputLog';
 

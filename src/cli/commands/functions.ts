@@ -1,6 +1,7 @@
-import { createLambdaClient } from '../../core/aws/awsContext';
+import { createIamClient, createLambdaClient } from '../../core/aws/awsContext';
 import { AwsProblemError } from '../../core/aws/awsErrors';
 import { deployEnvironment, packageFunction } from '../../core/aws/deployPackage';
+import { basicRoleName, createBasicExecutionRole } from '../../core/aws/executionRoles';
 import { deployFunction, invokeFunction, listFunctionsPage, RoleRequiredError, type InvocationType } from '../../core/aws/lambdaFunctions';
 import { defaultRegion } from '../../core/aws/profiles';
 import { resolveTarget, TargetError } from '../../core/project/functionTarget';
@@ -12,7 +13,7 @@ import { printAwsProblem } from '../printAwsProblem';
 const HELP = `Usage:
   lambda-workbench functions list [--filter text] [--all]
   lambda-workbench functions invoke <name> [--event <file | - | JSON | sample>] [--type RequestResponse|Event|DryRun]
-  lambda-workbench functions deploy <handler | template.yaml resource> [--name <name>] [--role <arn>] [--include-local-env]
+  lambda-workbench functions deploy <handler | template.yaml resource> [--name <name>] [--role <arn> | --create-role] [--include-local-env]
 
 Deployed functions, through the AWS SDK with the profile's credentials.
 
@@ -22,6 +23,8 @@ Options:
       --endpoint <url>     endpoint override (LocalStack, an emulator)
       --filter <text>      list: names containing the text
       --all                list: every page (default: the first 50 functions)
+      --role <arn>         deploy: the execution role of a new function
+      --create-role        deploy: create <name>-role for a new function (AWSLambdaBasicExecutionRole: its own logs only)
       --include-local-env  deploy: upload the variables of .env / --env-file too (default: only the template's)
       --json               print JSON
 `;
@@ -34,7 +37,7 @@ export const functionsCommand: CliCommand = {
     const { values: v, positionals } = parseOptions(args, {
       profile: { type: 'string' }, region: { type: 'string' }, endpoint: { type: 'string' }, filter: { type: 'string' }, all: { type: 'boolean' },
       json: { type: 'boolean' }, event: { type: 'string', short: 'e' }, type: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' },
-      'page-size': { type: 'string' }, 'include-local-env': { type: 'boolean' },
+      'page-size': { type: 'string' }, 'include-local-env': { type: 'boolean' }, 'create-role': { type: 'boolean' },
     });
     const [action, target, resource] = positionals;
     const profile = v.profile as string | undefined;
@@ -78,15 +81,25 @@ export const functionsCommand: CliCommand = {
         const localNames = Object.keys(config.localEnvironment ?? {});
         const includeLocal = v['include-local-env'] === true;
         if (localNames.length && !includeLocal) io.err(`Not uploading ${localNames.length} local variable(s) from .env/--env-file (${localNames.join(', ')}): pass --include-local-env to upload them.\n`);
+        const request = { name, zip: pkg.zip, runtime: config.runtime, handler: pkg.handler, memorySize: config.memorySize, timeout: config.timeout, architecture: config.architecture, environment: deployEnvironment(config, includeLocal) };
+        const deploy = (role: string | undefined, roleIsNew = false) => deployFunction(client, { ...request, role }, { profile, signal: io.signal, roleIsNew, onStep: (step) => io.err(`${step}…\n`) });
+        let summary;
         try {
-          const summary = await deployFunction(client, { name, zip: pkg.zip, role: v.role as string | undefined, runtime: config.runtime, handler: pkg.handler, memorySize: config.memorySize, timeout: config.timeout, architecture: config.architecture, environment: deployEnvironment(config, includeLocal) },
-            { profile, signal: io.signal, onStep: (step) => io.err(`${step}…\n`) });
-          io.out(`Deployed ${summary.name} (${summary.runtime}, ${summary.codeSize ?? '?'} bytes) to ${region}: ${summary.arn}\n`);
-          return EXIT_OK;
+          summary = await deploy(v.role as string | undefined);
         } catch (error) {
-          if (error instanceof RoleRequiredError) throw new UsageError(`${error.message} Pass it with --role.`);
-          throw error;
+          if (!(error instanceof RoleRequiredError)) throw error;
+          if (!v['create-role']) throw new UsageError(`${error.message} Pass it with --role, or --create-role to create ${basicRoleName(name)} with basic permissions.`);
+          const iam = createIamClient({ profile, region, endpoint: v.endpoint as string | undefined, env: io.env });
+          try {
+            const role = await createBasicExecutionRole(iam, basicRoleName(name), region, { profile, signal: io.signal });
+            io.err(`Created the execution role ${role.arn}\n`);
+            summary = await deploy(role.arn, true);
+          } finally {
+            iam.destroy();
+          }
         }
+        io.out(`Deployed ${summary.name} (${summary.runtime}, ${summary.codeSize ?? '?'} bytes) to ${region}: ${summary.arn}\n`);
+        return EXIT_OK;
       }
       throw new UsageError(action ? `unknown functions action '${action}' (list, invoke, deploy)` : 'functions needs an action: list, invoke or deploy');
     } catch (error) {

@@ -1,6 +1,8 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { fromEnv, fromIni } from '@aws-sdk/credential-providers';
+import { fromEnv } from '@aws-sdk/credential-provider-env';
+import { fromIni } from '@aws-sdk/credential-provider-ini';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
 /** Everything an AWS client needs: which profile, which region, and (for LocalStack and tests) which endpoint. */
@@ -29,7 +31,8 @@ export const INVOKE_TIMEOUT_MS = 16 * 60_000;
 export const UPLOAD_TIMEOUT_MS = 10 * 60_000;
 
 /**
- * Credentials through @aws-sdk/credential-providers, not hand-written parsing: environment variables when no profile
+ * Credentials through the SDK's own providers (credential-provider-env / -ini; the credential-providers barrel
+ * pulled Cognito and a browser user-agent parser into the bundle), not hand-written parsing: environment variables when no profile
  * is named, otherwise the profile from the shared files (static keys, SSO token cache, credential_process,
  * role assumption). Instance metadata is not consulted: on a laptop it only adds seconds of timeouts.
  */
@@ -64,6 +67,11 @@ export function createLambdaClient(ctx: AwsContext): LambdaClient {
 export function createLogsClient(ctx: AwsContext): CloudWatchLogsClient {
   // StartLiveTail's endpoint carries a host prefix (stream-); an overridden endpoint (LocalStack, tests) has none.
   return new CloudWatchLogsClient({ ...clientConfig(ctx), ...(ctx.endpoint ? { disableHostPrefix: true } : {}) });
+}
+
+/** IAM is global: the region only picks the partition's endpoint (iam.amazonaws.com for the commercial one). */
+export function createIamClient(ctx: AwsContext): IAMClient {
+  return new IAMClient(clientConfig(ctx));
 }
 
 /** The console URL of a function. */

@@ -13,12 +13,12 @@ export interface CredentialRequest {
 
 /**
  * Credentials of the active profile for a locally run function (as Lambda hands a function its role's), through
- * @aws-sdk/credential-providers: environment variables first, then the shared config and credentials files
+ * the SDK's env and ini providers: environment variables first, then the shared config and credentials files
  * (static keys, SSO, credential_process, assume-role). No instance metadata lookups: on a laptop they only add
  * seconds of timeouts. Resolves to undefined when there are none; never logs a value.
  */
 export async function resolveProfileCredentials(req: CredentialRequest = {}): Promise<ExpiringCredentials | undefined> {
-  const { fromEnv, fromIni } = await import('@aws-sdk/credential-providers');
+  const [{ fromEnv }, { fromIni }] = await Promise.all([import('@aws-sdk/credential-provider-env'), import('@aws-sdk/credential-provider-ini')]);
   const env = req.env ?? process.env;
   const explicitProfile = req.profile ?? env.AWS_PROFILE;
   if (!explicitProfile && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {

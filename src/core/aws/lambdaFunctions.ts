@@ -2,6 +2,7 @@ import {
   CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, InvokeCommand, ListFunctionsCommand, UpdateFunctionCodeCommand,
   waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2, type FunctionConfiguration, type LambdaClient,
 } from '@aws-sdk/client-lambda';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { INVOKE_TIMEOUT_MS, UPLOAD_TIMEOUT_MS } from './awsContext';
 import { AwsProblemError, describeAwsError, withAwsProblem } from './awsErrors';
 
@@ -92,7 +93,11 @@ export interface DeployRequest {
   readonly environment?: Record<string, string>;
 }
 
-export type DeployStep = 'checking' | 'creating' | 'uploading' | 'waiting' | 'done';
+export type DeployStep = 'checking' | 'creating' | 'waiting for the new role' | 'uploading' | 'waiting' | 'done';
+
+const ROLE_RETRY_MS = 2_000;
+const isRoleNotYetAssumable = (error: unknown): boolean =>
+  (error as Error)?.name === 'InvalidParameterValueException' && /role defined for the function cannot be assumed/i.test((error as Error).message);
 
 /** Thrown when the function does not exist and no role was given: the caller asks for the execution role ARN. */
 export class RoleRequiredError extends Error {
@@ -100,7 +105,7 @@ export class RoleRequiredError extends Error {
 }
 
 /** Creates the function (with `role`) or updates its code, then waits until Lambda reports the update done. */
-export async function deployFunction(client: LambdaSend, req: DeployRequest, options: { signal?: AbortSignal; profile?: string; onStep?: (step: DeployStep) => void; maxWaitSeconds?: number } = {}): Promise<FunctionSummary> {
+export async function deployFunction(client: LambdaSend, req: DeployRequest, options: { signal?: AbortSignal; profile?: string; onStep?: (step: DeployStep) => void; maxWaitSeconds?: number; roleIsNew?: boolean; newRoleWaitMs?: number } = {}): Promise<FunctionSummary> {
   const step = options.onStep ?? (() => undefined);
   step('checking');
   const exists = await client.send(new GetFunctionCommand({ FunctionName: req.name }), { abortSignal: options.signal }).then(() => true, (error: unknown) => {
@@ -111,11 +116,24 @@ export async function deployFunction(client: LambdaSend, req: DeployRequest, opt
   if (!exists) {
     if (!req.role) throw new RoleRequiredError(`${req.name} does not exist yet: creating it needs an execution role ARN (arn:aws:iam::<account>:role/<name>).`);
     step('creating');
-    await withAwsProblem(`create ${req.name}`, options.profile, () => client.send(new CreateFunctionCommand({
+    const create = new CreateFunctionCommand({
       FunctionName: req.name, Role: req.role, Runtime: req.runtime as never, Handler: req.handler, Code: { ZipFile: req.zip },
       MemorySize: req.memorySize, Timeout: req.timeout, Architectures: req.architecture ? [req.architecture] : undefined,
       Environment: req.environment && Object.keys(req.environment).length ? { Variables: req.environment } : undefined,
-    }), { abortSignal: options.signal, requestTimeout: UPLOAD_TIMEOUT_MS }));
+    });
+    // A role IAM created seconds ago is not yet assumable by Lambda (IAM is eventually consistent): retry that answer.
+    const roleDeadline = Date.now() + (options.roleIsNew ? options.newRoleWaitMs ?? 30_000 : 0);
+    await withAwsProblem(`create ${req.name}`, options.profile, async () => {
+      for (;;) {
+        try {
+          return await client.send(create, { abortSignal: options.signal, requestTimeout: UPLOAD_TIMEOUT_MS });
+        } catch (error) {
+          if (!isRoleNotYetAssumable(error) || Date.now() >= roleDeadline) throw error;
+          step('waiting for the new role');
+          await sleep(ROLE_RETRY_MS, undefined, { signal: options.signal });
+        }
+      }
+    });
     step('waiting');
     await withAwsProblem(`wait for ${req.name}`, options.profile, () => waitUntilFunctionActiveV2(waiter, { FunctionName: req.name }));
   } else {

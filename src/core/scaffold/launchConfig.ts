@@ -48,3 +48,21 @@ export function mergeLaunchConfig(workspaceRoot: string, config: LambdaLaunchCon
   writeFileSync(file, applyEdits(text, edits));
   return { kind: 'added', file };
 }
+
+/** A path as launch.json may spell it (`${workspaceFolder}/a/b`, `./a/b`, `a\b`), reduced for comparison. */
+const launchPath = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value.replace(/\\/g, '/').replace(/^\$\{workspaceFolder\}\//, '').replace(/^\.\//, '') : undefined;
+
+/**
+ * The generated configurations launch.json does not already hold (same name, same handler, or same template
+ * resource): VS Code lists launch.json's and a dynamic provider's configurations side by side without merging, so a
+ * scaffolded "Debug orders" would otherwise appear twice.
+ */
+export function notInLaunchJson<T extends { name: string; handler?: unknown; template?: unknown; resource?: unknown }>(generated: readonly T[], existing: readonly unknown[]): T[] {
+  const ours = existing.filter((c): c is Record<string, unknown> => !!c && typeof c === 'object' && (c as { type?: unknown }).type === 'lambda');
+  const names = new Set(ours.map((c) => c.name));
+  const handlers = new Set(ours.map((c) => launchPath(c.handler)).filter(Boolean));
+  const resources = new Set(ours.filter((c) => c.resource).map((c) => `${launchPath(c.template) ?? 'template.yaml'}#${String(c.resource)}`));
+  return generated.filter((g) => !names.has(g.name) && !handlers.has(launchPath(g.handler))
+    && !(g.resource && resources.has(`${launchPath(g.template) ?? 'template.yaml'}#${String(g.resource)}`)));
+}

@@ -158,7 +158,8 @@ export function scaffold(req: ScaffoldRequest, catalog = new EventCatalog()): Sc
     sam = addSamResource(file, {
       logicalId,
       properties: {
-        CodeUri: `${relDir}/`, Handler: lang.handler, Runtime: lang.runtime, Architectures: ['x86_64'],
+        // The name the user typed is the function's name (in the views, and once deployed), not only the logical id.
+        FunctionName: req.name, CodeUri: `${relDir}/`, Handler: lang.handler, Runtime: lang.runtime, Architectures: ['x86_64'],
         ...(template.timeout ? { Timeout: template.timeout } : {}), ...(template.memorySize ? { MemorySize: template.memorySize } : {}),
         ...(samSection.Environment ? { Environment: samSection.Environment } : template.environment ? { Environment: { Variables: template.environment } } : {}),
         ...(samSection.Policies ? { Policies: samSection.Policies } : {}),

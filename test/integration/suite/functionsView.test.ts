@@ -6,7 +6,10 @@ import * as vscode from 'vscode';
 import type { RemoteInvokeResult } from '../../../src/core/aws/lambdaFunctions';
 import type { FunctionItem, FunctionsNode } from '../../../src/functions/functionsTree';
 import { makeZip, startLambdaEmulator, type LambdaEmulator } from '../../support/awsEmulator/lambda';
+import { IamService } from '../../support/awsEmulator/iam';
 import { extensionApi, workspaceRoot } from '../support/api';
+import { acceptItem, itemLabels, nextQuickInput } from '../support/quickInputs';
+import { canScreenshot, screenshot } from '../support/screens';
 import { waitFor } from '../../support/waitFor';
 
 const KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_REGION'] as const;
@@ -16,12 +19,15 @@ const isFunction = (node: FunctionsNode): node is FunctionItem => node.contextVa
 describe('Functions view against the Lambda emulator (real host)', function () {
   this.timeout(90_000);
   let emu: LambdaEmulator;
+  let iam: IamService;
   const saved: Partial<Record<(typeof KEYS)[number], string>> = {};
   const settings = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('lambdaWorkbench');
 
   before(async () => {
     for (const k of KEYS) saved[k] = process.env[k];
-    emu = await startLambdaEmulator({ region: 'eu-west-1', updateDelayMs: 200 });
+    iam = new IamService({ propagationMs: 2_500 });
+    emu = await startLambdaEmulator({ region: 'eu-west-1', updateDelayMs: 200, services: [iam] });
+    emu.lambda.roleAssumable = (arn) => arn === 'arn:aws:iam::123456789012:role/test' || iam.assumable(arn);
     emu.lambda.seed(10_000, 'fn');
     emu.lambda.addFunction({ FunctionName: 'aaa-greeter', Runtime: 'nodejs20.x', Handler: 'index.handler', Environment: { Variables: { SECRET_TOKEN: 'hunter2' } },
       zip: makeZip({ 'index.mjs': "export const handler = async (e) => { console.log('greeting', e.name); return { hello: e.name }; };\n" }) });
@@ -133,6 +139,42 @@ describe('Functions view against the Lambda emulator (real host)', function () {
     assert.equal(JSON.parse(out.payload).total, 5);
   });
 
+  it('a new function gets its execution role from a pick: the roles Lambda can assume, or a basic role created for it', async () => {
+    const api = await extensionApi();
+    await api.localHandlers.index.whenReady();
+    const orders = api.localHandlers.index.all().find((h) => h.name === 'OrdersFunction')!;
+    const lambdaTrust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+    iam.addRole('orders-exec', lambdaTrust, { description: 'orders team' });
+    iam.addRole('build-agent', { ...lambdaTrust, Statement: [{ ...lambdaTrust.Statement[0], Principal: { Service: 'ec2.amazonaws.com' } }] });
+    const shown = nextQuickInput(api);
+    const deploying = vscode.commands.executeCommand<{ name: string; role?: string }>('lambdaWorkbench.deployFunction', orders.id, { name: 'orders-new-role', includeLocalEnvironment: false });
+    const pick = await shown;
+    assert.equal(pick.title, 'Execution role for orders-new-role');
+    await waitFor('the roles to be listed', () => !pick.busy);
+    assert.deepEqual(itemLabels(pick), ['$(add) Create a basic execution role', '$(edit) Enter a role ARN…', 'orders-exec'], 'the EC2 role is left out');
+    assert.match(pick.placeholder ?? '', /^1 role\(s\) Lambda can assume/);
+    if (canScreenshot()) assert.ok((await screenshot('execution-role-pick')).stdev > 2, 'the role pick is on screen');
+    await acceptItem(pick, '$(add) Create a basic execution role');
+    const summary = await deploying;
+    assert.equal(summary?.role, 'arn:aws:iam::123456789012:role/service-role/orders-new-role-role', 'deployed with the new role (after IAM propagated it)');
+    assert.deepEqual(iam.roles.get('orders-new-role-role')?.policies, ['arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole']);
+  });
+
+  it('the role pick says when the credentials may not list roles, and closing it deploys nothing', async () => {
+    const api = await extensionApi();
+    const orders = api.localHandlers.index.all().find((h) => h.name === 'OrdersFunction')!;
+    iam.faults.failNext('ListRoles', 'AccessDenied');
+    const shown = nextQuickInput(api);
+    const deploying = vscode.commands.executeCommand('lambdaWorkbench.deployFunction', orders.id, { name: 'orders-no-list', includeLocalEnvironment: false });
+    const pick = await shown;
+    await waitFor('the listing to fail', () => !pick.busy);
+    assert.match(pick.placeholder ?? '', /may not list IAM roles \(iam:ListRoles\): create one, or enter an ARN/);
+    assert.deepEqual(itemLabels(pick), ['$(add) Create a basic execution role', '$(edit) Enter a role ARN…']);
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.equal(await deploying, undefined);
+    assert.equal(emu.lambda.get('orders-no-list'), undefined);
+  });
+
   it('a deploy asks before uploading the local .env (names listed), and without a yes sends only the template\'s variables', async () => {
     const api = await extensionApi();
     await api.localHandlers.index.whenReady();
@@ -202,6 +244,25 @@ describe('Functions view against the Lambda emulator (real host)', function () {
       await api.functions.session.reload();
     }
     assert.equal(api.functions.session.context().endpoint, emu.endpoint);
+  });
+
+  it('the region pick shows the current region first, marked, with its name; picking another switches the status bar', async () => {
+    const api = await extensionApi();
+    const { session } = api.functions;
+    const shown = nextQuickInput(api);
+    const picking = vscode.commands.executeCommand('lambdaWorkbench.selectRegion');
+    const pick = await shown;
+    assert.equal(pick.items[0].label, 'eu-west-1');
+    assert.match(pick.items[0].description ?? '', /^Ireland · current/);
+    assert.ok(itemLabels(pick).includes('$(edit) Another region…'));
+    await acceptItem(pick, 'eu-central-1');
+    await picking;
+    try {
+      assert.equal(session.currentRegion, 'eu-central-1');
+      assert.match(session.statusText, /· eu-central-1$/);
+    } finally {
+      await session.selectRegion('eu-west-1');
+    }
   });
 
   it('without credentials: no regions, the welcome content, and no error', async () => {

@@ -3,6 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { waitFor } from '../../support/waitFor';
+import { extensionApi } from '../support/api';
+import { acceptItem, nextQuickInput } from '../support/quickInputs';
 
 interface ScaffoldResult { functionDir: string; handlerFile: string; eventFile: string; launch?: { kind: string } }
 
@@ -37,6 +40,36 @@ describe('New Handler and Generate Sample Event (commands in the real host)', ()
     assert.equal(config.type, 'lambda');
     assert.match(config.handler, /lab-metadata\/app\.lambda_handler$/);
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, result.handlerFile, 'the handler is open');
+    // Run and Debug lists launch.json's entries and the dynamic ones side by side: the new handler only once.
+    const api = await extensionApi();
+    await waitFor('the index to list it', () => api.localHandlers.index.all().some((h) => h.name === 'lab-metadata'), 10_000);
+    const all = (await api.debugProvider.provideDebugConfigurations()).map((c) => c.name);
+    const dynamic = (await api.debugProvider.dynamicConfigurations(vscode.workspace.workspaceFolders![0])).map((c) => c.name);
+    assert.ok(all.includes('Debug lab-metadata'));
+    assert.ok(!dynamic.includes('Debug lab-metadata'), 'not offered again beside its launch.json entry');
+    assert.equal(dynamic.length, all.length - 1);
+  });
+
+  it('New Handler goes Back from the trigger step to the runtime step, and Escape cancels', async () => {
+    const api = await extensionApi();
+    let shown = nextQuickInput(api);
+    const running = vscode.commands.executeCommand('lambdaWorkbench.newHandler');
+    const runtimes = await shown;
+    assert.equal(runtimes.step, 1);
+    assert.deepEqual(runtimes.buttons, [], 'no Back on the first step');
+    shown = nextQuickInput(api);
+    await acceptItem(runtimes, runtimes.items[1].label);
+    const triggers = await shown;
+    assert.equal(triggers.step, 2);
+    assert.equal(triggers.title, 'New Lambda Handler: trigger');
+    assert.deepEqual(triggers.buttons, [vscode.QuickInputButtons.Back]);
+    shown = nextQuickInput(api);
+    await vscode.commands.executeCommand('workbench.action.quickInputBack');
+    const again = await shown;
+    assert.equal(again.step, 1, 'Back shows the runtime step again');
+    assert.equal(again.title, 'New Lambda Handler: runtime');
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.equal(await running, undefined, 'closing cancels: nothing written');
   });
 
   it('New Handler in TypeScript adds a second configuration without touching the first', async () => {
@@ -47,7 +80,9 @@ describe('New Handler and Generate Sample Event (commands in the real host)', ()
     const launch = JSON.parse(readFileSync(join(workspace(), '.vscode', 'launch.json'), 'utf8')) as { configurations: { name: string }[] };
     assert.deepEqual(launch.configurations.map((c) => c.name), ['Debug lab-metadata', 'Debug orders-queue']);
     const template = readFileSync(join(workspace(), 'template.yaml'), 'utf8');
-    assert.match(template, /OrdersQueueFunction:/);
+    assert.match(template, /OrdersQueueFunction:\n\s+Type: AWS::Serverless::Function\n\s+Properties:\n\s+FunctionName: orders-queue\n/);
+    const api = await extensionApi();
+    await waitFor('the Local Handlers view to list it by the name typed', () => api.localHandlers.index.all().some((h) => h.name === 'orders-queue' && h.resource === 'OrdersQueueFunction'), 10_000);
     assert.ok(template.startsWith(originalTemplate.trimEnd()), "the fixture's own resources are kept as they were");
   });
 

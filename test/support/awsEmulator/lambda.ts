@@ -34,6 +34,8 @@ export interface LambdaServiceOptions {
   readonly retryAfterSeconds?: number;
   /** Request size limit of CreateFunction and UpdateFunctionCode (default 70 167 211 bytes, as the service). */
   readonly codeRequestLimit?: number;
+  /** CreateFunction: whether Lambda may assume the role (an IamService's `assumable`); default: any role ARN. */
+  readonly roleAssumable?: (arn: string) => boolean;
 }
 
 /** `addFunction` input: a configuration in the API's shape, everything but the name defaulted, and optionally the code. */
@@ -193,6 +195,8 @@ export class LambdaService implements ServiceHandler {
   updateDelayMs: number;
   retryAfterSeconds: number;
   codeRequestLimit: number;
+  /** Set by a test that mounts an IamService beside this one. */
+  roleAssumable?: (arn: string) => boolean;
   private readonly functions = new Map<string, StoredFunction>();
   private sortedNames: string[] | undefined;
   private readonly localLambda: LocalLambda;
@@ -207,6 +211,7 @@ export class LambdaService implements ServiceHandler {
     this.updateDelayMs = options.updateDelayMs ?? 300;
     this.retryAfterSeconds = options.retryAfterSeconds ?? 1;
     this.codeRequestLimit = options.codeRequestLimit ?? CODE_REQUEST_LIMIT;
+    this.roleAssumable = options.roleAssumable;
     this.ownsLocalLambda = !options.localLambda;
     this.localLambda = options.localLambda ?? new LocalLambda();
   }
@@ -379,7 +384,7 @@ export class LambdaService implements ServiceHandler {
       throw new ApiError(400, 'InvalidParameterValueException', 'Runtime and Handler are mandatory parameters for functions created with deployment packages.');
     }
     this.checkSettings(input);
-    if (!/^arn:aws[a-zA-Z-]*:iam::\d{12}:role\/.+/.test(input.Role ?? '')) {
+    if (!/^arn:aws[a-zA-Z-]*:iam::\d{12}:role\/.+/.test(input.Role ?? '') || this.roleAssumable?.(input.Role!) === false) {
       throw new ApiError(400, 'InvalidParameterValueException', 'The role defined for the function cannot be assumed by Lambda.');
     }
     const zip = this.codeFrom(input.Code);

@@ -5,17 +5,21 @@ import { join } from 'node:path';
 import { packageRoot } from '../../../src/core/packageInfo';
 import { makeZip, startLambdaEmulator, type LambdaEmulator } from '../../support/awsEmulator/lambda';
 import { cli } from '../support/cliHarness';
+import { IamService } from '../../support/awsEmulator/iam';
 
 const root = packageRoot();
 
 describe('CLI: functions', function () {
   this.timeout(60_000);
   let emu: LambdaEmulator;
+  let iamService: IamService;
   let env: NodeJS.ProcessEnv;
   const args = (...rest: string[]): string[] => ['functions', ...rest, '--endpoint', emu.endpoint, '--region', 'eu-west-1'];
 
   before(async () => {
-    emu = await startLambdaEmulator({ region: 'eu-west-1', updateDelayMs: 100 });
+    iamService = new IamService({ propagationMs: 2_500 });
+    emu = await startLambdaEmulator({ region: 'eu-west-1', updateDelayMs: 100, services: [iamService] });
+    emu.lambda.roleAssumable = (arn) => iamService.assumable(arn) || arn === 'arn:aws:iam::123456789012:role/r';
     emu.lambda.seed(75, 'svc');
     emu.lambda.addFunction({ FunctionName: 'cli-echo', Runtime: 'python3.12', Handler: 'app.lambda_handler', zip: makeZip({ 'app.py': 'def lambda_handler(event, context):\n    print("echo", event)\n    return event\n' }) });
     env = { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDCLI', AWS_SECRET_ACCESS_KEY: 'cli-secret', AWS_PROFILE: undefined, AWS_MAX_ATTEMPTS: '1' };
@@ -37,10 +41,19 @@ describe('CLI: functions', function () {
     assert.match(r.err, /^echo \{'a': 1\}$/m);
   });
 
+  it('deploys a new function with --create-role: the basic role is created, the deploy waits for IAM to propagate it', async () => {
+    const r = await cli(args('deploy', 'examples/hello-node/app.handler', '--name', 'cli-new-role', '--create-role'), { env, cwd: root });
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /Created the execution role arn:aws:iam::123456789012:role\/service-role\/cli-new-role-role/);
+    assert.match(r.err, /waiting for the new role…/);
+    assert.equal(emu.lambda.get('cli-new-role')?.Role, 'arn:aws:iam::123456789012:role/service-role/cli-new-role-role');
+    assert.deepEqual(iamService.roles.get('cli-new-role-role')?.policies, ['arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole']);
+  });
+
   it('deploys a handler (needing --role to create) and the new function answers', async () => {
     const missingRole = await cli(args('deploy', 'examples/hello-node/app.handler', '--name', 'cli-hello'), { env, cwd: root });
     assert.equal(missingRole.code, 2);
-    assert.match(missingRole.err, /needs an execution role ARN.*--role/);
+    assert.match(missingRole.err, /needs an execution role ARN.*--role, or --create-role to create cli-hello-role/);
     const r = await cli(args('deploy', 'examples/hello-node/app.handler', '--name', 'cli-hello', '--role', 'arn:aws:iam::123456789012:role/r'), { env, cwd: root });
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /Deployed cli-hello \(nodejs\d+\.x/);

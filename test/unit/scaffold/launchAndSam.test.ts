@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'jsonc-parser';
 import { readSamTemplate } from '../../../src/core/project/samTemplate';
-import { mergeLaunchConfig, type LambdaLaunchConfig } from '../../../src/core/scaffold/launchConfig';
+import { mergeLaunchConfig, notInLaunchJson, type LambdaLaunchConfig } from '../../../src/core/scaffold/launchConfig';
 import { addSamResource, logicalIdFor } from '../../../src/core/scaffold/samResource';
 
 const config = (name: string): LambdaLaunchConfig => ({ type: 'lambda', request: 'launch', name, handler: 'fn/app.lambda_handler', event: 'fn/events/e.json' });
@@ -50,6 +50,27 @@ describe('launch.json merge', () => {
     assert.equal(outcome.kind, 'unreadable');
     assert.match('reason' in outcome ? outcome.reason : '', /at line \d/);
     assert.equal(readFileSync(join(dir, '.vscode', 'launch.json'), 'utf8'), broken);
+  });
+});
+
+describe('dynamic debug configurations next to launch.json', () => {
+  const generated = [
+    { name: 'Debug orders-queue', template: 'template.yaml', resource: 'OrdersQueueFunction' },
+    { name: 'Debug lab-metadata', handler: 'lab-metadata/app.lambda_handler' },
+    { name: 'Debug slow', handler: 'slow/index.handler' },
+    { name: 'Debug api', template: 'infra/template.yaml', resource: 'ApiFunction' },
+  ];
+
+  it('leaves out what launch.json already has: by name, by handler however spelled, by template resource', () => {
+    const existing = [
+      { type: 'lambda', request: 'launch', name: 'Debug orders-queue', handler: 'orders-queue/index.handler' },
+      { type: 'lambda', request: 'launch', name: 'Mine', handler: '${workspaceFolder}\\lab-metadata\\app.lambda_handler' },
+      { type: 'lambda', request: 'launch', name: 'Theirs', template: './infra/template.yaml', resource: 'ApiFunction' },
+      { type: 'node', request: 'launch', name: 'Debug slow', program: 'slow/index.js' },
+      'not an object',
+    ];
+    assert.deepEqual(notInLaunchJson(generated, existing).map((g) => g.name), ['Debug slow'], "another debugger's configuration does not count");
+    assert.deepEqual(notInLaunchJson(generated, []).length, 4);
   });
 });
 

@@ -37,6 +37,7 @@ describe('SAM resources written by New Handler', () => {
     assert.equal(doc.Resources.FnS3MetadataBucket?.Type, 'AWS::S3::Bucket');
     assert.equal(doc.Resources.FnSqsBatchQueue?.Type, 'AWS::SQS::Queue');
     assert.equal(doc.Resources.FnDynamodbStreamTable?.Type, 'AWS::DynamoDB::Table');
+    assert.deepEqual(functions.map((f) => f.name), listTemplates().map((t) => `fn-${t.id}`), 'each function is named as the user typed it, not by its logical id');
     const reuse = functions.find((f) => f.logicalId === 'FnConnectionReuseFunction');
     assert.equal(reuse?.environment.TABLE_NAME, 'FnConnectionReuseTable', 'TABLE_NAME refers to the table created beside it');
   });

@@ -1,5 +1,9 @@
 import * as vscode from 'vscode';
 
+const shown = new vscode.EventEmitter<vscode.QuickInput>();
+/** Fires for each quick input shown through these helpers: the host tests read and drive the real widget with it. */
+export const onDidShowQuickInput = shown.event;
+
 /** What a step of a multi-step input gives: a value, Back (to the previous step), or nothing (the user closed it). */
 export const BACK = Symbol('back');
 export type StepResult<T> = T | typeof BACK | undefined;
@@ -32,7 +36,8 @@ export function inputStep(options: { title: string; prompt: string; placeholder?
   ]);
 }
 
-function settle<T>(input: vscode.QuickInput, wire: (resolve: (value: StepResult<T>) => void) => vscode.Disposable[]): Promise<StepResult<T>> {
+/** Shows `input` and resolves with what `wire`'s handlers resolve, or undefined when it is hidden; disposes it. */
+export function settle<T>(input: vscode.QuickInput, wire: (resolve: (value: StepResult<T>) => void) => vscode.Disposable[]): Promise<StepResult<T>> {
   return new Promise((resolve) => {
     let done = false;
     const finish = (value: StepResult<T>): void => {
@@ -44,5 +49,6 @@ function settle<T>(input: vscode.QuickInput, wire: (resolve: (value: StepResult<
     };
     const disposables = [...wire(finish), input.onDidHide(() => finish(undefined))];
     input.show();
+    shown.fire(input);
   });
 }
