@@ -5,6 +5,7 @@ import { invokeCommand } from './invoke';
 import { logsCommand } from './logs';
 import { newCommand } from './new';
 import { serveCommand } from './serve';
+import { startCommand } from './start';
 
 /** Every sub-command, in the order `--help` lists them. Each lives in its own file beside this one. */
-export const commands: readonly CliCommand[] = [invokeCommand, serveCommand, eventsCommand, newCommand, functionsCommand, logsCommand];
+export const commands: readonly CliCommand[] = [invokeCommand, startCommand, serveCommand, eventsCommand, newCommand, functionsCommand, logsCommand];

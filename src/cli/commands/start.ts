@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { memoizeCredentials, resolveProfileCredentials } from '../../core/aws/credentials';
+import { startLocalCloud } from '../../core/localApi/localCloud';
+import type { AccessEntry } from '../../core/localApi/localApiServer';
+import { TargetError } from '../../core/project/functionTarget';
+import { LocalLambda } from '../../core/runtime/localLambda';
+import { UsageError, type CliCommand } from '../cliCommand';
+import { interpreterOptions, intOption, parseOptions } from '../parseOptions';
+
+const HELP = `Usage:
+  lambda-workbench start [template.yaml | serverless.yml] [options]
+
+Runs the template's APIs on 127.0.0.1 without Docker: API Gateway REST APIs (payload 1.0, under
+their stage /Prod/… and at the root), HTTP APIs (payload 1.0 or 2.0) and function URLs (each on a
+port of its own, RESPONSE_STREAM streamed), with CORS, Lambda and JWT authorizers, and the
+Invoke API beside them. Saving a file of a function's code folder makes its next request run the
+new code. One line per request: method, path, status, duration, cold/warm, function.
+
+Options:
+  -p, --port <port>          port of the APIs (default 3000; 0 picks a free one)
+      --invoke-port <port>   port of the Invoke API (default: the APIs' port + 1)
+      --env-file <file>      variables for every function (over the template's)
+      --profile <name>       AWS profile whose credentials the functions get
+      --region <region>      AWS_REGION the functions see (default: us-east-1)
+      --jwks <file>          keys for JWT authorizers instead of the issuer's published ones
+      --max-concurrency <n>  environments per function before requests get 429 (default 10)
+      --no-reload            do not reload code on save
+      --python <path>        Python interpreter (default: python3)
+      --interpreter <runtime>=<path>  the interpreter for one runtime (repeatable)
+      --node <path>          Node.js (default: node on PATH)
+      --quiet                do not print the functions' log lines
+`;
+
+function accessLine(e: AccessEntry): string {
+  const temperature = e.cold === undefined ? '' : e.cold ? ` cold${e.coldReason ? ` (${e.coldReason})` : ''}` : ' warm';
+  const fn = e.functionId ? ` ${e.functionId}` : '';
+  const id = e.requestId ? ` ${e.requestId.slice(0, 8)}` : '';
+  return `${e.method} ${e.path} ${e.status} ${e.durationMs.toFixed(1)} ms${temperature}${fn}${id}${e.problem ? ` — ${e.problem}` : ''}\n`;
+}
+
+export const startCommand: CliCommand = {
+  name: 'start',
+  summary: "run a template's APIs and function URLs locally over HTTP (no Docker)",
+  help: HELP,
+  async run(args, io) {
+    const { values: v, positionals } = parseOptions(args, {
+      port: { type: 'string', short: 'p' }, 'invoke-port': { type: 'string' }, 'env-file': { type: 'string' }, profile: { type: 'string' },
+      region: { type: 'string' }, jwks: { type: 'string' }, 'max-concurrency': { type: 'string' }, 'no-reload': { type: 'boolean' },
+      python: { type: 'string' }, node: { type: 'string' }, quiet: { type: 'boolean' }, interpreter: { type: 'string', multiple: true },
+    });
+    const given = positionals[0] ?? ['template.yaml', 'template.yml', 'serverless.yml', 'serverless.yaml'].find((f) => existsSync(resolve(io.cwd, f)));
+    if (!given) throw new UsageError('no template.yaml or serverless.yml here: name the template to start');
+    const template = resolve(io.cwd, given);
+    if (!existsSync(template)) throw new UsageError(`${given} does not exist`);
+    const profile = v.profile as string | undefined;
+    const region = (v.region as string | undefined) ?? io.env.AWS_REGION;
+    const lambda = new LocalLambda({
+      maxEnvironments: intOption(v['max-concurrency'], 'max-concurrency', 1, 1000),
+      settings: { nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined, interpreters: interpreterOptions(v.interpreter as string[] | undefined) },
+      credentials: memoizeCredentials(() => resolveProfileCredentials({ profile, env: io.env }).catch(() => undefined)),
+    });
+    const say = (m: string | Error): void => io.err(`[start] ${m instanceof Error ? m.message : m}\n`);
+    let cloud;
+    try {
+      cloud = await startLocalCloud({
+        template, lambda, port: intOption(v.port, 'port', 0, 65535) ?? 3000, invokePort: intOption(v['invoke-port'], 'invoke-port', 0, 65535),
+        target: { cwd: io.cwd, region, envFile: v['env-file'] as string | undefined, nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined },
+        jwksFile: v.jwks ? resolve(io.cwd, v.jwks as string) : undefined, hotReload: !v['no-reload'],
+        onAccess: (e) => io.out(accessLine(e)),
+        onLog: v.quiet ? undefined : (id, line) => io.err(`[${id}] ${line}\n`),
+        onReload: (ids, file) => io.err(`[start] ${file} changed: ${ids.join(', ')} will start fresh on the next request\n`),
+        logger: { trace: () => undefined, debug: () => undefined, info: say, warn: say, error: say },
+      });
+    } catch (error) {
+      await lambda.dispose();
+      if (error instanceof TargetError) throw new UsageError(error.message);
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`port ${(error as { port?: number }).port ?? ''} is in use: pass --port (and --invoke-port) to pick others`);
+      throw error;
+    }
+    io.out(`Local API on ${cloud.api.url} for ${cloud.functions.size} function(s) of ${given}\n`);
+    for (const line of cloud.routes) io.out(`  ${line.text}\n`);
+    if (cloud.routes.length === 0) io.out('  (the template declares no Api, HttpApi events or FunctionUrlConfig: only the Invoke API is served)\n');
+    for (const note of cloud.model.notes) io.out(`  note: ${note}\n`);
+    io.out(`Invoke API on ${cloud.invoke.url}. Press Ctrl+C to stop.\n`);
+    await new Promise<void>((done) => {
+      if (io.signal.aborted) return done();
+      io.signal.addEventListener('abort', () => done(), { once: true });
+    });
+    await cloud.close();
+    await lambda.dispose();
+    io.out('stopped\n');
+    return 0;
+  },
+};

@@ -1,0 +1,176 @@
+import { readFile } from 'node:fs/promises';
+import type { JWTVerifyGetKey } from 'jose' with { 'resolution-mode': 'import' };
+import type { LocalLambda } from '../runtime/localLambda';
+import type { FunctionConfig } from '../runtime/types';
+import { eventV1, eventV2, type ApiRequest } from './apiEvents';
+import { gatewayReply, type HttpReply } from './apiResponses';
+import { routeKey, type RouteMatch } from './apiRouter';
+import type { ApiDefinition, AuthorizerConfig } from './apiRoutes';
+
+/** Let in, with what reaches `requestContext.authorizer`; or answered by the gateway (401, 403, 500). */
+export type AuthorizerDecision = { readonly context: Record<string, unknown> } | { readonly reply: HttpReply };
+
+interface Policy { Statement?: unknown }
+interface CachedOutput { readonly expires: number; readonly output: unknown }
+
+export interface AuthorizerOptions {
+  readonly lambda: LocalLambda;
+  readonly functions: ReadonlyMap<string, FunctionConfig>;
+  /** A JWKS file used instead of the issuer's published keys (offline work, test issuers). */
+  readonly jwksFile?: string;
+  readonly onLog?: (functionId: string, line: string) => void;
+}
+
+const header = (req: ApiRequest, name: string): string | undefined => {
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) if (req.rawHeaders[i].toLowerCase() === name) return req.rawHeaders[i + 1];
+  return undefined;
+};
+const query = (req: ApiRequest, name: string): string | undefined => new URLSearchParams(req.rawQuery).get(name) ?? undefined;
+
+/** `*` and `?` of an IAM resource pattern against an ARN. */
+const resourceMatches = (pattern: string, arn: string): boolean =>
+  new RegExp(`^${pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`).test(arn);
+
+/** What an IAM policy of a Lambda authorizer says about this ARN: an explicit Deny wins, then an Allow. */
+export function policyDecision(policy: Policy | undefined, arn: string): 'allow' | 'deny' | 'none' {
+  const statements = Array.isArray(policy?.Statement) ? policy.Statement : policy?.Statement ? [policy.Statement] : [];
+  let allowed = false;
+  for (const s of statements as { Effect?: string; Action?: unknown; Resource?: unknown }[]) {
+    const actions = ([] as unknown[]).concat(s.Action ?? []).map(String);
+    if (!actions.some((a) => a === 'execute-api:Invoke' || a === 'execute-api:*' || a === '*')) continue;
+    if (!([] as unknown[]).concat(s.Resource ?? []).map(String).some((r) => resourceMatches(r, arn))) continue;
+    if (s.Effect === 'Deny') return 'deny';
+    if (s.Effect === 'Allow') allowed = true;
+  }
+  return allowed ? 'allow' : 'none';
+}
+
+/**
+ * The authorizers of a template, run by the local gateway before a route's function: REST TOKEN and REQUEST Lambda
+ * authorizers (IAM policy answers), HTTP API REQUEST Lambda authorizers (simple `{ isAuthorized }` or policy answers,
+ * payload 1.0/2.0), and HTTP API JWT authorizers (issuer, audience, expiry and signature through jose, keys from the
+ * issuer's OpenID configuration or a local JWKS file). Lambda results are cached per identity for their TTL.
+ */
+export class Authorizers {
+  private readonly cache = new Map<string, CachedOutput>();
+  private readonly keySets = new Map<string, JWTVerifyGetKey>();
+  /** Calls made to authorizer functions (tests read it to see the cache work). */
+  calls = 0;
+
+  constructor(private readonly options: AuthorizerOptions) {}
+
+  async authorize(api: ApiDefinition, match: RouteMatch, req: ApiRequest): Promise<AuthorizerDecision | undefined> {
+    const config = api.authorizers[match.route.authorizer ?? ''];
+    if (!config) return undefined;
+    const identity = [...config.headers.map((h) => header(req, h)), ...config.queryStrings.map((q) => query(req, q))];
+    // A request without the identity sources is refused before the authorizer runs, as API Gateway does.
+    if (identity.length > 0 && identity.some((v) => v === undefined || v === '')) return { reply: gatewayReply.unauthorized() };
+    if (config.type === 'jwt') return this.verifyJwt(config, identity[0] ?? '');
+    if (config.type === 'token' && config.validationExpression && !new RegExp(config.validationExpression).test(identity[0] ?? '')) {
+      return { reply: gatewayReply.unauthorized() };
+    }
+    const arn = api.kind === 'rest'
+      ? `arn:aws:execute-api:${req.region}:${req.accountId}:${api.id.toLowerCase()}/${api.stage}/${req.method}${req.path === '/' ? '/' : req.path}`
+      : `arn:aws:execute-api:${req.region}:${req.accountId}:${api.id.toLowerCase()}/${api.stage}/${routeKey(match.route).replace(' ', '')}`;
+    const key = `${config.name}\u0000${identity.join('\u0000')}`;
+    const cached = this.cache.get(key);
+    let output: unknown;
+    if (cached && cached.expires > Date.now()) output = cached.output;
+    else {
+      const ran = await this.runFunction(config, this.event(config, api, match, req, arn, identity));
+      if ('reply' in ran) return ran;
+      output = ran.output;
+      if (config.ttlSeconds > 0 && identity.length > 0) this.cache.set(key, { expires: Date.now() + config.ttlSeconds * 1000, output });
+    }
+    return this.decide(config, api, output, arn);
+  }
+
+  private event(config: AuthorizerConfig, api: ApiDefinition, match: RouteMatch, req: ApiRequest, arn: string, identity: (string | undefined)[]): Record<string, unknown> {
+    const ctx = { api, route: match.route, pathParameters: match.pathParameters };
+    if (config.type === 'token') return { type: 'TOKEN', authorizationToken: identity[0], methodArn: arn };
+    if (api.kind === 'rest') {
+      const { body: _body, isBase64Encoded: _b64, ...rest } = eventV1(ctx, req);
+      return { type: 'REQUEST', methodArn: arn, ...rest };
+    }
+    if (config.payloadVersion === '1.0') {
+      const { body: _body, isBase64Encoded: _b64, ...rest } = eventV1(ctx, req);
+      return { type: 'REQUEST', methodArn: arn, identitySource: identity.join(','), authorizationToken: identity[0], ...rest };
+    }
+    const { body: _body, isBase64Encoded: _b64, ...rest } = eventV2(ctx, req);
+    return { ...rest, type: 'REQUEST', routeArn: arn, identitySource: identity };
+  }
+
+  private async runFunction(config: AuthorizerConfig, event: Record<string, unknown>): Promise<{ output: unknown } | { reply: HttpReply }> {
+    const fn = config.functionId ? this.options.functions.get(config.functionId) : undefined;
+    if (!fn) return { reply: gatewayReply.internalError(`authorizer ${config.name}: its function ${config.functionId ?? '?'} is not in the template`) };
+    this.calls++;
+    const result = await this.options.lambda.invoke(fn, JSON.stringify(event), { onLog: (line) => this.options.onLog?.(config.functionId!, line) });
+    if (result.functionError) {
+      // `throw new Error('Unauthorized')` (callback('Unauthorized')) is the documented way to answer 401.
+      if (result.error?.errorMessage === 'Unauthorized') return { reply: gatewayReply.unauthorized() };
+      return { reply: gatewayReply.internalError(`authorizer ${config.name} failed: ${result.error?.errorType ?? 'Error'}: ${result.error?.errorMessage ?? ''}`) };
+    }
+    try {
+      return { output: JSON.parse(result.payload) };
+    } catch {
+      return { reply: gatewayReply.internalError(`authorizer ${config.name} returned something that is not JSON`) };
+    }
+  }
+
+  private decide(config: AuthorizerConfig, api: ApiDefinition, output: unknown, arn: string): AuthorizerDecision {
+    const out = (output ?? {}) as { isAuthorized?: unknown; principalId?: unknown; policyDocument?: Policy; context?: Record<string, unknown> };
+    const context = out.context && typeof out.context === 'object' ? out.context : {};
+    if (api.kind !== 'rest' && config.simpleResponses && 'isAuthorized' in out) {
+      return out.isAuthorized === true ? { context: { lambda: context } } : { reply: gatewayReply.forbidden(api.kind) };
+    }
+    if (!out.policyDocument) return { reply: gatewayReply.internalError(`authorizer ${config.name} returned no policyDocument${config.simpleResponses ? ' and no isAuthorized' : ''}`) };
+    const verdict = policyDecision(out.policyDocument, arn);
+    if (verdict !== 'allow') {
+      const reply = api.kind === 'rest' && verdict === 'none'
+        ? { ...gatewayReply.forbidden(api.kind), body: Buffer.from(JSON.stringify({ message: 'User is not authorized to access this resource' })) }
+        : gatewayReply.forbidden(api.kind);
+      return { reply: { ...reply, problem: `authorizer ${config.name}: ${verdict === 'deny' ? 'an explicit Deny' : 'no Allow'} for ${arn}` } };
+    }
+    if (api.kind === 'rest') return { context: { ...context, principalId: out.principalId } };
+    return { context: { lambda: context, principalId: out.principalId } };
+  }
+
+  private async verifyJwt(config: AuthorizerConfig, value: string): Promise<AuthorizerDecision> {
+    const token = value.replace(/^Bearer\s+/i, '');
+    const fail = (why: string): AuthorizerDecision => ({
+      reply: { ...gatewayReply.unauthorized(), headers: [['content-type', 'application/json'], ['www-authenticate', `Bearer error="invalid_token" error_description="${why.replace(/"/g, "'")}"`]], problem: `JWT authorizer ${config.name}: ${why}` },
+    });
+    try {
+      const keys = await this.keysFor(config.jwt?.issuer);
+      const { jwtVerify } = await import('jose'); // loaded on the first JWT, not with the server
+      const { payload } = await jwtVerify(token, keys, { issuer: config.jwt?.issuer, clockTolerance: 0 });
+      // HTTP APIs accept the audience in `aud` or, for access tokens, in `client_id`.
+      const audiences = ([] as unknown[]).concat(payload.aud ?? [], payload.client_id ?? []).map(String);
+      if (config.jwt?.audience.length && !audiences.some((a) => config.jwt!.audience.includes(a))) return fail(`the token's audience (${audiences.join(', ') || 'none'}) is not one of ${config.jwt.audience.join(', ')}`);
+      const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : Array.isArray(payload.scp) ? payload.scp.map(String) : [];
+      return { context: { jwt: { claims: payload, scopes: scopes.length ? scopes : null } } };
+    } catch (error) {
+      return fail(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** The issuer's keys (its OpenID configuration's jwks_uri, fetched once and cached by jose), or the local file's. */
+  private async keysFor(issuer: string | undefined): Promise<JWTVerifyGetKey> {
+    const id = this.options.jwksFile ?? issuer ?? '';
+    let keys = this.keySets.get(id);
+    if (!keys) {
+      const { createLocalJWKSet, createRemoteJWKSet } = await import('jose');
+      if (this.options.jwksFile) keys = createLocalJWKSet(JSON.parse(await readFile(this.options.jwksFile, 'utf8')) as Parameters<typeof createLocalJWKSet>[0]);
+      else {
+        if (!issuer) throw new Error('the authorizer has no issuer and no JWKS file was given');
+        const discovery = await fetch(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
+        if (!discovery.ok) throw new Error(`the issuer's OpenID configuration answered HTTP ${discovery.status}`);
+        const { jwks_uri: jwksUri } = await discovery.json() as { jwks_uri?: string };
+        if (!jwksUri) throw new Error("the issuer's OpenID configuration has no jwks_uri");
+        keys = createRemoteJWKSet(new URL(jwksUri));
+      }
+      this.keySets.set(id, keys);
+    }
+    return keys;
+  }
+}

@@ -1,0 +1,278 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../logger';
+import { foreignRequest } from '../net/loopbackGuard';
+import type { LocalLambda } from '../runtime/localLambda';
+import { StreamedResponseReader } from '../runtime/streamedResponse';
+import { LambdaServiceError, type FunctionConfig, type InvokeResult } from '../runtime/types';
+import { originAllowed, preflightHeaders, responseCorsHeaders } from './apiCors';
+import { apiEvent, type ApiRequest } from './apiEvents';
+import { gatewayReply, replyFromPayload, type HttpReply } from './apiResponses';
+import { ApiRouter, type RouteMatch } from './apiRouter';
+import type { ApiDefinition, ApiKind, ApiModel, ApiRoute } from './apiRoutes';
+import type { Authorizers } from './apiAuthorizers';
+
+/** API Gateway refuses request bodies over 10 MB. */
+export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+/** Integration timeouts: REST 29 s, HTTP APIs 30 s (function URLs: the function's own). */
+const INTEGRATION_TIMEOUT_MS: Record<ApiKind, number> = { rest: 29_000, http: 30_000, url: 15 * 60_000 };
+
+export interface AccessEntry {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly durationMs: number;
+  readonly functionId?: string;
+  readonly requestId?: string;
+  readonly cold?: boolean;
+  /** Why a cold start happened, when it is worth saying (`code changed`). */
+  readonly coldReason?: string;
+  /** What went wrong at the gateway (a malformed response, a timeout, an unknown route). */
+  readonly problem?: string;
+}
+
+export interface LocalApiOptions {
+  readonly lambda: LocalLambda;
+  readonly model: ApiModel;
+  /** Configurations by the template's logical id. */
+  readonly functions: ReadonlyMap<string, FunctionConfig>;
+  /** Port of the API Gateway APIs (0: a free one); function URLs get the next free ports. */
+  readonly port?: number;
+  readonly region?: string;
+  readonly accountId?: string;
+  readonly authorizers?: Authorizers;
+  readonly onAccess?: (entry: AccessEntry) => void;
+  readonly onLog?: (functionId: string, line: string) => void;
+  readonly logger?: Logger;
+  /** Tests shorten API Gateway's integration timeouts. */
+  readonly integrationTimeoutMs?: Partial<Record<ApiKind, number>>;
+}
+
+export interface LocalApi {
+  /** The APIs' address (`http://127.0.0.1:3000`). */
+  readonly url: string;
+  /** Each function URL's own address, by function logical id (a function URL owns its whole path space). */
+  readonly functionUrls: ReadonlyMap<string, string>;
+  /** Marks a function's code as changed: its next request starts a fresh environment. */
+  codeChanged(functionId: string): void;
+  close(): Promise<void>;
+}
+
+interface Listener { readonly server: Server; readonly routers: { api: ApiDefinition; router: ApiRouter }[] }
+
+/**
+ * A template's APIs over real HTTP on 127.0.0.1: REST APIs (payload 1.0; served under their stage, `/Prod/users`,
+ * and at the root like `sam local start-api`), HTTP APIs (payload 1.0 or 2.0, at the root as the `$default` stage),
+ * and each function URL on a port of its own. Requests become the events API Gateway sends, answers become HTTP
+ * as API Gateway makes it; CORS preflights and authorizers are answered by the gateway, not the function.
+ */
+export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
+  const revisions = new Map<string, number>();
+  const changed = new Set<string>();
+  const byApi = (id: string): ApiRoute[] => options.model.routes.filter((r) => r.api === id);
+  const gatewayApis = options.model.apis.filter((a) => a.kind !== 'url' && byApi(a.id).length > 0);
+  // HTTP APIs first: their `$default` stage has no prefix; a REST path is tried with and without its stage.
+  gatewayApis.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'http' ? -1 : 1));
+  const listeners: Listener[] = [];
+  const handler = (listener: () => Listener) => (req: IncomingMessage, res: ServerResponse): void => {
+    void serve(listener(), req, res).catch((error: unknown) => {
+      options.logger?.error(error instanceof Error ? error : String(error));
+      if (!res.headersSent) send(res, gatewayReply.internalError(String(error)));
+      else res.destroy();
+    });
+  };
+
+  const main: Listener = { server: createServer(handler(() => main)), routers: gatewayApis.map((api) => ({ api, router: new ApiRouter(byApi(api.id)) })) };
+  await listen(main.server, options.port ?? 3000);
+  listeners.push(main);
+  const functionUrls = new Map<string, string>();
+  for (const api of options.model.apis.filter((a) => a.kind === 'url')) {
+    const listener: Listener = { server: createServer(handler(() => listener)), routers: [{ api, router: new ApiRouter(byApi(api.id)) }] };
+    await listen(listener.server, 0);
+    listeners.push(listener);
+    functionUrls.set(api.id, `http://127.0.0.1:${port(listener.server)}`);
+  }
+
+  async function serve(listener: Listener, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', 'http://local');
+    const access = (reply: Pick<AccessEntry, 'status'> & Partial<AccessEntry>): void =>
+      options.onAccess?.({ method, path: url.pathname, durationMs: performance.now() - started, ...reply });
+    const origin = req.headers.origin;
+    const corsOf = listener.routers.map((r) => r.api.cors).filter((c) => c !== undefined);
+    // The loopback door: a browser origin passes when it is local and the API's CORS lets it in (a template's '*'
+    // opens it to local web apps, not to every site the user visits), or when the configuration names it.
+    const localOrigin = origin !== undefined && /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/i.test(origin);
+    const named = origin !== undefined && corsOf.some((c) => c.allowOrigins.some((o) => o !== '*' && o.toLowerCase() === origin.toLowerCase()));
+    const allowed = origin !== undefined && ((localOrigin && corsOf.some((c) => originAllowed(c, origin))) || named) ? [origin] : [];
+    const refusal = foreignRequest(req, port(listener.server), { allowedOrigins: allowed });
+    if (refusal) {
+      req.resume();
+      send(res, { status: 403, headers: [['content-type', 'application/json']], body: Buffer.from(JSON.stringify({ message: refusal })) });
+      return access({ status: 403, problem: refusal });
+    }
+    const body = await readBody(req);
+    if (!body) {
+      send(res, gatewayReply.tooLarge());
+      return access({ status: 413, problem: 'request body over 10 MB' });
+    }
+    const found = findRoute(listener, method, url.pathname);
+    const preflightOf = method === 'OPTIONS' && origin && req.headers['access-control-request-method']
+      ? (findRoute(listener, method, url.pathname, true)?.api ?? listener.routers[0]?.api) : undefined;
+    if (preflightOf?.cors && origin) {
+      const api = preflightOf;
+      const headers = preflightHeaders(api.cors!, origin, String(req.headers['access-control-request-method']), String(req.headers['access-control-request-headers'] ?? ''));
+      send(res, { status: headers ? 204 : 403, headers: headers ?? [], body: Buffer.alloc(0) });
+      return access({ status: headers ? 204 : 403, problem: headers ? undefined : 'CORS preflight not allowed by the configuration' });
+    }
+    if (!found?.match) {
+      const kind = listener.routers.some((r) => r.api.kind !== 'rest') ? 'http' : 'rest';
+      send(res, gatewayReply.unknownRoute(kind));
+      const known = listener.routers.flatMap((r) => r.router.routes.map((x) => `${x.method} ${r.api.kind === 'rest' ? `/${r.api.stage}` : ''}${x.path}`));
+      return access({ status: kind === 'rest' ? 403 : 404, problem: `no route matches ${method} ${url.pathname} (routes: ${known.join(', ') || 'none'})` });
+    }
+    const { api, match, path } = found;
+    const request: ApiRequest = {
+      method, path, rawQuery: url.search.slice(1), rawHeaders: req.rawHeaders, body, sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+      requestId: randomUUID(), time: new Date(), protocol: `HTTP/${req.httpVersion}`, accountId: options.accountId ?? '123456789012', region: options.region ?? 'us-east-1',
+    };
+    let authorizer: Record<string, unknown> | undefined;
+    if (match.route.authorizer) {
+      const decision = await options.authorizers?.authorize(api, match, request);
+      if (!decision) {
+        send(res, gatewayReply.internalError(`authorizer ${match.route.authorizer} is not available locally`));
+        return access({ status: 502, problem: `no authorizer ${match.route.authorizer}` });
+      }
+      if ('reply' in decision) {
+        send(res, decision.reply);
+        return access({ status: decision.reply.status, problem: decision.reply.problem });
+      }
+      authorizer = decision.context;
+    }
+    const config = configFor(match.route.functionId);
+    if (!config) {
+      send(res, gatewayReply.internalError(`the route's function ${match.route.functionId} is not in the template`));
+      return access({ status: 502, problem: `unknown function ${match.route.functionId}` });
+    }
+    const event = JSON.stringify(apiEvent({ api, route: match.route, pathParameters: match.pathParameters, authorizer }, request));
+    const cors = api.kind === 'rest' ? [] : responseCorsHeaders(api.cors, origin);
+    const coldReason = changed.has(match.route.functionId) ? 'code changed' : undefined;
+    changed.delete(match.route.functionId);
+    const outcome = await invoke(api, match, config, event, res, cors);
+    access({ status: outcome.reply?.status ?? res.statusCode, functionId: match.route.functionId, requestId: outcome.result?.requestId, cold: outcome.result?.coldStart, coldReason: outcome.result?.coldStart ? coldReason : undefined, problem: outcome.reply?.problem });
+  }
+
+  function configFor(functionId: string): FunctionConfig | undefined {
+    const config = options.functions.get(functionId);
+    const revision = revisions.get(functionId);
+    return config && revision ? { ...config, codeRevision: revision } : config;
+  }
+
+  /** Invokes the route's function and answers; a RESPONSE_STREAM function URL writes chunks as they come. */
+  async function invoke(api: ApiDefinition, match: RouteMatch, config: FunctionConfig, event: string, res: ServerResponse, cors: [string, string][]): Promise<{ result?: InvokeResult; reply?: HttpReply }> {
+    const streaming = match.route.invokeMode === 'RESPONSE_STREAM';
+    let reader: StreamedResponseReader | undefined;
+    const running = options.lambda.invoke(config, event, {
+      onLog: (line) => options.onLog?.(match.route.functionId, line),
+      onResponseChunk: streaming ? (chunk, _id, contentType) => {
+        reader ??= new StreamedResponseReader(contentType, (prelude) => {
+          const headers: [string, string][] = [...Object.entries(prelude.headers ?? {}), ...(prelude.cookies ?? []).map((c): [string, string] => ['set-cookie', c]), ...cors];
+          res.writeHead(prelude.statusCode ?? 200, headers.flat());
+        }, (data) => {
+          if (!res.headersSent) res.writeHead(200, [['content-type', contentType], ...cors].flat());
+          res.write(data);
+        });
+        reader.push(chunk);
+      } : undefined,
+    });
+    const limit = Math.min(options.integrationTimeoutMs?.[api.kind] ?? INTEGRATION_TIMEOUT_MS[api.kind], INTEGRATION_TIMEOUT_MS[api.kind]);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), limit); });
+    let result: InvokeResult | 'timeout';
+    try {
+      result = await Promise.race([running, timedOut]);
+    } catch (error) {
+      const reply = error instanceof LambdaServiceError && error.errorType === 'TooManyRequestsException' ? gatewayReply.throttled(error.message) : gatewayReply.internalError(error instanceof Error ? error.message : String(error));
+      return { reply: finish(res, reply, cors) };
+    } finally {
+      clearTimeout(timer);
+    }
+    if (result === 'timeout') {
+      running.catch(() => undefined); // the function runs on, as behind API Gateway; its result is dropped
+      return { reply: finish(res, gatewayReply.timeout(`the integration did not answer within ${limit / 1000} s (API Gateway's limit for ${api.kind === 'rest' ? 'REST APIs' : 'HTTP APIs'})`), cors) };
+    }
+    if (res.headersSent) {
+      res.end();
+      return { result };
+    }
+    if (result.timedOut) return { result, reply: finish(res, gatewayReply.timeout(`${config.name} timed out after ${config.timeout ?? 3} s`), cors) };
+    if (result.functionError) return { result, reply: finish(res, gatewayReply.internalError(`${config.name} failed: ${result.error?.errorType ?? 'Error'}: ${result.error?.errorMessage ?? ''}`), cors) };
+    return { result, reply: finish(res, replyFromPayload(api.kind, match.route.payloadVersion, result.payload), cors) };
+  }
+
+  function findRoute(listener: Listener, method: string, pathname: string, anyMethod = false): { api: ApiDefinition; match: RouteMatch; path: string } | undefined {
+    for (const { api, router } of listener.routers) {
+      const candidates = api.kind === 'rest' && (pathname === `/${api.stage}` || pathname.startsWith(`/${api.stage}/`))
+        ? [pathname.slice(api.stage.length + 1) || '/', pathname] : [pathname];
+      for (const path of candidates) {
+        const match = router.match(method, path, { anyMethod });
+        if (match) return { api, match, path };
+      }
+    }
+    return undefined;
+  }
+
+  return {
+    url: `http://127.0.0.1:${port(main.server)}`,
+    functionUrls,
+    codeChanged(functionId) {
+      revisions.set(functionId, (revisions.get(functionId) ?? 0) + 1);
+      changed.add(functionId);
+    },
+    async close() {
+      await Promise.all(listeners.map(({ server }) => new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      })));
+    },
+  };
+}
+
+function finish(res: ServerResponse, reply: HttpReply, cors: [string, string][]): HttpReply {
+  const headers = reply.status >= 500 || reply.status === 429 ? reply.headers : [...reply.headers, ...cors];
+  send(res, { ...reply, headers });
+  return reply;
+}
+
+function send(res: ServerResponse, reply: HttpReply): void {
+  const headers = [...reply.headers, ['content-length', String(reply.body.length)]];
+  res.writeHead(reply.status, headers.flat());
+  res.end(reply.body);
+}
+
+const port = (server: Server): number => (server.address() as AddressInfo).port;
+
+function listen(server: Server, wanted: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(wanted, '127.0.0.1', () => resolve());
+  });
+}
+
+/** The body, or undefined when it is over API Gateway's limit (the rest is drained, not buffered). */
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_REQUEST_BYTES) over = true;
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,252 @@
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type * as Jose from 'jose' with { 'resolution-mode': 'import' };
+import { startLocalCloud, type LocalCloud } from '../../../src/core/localApi/localCloud';
+import type { AccessEntry } from '../../../src/core/localApi/localApiServer';
+import { packageRoot } from '../../../src/core/packageInfo';
+import { LocalLambda } from '../../../src/core/runtime/localLambda';
+import { waitFor } from '../../support/waitFor';
+import { waitForNoChildren } from '../support/runtimeFixtures';
+
+const fixture = join(packageRoot(), 'test', 'fixtures', 'localApi');
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe('local API: a template\'s REST API, HTTP API and function URL over real HTTP', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let lambda: LocalLambda;
+  let cloud: LocalCloud;
+  const access: AccessEntry[] = [];
+  let privateKey: Jose.CryptoKey;
+  let jose: typeof Jose;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'lwb-api-'));
+    cpSync(fixture, dir, { recursive: true });
+    jose = await import('jose');
+    const keys = await jose.generateKeyPair('RS256');
+    privateKey = keys.privateKey;
+    writeFileSync(join(dir, 'jwks.json'), JSON.stringify({ keys: [{ ...(await jose.exportJWK(keys.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }] }));
+    lambda = new LocalLambda();
+    cloud = await startLocalCloud({
+      template: join(dir, 'template.yaml'), lambda, port: 0, invokePort: 0, jwksFile: join(dir, 'jwks.json'),
+      target: { cwd: dir }, onAccess: (e) => access.push(e), integrationTimeoutMs: { http: 1_500 },
+    });
+  });
+  after(async () => {
+    await cloud?.close();
+    await lambda?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+    assert.deepEqual(await waitForNoChildren(), []);
+  });
+
+  const call = (path: string, init: RequestInit = {}): Promise<Response> => fetch(`${cloud.api.url}${path}`, init);
+  const echo = async (path: string, init?: RequestInit): Promise<Json> => {
+    const res = await call(path, init);
+    assert.equal(res.status, 200, await res.clone().text());
+    return JSON.parse(await res.text()) as Json;
+  };
+  const respond = (path: string, command: unknown): Promise<Response> => call(path, { method: 'POST', body: JSON.stringify(command), headers: { 'content-type': 'application/json' } });
+
+  it('lists one line per route, each naming its API kind and payload', () => {
+    const lines = cloud.routes.map((r) => r.text.replace(/\s+/g, ' '));
+    assert.ok(lines.includes('GET /dev/items/{id} → EchoFunction (REST API, payload 1.0)'), lines.join('\n'));
+    assert.ok(lines.includes('GET /v1/items/{id} → EchoFunction (HTTP API, payload 1.0)'));
+    assert.ok(lines.includes('GET /me → EchoFunction (HTTP API, payload 2.0, authorizer Jwt)'));
+    assert.ok(lines.some((l) => /^ANY http:\/\/127\.0\.0\.1:\d+\/\* → StreamFunction \(function URL, RESPONSE_STREAM\)$/.test(l)));
+  });
+
+  it('REST: payload 1.0 under the stage and at the root, path and greedy parameters, multi-value query and headers', async () => {
+    const event = await echo('/dev/items/42%20x?tag=a&tag=b&one=1', { headers: { 'x-multi': 'first', 'X-Other': 'o' } });
+    assert.equal(event.resource, '/items/{id}');
+    assert.equal(event.path, '/items/42%20x');
+    assert.equal(event.httpMethod, 'GET');
+    assert.deepEqual(event.pathParameters, { id: '42 x' });
+    assert.deepEqual(event.queryStringParameters, { tag: 'b', one: '1' }, 'the last value, as API Gateway');
+    assert.deepEqual(event.multiValueQueryStringParameters, { tag: ['a', 'b'], one: ['1'] });
+    assert.equal(event.headers['X-Other'], 'o', 'header names as sent');
+    assert.deepEqual(event.multiValueHeaders['x-multi'], ['first']);
+    assert.equal(event.requestContext.stage, 'dev');
+    assert.equal(event.requestContext.path, '/dev/items/42%20x');
+    assert.equal(event.requestContext.resourcePath, '/items/{id}');
+    assert.match(event.requestContext.requestTime, /^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/);
+    assert.equal(event.body, null);
+    assert.equal(event.isBase64Encoded, false);
+    assert.equal('version' in event, false, 'REST events have no version field');
+    const root = await echo('/items/7');
+    assert.deepEqual(root.pathParameters, { id: '7' }, 'also served without the stage, like sam local start-api');
+    const files = await echo('/dev/files/a/b/c.txt', { method: 'DELETE' });
+    assert.deepEqual(files.pathParameters, { proxy: 'a/b/c.txt' });
+  });
+
+  it('HTTP API payload 2.0: routeKey, rawPath, comma-joined headers and query, cookies, the most specific route first', async () => {
+    const event = await echo('/v2/items/9?x=1&x=2', { headers: { cookie: 'a=1; b=2', 'x-dup': 'one' } });
+    assert.equal(event.version, '2.0');
+    assert.equal(event.routeKey, 'GET /v2/items/{id}');
+    assert.equal(event.rawPath, '/v2/items/9');
+    assert.equal(event.rawQueryString, 'x=1&x=2');
+    assert.deepEqual(event.queryStringParameters, { x: '1,2' });
+    assert.deepEqual(event.cookies, ['a=1', 'b=2']);
+    assert.equal(event.headers.cookie, undefined, 'cookies move out of headers');
+    assert.equal(event.headers['x-dup'], 'one');
+    assert.deepEqual(event.pathParameters, { id: '9' });
+    assert.equal(event.requestContext.http.method, 'GET');
+    assert.equal(event.requestContext.stage, '$default');
+    assert.equal(typeof event.requestContext.timeEpoch, 'number');
+    assert.equal(event.body, undefined, 'no body: left out');
+    assert.equal((await echo('/v2/items/special')).routeKey, 'GET /v2/items/special', 'a literal beats {id}');
+    assert.equal((await echo('/v2/other/deep', { method: 'PUT' })).routeKey, 'ANY /v2/{proxy+}');
+    const v1 = await echo('/v1/items/3');
+    assert.equal(v1.version, '1.0');
+    assert.deepEqual(v1.pathParameters, { id: '3' });
+    assert.equal(v1.requestContext.routeKey, 'GET /v1/items/{id}');
+  });
+
+  it('unknown routes answer as API Gateway does: REST-only paths 403 Missing Authentication Token, otherwise 404', async () => {
+    const res = await call('/nothing/here');
+    assert.equal(res.status, 404);
+    assert.deepEqual(await res.json(), { message: 'Not Found' });
+    assert.match(access.at(-1)?.problem ?? '', /no route matches GET \/nothing\/here/);
+  });
+
+  it('responses: proxy responses, 2.0 inference, cookies, base64 bodies, and 502 for a malformed 1.0 response', async () => {
+    const proxied = await respond('/respond', { return: { statusCode: 418, headers: { 'x-a': '1' }, cookies: ['c=1', 'd=2'], body: 'teapot' } });
+    assert.equal(proxied.status, 418);
+    assert.equal(await proxied.text(), 'teapot');
+    assert.equal(proxied.headers.get('x-a'), '1');
+    assert.deepEqual(proxied.headers.getSetCookie(), ['c=1', 'd=2']);
+    const inferred = await respond('/respond', { return: { hello: 'world' } });
+    assert.equal(inferred.status, 200);
+    assert.equal(inferred.headers.get('content-type'), 'application/json');
+    assert.deepEqual(await inferred.json(), { hello: 'world' });
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 255]);
+    const binary = await respond('/respond', { return: { statusCode: 200, headers: { 'content-type': 'image/png' }, body: png.toString('base64'), isBase64Encoded: true } });
+    assert.deepEqual(Buffer.from(await binary.arrayBuffer()), png);
+    for (const [path, value] of [['/respond1', { hello: 'no statusCode' }], ['/dev/respond', { statusCode: 200, body: { not: 'a string' } }], ['/dev/respond', { statusCode: 200, extra: 1 }], ['/respond1', 'just a string']] as const) {
+      const res = await respond(path, { return: value });
+      assert.equal(res.status, 502, `${path} ${JSON.stringify(value)}`);
+      assert.deepEqual(await res.json(), { message: 'Internal server error' });
+      assert.match(access.at(-1)?.problem ?? '', /Malformed Lambda proxy response/);
+    }
+    const thrown = await respond('/respond', { throw: 'boom' });
+    assert.equal(thrown.status, 502);
+    assert.match(access.at(-1)?.problem ?? '', /ResponderFunction failed: Error: boom/);
+  });
+
+  it('a binary REST body reaches the function base64-encoded for a binary media type', async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10, 0, 200]);
+    const res = await call('/dev/files/upload.png', { method: 'POST', body: png, headers: { 'content-type': 'image/png' } });
+    const event = JSON.parse(await res.text()) as Json;
+    assert.equal(event.isBase64Encoded, true);
+    assert.deepEqual(Buffer.from(event.body as string, 'base64'), png);
+  });
+
+  it('timeouts: 504 after the integration timeout, the function left to finish; and a function timeout', async () => {
+    const started = Date.now();
+    const res = await respond('/respond', { sleep: 2_500, return: 'late' });
+    assert.equal(res.status, 504);
+    assert.deepEqual(await res.json(), { message: 'Endpoint request timed out' });
+    assert.ok(Date.now() - started < 2_400, 'answered at the 1.5 s integration timeout, not when the function ended');
+    const fnTimeout = await respond('/dev/respond', { sleep: 4_000 });
+    assert.equal(fnTimeout.status, 504);
+    assert.match(access.at(-1)?.problem ?? '', /timed out after 3 s/);
+  });
+
+  it('CORS: a preflight is answered from the configuration without invoking; responses carry the allowed origin', async () => {
+    const before = access.filter((a) => a.functionId).length;
+    const preflight = await call('/v2/items/1', { method: 'OPTIONS', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get('access-control-allow-origin'), 'http://localhost:5173');
+    assert.equal(preflight.headers.get('access-control-allow-methods'), 'GET,POST');
+    assert.equal(preflight.headers.get('access-control-max-age'), '300');
+    assert.equal(access.filter((a) => a.functionId).length, before, 'the function was not invoked');
+    const actual = await call('/v2/items/1', { headers: { origin: 'http://localhost:5173' } });
+    assert.equal(actual.headers.get('access-control-allow-origin'), 'http://localhost:5173');
+    assert.equal(actual.headers.get('access-control-expose-headers'), 'x-request-id');
+    const foreign = await call('/v2/items/1', { headers: { origin: 'https://evil.example' } });
+    assert.equal(foreign.status, 403, 'an origin the configuration does not name is refused at the door');
+    const restPreflight = await call('/dev/items/1', { method: 'OPTIONS', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET' } });
+    assert.equal(restPreflight.headers.get('access-control-max-age'), '600', "the REST API's own configuration");
+  });
+
+  it('REST TOKEN and REQUEST authorizers: 401 without a token, Allow with context, explicit Deny 403, cached for their TTL', async () => {
+    assert.equal((await call('/dev/secret')).status, 401, 'no Authorization header: refused before the authorizer runs');
+    const callsBefore = cloud.authorizers.calls;
+    const allowed = await echo('/dev/secret', { headers: { authorization: 'allow' } });
+    assert.equal(allowed.requestContext.authorizer.tier, 'gold');
+    assert.equal(allowed.requestContext.authorizer.principalId, 'user-1');
+    await echo('/dev/secret', { headers: { authorization: 'allow' } });
+    assert.equal(cloud.authorizers.calls, callsBefore + 1, 'the second request used the cached policy');
+    const denied = await call('/dev/secret', { headers: { authorization: 'deny' } });
+    assert.equal(denied.status, 403);
+    assert.equal((await call('/dev/secret', { headers: { authorization: 'garbage' } })).status, 401, "throw new Error('Unauthorized') → 401");
+    assert.equal((await echo('/dev/keyed', { headers: { 'x-api-key': 'k1' } })).requestContext.authorizer.key, 'k1');
+    assert.equal((await call('/dev/keyed', { headers: { 'x-api-key': 'nope' } })).status, 403);
+  });
+
+  it('HTTP API simple-response and JWT authorizers (signature, issuer, audience, expiry)', async () => {
+    const simple = await echo('/simple', { headers: { 'x-token': 'ok' } });
+    assert.deepEqual(simple.requestContext.authorizer, { lambda: { who: 'simple' } });
+    assert.equal((await call('/simple', { headers: { 'x-token': 'bad' } })).status, 403);
+    const sign = (claims: Json, expires = '5m') => new jose.SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(claims.iss ?? 'https://issuer.example').setIssuedAt().setExpirationTime(expires).sign(privateKey);
+    const me = await echo('/me', { headers: { authorization: `Bearer ${await sign({ aud: 'orders-api', sub: 'u-7', scope: 'orders.read' })}` } });
+    assert.equal(me.requestContext.authorizer.jwt.claims.sub, 'u-7');
+    assert.deepEqual(me.requestContext.authorizer.jwt.scopes, ['orders.read']);
+    for (const [why, token] of [
+      ['wrong audience', await sign({ aud: 'other' })],
+      ['wrong issuer', await sign({ aud: 'orders-api', iss: 'https://elsewhere.example' })],
+      ['expired', await sign({ aud: 'orders-api' }, '-1m')],
+      ['bad signature', `${(await sign({ aud: 'orders-api' })).slice(0, -4)}AAAA`],
+    ]) {
+      const res = await call('/me', { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(res.status, 401, why);
+      assert.match(res.headers.get('www-authenticate') ?? '', /^Bearer error="invalid_token"/, why);
+    }
+  });
+
+  it('a RESPONSE_STREAM function URL: status, headers and cookies from the prelude, the first chunk before the handler ends', async () => {
+    const base = cloud.api.functionUrls.get('StreamFunction')!;
+    const gate = join(dir, 'gate');
+    const res = await fetch(`${base}/stream/me?gate=${encodeURIComponent(gate)}`);
+    assert.equal(res.status, 201);
+    assert.equal(res.headers.get('x-streamed'), 'yes');
+    assert.deepEqual(res.headers.getSetCookie(), ['s=1']);
+    const reader = res.body!.getReader();
+    const first = Buffer.from((await reader.read()).value!).toString();
+    assert.equal(first, 'first /stream/me\n', 'read while the handler waits for the gate');
+    writeFileSync(gate, '');
+    let rest = '';
+    for (let r = await reader.read(); !r.done; r = await reader.read()) rest += Buffer.from(r.value).toString();
+    assert.equal(rest, 'second\n');
+  });
+
+  it('curl as a client: a foreign Host is refused', async () => {
+    const { stdout } = await promisify(execFile)('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-H', 'Host: attacker.example', `${cloud.api.url}/v2/items/1`]);
+    assert.equal(stdout, '403');
+    const body = await new Promise<string>((resolve, reject) => {
+      request(`${cloud.api.url}/v2/items/1`, { method: 'POST', headers: { 'content-length': 10 * 1024 * 1024 + 1 } }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => { text += c.toString(); });
+        res.on('end', () => resolve(`${res.statusCode} ${text}`));
+      }).on('error', reject).end(Buffer.alloc(10 * 1024 * 1024 + 1));
+    });
+    assert.equal(body, '413 {"message":"Request Entity Too Large"}');
+  });
+
+  it('hot reload: a saved JS or Python file is the next request\'s code, a cold start that says why', async () => {
+    const first = await echo('/v2/items/1');
+    assert.equal(first.reloaded, undefined);
+    writeFileSync(join(dir, 'src', 'echo.mjs'), "export const handler = async (event) => ({ statusCode: 200, body: JSON.stringify({ ...event, reloaded: true }) });\n");
+    await waitFor('the new code', async () => (await echo('/v2/items/1')).reloaded === true, 10_000);
+    const entry = access.filter((a) => a.functionId === 'EchoFunction' && a.cold).at(-1);
+    assert.equal(entry?.coldReason, 'code changed');
+    assert.deepEqual(await (await call('/py')).json(), { version: 1, path: '/py' });
+    writeFileSync(join(dir, 'py', 'app.py'), readFileSync(join(dir, 'py', 'app.py'), 'utf8').replace('VERSION = 1', 'VERSION = 2'));
+    await waitFor('the new Python code', async () => ((await (await call('/py')).json()) as Json).version === 2, 10_000);
+  });
+});
