@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { EventCatalog } from './core/events/catalog';
 import { registerDebugging } from './debugging/registerDebugging';
 import { registerFunctions } from './functions/registerFunctions';
+import { registerLocalApi } from './localApi/registerLocalApi';
 import { registerLocalHandlers } from './localHandlers/registerLocalHandlers';
 import { registerLogs } from './logs/registerLogs';
 import { registerOutput } from './output/outputLog';
@@ -16,6 +17,7 @@ export interface LambdaWorkbenchApi {
   readonly debugProvider: ReturnType<typeof registerDebugging>;
   readonly functions: ReturnType<typeof registerFunctions>;
   readonly logs: ReturnType<typeof registerLogs>;
+  readonly localApi: ReturnType<typeof registerLocalApi>;
   /** Every quick input our multi-step and pick helpers show (the tests drive the real widgets through it). */
   readonly onDidShowQuickInput: typeof onDidShowQuickInput;
   /** How long activate() took (the bench reads it; the bundle's load time is not included). */
@@ -33,10 +35,11 @@ export function activate(context: vscode.ExtensionContext): LambdaWorkbenchApi {
   const debug = registerDebugging(context, { ...localHandlers, catalog, log });
   const functions = registerFunctions(context, { log, catalog, local: localHandlers });
   const logs = registerLogs(context, { session: functions.session, docs: localHandlers.docs, log });
+  const localApi = registerLocalApi(context, { local: localHandlers, log });
   // Nothing above scans the workspace or calls AWS: the views and commands do that when first used.
   const activationMs = performance.now() - started;
   log.info(`Lambda Workbench ${String(context.extension.packageJSON.version)} activated in ${activationMs.toFixed(1)} ms`);
-  return { localHandlers, debugResults: debug.results, debugProvider: debug, functions, logs, onDidShowQuickInput, activationMs };
+  return { localHandlers, debugResults: debug.results, debugProvider: debug, functions, logs, localApi, onDidShowQuickInput, activationMs };
 }
 
 export function deactivate(): void {

@@ -31,13 +31,21 @@ export class HandlerItem extends vscode.TreeItem {
   }
 }
 
-type Node = GroupItem | HandlerItem;
+/** Items another feature shows at the top of the view (the running local API and its routes). */
+export interface TreeSection {
+  readonly onDidChange: vscode.Event<void>;
+  roots(): vscode.TreeItem[];
+  children(item: vscode.TreeItem): vscode.TreeItem[];
+}
+
+type Node = GroupItem | HandlerItem | vscode.TreeItem;
 
 /** The Local Handlers view: handlers grouped by template or folder, each with its runtime and chosen event. */
 export class LocalHandlersTree implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private groups = new Map<string, GroupItem>();
+  private section?: TreeSection;
 
   constructor(private readonly index: HandlerIndex, private readonly choices: EventChoices) {
     index.onDidChange(() => this.changed.fire());
@@ -48,14 +56,22 @@ export class LocalHandlersTree implements vscode.TreeDataProvider<Node> {
     return element;
   }
 
+  /** Shows a section above the handlers (one: the local API). */
+  setSection(section: TreeSection): vscode.Disposable {
+    this.section = section;
+    const listening = section.onDidChange(() => this.changed.fire());
+    return new vscode.Disposable(() => { listening.dispose(); this.section = undefined; });
+  }
+
   async getChildren(element?: Node): Promise<Node[]> {
     if (element instanceof GroupItem) return element.handlers.map((h) => new HandlerItem(h, this.choices.get(h).label));
-    if (element) return [];
+    if (element instanceof HandlerItem) return [];
+    if (element) return this.section?.children(element) ?? [];
     await this.index.whenReady(); // the view being shown is what starts discovery
     const byGroup = new Map<string, DiscoveredHandler[]>();
     for (const h of this.index.all()) byGroup.set(h.group, [...(byGroup.get(h.group) ?? []), h]);
     this.groups = new Map([...byGroup].sort(([a], [b]) => a.localeCompare(b)).map(([g, hs]) => [g, new GroupItem(g, hs.sort((a, b) => a.name.localeCompare(b.name)))]));
-    return [...this.groups.values()];
+    return [...(this.section?.roots() ?? []), ...this.groups.values()];
   }
 
   getParent(element: Node): Node | undefined {

@@ -161,7 +161,8 @@ export class LocalRunner implements vscode.Disposable {
   /** The LocalLambda, for the debugger (it starts dedicated environments). */
   get local(): LocalLambda { return this.lambda; }
 
-  private createLambda(): LocalLambda {
+  /** A LocalLambda with the current settings and the session's credentials (the local API owns one while it runs). */
+  createLambda(): LocalLambda {
     const s = settings();
     return new LocalLambda({
       maxEnvironments: s.maxConcurrency, settings: { pythonPath: s.pythonPath, nodePath: s.nodePath, interpreters: s.interpreters }, logger: this.log,

@@ -1,0 +1,86 @@
+import * as vscode from 'vscode';
+import { startLocalCloud, type LocalCloud, type RouteLine } from '../core/localApi/localCloud';
+import type { AccessEntry } from '../core/localApi/localApiServer';
+import type { LocalLambda } from '../core/runtime/localLambda';
+import type { OutputLog } from '../output/outputLog';
+
+const ESC = '\x1b[';
+const dim = (s: string): string => `${ESC}2m${s}${ESC}0m`;
+const colour = (status: number): string => `${ESC}${status >= 500 ? '31' : status >= 400 ? '33' : '32'}m${status}${ESC}0m`;
+
+/** One access line, as the CLI prints it, coloured for the terminal. */
+export function accessText(e: AccessEntry): string {
+  const temperature = e.cold === undefined ? '' : e.cold ? ` cold${e.coldReason ? ` (${e.coldReason})` : ''}` : ' warm';
+  return `${e.method} ${e.path} ${colour(e.status)} ${e.durationMs.toFixed(1)} ms${temperature}${e.functionId ? ` ${e.functionId}` : ''}${e.problem ? dim(` — ${e.problem}`) : ''}`;
+}
+
+/**
+ * A running local API in the editor: the servers (core/localApi), a terminal that shows the banner, one line per
+ * request and the functions' output (closing it stops the API, as Ctrl+C stops `lambda-workbench start`), and a
+ * status-bar item with the address.
+ */
+export class LocalApiSession implements vscode.Disposable {
+  private readonly written = new vscode.EventEmitter<string>();
+  private readonly closed = new vscode.EventEmitter<number | void>();
+  private terminal?: vscode.Terminal;
+  /** Every request served, for the tests and the routes view. */
+  readonly access: AccessEntry[] = [];
+
+  private constructor(readonly template: string, readonly cloud: LocalCloud, private readonly lambda: LocalLambda, private readonly status: vscode.StatusBarItem) {}
+
+  static async start(template: string, lambda: LocalLambda, log: OutputLog, port: number, onStop: () => void): Promise<LocalApiSession> {
+    let session: LocalApiSession | undefined;
+    const early: string[] = [];
+    const write = (text: string): void => (session ? session.written.fire(text) : void early.push(text));
+    const cloud = await startLocalCloud({
+      template, lambda, port, invokePort: port === 0 ? 0 : port + 1,
+      target: { cwd: vscode.workspace.getWorkspaceFolder(vscode.Uri.file(template))?.uri.fsPath ?? process.cwd() },
+      onAccess: (e) => { session?.access.push(e); write(`${accessText(e)}\r\n`); },
+      onLog: (id, line) => write(`${dim(`[${id}]`)} ${line.replace(/\n/g, '\r\n')}\r\n`),
+      onReload: (ids, file) => write(dim(`${file} changed: ${ids.join(', ')} start fresh on the next request\r\n`)),
+      logger: log,
+    });
+    const status = vscode.window.createStatusBarItem('lambdaWorkbench.localApi', vscode.StatusBarAlignment.Left, 48);
+    session = new LocalApiSession(template, cloud, lambda, status);
+    status.name = 'Lambda: local API';
+    status.text = `$(radio-tower) API ${cloud.api.url.replace('http://', '')}`;
+    status.tooltip = `Local API of ${vscode.workspace.asRelativePath(template)}: click for its routes`;
+    status.command = 'lambdaWorkbench.showLocalApiRoutes';
+    status.show();
+    const banner = [
+      `Local API on ${cloud.api.url} for ${cloud.functions.size} function(s) of ${vscode.workspace.asRelativePath(template)}`,
+      ...cloud.routes.map((r) => `  ${r.text}`), ...cloud.model.notes.map((n) => `  note: ${n}`),
+      `Invoke API on ${cloud.invoke.url}. Close this terminal (or run "Lambda: Stop Local API") to stop.`, '',
+    ].join('\r\n');
+    const self = session;
+    self.terminal = vscode.window.createTerminal({
+      name: 'Lambda Local API', iconPath: new vscode.ThemeIcon('radio-tower'), isTransient: true,
+      pty: {
+        onDidWrite: self.written.event, onDidClose: self.closed.event,
+        open: () => { self.written.fire(`${banner}\r\n`); for (const t of early) self.written.fire(t); },
+        close: () => { self.terminal = undefined; onStop(); },
+      },
+    });
+    self.terminal.show(true);
+    return self;
+  }
+
+  get url(): string { return this.cloud.api.url; }
+  get routes(): readonly RouteLine[] { return this.cloud.routes; }
+  /** What the terminal shows, for the screenshot and the tests to wait on. */
+  get terminalName(): string | undefined { return this.terminal?.name; }
+
+  async stop(): Promise<void> {
+    this.status.dispose();
+    const terminal = this.terminal;
+    this.terminal = undefined;
+    this.closed.fire();
+    terminal?.dispose();
+    await this.cloud.close();
+    await this.lambda.dispose();
+  }
+
+  dispose(): void {
+    void this.stop();
+  }
+}

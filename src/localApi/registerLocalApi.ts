@@ -1,0 +1,116 @@
+import * as vscode from 'vscode';
+import type { RouteLine } from '../core/localApi/localCloud';
+import { UNTRUSTED_MESSAGE } from '../localHandlers/localRunner';
+import type { LocalHandlers } from '../localHandlers/registerLocalHandlers';
+import type { OutputLog } from '../output/outputLog';
+import { LocalApiSession } from './localApiSession';
+
+export interface StartLocalApiArgs { readonly template?: string; readonly port?: number }
+
+class ApiRootItem extends vscode.TreeItem {
+  constructor(session: LocalApiSession) {
+    super('Local API', vscode.TreeItemCollapsibleState.Expanded);
+    this.description = `${session.url} · ${session.routes.length} route${session.routes.length === 1 ? '' : 's'}`;
+    this.iconPath = new vscode.ThemeIcon('radio-tower');
+    this.contextValue = 'localApi';
+    this.tooltip = `${vscode.workspace.asRelativePath(session.template)} served on ${session.url}`;
+  }
+}
+
+export class RouteItem extends vscode.TreeItem {
+  constructor(readonly line: RouteLine) {
+    super(`${line.route.method} ${line.route.kind === 'url' ? '/*' : line.url.replace(/^http:\/\/[^/]+/, '')}`, vscode.TreeItemCollapsibleState.None);
+    this.description = `${line.route.functionId} · ${line.route.kind === 'rest' ? 'REST' : line.route.kind === 'http' ? 'HTTP API' : 'function URL'}`;
+    this.iconPath = new vscode.ThemeIcon('globe');
+    this.contextValue = 'localApiRoute';
+    this.tooltip = line.text;
+  }
+}
+
+/** A route's URL with its parameters named in place (`/users/id`), for a browser or curl. */
+export const sampleUrl = (line: RouteLine): string => line.url.replace(/\{([^}+]+)\+?\}/g, '$1').replace(/\/\*? \(\$default\)$|\$default$/, '');
+export const curlFor = (line: RouteLine): string => `curl -i -X ${line.route.method === 'ANY' ? 'GET' : line.route.method} '${sampleUrl(line)}'`;
+
+/** Start / Stop Local API, the status-bar item, the routes in the Local Handlers view (Open in Browser, Copy as curl). */
+export function registerLocalApi(context: vscode.ExtensionContext, deps: { local: LocalHandlers; log: OutputLog }) {
+  const { local, log } = deps;
+  let session: LocalApiSession | undefined;
+  const changed = new vscode.EventEmitter<void>();
+  const setRunning = async (next: LocalApiSession | undefined): Promise<void> => {
+    session = next;
+    await vscode.commands.executeCommand('setContext', 'lambdaWorkbench.localApiRunning', next !== undefined);
+    changed.fire();
+  };
+  const stop = async (): Promise<void> => {
+    const running = session;
+    await setRunning(undefined);
+    await running?.stop();
+  };
+
+  const pickTemplate = async (): Promise<string | undefined> => {
+    await local.index.whenReady();
+    // A template handler's group is its template file, relative to the workspace folder it is in.
+    const fileOf = (h: (typeof handlers)[number]): string | undefined => h.templateFile
+      ?? (() => { const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(h.codeDir)); return folder && vscode.Uri.joinPath(folder.uri, h.group).fsPath; })();
+    const handlers = local.index.all().filter((h) => h.origin !== 'scan');
+    const files = [...new Set(handlers.map(fileOf).filter((f): f is string => f !== undefined))];
+    if (files.length <= 1) return files[0];
+    return (await vscode.window.showQuickPick(files.map((f) => ({ label: vscode.workspace.asRelativePath(f), file: f })), { title: 'Start the local API of which template?' }))?.file;
+  };
+
+  const routeOf = async (arg: unknown): Promise<RouteLine | undefined> => {
+    if (arg instanceof RouteItem) return arg.line;
+    if (!session) return undefined;
+    const picked = await vscode.window.showQuickPick(session.routes.map((line) => ({ label: new RouteItem(line).label as string, description: line.route.functionId, detail: sampleUrl(line), line })), { title: `Routes of ${session.url}`, matchOnDetail: true });
+    return picked?.line;
+  };
+
+  context.subscriptions.push(changed, { dispose: () => void stop() }, local.tree.setSection({
+    onDidChange: changed.event,
+    roots: () => (session ? [new ApiRootItem(session)] : []),
+    children: (item) => (item instanceof ApiRootItem && session ? session.routes.map((line) => new RouteItem(line)) : []),
+  }),
+  vscode.commands.registerCommand('lambdaWorkbench.startLocalApi', async (arg?: unknown, args: StartLocalApiArgs = {}) => {
+    if (!vscode.workspace.isTrusted) return void vscode.window.showErrorMessage(UNTRUSTED_MESSAGE);
+    if (session) {
+      void vscode.window.showInformationMessage(`The local API is already running on ${session.url}.`, 'Show Routes', 'Stop').then((c) =>
+        c && vscode.commands.executeCommand(c === 'Stop' ? 'lambdaWorkbench.stopLocalApi' : 'lambdaWorkbench.showLocalApiRoutes'));
+      return session;
+    }
+    const template = args.template ?? (arg instanceof vscode.Uri ? arg.fsPath : await pickTemplate());
+    if (!template) return void vscode.window.showErrorMessage('No template.yaml or serverless.yml found in this workspace: the local API serves the Api, HttpApi and FunctionUrlConfig of one.');
+    const port = args.port ?? vscode.workspace.getConfiguration('lambdaWorkbench').get<number>('localApi.port') ?? 3000;
+    try {
+      const started = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Starting the local API' }, () =>
+        LocalApiSession.start(template, local.runner.createLambda(), log, port, () => void stop()));
+      await setRunning(started);
+      log.info(`Local API of ${template} on ${started.url} (${started.routes.length} routes)`);
+      return started;
+    } catch (error) {
+      const message = (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+        ? `Port ${port} is in use: set lambdaWorkbench.localApi.port to another port, or stop what uses it.`
+        : `The local API did not start: ${error instanceof Error ? error.message : String(error)}`;
+      log.error(message);
+      void vscode.window.showErrorMessage(message, 'Show Logs').then((c) => c && log.channel.show(true));
+      return undefined;
+    }
+  }),
+  vscode.commands.registerCommand('lambdaWorkbench.stopLocalApi', stop),
+  vscode.commands.registerCommand('lambdaWorkbench.showLocalApiRoutes', async () => {
+    const line = await routeOf(undefined);
+    if (!line) return;
+    const choice = await vscode.window.showQuickPick(['Open in Browser', 'Copy as curl'], { title: new RouteItem(line).label as string });
+    await vscode.commands.executeCommand(choice === 'Open in Browser' ? 'lambdaWorkbench.openRouteInBrowser' : 'lambdaWorkbench.copyRouteAsCurl', new RouteItem(line));
+  }),
+  vscode.commands.registerCommand('lambdaWorkbench.openRouteInBrowser', async (arg?: unknown) => {
+    const line = await routeOf(arg);
+    if (line) await vscode.env.openExternal(vscode.Uri.parse(sampleUrl(line)));
+  }),
+  vscode.commands.registerCommand('lambdaWorkbench.copyRouteAsCurl', async (arg?: unknown) => {
+    const line = await routeOf(arg);
+    if (!line) return undefined;
+    await vscode.env.clipboard.writeText(curlFor(line));
+    return curlFor(line);
+  }));
+  return { get session() { return session; } };
+}

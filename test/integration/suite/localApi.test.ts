@@ -1,0 +1,79 @@
+import * as assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { packageRoot } from '../../../src/core/packageInfo';
+import { waitFor } from '../../support/waitFor';
+import { noneLeft } from '../../unit/support/runtimeFixtures';
+import { extensionApi } from '../support/api';
+import { canScreenshot, screenshot } from '../support/screens';
+
+describe('Start Local API (real host)', function () {
+  this.timeout(60_000);
+  let dir: string;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lwb-host-api-'));
+    cpSync(join(packageRoot(), 'test', 'fixtures', 'localApi'), dir, { recursive: true });
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('lambdaWorkbench.stopLocalApi');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves the template over HTTP, shows its routes in the Local Handlers view and a terminal, and stops with nothing left running', async () => {
+    const api = await extensionApi();
+    const started = await vscode.commands.executeCommand<{ url: string } | undefined>('lambdaWorkbench.startLocalApi', undefined, { template: join(dir, 'template.yaml'), port: 0 });
+    assert.ok(started, 'the command returned the running API');
+    const url = api.localApi.session!.url;
+    const res = await fetch(`${url}/v2/items/7`);
+    assert.equal(res.status, 200);
+    const event = JSON.parse(await res.text()) as { routeKey: string; pathParameters: { id: string } };
+    assert.equal(event.routeKey, 'GET /v2/items/{id}');
+    assert.deepEqual(event.pathParameters, { id: '7' });
+    await waitFor('the access line', () => api.localApi.session!.access.some((a) => a.path === '/v2/items/7' && a.status === 200 && a.cold === true));
+
+    const tree = api.localHandlers.tree;
+    const [root] = await tree.getChildren();
+    assert.equal(root.label, 'Local API');
+    assert.match(String(root.description), new RegExp(`^${url.replace(/[.]/g, '\\.')} · \\d+ routes$`));
+    const routes = await tree.getChildren(root);
+    const labels = routes.map((r) => r.label);
+    assert.ok(labels.includes('GET /v2/items/{id}'), labels.join(', '));
+    assert.ok(labels.includes('GET /dev/items/{id}'), 'REST routes under their stage');
+    assert.ok(labels.includes('ANY /*'), 'the function URL');
+    const curl = await vscode.commands.executeCommand<string>('lambdaWorkbench.copyRouteAsCurl', routes[labels.indexOf('GET /v2/items/{id}')]);
+    assert.equal(curl, `curl -i -X GET '${url}/v2/items/id'`);
+    assert.equal(await vscode.env.clipboard.readText(), curl);
+    assert.ok(vscode.window.terminals.some((t) => t.name === 'Lambda Local API'), 'the terminal with the access log');
+    if (canScreenshot()) {
+      await vscode.commands.executeCommand('lambdaWorkbench.localHandlers.focus');
+      assert.ok((await screenshot('local-api')).stdev > 2);
+    }
+
+    const again = await vscode.commands.executeCommand<{ url: string }>('lambdaWorkbench.startLocalApi', undefined, { template: join(dir, 'template.yaml'), port: 0 });
+    assert.equal(again, api.localApi.session, 'a second start keeps the running one');
+
+    await vscode.commands.executeCommand('lambdaWorkbench.stopLocalApi');
+    assert.equal(api.localApi.session, undefined);
+    await assert.rejects(fetch(`${url}/v2/items/7`), 'the port is closed');
+    assert.notEqual((await tree.getChildren())[0]?.label, 'Local API');
+    await waitFor('the terminal to close', () => !vscode.window.terminals.some((t) => t.name === 'Lambda Local API'));
+    assert.deepEqual(await noneLeft(dir), [], 'no function process is left running');
+  });
+
+  it('says when the port is taken, and keeps working', async () => {
+    const { createServer } = await import('node:http');
+    const busy = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => busy.once('listening', resolve));
+    const port = (busy.address() as { port: number }).port;
+    try {
+      const result = await vscode.commands.executeCommand('lambdaWorkbench.startLocalApi', undefined, { template: join(dir, 'template.yaml'), port });
+      assert.equal(result, undefined);
+      assert.equal((await extensionApi()).localApi.session, undefined);
+    } finally {
+      busy.close();
+    }
+  });
+});
