@@ -62,3 +62,41 @@ export async function loadTest(url, { clients, perClient, warmup, afterWarmup })
     client.close();
   }
 }
+
+/**
+ * `clients` concurrent loops of GET requests to an API route (after `warmup` unmeasured ones each); every answer must
+ * be 200 with the fixture handler's body. Returns the latency summary and requests per second.
+ */
+export async function routeLoad(url, { clients, perClient, warmup }) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: clients, maxFreeSockets: clients });
+  const get = () => new Promise((resolve, reject) => {
+    const req = http.get(url, { agent, timeout: 10_000 }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (res.statusCode !== 200 || !text.includes('"ok":true')) reject(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 200)}`));
+        else resolve(text);
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`no response from ${url}`)));
+    req.on('error', reject);
+  });
+  try {
+    const loop = async (count, samples) => {
+      for (let i = 0; i < count; i++) {
+        const start = performance.now();
+        await get();
+        samples?.push(performance.now() - start);
+      }
+    };
+    const ids = Array.from({ length: clients }, (_, i) => i);
+    await Promise.all(ids.map(() => loop(warmup)));
+    const samples = [];
+    const start = performance.now();
+    await Promise.all(ids.map(() => loop(perClient, samples)));
+    return { ...summarize(samples), throughput: samples.length / ((performance.now() - start) / 1000) };
+  } finally {
+    agent.destroy();
+  }
+}

@@ -29,19 +29,21 @@ export class LocalApiSession implements vscode.Disposable {
   private constructor(readonly template: string, readonly cloud: LocalCloud, private readonly lambda: LocalLambda, private readonly status: vscode.StatusBarItem) {}
 
   static async start(template: string, lambda: LocalLambda, log: OutputLog, port: number, onStop: () => void): Promise<LocalApiSession> {
-    let session: LocalApiSession | undefined;
+    // The terminal drops what is written before it opens: until then, lines wait here.
     const early: string[] = [];
-    const write = (text: string): void => (session ? session.written.fire(text) : void early.push(text));
+    const holder: { session?: LocalApiSession; opened: boolean } = { opened: false };
+    const write = (text: string): void => (holder.opened ? holder.session!.written.fire(text) : void early.push(text));
     const cloud = await startLocalCloud({
       template, lambda, port, invokePort: port === 0 ? 0 : port + 1,
       target: { cwd: vscode.workspace.getWorkspaceFolder(vscode.Uri.file(template))?.uri.fsPath ?? process.cwd() },
-      onAccess: (e) => { session?.access.push(e); write(`${accessText(e)}\r\n`); },
+      onAccess: (e) => { holder.session?.access.push(e); write(`${accessText(e)}\r\n`); },
       onLog: (id, line) => write(`${dim(`[${id}]`)} ${line.replace(/\n/g, '\r\n')}\r\n`),
       onReload: (ids, file) => write(dim(`${file} changed: ${ids.join(', ')} start fresh on the next request\r\n`)),
       logger: log,
     });
     const status = vscode.window.createStatusBarItem('lambdaWorkbench.localApi', vscode.StatusBarAlignment.Left, 48);
-    session = new LocalApiSession(template, cloud, lambda, status);
+    const session = new LocalApiSession(template, cloud, lambda, status);
+    holder.session = session;
     status.name = 'Lambda: local API';
     status.text = `$(radio-tower) API ${cloud.api.url.replace('http://', '')}`;
     status.tooltip = `Local API of ${vscode.workspace.asRelativePath(template)}: click for its routes`;
@@ -57,7 +59,11 @@ export class LocalApiSession implements vscode.Disposable {
       name: 'Lambda Local API', iconPath: new vscode.ThemeIcon('radio-tower'), isTransient: true,
       pty: {
         onDidWrite: self.written.event, onDidClose: self.closed.event,
-        open: () => { self.written.fire(`${banner}\r\n`); for (const t of early) self.written.fire(t); },
+        open: () => {
+          self.written.fire(`${banner}\r\n`);
+          for (const t of early.splice(0)) self.written.fire(t);
+          holder.opened = true;
+        },
         close: () => { self.terminal = undefined; onStop(); },
       },
     });

@@ -238,7 +238,7 @@ describe('local API: a template\'s REST API, HTTP API and function URL over real
     assert.equal(body, '413 {"message":"Request Entity Too Large"}');
   });
 
-  it('hot reload: a saved JS or Python file is the next request\'s code, a cold start that says why', async () => {
+  it('hot reload: a saved JS, Python or TypeScript file is the next request\'s code, a cold start that says why', async () => {
     const first = await echo('/v2/items/1');
     assert.equal(first.reloaded, undefined);
     writeFileSync(join(dir, 'src', 'echo.mjs'), "export const handler = async (event) => ({ statusCode: 200, body: JSON.stringify({ ...event, reloaded: true }) });\n");
@@ -248,5 +248,8 @@ describe('local API: a template\'s REST API, HTTP API and function URL over real
     assert.deepEqual(await (await call('/py')).json(), { version: 1, path: '/py' });
     writeFileSync(join(dir, 'py', 'app.py'), readFileSync(join(dir, 'py', 'app.py'), 'utf8').replace('VERSION = 1', 'VERSION = 2'));
     await waitFor('the new Python code', async () => ((await (await call('/py')).json()) as Json).version === 2, 10_000);
+    assert.deepEqual(await (await call('/ts')).json(), { version: 1, path: '/ts' });
+    writeFileSync(join(dir, 'ts', 'index.ts'), readFileSync(join(dir, 'ts', 'index.ts'), 'utf8').replace('VERSION: number = 1', 'VERSION: number = 2'));
+    await waitFor('the rebuilt TypeScript', async () => ((await (await call('/ts')).json()) as Json).version === 2, 10_000);
   });
 });
