@@ -35,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): LambdaWorkbenchApi {
   const debug = registerDebugging(context, { ...localHandlers, catalog, log });
   const functions = registerFunctions(context, { log, catalog, local: localHandlers });
   const logs = registerLogs(context, { session: functions.session, docs: localHandlers.docs, log });
-  const localApi = registerLocalApi(context, { local: localHandlers, log });
+  const localApi = registerLocalApi(context, { local: localHandlers, log, debug });
   // Nothing above scans the workspace or calls AWS: the views and commands do that when first used.
   const activationMs = performance.now() - started;
   log.info(`Lambda Workbench ${String(context.extension.packageJSON.version)} activated in ${activationMs.toFixed(1)} ms`);

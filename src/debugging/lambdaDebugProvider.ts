@@ -78,6 +78,16 @@ export class LambdaDebugProvider implements vscode.DebugConfigurationProvider {
     return this.index.all().map((h) => configurationFor(h));
   }
 
+  /** Debugs one invocation (a local API request marked "Debug this route") and resolves with its result once the
+   *  session has run it; undefined when no session started. */
+  async runInDebugger(folder: vscode.WorkspaceFolder | undefined, config: LambdaDebugConfiguration): Promise<InvokeResult | undefined> {
+    const id = randomUUID();
+    if (!await vscode.debug.startDebugging(folder, { ...config, __lambdaRunId: id })) return undefined;
+    // Node sessions start the run while resolving; Python ones once debugpy's adapter listens.
+    for (let waited = 0; !this.results.has(id) && this.pending.has(id) && waited < ATTACH_GRACE_MS; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    return this.results.get(id);
+  }
+
   /** The Run and Debug list's "Lambda (local)…" entries: every handler, less those launch.json already names. */
   async dynamicConfigurations(folder: vscode.WorkspaceFolder | undefined): Promise<vscode.DebugConfiguration[]> {
     const existing = vscode.workspace.getConfiguration('launch', folder).get<unknown[]>('configurations') ?? [];
@@ -117,7 +127,7 @@ export class LambdaDebugProvider implements vscode.DebugConfigurationProvider {
       const family = runtimeFamily(fn.runtime);
       if (family === 'provided') throw new Error(`${fn.runtime} functions run your own bootstrap: attach your language's debugger to it yourself.`);
       const port = await freePort();
-      const run: PendingRun = { id: randomUUID(), name: config.name, config: fn, event, port, document: this.docs.uriFor(fn.name, 'debug'), pauses: new PauseClock() };
+      const run: PendingRun = { id: typeof config.__lambdaRunId === 'string' ? config.__lambdaRunId : randomUUID(), name: config.name, config: fn, event, port, document: this.docs.uriFor(fn.name, 'debug'), pauses: new PauseClock() };
       this.pending.set(run.id, run);
       await this.docs.open(run.document, `# Debugging ${fn.name} · ${fn.runtime} · ${fn.handler}\n`);
       if (family === 'nodejs') {

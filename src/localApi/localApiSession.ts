@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { startLocalCloud, type LocalCloud, type RouteLine } from '../core/localApi/localCloud';
+import { startLocalCloud, type LocalCloud, type LocalCloudOptions, type RouteLine } from '../core/localApi/localCloud';
 import type { AccessEntry } from '../core/localApi/localApiServer';
 import type { LocalLambda } from '../core/runtime/localLambda';
 import type { OutputLog } from '../output/outputLog';
@@ -28,7 +28,7 @@ export class LocalApiSession implements vscode.Disposable {
 
   private constructor(readonly template: string, readonly cloud: LocalCloud, private readonly lambda: LocalLambda, private readonly status: vscode.StatusBarItem) {}
 
-  static async start(template: string, lambda: LocalLambda, log: OutputLog, port: number, onStop: () => void): Promise<LocalApiSession> {
+  static async start(template: string, lambda: LocalLambda, log: OutputLog, port: number, onStop: () => void, invokeOverride?: LocalCloudOptions['invokeOverride']): Promise<LocalApiSession> {
     // The terminal drops what is written before it opens: until then, lines wait here.
     const early: string[] = [];
     const holder: { session?: LocalApiSession; opened: boolean } = { opened: false };
@@ -39,7 +39,7 @@ export class LocalApiSession implements vscode.Disposable {
       onAccess: (e) => { holder.session?.access.push(e); write(`${accessText(e)}\r\n`); },
       onLog: (id, line) => write(`${dim(`[${id}]`)} ${line.replace(/\n/g, '\r\n')}\r\n`),
       onReload: (ids, file) => write(dim(`${file} changed: ${ids.join(', ')} start fresh on the next request\r\n`)),
-      logger: log,
+      logger: log, invokeOverride,
     });
     const status = vscode.window.createStatusBarItem('lambdaWorkbench.localApi', vscode.StatusBarAlignment.Left, 48);
     const session = new LocalApiSession(template, cloud, lambda, status);

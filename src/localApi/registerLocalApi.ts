@@ -1,4 +1,7 @@
+import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { InvokeResult, FunctionConfig } from '../core/runtime/types';
+import type { LambdaDebugProvider } from '../debugging/lambdaDebugProvider';
 import type { RouteLine } from '../core/localApi/localCloud';
 import { UNTRUSTED_MESSAGE } from '../localHandlers/localRunner';
 import type { LocalHandlers } from '../localHandlers/registerLocalHandlers';
@@ -18,10 +21,11 @@ class ApiRootItem extends vscode.TreeItem {
 }
 
 export class RouteItem extends vscode.TreeItem {
-  constructor(readonly line: RouteLine) {
+  constructor(readonly line: RouteLine, debugNext = false) {
     super(`${line.route.method} ${line.route.kind === 'url' ? '/*' : line.url.replace(/^http:\/\/[^/]+/, '')}`, vscode.TreeItemCollapsibleState.None);
     this.description = `${line.route.functionId} · ${line.route.kind === 'rest' ? 'REST' : line.route.kind === 'http' ? 'HTTP API' : 'function URL'}`;
-    this.iconPath = new vscode.ThemeIcon('globe');
+    this.iconPath = new vscode.ThemeIcon(debugNext ? 'debug-alt' : 'globe');
+    if (debugNext) this.description = `${String(this.description)} · next request debugged`;
     this.contextValue = 'localApiRoute';
     this.tooltip = line.text;
   }
@@ -32,9 +36,19 @@ export const sampleUrl = (line: RouteLine): string => line.url.replace(/\{([^}+]
 export const curlFor = (line: RouteLine): string => `curl -i -X ${line.route.method === 'ANY' ? 'GET' : line.route.method} '${sampleUrl(line)}'`;
 
 /** Start / Stop Local API, the status-bar item, the routes in the Local Handlers view (Open in Browser, Copy as curl). */
-export function registerLocalApi(context: vscode.ExtensionContext, deps: { local: LocalHandlers; log: OutputLog }) {
-  const { local, log } = deps;
+export function registerLocalApi(context: vscode.ExtensionContext, deps: { local: LocalHandlers; log: OutputLog; debug: Pick<LambdaDebugProvider, 'runInDebugger'> }) {
+  const { local, log, debug } = deps;
   let session: LocalApiSession | undefined;
+  /** Functions whose next request runs in a debug session ("Debug this route"). */
+  const debugNext = new Set<string>();
+  const debugOverride = (functionId: string, config: FunctionConfig, event: string): Promise<InvokeResult | undefined> | undefined => {
+    if (!debugNext.delete(functionId) || !session) return undefined;
+    changed.fire();
+    const template = session.template;
+    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(template));
+    const target = /serverless\.ya?ml$/.test(template) ? { handler: join(config.codeDir, config.handler), runtime: config.runtime } : { template, resource: functionId };
+    return debug.runInDebugger(folder, { type: 'lambda', request: 'launch', name: `Debug ${functionId} (local API request)`, ...target, event: JSON.parse(event) as Record<string, unknown> });
+  };
   const changed = new vscode.EventEmitter<void>();
   const setRunning = async (next: LocalApiSession | undefined): Promise<void> => {
     session = next;
@@ -68,7 +82,7 @@ export function registerLocalApi(context: vscode.ExtensionContext, deps: { local
   context.subscriptions.push(changed, { dispose: () => void stop() }, local.tree.setSection({
     onDidChange: changed.event,
     roots: () => (session ? [new ApiRootItem(session)] : []),
-    children: (item) => (item instanceof ApiRootItem && session ? session.routes.map((line) => new RouteItem(line)) : []),
+    children: (item) => (item instanceof ApiRootItem && session ? session.routes.map((line) => new RouteItem(line, debugNext.has(line.route.functionId))) : []),
   }),
   vscode.commands.registerCommand('lambdaWorkbench.startLocalApi', async (arg?: unknown, args: StartLocalApiArgs = {}) => {
     if (!vscode.workspace.isTrusted) return void vscode.window.showErrorMessage(UNTRUSTED_MESSAGE);
@@ -82,7 +96,7 @@ export function registerLocalApi(context: vscode.ExtensionContext, deps: { local
     const port = args.port ?? vscode.workspace.getConfiguration('lambdaWorkbench').get<number>('localApi.port') ?? 3000;
     try {
       const started = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Starting the local API' }, () =>
-        LocalApiSession.start(template, local.runner.createLambda(), log, port, () => void stop()));
+        LocalApiSession.start(template, local.runner.createLambda(), log, port, () => void stop(), debugOverride));
       await setRunning(started);
       log.info(`Local API of ${template} on ${started.url} (${started.routes.length} routes)`);
       return started;
@@ -96,6 +110,14 @@ export function registerLocalApi(context: vscode.ExtensionContext, deps: { local
     }
   }),
   vscode.commands.registerCommand('lambdaWorkbench.stopLocalApi', stop),
+  vscode.commands.registerCommand('lambdaWorkbench.debugRoute', async (arg?: unknown) => {
+    if (!vscode.workspace.isTrusted) return void vscode.window.showErrorMessage(UNTRUSTED_MESSAGE);
+    const line = await routeOf(arg);
+    if (!line) return;
+    debugNext.add(line.route.functionId);
+    changed.fire();
+    void vscode.window.showInformationMessage(`The next request to ${line.route.functionId} (${new RouteItem(line).label as string} or any of its routes) stops at your breakpoints.`);
+  }),
   vscode.commands.registerCommand('lambdaWorkbench.showLocalApiRoutes', async () => {
     const line = await routeOf(undefined);
     if (!line) return;

@@ -45,6 +45,9 @@ export interface LocalApiOptions {
   readonly onAccess?: (entry: AccessEntry) => void;
   readonly onLog?: (functionId: string, line: string) => void;
   readonly logger?: Logger;
+  /** Runs a request's invocation another way (the editor's "Debug this route": in a debug session, with no
+   *  integration timeout while the debugger holds it); undefined lets the local Lambda run it. */
+  readonly invokeOverride?: (functionId: string, config: FunctionConfig, event: string) => Promise<InvokeResult | undefined> | undefined;
   /** Tests shorten API Gateway's integration timeouts. */
   readonly integrationTimeoutMs?: Partial<Record<ApiKind, number>>;
 }
@@ -172,6 +175,12 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
 
   /** Invokes the route's function and answers; a RESPONSE_STREAM function URL writes chunks as they come. */
   async function invoke(api: ApiDefinition, match: RouteMatch, config: FunctionConfig, event: string, res: ServerResponse, cors: [string, string][]): Promise<{ result?: InvokeResult; reply?: HttpReply }> {
+    const overridden = options.invokeOverride?.(match.route.functionId, config, event);
+    if (overridden) {
+      const result = await overridden;
+      if (!result) return { reply: finish(res, gatewayReply.internalError('the debug session did not start (see the Lambda Workbench output)'), cors) };
+      return { result, reply: finish(res, replyFor(api, match, config, result), cors) };
+    }
     const streaming = match.route.invokeMode === 'RESPONSE_STREAM';
     let reader: StreamedResponseReader | undefined;
     const running = options.lambda.invoke(config, event, {
@@ -207,9 +216,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       res.end();
       return { result };
     }
-    if (result.timedOut) return { result, reply: finish(res, gatewayReply.timeout(`${config.name} timed out after ${config.timeout ?? 3} s`), cors) };
-    if (result.functionError) return { result, reply: finish(res, gatewayReply.internalError(`${config.name} failed: ${result.error?.errorType ?? 'Error'}: ${result.error?.errorMessage ?? ''}`), cors) };
-    return { result, reply: finish(res, replyFromPayload(api.kind, match.route.payloadVersion, result.payload), cors) };
+    return { result, reply: finish(res, replyFor(api, match, config, result), cors) };
   }
 
   function findRoute(listener: Listener, method: string, pathname: string, anyMethod = false): { api: ApiDefinition; match: RouteMatch; path: string } | undefined {
@@ -238,6 +245,13 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       })));
     },
   };
+}
+
+/** A finished invocation as the gateway answers it: a timeout 504, a function error 502, else the mapped payload. */
+function replyFor(api: ApiDefinition, match: RouteMatch, config: FunctionConfig, result: InvokeResult): HttpReply {
+  if (result.timedOut) return gatewayReply.timeout(`${config.name} timed out after ${config.timeout ?? 3} s`);
+  if (result.functionError) return gatewayReply.internalError(`${config.name} failed: ${result.error?.errorType ?? 'Error'}: ${result.error?.errorMessage ?? ''}`);
+  return replyFromPayload(api.kind, match.route.payloadVersion, result.payload);
 }
 
 function finish(res: ServerResponse, reply: HttpReply, cors: [string, string][]): HttpReply {

@@ -27,6 +27,7 @@ export interface LocalCloudOptions {
   readonly onReload?: (functionIds: string[], file: string) => void;
   readonly logger?: Logger;
   readonly integrationTimeoutMs?: LocalApiOptionsTimeouts;
+  readonly invokeOverride?: Parameters<typeof startLocalApi>[0]['invokeOverride'];
 }
 
 type LocalApiOptionsTimeouts = Parameters<typeof startLocalApi>[0]['integrationTimeoutMs'];
@@ -72,7 +73,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const authorizers = new Authorizers({ lambda: options.lambda, functions, jwksFile: options.jwksFile, onLog: options.onLog });
   const api = await startLocalApi({
     lambda: options.lambda, model, functions, port: options.port ?? 3000, region: options.target?.region, authorizers,
-    onAccess: options.onAccess, onLog: options.onLog, logger: options.logger, integrationTimeoutMs: options.integrationTimeoutMs,
+    onAccess: options.onAccess, onLog: options.onLog, logger: options.logger, integrationTimeoutMs: options.integrationTimeoutMs, invokeOverride: options.invokeOverride,
   });
   const byName = new Map([...functions.values()].map((c) => [c.name, c]));
   let invoke: InvokeApi;

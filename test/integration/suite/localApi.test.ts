@@ -8,6 +8,7 @@ import { waitFor } from '../../support/waitFor';
 import { noneLeft } from '../../unit/support/runtimeFixtures';
 import { extensionApi } from '../support/api';
 import { canScreenshot, screenshot } from '../support/screens';
+import { continueFrom, StopWatcher, topFrame } from '../support/debugSessions';
 
 describe('Start Local API (real host)', function () {
   this.timeout(60_000);
@@ -61,6 +62,40 @@ describe('Start Local API (real host)', function () {
     assert.notEqual((await tree.getChildren())[0]?.label, 'Local API');
     await waitFor('the terminal to close', () => !vscode.window.terminals.some((t) => t.name === 'Lambda Local API'));
     assert.deepEqual(await noneLeft(dir), [], 'no function process is left running');
+  });
+
+  it('Debug Next Request: the next request to a route stops at a breakpoint in its function, then answers; the one after is not debugged', async () => {
+    const api = await extensionApi();
+    await vscode.commands.executeCommand('lambdaWorkbench.startLocalApi', undefined, { template: join(dir, 'template.yaml'), port: 0 });
+    const url = api.localApi.session!.url;
+    const [root] = await api.localHandlers.tree.getChildren();
+    const route = (await api.localHandlers.tree.getChildren(root)).find((r) => r.label === 'GET /v2/items/{id}')!;
+    await vscode.commands.executeCommand('lambdaWorkbench.debugRoute', route);
+    const marked = (await api.localHandlers.tree.getChildren(root)).find((r) => r.label === 'GET /v2/items/{id}')!;
+    assert.match(String(marked.description), /next request debugged/);
+    const file = join(dir, 'src', 'echo.mjs');
+    const breakpoint = new vscode.SourceBreakpoint(new vscode.Location(vscode.Uri.file(file), new vscode.Position(1, 0)));
+    vscode.debug.addBreakpoints([breakpoint]);
+    const watcher = new StopWatcher();
+    try {
+      const answer = fetch(`${url}/v2/items/41`);
+      const stop = await watcher.next();
+      const frame = await topFrame(stop);
+      assert.equal(frame.path, file);
+      assert.equal(frame.line, 2);
+      await continueFrom(stop);
+      const res = await answer;
+      assert.equal(res.status, 200);
+      assert.deepEqual((JSON.parse(await res.text()) as { pathParameters: unknown }).pathParameters, { id: '41' });
+      await waitFor('the debug session to end', () => watcher.live.size === 0, 20_000);
+      const next = await fetch(`${url}/v2/items/42`);
+      assert.equal(next.status, 200);
+      assert.equal(watcher.live.size, 0, 'the request after it ran without a debugger');
+    } finally {
+      vscode.debug.removeBreakpoints([breakpoint]);
+      watcher.dispose();
+      await vscode.commands.executeCommand('lambdaWorkbench.stopLocalApi');
+    }
   });
 
   it('says when the port is taken, and keeps working', async () => {
