@@ -65,7 +65,7 @@ export class Authorizers {
     const identity = [...config.headers.map((h) => header(req, h)), ...config.queryStrings.map((q) => query(req, q))];
     // A request without the identity sources is refused before the authorizer runs, as API Gateway does.
     if (identity.length > 0 && identity.some((v) => v === undefined || v === '')) return { reply: gatewayReply.unauthorized() };
-    if (config.type === 'jwt') return this.verifyJwt(config, identity[0] ?? '');
+    if (config.type === 'jwt') return this.verifyJwt(config, identity[0] ?? '', match.route.scopes ?? []);
     if (config.type === 'token' && config.validationExpression && !new RegExp(config.validationExpression).test(identity[0] ?? '')) {
       return { reply: gatewayReply.unauthorized() };
     }
@@ -135,7 +135,7 @@ export class Authorizers {
     return { context: { lambda: context, principalId: out.principalId } };
   }
 
-  private async verifyJwt(config: AuthorizerConfig, value: string): Promise<AuthorizerDecision> {
+  private async verifyJwt(config: AuthorizerConfig, value: string, routeScopes: readonly string[]): Promise<AuthorizerDecision> {
     const token = value.replace(/^Bearer\s+/i, '');
     const fail = (why: string): AuthorizerDecision => ({
       reply: { ...gatewayReply.unauthorized(), headers: [['content-type', 'application/json'], ['www-authenticate', `Bearer error="invalid_token" error_description="${why.replace(/"/g, "'")}"`]], problem: `JWT authorizer ${config.name}: ${why}` },
@@ -148,6 +148,9 @@ export class Authorizers {
       const audiences = ([] as unknown[]).concat(payload.aud ?? [], payload.client_id ?? []).map(String);
       if (config.jwt?.audience.length && !audiences.some((a) => config.jwt!.audience.includes(a))) return fail(`the token's audience (${audiences.join(', ') || 'none'}) is not one of ${config.jwt.audience.join(', ')}`);
       const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : Array.isArray(payload.scp) ? payload.scp.map(String) : [];
+      if (routeScopes.length && !routeScopes.some((s) => scopes.includes(s))) {
+        return { reply: { ...gatewayReply.forbidden('http'), problem: `JWT authorizer ${config.name}: the token's scopes (${scopes.join(' ') || 'none'}) include none of the route's ${routeScopes.join(', ')}` } };
+      }
       return { context: { jwt: { claims: payload, scopes: scopes.length ? scopes : null } } };
     } catch (error) {
       return fail(error instanceof Error ? error.message : String(error));

@@ -61,6 +61,8 @@ export interface ApiRoute {
   readonly authorizer?: string;
   /** Function URLs: whether the response streams. */
   readonly invokeMode?: 'BUFFERED' | 'RESPONSE_STREAM';
+  /** JWT routes: the token must carry one of these scopes (`Auth.AuthorizationScopes`). */
+  readonly scopes?: readonly string[];
 }
 
 export interface ApiModel {
@@ -215,6 +217,7 @@ export function readApiModel(text: string, file: string): ApiModel {
         routes.push({
           api: apiId, kind: 'http', method: whole ? 'ANY' : String(ep.Method ?? 'ANY').toUpperCase(), path: whole ? '$default' : String(ep.Path ?? '/'), functionId,
           payloadVersion: String(ep.PayloadFormatVersion ?? '2.0') === '1.0' ? '1.0' : '2.0', authorizer: routeAuthorizer(ep, apis.get(apiId)),
+          ...(isObj(ep.Auth) && Array.isArray(ep.Auth.AuthorizationScopes) ? { scopes: strings(ep.Auth.AuthorizationScopes) } : {}),
         });
       }
     }

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type * as Jose from 'jose' with { 'resolution-mode': 'import' };
+import { EventCatalog } from '../../../src/core/events/catalog';
+import { generateEvent } from '../../../src/core/events/generate';
 import { startLocalCloud, type LocalCloud } from '../../../src/core/localApi/localCloud';
 import type { AccessEntry } from '../../../src/core/localApi/localApiServer';
 import { packageRoot } from '../../../src/core/packageInfo';
@@ -107,6 +109,33 @@ describe('local API: a template\'s REST API, HTTP API and function URL over real
     assert.equal(v1.requestContext.routeKey, 'GET /v1/items/{id}');
   });
 
+  it("has every field, with the same type, of the catalog's API Gateway and function URL sample events", async () => {
+    const catalog = new EventCatalog();
+    const headers = { cookie: 'a=1', 'content-type': 'application/json' };
+    const ours = {
+      rest: await echo('/dev/files/x?foo=bar', { method: 'POST', body: '{}', headers }),
+      http: await echo('/v2/items/1?p=1', { method: 'GET', headers }),
+    };
+    const urlEvent = JSON.parse(await (await fetch(`${cloud.api.functionUrls.get('EchoFunction')!}/any/path?q=1`, { headers })).text()) as Json;
+    const compare = (label: string, sample: Json, event: Json, skip: string[] = []): void => {
+      for (const [key, value] of Object.entries(sample)) {
+        if (skip.includes(key)) continue;
+        assert.ok(key in event, `${label}: ${key} is missing`);
+        if (value === null || event[key] === null) continue;
+        assert.equal(typeof event[key], typeof value, `${label}: ${key} is ${typeof event[key]}, the sample's is ${typeof value}`);
+        if (typeof value === 'object' && !Array.isArray(value) && !['headers', 'multiValueHeaders', 'queryStringParameters', 'multiValueQueryStringParameters', 'pathParameters', 'stageVariables'].includes(key)) {
+          compare(`${label}.${key}`, value as Json, event[key] as Json);
+        }
+      }
+    };
+    compare('REST', generateEvent(catalog, 'apigateway', 'aws-proxy') as Json, ours.rest, ['stageVariables']);
+    compare('HTTP API', generateEvent(catalog, 'apigateway', 'http-api-proxy') as Json, ours.http, ['body']);
+    compare('function URL', generateEvent(catalog, 'lambda-url', 'request') as Json, urlEvent, ['body']);
+    assert.equal(urlEvent.routeKey, '$default');
+    assert.equal(urlEvent.requestContext.accountId, 'anonymous');
+    assert.equal(urlEvent.rawPath, '/any/path');
+  });
+
   it('unknown routes answer as API Gateway does: REST-only paths 403 Missing Authentication Token, otherwise 404', async () => {
     const res = await call('/nothing/here');
     assert.equal(res.status, 404);
@@ -189,7 +218,7 @@ describe('local API: a template\'s REST API, HTTP API and function URL over real
     assert.equal((await call('/dev/keyed', { headers: { 'x-api-key': 'nope' } })).status, 403);
   });
 
-  it('HTTP API simple-response and JWT authorizers (signature, issuer, audience, expiry)', async () => {
+  it('HTTP API simple-response and JWT authorizers (signature, issuer, audience, expiry, route scopes)', async () => {
     const simple = await echo('/simple', { headers: { 'x-token': 'ok' } });
     assert.deepEqual(simple.requestContext.authorizer, { lambda: { who: 'simple' } });
     assert.equal((await call('/simple', { headers: { 'x-token': 'bad' } })).status, 403);
@@ -197,6 +226,11 @@ describe('local API: a template\'s REST API, HTTP API and function URL over real
     const me = await echo('/me', { headers: { authorization: `Bearer ${await sign({ aud: 'orders-api', sub: 'u-7', scope: 'orders.read' })}` } });
     assert.equal(me.requestContext.authorizer.jwt.claims.sub, 'u-7');
     assert.deepEqual(me.requestContext.authorizer.jwt.scopes, ['orders.read']);
+    const reader = await sign({ aud: 'orders-api', scope: 'orders.read' });
+    const forbidden = await call('/admin', { headers: { authorization: `Bearer ${reader}` } });
+    assert.equal(forbidden.status, 403, "a valid token without the route's AuthorizationScopes");
+    assert.match(access.at(-1)?.problem ?? '', /include none of the route's orders\.admin/);
+    assert.equal((await call('/admin', { headers: { authorization: `Bearer ${await sign({ aud: 'orders-api', scope: 'orders.read orders.admin' })}` } })).status, 200);
     for (const [why, token] of [
       ['wrong audience', await sign({ aud: 'other' })],
       ['wrong issuer', await sign({ aud: 'orders-api', iss: 'https://elsewhere.example' })],
