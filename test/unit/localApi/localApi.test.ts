@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -285,5 +287,54 @@ describe('local API: a template\'s REST API, HTTP API and function URL over real
     assert.deepEqual(await (await call('/ts')).json(), { version: 1, path: '/ts' });
     writeFileSync(join(dir, 'ts', 'index.ts'), readFileSync(join(dir, 'ts', 'index.ts'), 'utf8').replace('VERSION: number = 1', 'VERSION: number = 2'));
     await waitFor('the rebuilt TypeScript', async () => ((await (await call('/ts')).json()) as Json).version === 2, 10_000);
+  });
+
+  it("JWT keys from the issuer's OpenID configuration (jwks_uri), fetched once", async () => {
+    const keys = await jose.generateKeyPair('ES256');
+    const jwks = { keys: [{ ...(await jose.exportJWK(keys.publicKey)), kid: 'e1', alg: 'ES256', use: 'sig' }] };
+    const fetched: string[] = [];
+    const issuerServer = createServer((req, res) => {
+      fetched.push(req.url ?? '');
+      const base = `http://127.0.0.1:${(issuerServer.address() as AddressInfo).port}`;
+      const body = req.url === '/.well-known/openid-configuration' ? { issuer: base, jwks_uri: `${base}/keys` } : req.url === '/keys' ? jwks : undefined;
+      res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(body ?? {}));
+    }).listen(0, '127.0.0.1');
+    await once(issuerServer, 'listening');
+    const issuer = `http://127.0.0.1:${(issuerServer.address() as AddressInfo).port}`;
+    const own = mkdtempSync(join(tmpdir(), 'lwb-api-oidc-'));
+    cpSync(join(fixture, 'src'), join(own, 'src'), { recursive: true });
+    writeFileSync(join(own, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Auth:
+        Authorizers:
+          Oidc: { IdentitySource: $request.header.Authorization, JwtConfiguration: { issuer: '${issuer}', audience: [app] } }
+  Echo:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      CodeUri: src/
+      Handler: echo.handler
+      Events:
+        Me: { Type: HttpApi, Properties: { ApiId: !Ref Api, Path: /me, Method: GET, Auth: { Authorizer: Oidc } } }
+`);
+    const ownLambda = new LocalLambda();
+    const oidc = await startLocalCloud({ template: join(own, 'template.yaml'), lambda: ownLambda, port: 0, invokePort: 0, target: { cwd: own }, hotReload: false });
+    try {
+      const token = await new jose.SignJWT({ aud: 'app', sub: 'oidc-user' }).setProtectedHeader({ alg: 'ES256', kid: 'e1' }).setIssuer(issuer).setExpirationTime('5m').sign(keys.privateKey);
+      for (let i = 0; i < 2; i++) {
+        const res = await fetch(`${oidc.api.url}/me`, { headers: { authorization: `Bearer ${token}` } });
+        assert.equal(res.status, 200, await res.clone().text());
+        assert.equal((JSON.parse(await res.text()) as Json).requestContext.authorizer.jwt.claims.sub, 'oidc-user');
+      }
+      assert.deepEqual(fetched, ['/.well-known/openid-configuration', '/keys'], 'discovery and keys fetched once for both requests');
+    } finally {
+      await oidc.close();
+      await ownLambda.dispose();
+      issuerServer.close();
+      rmSync(own, { recursive: true, force: true });
+    }
   });
 });
