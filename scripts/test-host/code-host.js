@@ -10,6 +10,7 @@
 //   LWB_TEST_SCREENSHOT=path save a screenshot of the window when the run ends
 //   LWB_INSTALL_VSIX=path    install this VSIX into the extensions folder first (code-server --install-extension)
 //
+// Pages: POST <LWB_SCREENSHOT_URL>page {url, waitFor} opens a loopback page in a new tab and answers its text.
 // Screenshots: the extension host gets LWB_SCREENSHOT_URL, a loopback endpoint of this script; a test POSTs
 // {"name": "...", "part": "window" | "sidebar" | "editor"} and this script saves test-results/screens/<name>.png
 // from the Chromium window and answers {file, stdev}: the PNG's pixel spread (0 means a blank picture).
@@ -93,6 +94,7 @@ function startScreenshotServer(getPage) {
     let body = '';
     req.on('data', (c) => { body += c; });
     req.on('end', async () => {
+      if (req.url === '/page') return void readPage(getPage(), body, res);
       try {
         const { name, part = 'window' } = JSON.parse(body || '{}');
         if (!/^[\w.-]+$/.test(name ?? '') || !(part in PARTS)) throw new Error(`bad screenshot request ${body}`);
@@ -111,6 +113,32 @@ function startScreenshotServer(getPage) {
     });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/**
+ * Opens a loopback URL in a new tab of the same browser, waits until its text contains `waitFor`, and answers with
+ * the text: host tests read what a page served by a local API rendered (its scripts calling that API included).
+ */
+async function readPage(page, body, res) {
+  let tab;
+  let context;
+  try {
+    const { url, waitFor } = JSON.parse(body || '{}');
+    if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(url ?? '')) throw new Error(`only loopback pages: ${url}`);
+    if (!page) throw new Error('no window yet');
+    // A context of its own: the window's was made by browser.newPage(), which takes no second tab.
+    context = await page.context().browser().newContext();
+    tab = await context.newPage();
+    await tab.goto(url);
+    // Run in the page: `globalThis.document` is the page's.
+    await tab.waitForFunction((text) => globalThis.document.body?.innerText.includes(text), waitFor, { timeout: 10_000 });
+    const text = await tab.evaluate(() => globalThis.document.body.innerText);
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ text }));
+  } catch (error) {
+    res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(error && error.message || error) }));
+  } finally {
+    if (context) await context.close().catch(() => undefined);
+  }
 }
 
 async function main() {

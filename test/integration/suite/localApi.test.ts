@@ -7,7 +7,7 @@ import { packageRoot } from '../../../src/core/packageInfo';
 import { waitFor } from '../../support/waitFor';
 import { noneLeft } from '../../unit/support/runtimeFixtures';
 import { extensionApi } from '../support/api';
-import { canScreenshot, screenshot } from '../support/screens';
+import { canScreenshot, readPage, screenshot } from '../support/screens';
 import { continueFrom, StopWatcher, topFrame } from '../support/debugSessions';
 
 describe('Start Local API (real host)', function () {
@@ -51,6 +51,12 @@ describe('Start Local API (real host)', function () {
     if (canScreenshot()) {
       await vscode.commands.executeCommand('lambdaWorkbench.localHandlers.focus');
       assert.ok((await screenshot('local-api')).stdev > 2);
+    }
+
+    if (canScreenshot()) {
+      // A browser page served by a handler, calling the local API with fetch (a GET and a same-origin POST).
+      const text = await readPage(`${url}/app`, 'item ');
+      assert.match(text, /item 9 via GET \/v2\/items\/\{id\}, posted/);
     }
 
     const again = await vscode.commands.executeCommand<{ url: string }>('lambdaWorkbench.startLocalApi', undefined, { template: join(dir, 'template.yaml'), port: 0 });

@@ -32,3 +32,17 @@ export async function useTheme(theme: 'Default Dark Modern' | 'Default Light Mod
   await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
   await new Promise((resolve) => setTimeout(resolve, 500));
 }
+
+/** Opens a loopback page in a tab of the test host's Chromium and returns its text once it contains `waitFor`. */
+export async function readPage(url: string, waitFor: string): Promise<string> {
+  const reply = await new Promise<string>((resolve, reject) => {
+    const req = request(new URL('page', process.env.LWB_SCREENSHOT_URL!), { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => { text += c.toString(); });
+      res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`page ${url}: ${text}`))));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify({ url, waitFor }));
+  });
+  return (JSON.parse(reply) as { text: string }).text;
+}
