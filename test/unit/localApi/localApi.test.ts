@@ -337,4 +337,25 @@ Resources:
       rmSync(own, { recursive: true, force: true });
     }
   });
+
+  it('limits: over the concurrency limit 429, a response over 6 MB and an event over 6 MB 502 with the reason', async () => {
+    const ownLambda = new LocalLambda({ maxEnvironments: 1 });
+    const seen: AccessEntry[] = [];
+    const limited = await startLocalCloud({ template: join(dir, 'template.yaml'), lambda: ownLambda, port: 0, invokePort: 0, target: { cwd: dir }, hotReload: false, onAccess: (e) => seen.push(e) });
+    try {
+      const post = (command: unknown): Promise<Response> => fetch(`${limited.api.url}/respond`, { method: 'POST', body: JSON.stringify(command) });
+      const [a, b] = await Promise.all([post({ sleep: 600, return: 'a' }), new Promise((r) => setTimeout(r, 150)).then(() => post({ return: 'b' }))]);
+      assert.deepEqual([a.status, b.status], [200, 429]);
+      assert.deepEqual(await b.json(), { message: 'Too Many Requests' });
+      const big = await post({ repeat: 6_291_556 }); // with its JSON quotes, over Lambda's 6 291 556-byte response limit
+      assert.equal(big.status, 502);
+      assert.match(seen.at(-1)?.problem ?? '', /ResponseSizeTooLarge/);
+      const huge = await fetch(`${limited.api.url}/respond`, { method: 'POST', body: JSON.stringify({ return: 'y', pad: 'z'.repeat(7 * 1024 * 1024) }) });
+      assert.equal(huge.status, 502, 'within API Gateway\'s 10 MB, over Lambda\'s 6 MB invocation payload');
+      assert.match(seen.at(-1)?.problem ?? '', /smaller than 6291456 bytes/);
+    } finally {
+      await limited.close();
+      await ownLambda.dispose();
+    }
+  });
 });
