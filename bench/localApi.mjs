@@ -1,8 +1,8 @@
 // Local API benchmark: `npm run bench:api` (builds out/ first). One run, ratios against a peer run in the same
 // process run, because absolute milliseconds vary a lot between machines and runs.
 //
-//   hello route      GET /hello (HTTP API, payload 2.0) on the bench fixture handler: ours (what `lambda-workbench
-//                    start` serves) vs serverless-offline 13 (an httpApi event). Each round starts both fresh and
+//   hello route      GET /hello (HTTP API, payload 2.0) on the bench fixture handler: ours (`lambda-workbench start`
+//                    in its own process) vs serverless-offline 13 (an httpApi event). Each round starts both fresh and
 //                    sends a fixed number of requests (serverless-offline slows down as it serves), 1 and 8 clients.
 //   hot reload       save a handler file → the first response with the new code (JS, TypeScript, Python).
 import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -24,6 +24,7 @@ const TARGETS = { p50VsPeer: 0.5, rpsVsPeer: 2, reloadMs: { js: 200, python: 200
 
 const require = createRequire(import.meta.url);
 const out = fileURLToPath(new URL('../out/src/core/', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const fixtureHandler = fileURLToPath(new URL('./fixtures/node/handler.js', import.meta.url));
 const log = (msg) => process.stderr.write(`bench:api: ${msg}\n`);
 const watchdog = setTimeout(() => { log('gave up after 8 minutes'); killAllChildren(); process.exit(2); }, 8 * 60_000);
@@ -50,15 +51,31 @@ Resources:
   return dir;
 }
 
+/** Polls a route until it answers (a server just started), or gives up naming the child's last output. */
+async function waitUntilServing(url, proc) {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    try {
+      await routeLoad(url, { clients: 1, perClient: 1, warmup: 0 });
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`${url} did not serve: ${error.message} — ${proc.output().trim().split('\n').slice(-3).join(' | ')}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** Ours as a user runs it: `lambda-workbench start` in its own process (access log on), like the peer. */
 async function oursRound(load) {
   const dir = serviceDir();
-  const lambda = new LocalLambda({ maxEnvironments: CLIENTS + 2 });
-  const cloud = await startLocalCloud({ template: join(dir, 'template.yaml'), lambda, port: 0, invokePort: 0, target: { cwd: dir }, hotReload: false });
+  const [port, invokePort] = [await freePort(), await freePort()];
+  const proc = startChild(process.execPath, [cli, 'start', 'template.yaml', '--port', String(port), '--invoke-port', String(invokePort), '--quiet', '--no-reload', '--max-concurrency', String(CLIENTS + 2)], { cwd: dir });
+  const url = `http://127.0.0.1:${port}/hello`;
   try {
-    return await withTimeout(routeLoad(`${cloud.api.url}/hello`, load), 90_000, 'ours');
+    await waitUntilServing(url, proc);
+    return await withTimeout(routeLoad(url, load), 90_000, 'ours');
   } finally {
-    await cloud.close();
-    await lambda.dispose();
+    await stopChild(proc);
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -76,16 +93,7 @@ async function peerRound(load) {
   const proc = startChild(process.execPath, [join(modules, 'serverless', 'bin', 'serverless.js'), 'offline', 'start'], { cwd: dir, env });
   const url = `http://127.0.0.1:${httpPort}/hello`;
   try {
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      try {
-        await routeLoad(url, { clients: 1, perClient: 1, warmup: 0 });
-        break;
-      } catch (error) {
-        if (Date.now() > deadline) throw new Error(`serverless-offline did not serve: ${error.message} — ${proc.output().trim().split('\n').slice(-3).join(' | ')}`);
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    }
+    await waitUntilServing(url, proc);
     return await withTimeout(routeLoad(url, load), 90_000, 'serverless-offline');
   } finally {
     await stopChild(proc);
