@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions, type RouteLine } from '../core/localApi/localCloud';
+import { accessLine } from '../core/localApi/accessLine';
 import type { AccessEntry } from '../core/localApi/localApiServer';
 import type { LocalLambda } from '../core/runtime/localLambda';
 import type { OutputLog } from '../output/outputLog';
@@ -9,10 +10,7 @@ const dim = (s: string): string => `${ESC}2m${s}${ESC}0m`;
 const colour = (status: number): string => `${ESC}${status >= 500 ? '31' : status >= 400 ? '33' : '32'}m${status}${ESC}0m`;
 
 /** One access line, as the CLI prints it, coloured for the terminal. */
-export function accessText(e: AccessEntry): string {
-  const temperature = e.cold === undefined ? '' : e.cold ? ` cold${e.coldReason ? ` (${e.coldReason})` : ''}` : ' warm';
-  return `${e.method} ${e.path} ${colour(e.status)} ${e.durationMs.toFixed(1)} ms${temperature}${e.functionId ? ` ${e.functionId}` : ''}${e.problem ? dim(` — ${e.problem}`) : ''}`;
-}
+const accessText = (e: AccessEntry): string => accessLine(e, { status: colour, note: dim });
 
 /**
  * A running local API in the editor: the servers (core/localApi), a terminal that shows the banner, one line per

@@ -4,7 +4,7 @@ import { isTemplateFile, resolveTarget, TargetError } from '../../core/project/f
 import { startInvokeApi } from '../../core/runtime/invokeApiServer';
 import { LocalLambda } from '../../core/runtime/localLambda';
 import type { FunctionConfig } from '../../core/runtime/types';
-import { UsageError, type CliCommand } from '../cliCommand';
+import { untilAborted, UsageError, type CliCommand } from '../cliCommand';
 import { interpreterOptions, intOption, parseOptions } from '../parseOptions';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -78,10 +78,7 @@ export const serveCommand: CliCommand = {
     io.out(`Invoke API on ${api.url} for ${functions.size} function(s): ${[...functions.keys()].join(', ')}\n`);
     io.out(`Try: aws lambda invoke --endpoint-url ${api.url} --function-name ${[...functions.keys()][0]} --payload '{}' --cli-binary-format raw-in-base64-out out.json\n`);
     io.out('Press Ctrl+C to stop.\n');
-    await new Promise<void>((done) => {
-      if (io.signal.aborted) return done();
-      io.signal.addEventListener('abort', () => done(), { once: true });
-    });
+    await untilAborted(io.signal);
     await api.close();
     await lambda.dispose();
     io.out('stopped\n');

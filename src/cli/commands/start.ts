@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { memoizeCredentials, resolveProfileCredentials } from '../../core/aws/credentials';
 import { startLocalCloud } from '../../core/localApi/localCloud';
-import type { AccessEntry } from '../../core/localApi/localApiServer';
+import { accessLine } from '../../core/localApi/accessLine';
 import { TargetError } from '../../core/project/functionTarget';
 import { LocalLambda } from '../../core/runtime/localLambda';
-import { UsageError, type CliCommand } from '../cliCommand';
+import { untilAborted, UsageError, type CliCommand } from '../cliCommand';
 import { interpreterOptions, intOption, parseOptions } from '../parseOptions';
 
 const HELP = `Usage:
@@ -31,13 +31,6 @@ Options:
       --node <path>          Node.js (default: node on PATH)
       --quiet                do not print the functions' log lines
 `;
-
-function accessLine(e: AccessEntry): string {
-  const temperature = e.cold === undefined ? '' : e.cold ? ` cold${e.coldReason ? ` (${e.coldReason})` : ''}` : ' warm';
-  const fn = e.functionId ? ` ${e.functionId}` : '';
-  const id = e.requestId ? ` ${e.requestId.slice(0, 8)}` : '';
-  return `${e.method} ${e.path} ${e.status} ${e.durationMs.toFixed(1)} ms${temperature}${fn}${id}${e.problem ? ` — ${e.problem}` : ''}\n`;
-}
 
 export const startCommand: CliCommand = {
   name: 'start',
@@ -67,7 +60,7 @@ export const startCommand: CliCommand = {
         template, lambda, port: intOption(v.port, 'port', 0, 65535) ?? 3000, invokePort: intOption(v['invoke-port'], 'invoke-port', 0, 65535),
         target: { cwd: io.cwd, region, envFile: v['env-file'] as string | undefined, nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined },
         jwksFile: v.jwks ? resolve(io.cwd, v.jwks as string) : undefined, hotReload: !v['no-reload'],
-        onAccess: (e) => io.out(accessLine(e)),
+        onAccess: (e) => io.out(`${accessLine(e)}\n`),
         onLog: v.quiet ? undefined : (id, line) => io.err(`[${id}] ${line}\n`),
         onReload: (ids, file) => io.err(`[start] ${file} changed: ${ids.join(', ')} will start fresh on the next request\n`),
         logger: { trace: () => undefined, debug: () => undefined, info: say, warn: say, error: say },
@@ -83,10 +76,7 @@ export const startCommand: CliCommand = {
     if (cloud.routes.length === 0) io.out('  (the template declares no Api, HttpApi events or FunctionUrlConfig: only the Invoke API is served)\n');
     for (const note of cloud.model.notes) io.out(`  note: ${note}\n`);
     io.out(`Invoke API on ${cloud.invoke.url}. Press Ctrl+C to stop.\n`);
-    await new Promise<void>((done) => {
-      if (io.signal.aborted) return done();
-      io.signal.addEventListener('abort', () => done(), { once: true });
-    });
+    await untilAborted(io.signal);
     await cloud.close();
     await lambda.dispose();
     io.out('stopped\n');
