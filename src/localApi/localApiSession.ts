@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { startLocalCloud, type LocalCloud, type LocalCloudOptions, type RouteLine } from '../core/localApi/localCloud';
+import { sep } from 'node:path';
+import { startLocalCloud, type LocalCloud, type LocalCloudOptions, type RouteLine, type WatchFolders } from '../core/localApi/localCloud';
 import { accessLine } from '../core/localApi/accessLine';
 import type { AccessEntry } from '../core/localApi/localApiServer';
 import type { LocalLambda } from '../core/runtime/localLambda';
@@ -8,6 +9,20 @@ import type { OutputLog } from '../output/outputLog';
 const ESC = '\x1b[';
 const dim = (s: string): string => `${ESC}2m${s}${ESC}0m`;
 const colour = (status: number): string => `${ESC}${status >= 500 ? '31' : status >= 400 ? '33' : '32'}m${status}${ESC}0m`;
+
+/** Hot reload through VS Code's file watcher: fs.watch's recursive mode would walk the folders on the host. */
+const watchWithVsCode: WatchFolders = (folders, onChange) => {
+  const watchers = [...new Set(folders.values())].map((folder) => {
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), '**/*'));
+    const changed = (uri: vscode.Uri): void => {
+      if (/[/\\](node_modules|\.git|\.aws-sam|__pycache__)[/\\]/.test(uri.fsPath)) return;
+      const ids = [...folders].filter(([, f]) => uri.fsPath.startsWith(f + sep) || uri.fsPath === f).map(([id]) => id);
+      if (ids.length) onChange(ids, vscode.workspace.asRelativePath(uri));
+    };
+    return [watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed)];
+  }).flat();
+  return { close: () => { for (const w of watchers) w.dispose(); } };
+};
 
 /** One access line, as the CLI prints it, coloured for the terminal. */
 const accessText = (e: AccessEntry): string => accessLine(e, { status: colour, note: dim });
@@ -37,7 +52,7 @@ export class LocalApiSession implements vscode.Disposable {
       onAccess: (e) => { holder.session?.access.push(e); write(`${accessText(e)}\r\n`); },
       onLog: (id, line) => write(`${dim(`[${id}]`)} ${line.replace(/\n/g, '\r\n')}\r\n`),
       onReload: (ids, file) => write(dim(`${file} changed: ${ids.join(', ')} start fresh on the next request\r\n`)),
-      logger: log, invokeOverride,
+      logger: log, invokeOverride, hotReload: watchWithVsCode,
     });
     const status = vscode.window.createStatusBarItem('lambdaWorkbench.localApi', vscode.StatusBarAlignment.Left, 48);
     const session = new LocalApiSession(template, cloud, lambda, status);

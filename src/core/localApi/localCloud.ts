@@ -20,8 +20,9 @@ export interface LocalCloudOptions {
   /** What every function's configuration shares (env file, interpreters, region). */
   readonly target?: Omit<TargetRequest, 'spec' | 'resource'>;
   readonly jwksFile?: string;
-  /** Reload code on save (default true). */
-  readonly hotReload?: boolean;
+  /** Reload code on save (default true, through fs.watch); the editor passes its own watcher (VS Code's, which
+   *  does not walk folders on the extension host's thread). */
+  readonly hotReload?: boolean | WatchFolders;
   readonly onAccess?: (entry: AccessEntry) => void;
   readonly onLog?: (functionId: string, line: string) => void;
   readonly onReload?: (functionIds: string[], file: string) => void;
@@ -29,6 +30,9 @@ export interface LocalCloudOptions {
   readonly integrationTimeoutMs?: LocalApiOptionsTimeouts;
   readonly invokeOverride?: Parameters<typeof startLocalApi>[0]['invokeOverride'];
 }
+
+/** Watches function code folders (function id → folder) and reports changed functions; close() stops it. */
+export type WatchFolders = (folders: ReadonlyMap<string, string>, onChange: (functionIds: string[], file: string) => void) => { close(): void };
 
 type LocalApiOptionsTimeouts = Parameters<typeof startLocalApi>[0]['integrationTimeoutMs'];
 
@@ -83,10 +87,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await api.close();
     throw error;
   }
-  const watcher = options.hotReload === false ? undefined : new CodeWatcher(new Map([...functions].map(([id, c]) => [id, c.codeDir])), (ids, file) => {
+  const folders = new Map([...functions].map(([id, c]) => [id, c.codeDir]));
+  const reload = (ids: string[], file: string): void => {
     for (const id of ids) api.codeChanged(id);
     options.onReload?.(ids, file);
-  });
+  };
+  const watch: WatchFolders = typeof options.hotReload === 'function' ? options.hotReload : (f, onChange) => new CodeWatcher(f, onChange);
+  const watcher = options.hotReload === false ? undefined : watch(folders, reload);
   const apis = new Map(model.apis.map((a) => [a.id, a]));
   const routes = model.routes.map((route): RouteLine => {
     const def = apis.get(route.api)!;

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -100,6 +100,21 @@ describe('Start Local API (real host)', function () {
     } finally {
       vscode.debug.removeBreakpoints([breakpoint]);
       watcher.dispose();
+      await vscode.commands.executeCommand('lambdaWorkbench.stopLocalApi');
+    }
+  });
+
+  it("reloads a saved handler through VS Code's file watcher: the next request runs the new code, cold", async () => {
+    const api = await extensionApi();
+    await vscode.commands.executeCommand('lambdaWorkbench.startLocalApi', undefined, { template: join(dir, 'template.yaml'), port: 0 });
+    const session = api.localApi.session!;
+    try {
+      const before = await (await fetch(`${session.url}/v2/items/1`)).json() as { reloaded?: boolean };
+      assert.equal(before.reloaded, undefined);
+      writeFileSync(join(dir, 'src', 'echo.mjs'), "export const handler = async (event) => ({ statusCode: 200, body: JSON.stringify({ ...event, reloaded: true }) });\n");
+      await waitFor('the new code', async () => ((await (await fetch(`${session.url}/v2/items/1`)).json()) as { reloaded?: boolean }).reloaded === true, 15_000);
+      assert.ok(session.access.some((a) => a.coldReason === 'code changed'), 'the access line says why it was cold');
+    } finally {
       await vscode.commands.executeCommand('lambdaWorkbench.stopLocalApi');
     }
   });
