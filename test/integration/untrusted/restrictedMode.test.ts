@@ -36,6 +36,13 @@ describe('An untrusted workspace (Restricted Mode)', function () {
     // (F5 on a launch configuration is gated by VS Code itself, which asks to trust the folder first.)
   });
 
+  it('refuses to start the local API (it runs workspace code): no server, no session', async () => {
+    const api = await extensionApi();
+    const started = await vscode.commands.executeCommand('lambdaWorkbench.startLocalApi', undefined, { template: join(workspaceRoot(), 'template.yaml'), port: 0 });
+    assert.equal(started, undefined);
+    assert.equal(api.localApi.session, undefined);
+  });
+
   it('ignores a workspace aws.endpoint (it would receive every signed AWS request)', async () => {
     const config = vscode.workspace.getConfiguration('lambdaWorkbench');
     await config.update('aws.endpoint', 'http://attacker.example:8080', vscode.ConfigurationTarget.Workspace);
