@@ -37,10 +37,13 @@ describe('VSIX packages: one per platform with its own esbuild, and a universal 
       const file = vsixOf(target);
       const entries = () => zipEntries(file);
 
-      it(`is within its size budget (${target ? 5 : 1.5} MiB)`, () => {
+      // The budget is for what we ship: a platform's esbuild binary (4–4.6 MiB compressed) is not ours to shrink, so
+      // everything else in a platform VSIX has the universal one's 1.5 MiB.
+      it(target ? 'is within 1.5 MiB besides its esbuild binary' : 'is within 1.5 MiB', () => {
         const size = statSync(file).size;
-        console.log(`      ${(size / MiB).toFixed(2)} MiB  ${file.slice(root.length + 1)}`);
-        assert.ok(size <= (target ? 5 : 1.5) * MiB, `${(size / MiB).toFixed(2)} MiB`);
+        const binary = entries().filter(isEsbuildBinary).reduce((sum, e) => sum + e.compressedSize, 0);
+        console.log(`      ${(size / MiB).toFixed(2)} MiB  ${file.slice(root.length + 1)}${target ? ` (${((size - binary) / MiB).toFixed(2)} MiB besides esbuild)` : ''}`);
+        assert.ok(size - binary <= 1.5 * MiB, `${((size - binary) / MiB).toFixed(2)} MiB`);
       });
 
       it('lists no file twice', () => {

@@ -4,6 +4,8 @@ import { inflateRawSync } from 'node:zlib';
 export interface ZipEntry {
   readonly name: string;
   readonly size: number;
+  /** Bytes the entry takes in the archive. */
+  readonly compressedSize: number;
   /** Unix mode bits (0 when the archive was written without them). */
   readonly mode: number;
   /** The first bytes of the file, uncompressed. */
@@ -39,7 +41,7 @@ export function zipEntries(file: string): ZipEntry[] {
       const raw = zip.subarray(start, start + compressed);
       return method === 0 ? raw : inflateRawSync(raw);
     };
-    entries.push({ name, size, mode: (external >>> 16) & 0o7777, head: (bytes) => data().subarray(0, bytes), text: () => data().toString('utf8'), data });
+    entries.push({ name, size, compressedSize: compressed, mode: (external >>> 16) & 0o7777, head: (bytes) => data().subarray(0, bytes), text: () => data().toString('utf8'), data });
     at += 46 + nameLength + extraLength + commentLength;
   }
   return entries;
