@@ -19,6 +19,8 @@ export interface EnvironmentOptions {
   readonly notices?: Set<string>;
   /** Called once the environment is gone (crash, timeout, kill) so its pool can drop it. */
   readonly onDeath?: (env: Environment) => void;
+  /** How often a busy environment's memory is sampled (default MEMORY_POLL_MS; a test slows it to starve it). */
+  readonly memoryPollMs?: number;
 }
 
 export type EnvironmentState = 'starting' | 'idle' | 'busy' | 'dead';
@@ -230,10 +232,20 @@ export class Environment {
       active.timers.push(setTimeout(() => {
         // A memory kill already under way is the verdict (its process tree walk may outlast the deadline).
         if (active.finished || active.reply || active.outOfMemory) return;
-        active.timedOut = true;
-        active.durationMs = timeoutMs;
-        this.log(active, timeoutLine(active.requestId, this.timeoutS));
-        this.kill(); // the environment is destroyed: the next call is a cold start
+        // So is a peak over the memory size that the periodic sampler missed (a starved host): one last sample.
+        const pid = this.child?.pid;
+        void (pid && !this.options.noTimeouts ? sampleMemory(pid) : Promise.resolve(undefined)).then((sample) => {
+          if (active.finished || active.reply || active.outOfMemory) return;
+          if (sample && Math.max(sample.peakKb, sample.rssKb) > this.memorySizeMb * 1024) {
+            this.peakKb = Math.max(this.peakKb, sample.peakKb, sample.rssKb);
+            active.outOfMemory = true;
+          } else {
+            active.timedOut = true;
+            active.durationMs = timeoutMs;
+            this.log(active, timeoutLine(active.requestId, this.timeoutS));
+          }
+          this.kill(); // the environment is destroyed: the next call is a cold start
+        });
       }, timeoutMs));
     }
   }
@@ -358,7 +370,7 @@ export class Environment {
           this.kill();
         }
       });
-    }, MEMORY_POLL_MS);
+    }, this.options.memoryPollMs ?? MEMORY_POLL_MS);
     timer.unref();
     active.timers.push(timer);
   }

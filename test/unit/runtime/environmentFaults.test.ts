@@ -140,6 +140,22 @@ describe('A dying environment never takes a call', function () {
 describe('Memory: measured by the runtime itself, enforced by an asynchronous watchdog', function () {
   this.timeout(60_000);
 
+  it('a peak over the memory size that the sampler never saw is still the verdict at the deadline: OutOfMemory, not a timeout', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-hog-'));
+    writeFileSync(join(dir, 'hog.js'), 'const hog = [];\nexports.handler = async () => { hog.push(Buffer.alloc(200 * 1024 * 1024, 1)); return new Promise((r) => setTimeout(r, 30_000)); };\n');
+    // A sampler that never runs in time, as on a starved host: only the deadline's own sample can see the peak.
+    const env = new Environment({ name: 'hog', runtime: 'nodejs20.x', handler: 'hog.handler', codeDir: dir, timeout: 1, memorySize: 128 }, { memoryPollMs: 60_000 });
+    try {
+      const result = await env.invoke('{}');
+      assert.equal(result.error?.errorType, 'Runtime.OutOfMemory', result.payload);
+      assert.equal(result.timedOut, false);
+      assert.equal(result.maxMemoryUsedMb, 128);
+    } finally {
+      env.kill();
+      await env.closed;
+    }
+  });
+
   it('a call over its memory size always fails as Runtime.OutOfMemory, even when its reply races the kill', async () => {
     const lambda = new LocalLambda();
     try {
