@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { sep } from 'node:path';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions, type RouteLine, type WatchFolders } from '../core/localApi/localCloud';
 import { accessLine } from '../core/localApi/accessLine';
+import { functionsOwning } from '../core/localApi/codeWatcher';
 import type { AccessEntry } from '../core/localApi/localApiServer';
 import type { LocalLambda } from '../core/runtime/localLambda';
 import type { OutputLog } from '../output/outputLog';
@@ -15,8 +15,7 @@ const watchWithVsCode: WatchFolders = (folders, onChange) => {
   const watchers = [...new Set(folders.values())].map((folder) => {
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), '**/*'));
     const changed = (uri: vscode.Uri): void => {
-      if (/[/\\](node_modules|\.git|\.aws-sam|__pycache__)[/\\]/.test(uri.fsPath)) return;
-      const ids = [...folders].filter(([, f]) => uri.fsPath.startsWith(f + sep) || uri.fsPath === f).map(([id]) => id);
+      const ids = functionsOwning(folders, uri.fsPath);
       if (ids.length) onChange(ids, vscode.workspace.asRelativePath(uri));
     };
     return [watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed)];

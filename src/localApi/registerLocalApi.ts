@@ -20,9 +20,12 @@ class ApiRootItem extends vscode.TreeItem {
   }
 }
 
+/** `GET /v2/items/{id}` (a function URL: `ANY /*`), as the view, the pick and the messages name a route. */
+export const routeLabel = (line: RouteLine): string => `${line.route.method} ${line.route.kind === 'url' ? '/*' : line.url.replace(/^http:\/\/[^/]+/, '')}`;
+
 export class RouteItem extends vscode.TreeItem {
   constructor(readonly line: RouteLine, debugNext = false) {
-    super(`${line.route.method} ${line.route.kind === 'url' ? '/*' : line.url.replace(/^http:\/\/[^/]+/, '')}`, vscode.TreeItemCollapsibleState.None);
+    super(routeLabel(line), vscode.TreeItemCollapsibleState.None);
     this.description = `${line.route.functionId} · ${line.route.kind === 'rest' ? 'REST' : line.route.kind === 'http' ? 'HTTP API' : 'function URL'}`;
     this.iconPath = new vscode.ThemeIcon(debugNext ? 'debug-alt' : 'globe');
     if (debugNext) this.description = `${String(this.description)} · next request debugged`;
@@ -75,7 +78,7 @@ export function registerLocalApi(context: vscode.ExtensionContext, deps: { local
   const routeOf = async (arg: unknown): Promise<RouteLine | undefined> => {
     if (arg instanceof RouteItem) return arg.line;
     if (!session) return undefined;
-    const picked = await vscode.window.showQuickPick(session.routes.map((line) => ({ label: new RouteItem(line).label as string, description: line.route.functionId, detail: sampleUrl(line), line })), { title: `Routes of ${session.url}`, matchOnDetail: true });
+    const picked = await vscode.window.showQuickPick(session.routes.map((line) => ({ label: routeLabel(line), description: line.route.functionId, detail: sampleUrl(line), line })), { title: `Routes of ${session.url}`, matchOnDetail: true });
     return picked?.line;
   };
 
@@ -116,12 +119,12 @@ export function registerLocalApi(context: vscode.ExtensionContext, deps: { local
     if (!line) return;
     debugNext.add(line.route.functionId);
     changed.fire();
-    void vscode.window.showInformationMessage(`The next request to ${line.route.functionId} (${new RouteItem(line).label as string} or any of its routes) stops at your breakpoints.`);
+    void vscode.window.showInformationMessage(`The next request to ${line.route.functionId} (${routeLabel(line)} or any of its routes) stops at your breakpoints.`);
   }),
   vscode.commands.registerCommand('lambdaWorkbench.showLocalApiRoutes', async () => {
     const line = await routeOf(undefined);
     if (!line) return;
-    const choice = await vscode.window.showQuickPick(['Open in Browser', 'Copy as curl'], { title: new RouteItem(line).label as string });
+    const choice = await vscode.window.showQuickPick(['Open in Browser', 'Copy as curl'], { title: routeLabel(line) });
     await vscode.commands.executeCommand(choice === 'Open in Browser' ? 'lambdaWorkbench.openRouteInBrowser' : 'lambdaWorkbench.copyRouteAsCurl', new RouteItem(line));
   }),
   vscode.commands.registerCommand('lambdaWorkbench.openRouteInBrowser', async (arg?: unknown) => {

@@ -1,11 +1,10 @@
-import { memoizeCredentials, resolveProfileCredentials } from '../../core/aws/credentials';
 import { readSamTemplate } from '../../core/project/samTemplate';
 import { isTemplateFile, resolveTarget, TargetError } from '../../core/project/functionTarget';
 import { startInvokeApi } from '../../core/runtime/invokeApiServer';
-import { LocalLambda } from '../../core/runtime/localLambda';
 import type { FunctionConfig } from '../../core/runtime/types';
 import { untilAborted, UsageError, type CliCommand } from '../cliCommand';
-import { interpreterOptions, intOption, parseOptions } from '../parseOptions';
+import { intOption, parseOptions } from '../parseOptions';
+import { commandLogger, servingLambda } from '../servingLambda';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -63,16 +62,9 @@ export const serveCommand: CliCommand = {
         throw error;
       }
     }
-    const profile = v.profile as string | undefined;
-    const lambda = new LocalLambda({
-      maxEnvironments: intOption(v['max-concurrency'], 'max-concurrency', 1, 1000),
-      settings: { nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined, interpreters: interpreterOptions(v.interpreter as string[] | undefined) },
-      credentials: memoizeCredentials(() => resolveProfileCredentials({ profile, env: io.env }).catch(() => undefined)),
-    });
-    // What the service itself says (async retries and drops, failures outside any invocation) goes to stderr.
-    const say = (m: string | Error): void => io.err(`[serve] ${m instanceof Error ? m.message : m}\n`);
+    const lambda = servingLambda(v, io);
     const api = await startInvokeApi({
-      lambda, functions, port, logger: { trace: () => undefined, debug: () => undefined, info: say, warn: say, error: say },
+      lambda, functions, port, logger: commandLogger('serve', io),
       onResult: v.quiet ? undefined : (name, result) => io.err(`${result.logs.map((l) => `[${name}] ${l}`).join('\n')}\n`),
     });
     io.out(`Invoke API on ${api.url} for ${functions.size} function(s): ${[...functions.keys()].join(', ')}\n`);

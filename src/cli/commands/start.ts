@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { memoizeCredentials, resolveProfileCredentials } from '../../core/aws/credentials';
 import { startLocalCloud } from '../../core/localApi/localCloud';
 import { accessLine } from '../../core/localApi/accessLine';
 import { TargetError } from '../../core/project/functionTarget';
-import { LocalLambda } from '../../core/runtime/localLambda';
 import { untilAborted, UsageError, type CliCommand } from '../cliCommand';
-import { interpreterOptions, intOption, parseOptions } from '../parseOptions';
+import { intOption, parseOptions } from '../parseOptions';
+import { commandLogger, servingLambda } from '../servingLambda';
 
 const HELP = `Usage:
   lambda-workbench start [template.yaml | serverless.yml] [options]
@@ -46,14 +45,8 @@ export const startCommand: CliCommand = {
     if (!given) throw new UsageError('no template.yaml or serverless.yml here: name the template to start');
     const template = resolve(io.cwd, given);
     if (!existsSync(template)) throw new UsageError(`${given} does not exist`);
-    const profile = v.profile as string | undefined;
     const region = (v.region as string | undefined) ?? io.env.AWS_REGION;
-    const lambda = new LocalLambda({
-      maxEnvironments: intOption(v['max-concurrency'], 'max-concurrency', 1, 1000),
-      settings: { nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined, interpreters: interpreterOptions(v.interpreter as string[] | undefined) },
-      credentials: memoizeCredentials(() => resolveProfileCredentials({ profile, env: io.env }).catch(() => undefined)),
-    });
-    const say = (m: string | Error): void => io.err(`[start] ${m instanceof Error ? m.message : m}\n`);
+    const lambda = servingLambda(v, io);
     let cloud;
     try {
       cloud = await startLocalCloud({
@@ -63,7 +56,7 @@ export const startCommand: CliCommand = {
         onAccess: (e) => io.out(`${accessLine(e)}\n`),
         onLog: v.quiet ? undefined : (id, line) => io.err(`[${id}] ${line}\n`),
         onReload: (ids, file) => io.err(`[start] ${file} changed: ${ids.join(', ')} will start fresh on the next request\n`),
-        logger: { trace: () => undefined, debug: () => undefined, info: say, warn: say, error: say },
+        logger: commandLogger('start', io),
       });
     } catch (error) {
       await lambda.dispose();

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { JWTVerifyGetKey } from 'jose' with { 'resolution-mode': 'import' };
 import type { LocalLambda } from '../runtime/localLambda';
 import type { FunctionConfig } from '../runtime/types';
-import { eventV1, eventV2, type ApiRequest } from './apiEvents';
+import { eventV1, eventV2, requestHeader, type ApiRequest } from './apiEvents';
 import { gatewayReply, type HttpReply } from './apiResponses';
 import { routeKey, type RouteMatch } from './apiRouter';
 import type { ApiDefinition, AuthorizerConfig } from './apiRoutes';
@@ -21,11 +21,12 @@ export interface AuthorizerOptions {
   readonly onLog?: (functionId: string, line: string) => void;
 }
 
-const header = (req: ApiRequest, name: string): string | undefined => {
-  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) if (req.rawHeaders[i].toLowerCase() === name) return req.rawHeaders[i + 1];
-  return undefined;
-};
 const query = (req: ApiRequest, name: string): string | undefined => new URLSearchParams(req.rawQuery).get(name) ?? undefined;
+
+function withoutBody(event: Record<string, unknown>): Record<string, unknown> {
+  const { body: _body, isBase64Encoded: _encoded, ...rest } = event;
+  return rest;
+}
 
 /** `*` and `?` of an IAM resource pattern against an ARN. */
 const resourceMatches = (pattern: string, arn: string): boolean =>
@@ -62,7 +63,7 @@ export class Authorizers {
   async authorize(api: ApiDefinition, match: RouteMatch, req: ApiRequest): Promise<AuthorizerDecision | undefined> {
     const config = api.authorizers[match.route.authorizer ?? ''];
     if (!config) return undefined;
-    const identity = [...config.headers.map((h) => header(req, h)), ...config.queryStrings.map((q) => query(req, q))];
+    const identity = [...config.headers.map((h) => requestHeader(req, h)), ...config.queryStrings.map((q) => query(req, q))];
     // A request without the identity sources is refused before the authorizer runs, as API Gateway does.
     if (identity.length > 0 && identity.some((v) => v === undefined || v === '')) return { reply: gatewayReply.unauthorized() };
     if (config.type === 'jwt') return this.verifyJwt(config, identity[0] ?? '', match.route.scopes ?? []);
@@ -88,16 +89,10 @@ export class Authorizers {
   private event(config: AuthorizerConfig, api: ApiDefinition, match: RouteMatch, req: ApiRequest, arn: string, identity: (string | undefined)[]): Record<string, unknown> {
     const ctx = { api, route: match.route, pathParameters: match.pathParameters };
     if (config.type === 'token') return { type: 'TOKEN', authorizationToken: identity[0], methodArn: arn };
-    if (api.kind === 'rest') {
-      const { body: _body, isBase64Encoded: _b64, ...rest } = eventV1(ctx, req);
-      return { type: 'REQUEST', methodArn: arn, ...rest };
-    }
-    if (config.payloadVersion === '1.0') {
-      const { body: _body, isBase64Encoded: _b64, ...rest } = eventV1(ctx, req);
-      return { type: 'REQUEST', methodArn: arn, identitySource: identity.join(','), authorizationToken: identity[0], ...rest };
-    }
-    const { body: _body, isBase64Encoded: _b64, ...rest } = eventV2(ctx, req);
-    return { ...rest, type: 'REQUEST', routeArn: arn, identitySource: identity };
+    // A REQUEST authorizer gets the request's event without its body, as API Gateway sends it.
+    if (api.kind === 'rest') return { type: 'REQUEST', methodArn: arn, ...withoutBody(eventV1(ctx, req)) };
+    if (config.payloadVersion === '1.0') return { type: 'REQUEST', methodArn: arn, identitySource: identity.join(','), authorizationToken: identity[0], ...withoutBody(eventV1(ctx, req)) };
+    return { ...withoutBody(eventV2(ctx, req)), type: 'REQUEST', routeArn: arn, identitySource: identity };
   }
 
   private async runFunction(config: AuthorizerConfig, event: Record<string, unknown>): Promise<{ output: unknown } | { reply: HttpReply }> {

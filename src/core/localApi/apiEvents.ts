@@ -34,6 +34,12 @@ export function clfTime(d: Date): string {
   return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
 }
 
+/** The first value of a request header, whatever the case of its name as sent. */
+export function requestHeader(req: Pick<ApiRequest, 'rawHeaders'>, name: string): string | undefined {
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) if (req.rawHeaders[i].toLowerCase() === name) return req.rawHeaders[i + 1];
+  return undefined;
+}
+
 function headerPairs(raw: readonly string[]): [string, string][] {
   const pairs: [string, string][] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i], raw[i + 1]]);
@@ -73,9 +79,9 @@ const domainOf = (ctx: EventContext, req: ApiRequest): string => (ctx.api.kind =
   ? `${ctx.api.id.toLowerCase()}.lambda-url.${req.region}.on.aws`
   : `${ctx.api.id.toLowerCase()}.execute-api.${req.region}.amazonaws.com`);
 
-function bodyOf(ctx: EventContext, req: ApiRequest, headers: [string, string][]): { body: string | null; isBase64Encoded: boolean } {
+function bodyOf(ctx: EventContext, req: ApiRequest): { body: string | null; isBase64Encoded: boolean } {
   if (req.body.length === 0) return { body: null, isBase64Encoded: false };
-  const contentType = headers.find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '';
+  const contentType = requestHeader(req, 'content-type') ?? '';
   const binary = isBinaryBody(ctx.api, contentType, req.body);
   return { body: binary ? req.body.toString('base64') : req.body.toString('utf8'), isBase64Encoded: binary };
 }
@@ -85,10 +91,10 @@ export function eventV1(ctx: EventContext, req: ApiRequest): Record<string, unkn
   const headers = headerPairs(req.rawHeaders);
   const h = singleAndMulti(headers);
   const q = singleAndMulti(queryPairs(req.rawQuery));
-  const userAgent = headers.find(([k]) => k.toLowerCase() === 'user-agent')?.[1] ?? null;
+  const userAgent = requestHeader(req, 'user-agent') ?? null;
   const domainName = domainOf(ctx, req);
   const stagePath = ctx.api.kind === 'rest' ? `/${ctx.api.stage}${req.path}` : req.path;
-  const { body, isBase64Encoded } = bodyOf(ctx, req, headers);
+  const { body, isBase64Encoded } = bodyOf(ctx, req);
   return {
     ...(ctx.api.kind === 'http' ? { version: '1.0' } : {}),
     resource: ctx.route.path === '$default' ? '$default' : ctx.route.path,
@@ -132,7 +138,7 @@ export function eventV2(ctx: EventContext, req: ApiRequest): Record<string, unkn
   const domainName = domainOf(ctx, req);
   const url = ctx.api.kind === 'url';
   const key = url ? '$default' : routeKey(ctx.route);
-  const { body, isBase64Encoded } = bodyOf(ctx, req, pairs);
+  const { body, isBase64Encoded } = bodyOf(ctx, req);
   return {
     version: '2.0',
     routeKey: key,

@@ -5,6 +5,20 @@ import { join, relative, sep } from 'node:path';
 const IGNORED = /(^|[/\\])(node_modules|\.git|\.aws-sam|\.serverless|__pycache__|\.pytest_cache|coverage)([/\\]|$)/;
 
 /**
+ * The functions whose code a changed file is (function id → code folder): every folder holding it, unless it is
+ * under one of the folders builds and tools write (node_modules, .git, caches). One rule for fs.watch and the
+ * editor's watcher.
+ */
+export function functionsOwning(folders: ReadonlyMap<string, string>, file: string): string[] {
+  const ids: string[] = [];
+  for (const [id, folder] of folders) {
+    if (file !== folder && !file.startsWith(folder + sep)) continue;
+    if (!IGNORED.test(relative(folder, file))) ids.push(id);
+  }
+  return ids;
+}
+
+/**
  * Watches the code folders of functions and says which functions' code changed (changes within 30 ms are one
  * report). A file under several code folders (a shared one) changes every function that has it.
  */
@@ -14,14 +28,14 @@ export class CodeWatcher {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(folders: ReadonlyMap<string, string>, private readonly onChange: (functionIds: string[], file: string) => void) {
-    const byFolder = new Map<string, string[]>();
-    for (const [id, folder] of folders) byFolder.set(folder, [...(byFolder.get(folder) ?? []), id]);
-    for (const [folder] of byFolder) {
+    for (const folder of new Set(folders.values())) {
       try {
         const watcher = watch(folder, { recursive: true }, (_event, name) => {
-          if (!name || IGNORED.test(name)) return;
+          if (!name) return;
           const file = join(folder, name.toString());
-          for (const [other, ids] of byFolder) if (file === other || file.startsWith(other + sep)) for (const id of ids) this.pending.add(id);
+          const ids = functionsOwning(folders, file);
+          if (ids.length === 0) return;
+          for (const id of ids) this.pending.add(id);
           this.schedule(relative(folder, file));
         });
         watcher.on('error', () => undefined); // a folder removed under the server: nothing more to watch there
