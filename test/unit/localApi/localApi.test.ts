@@ -216,6 +216,11 @@ describe('local API: a template\'s REST API, HTTP API and function URL over real
     const denied = await call('/dev/secret', { headers: { authorization: 'deny' } });
     assert.equal(denied.status, 403);
     assert.equal((await call('/dev/secret', { headers: { authorization: 'garbage' } })).status, 401, "throw new Error('Unauthorized') → 401");
+    const crashed = await call('/dev/secret', { headers: { authorization: 'crash' } });
+    assert.equal(crashed.status, 502, 'an authorizer that fails otherwise');
+    assert.match(access.at(-1)?.problem ?? '', /authorizer TokenAuth failed: Error: token store unreachable/);
+    assert.equal((await call('/dev/secret', { headers: { authorization: 'no-policy' } })).status, 502);
+    assert.match(access.at(-1)?.problem ?? '', /authorizer TokenAuth returned no policyDocument/);
     assert.equal((await echo('/dev/keyed', { headers: { 'x-api-key': 'k1' } })).requestContext.authorizer.key, 'k1');
     assert.equal((await call('/dev/keyed', { headers: { 'x-api-key': 'nope' } })).status, 403);
   });
