@@ -1,6 +1,7 @@
 // A minimal HTTP/1.1 client for the Lambda Runtime API over one keep-alive TCP connection: node:http's client costs
 // ~5 ms of every cold start, and the Runtime API needs only sequential requests (Content-Length or chunked bodies,
-// and one chunked streaming upload for response streaming).
+// and one chunked streaming upload for response streaming). A request is one write: on a warm call each write wakes
+// the other process, so fewer is faster.
 'use strict';
 const net = require('node:net');
 
@@ -94,14 +95,12 @@ class RuntimeApi {
     return head;
   }
 
+  /** `body`: a string (UTF-8), or undefined. */
   request(method, path, body, headers = {}) {
     const reply = this.expect();
-    const payload = body === undefined ? undefined : Buffer.from(body, 'utf8');
     let head = this.head(method, path, headers);
-    if (payload) head += `content-length: ${payload.length}\r\n`;
-    const conn = this.connection();
-    conn.write(`${head}\r\n`);
-    if (payload) conn.write(payload);
+    if (body !== undefined) head += `content-length: ${Buffer.byteLength(body)}\r\n`;
+    this.connection().write(`${head}\r\n${body ?? ''}`);
     return reply;
   }
 

@@ -5,6 +5,7 @@ import { accessLine } from '../../core/localApi/accessLine';
 import { TargetError } from '../../core/project/functionTarget';
 import { untilAborted, UsageError, type CliCommand } from '../cliCommand';
 import { intOption, parseOptions } from '../parseOptions';
+import { batchedOutput } from '../batchedOutput';
 import { commandLogger, servingLambda } from '../servingLambda';
 
 const HELP = `Usage:
@@ -47,14 +48,16 @@ export const startCommand: CliCommand = {
     if (!existsSync(template)) throw new UsageError(`${given} does not exist`);
     const region = (v.region as string | undefined) ?? io.env.AWS_REGION;
     const lambda = servingLambda(v, io);
+    const access = batchedOutput(io.out);
+    const functionLog = batchedOutput(io.err);
     let cloud;
     try {
       cloud = await startLocalCloud({
         template, lambda, port: intOption(v.port, 'port', 0, 65535) ?? 3000, invokePort: intOption(v['invoke-port'], 'invoke-port', 0, 65535),
         target: { cwd: io.cwd, region, envFile: v['env-file'] as string | undefined, nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined },
         jwksFile: v.jwks ? resolve(io.cwd, v.jwks as string) : undefined, hotReload: !v['no-reload'],
-        onAccess: (e) => io.out(`${accessLine(e)}\n`),
-        onLog: v.quiet ? undefined : (id, line) => io.err(`[${id}] ${line}\n`),
+        onAccess: (e) => access.write(`${accessLine(e)}\n`),
+        onLog: v.quiet ? undefined : (id, line) => functionLog.write(`[${id}] ${line}\n`),
         onReload: (ids, file) => io.err(`[start] ${file} changed: ${ids.join(', ')} will start fresh on the next request\n`),
         logger: commandLogger('start', io),
       });
@@ -72,6 +75,8 @@ export const startCommand: CliCommand = {
     await untilAborted(io.signal);
     await cloud.close();
     await lambda.dispose();
+    access.flush();
+    functionLog.flush();
     io.out('stopped\n');
     return 0;
   },

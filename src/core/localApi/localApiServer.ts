@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger';
 import { foreignRequest } from '../net/loopbackGuard';
+import { requestTarget } from '../net/requestTarget';
 import type { LocalLambda } from '../runtime/localLambda';
 import { StreamedResponseReader } from '../runtime/streamedResponse';
 import { LambdaServiceError, type FunctionConfig, type InvokeResult } from '../runtime/types';
@@ -62,7 +63,8 @@ export interface LocalApi {
   close(): Promise<void>;
 }
 
-interface Listener { readonly server: Server; readonly routers: { api: ApiDefinition; router: ApiRouter }[] }
+/** One server; `port` is read once it listens (server.address() is a system call, so not once per request). */
+interface Listener { readonly server: Server; readonly routers: { api: ApiDefinition; router: ApiRouter }[]; port: number }
 
 /**
  * A template's APIs over real HTTP on 127.0.0.1: REST APIs (payload 1.0; served under their stage, `/Prod/users`,
@@ -86,21 +88,21 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     });
   };
 
-  const main: Listener = { server: createServer(handler(() => main)), routers: gatewayApis.map((api) => ({ api, router: new ApiRouter(byApi(api.id)) })) };
-  await listen(main.server, options.port ?? 3000);
+  const main: Listener = { server: createServer(handler(() => main)), routers: gatewayApis.map((api) => ({ api, router: new ApiRouter(byApi(api.id)) })), port: 0 };
+  main.port = await listen(main.server, options.port ?? 3000);
   listeners.push(main);
   const functionUrls = new Map<string, string>();
   for (const api of options.model.apis.filter((a) => a.kind === 'url')) {
-    const listener: Listener = { server: createServer(handler(() => listener)), routers: [{ api, router: new ApiRouter(byApi(api.id)) }] };
-    await listen(listener.server, 0);
+    const listener: Listener = { server: createServer(handler(() => listener)), routers: [{ api, router: new ApiRouter(byApi(api.id)) }], port: 0 };
+    listener.port = await listen(listener.server, 0);
     listeners.push(listener);
-    functionUrls.set(api.id, `http://127.0.0.1:${port(listener.server)}`);
+    functionUrls.set(api.id, `http://127.0.0.1:${listener.port}`);
   }
 
   async function serve(listener: Listener, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const method = (req.method ?? 'GET').toUpperCase();
-    const url = new URL(req.url ?? '/', 'http://local');
+    const url = requestTarget(req.url);
     const access = (reply: Pick<AccessEntry, 'status'> & Partial<AccessEntry>): void =>
       options.onAccess?.({ method, path: url.pathname, durationMs: performance.now() - started, ...reply });
     const origin = req.headers.origin;
@@ -110,13 +112,14 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     const localOrigin = origin !== undefined && /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/i.test(origin);
     const named = origin !== undefined && corsOf.some((c) => c.allowOrigins.some((o) => o !== '*' && o.toLowerCase() === origin.toLowerCase()));
     const allowed = origin !== undefined && ((localOrigin && corsOf.some((c) => originAllowed(c, origin))) || named) ? [origin] : [];
-    const refusal = foreignRequest(req, port(listener.server), { allowedOrigins: allowed });
+    const refusal = foreignRequest(req, listener.port, { allowedOrigins: allowed });
     if (refusal) {
       req.resume();
       send(res, { status: 403, headers: [['content-type', 'application/json']], body: Buffer.from(JSON.stringify({ message: refusal })) });
       return access({ status: 403, problem: refusal });
     }
-    const body = await readBody(req);
+    const read = readBody(req);
+    const body = read instanceof Buffer ? read : await read;
     if (!body) {
       send(res, gatewayReply.tooLarge());
       return access({ status: 413, problem: 'request body over 10 MB' });
@@ -138,7 +141,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     }
     const { api, match, path } = found;
     const request: ApiRequest = {
-      method, path, rawQuery: url.search.slice(1), rawHeaders: req.rawHeaders, body, sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+      method, path, rawQuery: url.query, rawHeaders: req.rawHeaders, body, sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
       requestId: randomUUID(), time: new Date(), protocol: `HTTP/${req.httpVersion}`, accountId: options.accountId ?? '123456789012', region: options.region ?? 'us-east-1',
     };
     let authorizer: Record<string, unknown> | undefined;
@@ -167,10 +170,15 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     access({ status: outcome.reply?.status ?? res.statusCode, functionId: match.route.functionId, requestId: outcome.result?.requestId, cold: outcome.result?.coldStart, coldReason: outcome.result?.coldStart ? coldReason : undefined, problem: outcome.reply?.problem });
   }
 
+  /** The function's configuration at its code revision (one object per revision, not per request). */
+  const revised = new Map<string, FunctionConfig>();
   function configFor(functionId: string): FunctionConfig | undefined {
     const config = options.functions.get(functionId);
     const revision = revisions.get(functionId);
-    return config && revision ? { ...config, codeRevision: revision } : config;
+    if (!config || !revision) return config;
+    let current = revised.get(functionId);
+    if (current?.codeRevision !== revision) revised.set(functionId, (current = { ...config, codeRevision: revision }));
+    return current;
   }
 
   /** Invokes the route's function and answers; a RESPONSE_STREAM function URL writes chunks as they come. */
@@ -184,6 +192,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     const streaming = match.route.invokeMode === 'RESPONSE_STREAM';
     let reader: StreamedResponseReader | undefined;
     const running = options.lambda.invoke(config, event, {
+      serialized: true,
       onLog: (line) => options.onLog?.(match.route.functionId, line),
       onResponseChunk: streaming ? (chunk, _id, contentType) => {
         reader ??= new StreamedResponseReader(contentType, (prelude) => {
@@ -232,7 +241,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   }
 
   return {
-    url: `http://127.0.0.1:${port(main.server)}`,
+    url: `http://127.0.0.1:${main.port}`,
     functionUrls,
     codeChanged(functionId) {
       revisions.set(functionId, (revisions.get(functionId) ?? 0) + 1);
@@ -266,17 +275,20 @@ function send(res: ServerResponse, reply: HttpReply): void {
   res.end(reply.body);
 }
 
-const port = (server: Server): number => (server.address() as AddressInfo).port;
-
-function listen(server: Server, wanted: number): Promise<void> {
+/** Listens on 127.0.0.1 and resolves with the port. */
+function listen(server: Server, wanted: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(wanted, '127.0.0.1', () => resolve());
+    server.listen(wanted, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
   });
 }
 
+const NO_BODY = Buffer.alloc(0);
+
 /** The body, or undefined when it is over API Gateway's limit (the rest is drained, not buffered). */
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> | Buffer {
+  // A request without a body (most GETs) is complete when it arrives: no stream to wait on.
+  if (req.complete && req.readableLength === 0 && req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return NO_BODY;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -264,8 +264,12 @@ export class Environment {
     active.pausedInCall = this.pausedMs() - (active.pausedAtStart ?? 0);
     active.durationMs = Math.max(0, performance.now() - active.startedAt - active.pausedInCall);
     if (this.plan?.writesEndMarks) {
-      active.timers.push(setTimeout(() => this.finish(active), END_MARK_WAIT_MS));
+      // Streams the bootstrap left unmarked (nothing written to them) are not waited for.
+      const expected = 'endMarks' in reply ? reply.endMarks : undefined;
+      if (expected && !expected.out) active.marks.out = true;
+      if (expected && !expected.err) active.marks.err = true;
       this.finishIfFlushed(active);
+      if (!active.finished) active.timers.push(setTimeout(() => this.finish(active), END_MARK_WAIT_MS));
     } else {
       active.timers.push(setTimeout(() => this.finish(active), CUSTOM_RUNTIME_SETTLE_MS));
     }

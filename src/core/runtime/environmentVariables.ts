@@ -90,5 +90,22 @@ export function buildEnvironment(inputs: EnvironmentInputs): Record<string, stri
 /** Lambda's trace header for one invocation. */
 export function traceId(): string {
   const epoch = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
-  return `Root=1-${epoch}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0;Lineage=1:${randomBytes(4).toString('hex')}:0`;
+  const hex = randomHex(24);
+  return `Root=1-${epoch}-${hex.slice(0, 24)};Parent=${hex.slice(24, 40)};Sampled=0;Lineage=1:${hex.slice(40)}:0`;
+}
+
+// Random bytes drawn from a pool filled 256 ids at a time: a randomBytes call per id costs a system call each, on
+// every warm invocation.
+const POOL_BYTES = 24 * 256;
+let pool = Buffer.alloc(0);
+let poolOffset = POOL_BYTES;
+
+function randomHex(bytes: number): string {
+  if (poolOffset + bytes > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    poolOffset = 0;
+  }
+  const hex = pool.toString('hex', poolOffset, poolOffset + bytes);
+  poolOffset += bytes;
+  return hex;
 }

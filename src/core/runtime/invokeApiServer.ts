@@ -43,8 +43,9 @@ const TAIL_BYTES = 4096;
  */
 export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeApi> {
   const queue = new AsyncInvocationQueue(options.lambda, options.onResult, options.logger, options.asyncSettings);
+  let port = 0; // read once it listens: server.address() is a system call
   const server = createServer((req, res) => {
-    if (refuseForeign(req, res, (server.address() as AddressInfo).port, { allowedOrigins: options.allowedOrigins })) return;
+    if (refuseForeign(req, res, port, { allowedOrigins: options.allowedOrigins })) return;
     handle(req, res, options, queue).catch((error: unknown) => {
       options.logger?.error(error instanceof Error ? error : String(error));
       if (!res.headersSent) sendError(res, new LambdaServiceError('ServiceException', error instanceof Error ? error.message : String(error), 500));
@@ -54,7 +55,7 @@ export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeA
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
     port,

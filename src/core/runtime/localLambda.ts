@@ -18,6 +18,9 @@ export interface LocalInvokeOptions extends InvokeOptions {
   readonly debug?: DebugOptions;
   /** Called with the environment once it is created (debug sessions keep it to stop it). */
   readonly onEnvironment?: (env: Environment) => void;
+  /** The event was serialised by the caller (JSON.stringify of an object: the local API's requests), so only its size
+   *  is checked, not re-parsed. */
+  readonly serialized?: boolean;
 }
 
 /** Checks a function configuration the way CreateFunction would, with messages that say what to change. */
@@ -36,13 +39,15 @@ export function validateConfig(config: FunctionConfig): void {
   }
 }
 
-/** Checks an event payload as the Invoke API does: size first, then that it is JSON. */
-export function validateEvent(event: string, source = 'event'): void {
-  const size = Buffer.byteLength(event);
+/** Checks an event payload as the Invoke API does: size first, then (unless `serialized`) that it is JSON. */
+export function validateEvent(event: string, source = 'event', serialized = false): void {
+  // A string's UTF-8 size is at most 3 bytes per UTF-16 unit: short events need no count.
+  const size = event.length * 3 <= SYNC_PAYLOAD_LIMIT ? 0 : Buffer.byteLength(event);
   if (size > SYNC_PAYLOAD_LIMIT) {
     throw new LambdaServiceError('RequestTooLargeException',
       `Request must be smaller than ${SYNC_PAYLOAD_LIMIT} bytes for the InvokeFunction operation (${source} is ${size} bytes).`, 413);
   }
+  if (serialized) return;
   try {
     parseJson(event, source);
   } catch (error) {
@@ -50,6 +55,10 @@ export function validateEvent(event: string, source = 'event'): void {
     throw error;
   }
 }
+
+/** Pool keys of configurations already seen: callers that pass the same object per call (serve, start) do not
+ *  serialise it on every invocation. Configurations are not mutated once handed in. */
+const configKeys = new WeakMap<FunctionConfig, string>();
 
 /**
  * The local Lambda service: one pool of environments per function, shared by the CLI, `serve`, and the editor.
@@ -75,7 +84,7 @@ export class LocalLambda {
 
   async invoke(config: FunctionConfig, event: string, options: LocalInvokeOptions = {}): Promise<InvokeResult> {
     validateConfig(config);
-    validateEvent(event);
+    validateEvent(event, 'event', options.serialized);
     const credentials = await this.options.credentials?.().catch((error: unknown) => {
       this.options.logger?.warn(`No AWS credentials for the function: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
@@ -136,7 +145,8 @@ export class LocalLambda {
 
   private pool(config: FunctionConfig, credentials: Awaited<ReturnType<NonNullable<LocalLambdaOptions['credentials']>>>): FunctionPool {
     // Keyed by the configuration only: rotated credentials reach new environments, warm ones keep serving.
-    const key = JSON.stringify(config);
+    let key = configKeys.get(config);
+    if (key === undefined) configKeys.set(config, (key = JSON.stringify(config)));
     const existing = this.pools.get(config.name);
     if (existing?.key === key) {
       existing.pool.credentials = credentials;

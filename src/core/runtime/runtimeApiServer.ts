@@ -17,10 +17,17 @@ export interface PendingInvocation {
 /** What the runtime posted back, as the service sees it. `streamed`: the body came in streaming mode (its chunks
  *  were handed to `onStreamChunk` as they arrived); a streamed error is the one the runtime put in the trailers. */
 export type RuntimeReply =
-  | { readonly kind: 'response'; readonly requestId: string; readonly body: Buffer; readonly maxRssKb?: number; readonly streamed?: boolean; readonly contentType?: string }
-  | { readonly kind: 'error'; readonly requestId: string; readonly body: Buffer; readonly errorType?: string; readonly maxRssKb?: number; readonly streamed?: boolean }
+  | { readonly kind: 'response'; readonly requestId: string; readonly body: Buffer; readonly maxRssKb?: number; readonly streamed?: boolean; readonly contentType?: string; readonly endMarks?: EndMarks }
+  | { readonly kind: 'error'; readonly requestId: string; readonly body: Buffer; readonly errorType?: string; readonly maxRssKb?: number; readonly streamed?: boolean; readonly endMarks?: EndMarks }
   | { readonly kind: 'init-error'; readonly body: Buffer; readonly errorType?: string; readonly maxRssKb?: number }
   | { readonly kind: 'response-too-large'; readonly requestId: string; readonly size: number; readonly limit: number };
+
+/** Which output streams our bootstraps marked the end of an invocation on (header `lambda-workbench-end-marks`, not an
+ *  AWS one): a stream nothing was written to gets no mark. Absent: both, or none for runtimes that write no marks. */
+export interface EndMarks { readonly out: boolean; readonly err: boolean }
+const END_MARKS_HEADER = 'lambda-workbench-end-marks';
+/** On an outcome POST (not an AWS header): answer with the next event instead of 202, one round trip per warm call. */
+const THEN_NEXT_HEADER = 'lambda-workbench-then-next';
 
 export interface RuntimeApiEvents {
   /** The runtime asked for its next event (the first call marks the end of init). */
@@ -106,19 +113,21 @@ export class RuntimeApiServer {
     res.end(inv.event);
   }
 
+  /** A long poll for the next event: answered by deliver(). */
+  private awaitNext(res: ServerResponse): void {
+    if (this.waiting) {
+      // Only one runtime process per environment: a second poller gets what the service answers.
+      return json(res, 403, { errorMessage: 'Another /next request is already pending', errorType: 'InvalidStateTransition' });
+    }
+    this.waiting = res;
+    res.on('close', () => { if (this.waiting === res) this.waiting = undefined; });
+    this.events.onNext();
+    this.flush();
+  }
+
   private route(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '';
-    if (req.method === 'GET' && url === `${PREFIX}/invocation/next`) {
-      if (this.waiting) {
-        // Only one runtime process per environment: a second poller gets what the service answers.
-        return json(res, 403, { errorMessage: 'Another /next request is already pending', errorType: 'InvalidStateTransition' });
-      }
-      this.waiting = res;
-      res.on('close', () => { if (this.waiting === res) this.waiting = undefined; });
-      this.events.onNext();
-      this.flush();
-      return;
-    }
+    if (req.method === 'GET' && url === `${PREFIX}/invocation/next`) return this.awaitNext(res);
     if (req.method !== 'POST') return json(res, 405, { errorMessage: 'Method not allowed', errorType: 'MethodNotAllowed' });
     const invocation = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
     const isInitError = url === `${PREFIX}/init/error`;
@@ -157,18 +166,24 @@ export class RuntimeApiServer {
         this.events.onReply({ kind: 'response-too-large', requestId: requestId!, size, limit });
         return;
       }
-      json(res, 202, { status: 'OK' });
+      // Our bootstraps ask for the next event with the outcome (THEN_NEXT_HEADER): this request's answer is that event.
+      const thenNext = header(req, THEN_NEXT_HEADER) === '1';
+      if (!thenNext) json(res, 202, { status: 'OK' });
       // A streamed response that failed says so in its trailers: the error type, and the error body in base64.
       const trailerType = streamed ? trailer(req, 'lambda-runtime-function-error-type') : undefined;
       if (trailerType) {
         const encoded = trailer(req, 'lambda-runtime-function-error-body');
         this.events.onReply({ kind: 'error', requestId: requestId!, errorType: trailerType, maxRssKb, streamed,
           body: encoded ? Buffer.from(encoded, 'base64') : Buffer.from(JSON.stringify({ errorType: trailerType, errorMessage: '' })) });
+        if (thenNext) this.awaitNext(res);
         return;
       }
+      const marks = header(req, END_MARKS_HEADER);
+      const endMarks = marks === undefined ? undefined : { out: marks.includes('out'), err: marks.includes('err') };
       this.events.onReply(invocation![2] === 'response'
-        ? { kind: 'response', requestId: requestId!, body, maxRssKb, streamed, contentType }
-        : { kind: 'error', requestId: requestId!, body, errorType, maxRssKb });
+        ? { kind: 'response', requestId: requestId!, body, maxRssKb, streamed, contentType, endMarks }
+        : { kind: 'error', requestId: requestId!, body, errorType, maxRssKb, endMarks });
+      if (thenNext) this.awaitNext(res);
     });
   }
 }

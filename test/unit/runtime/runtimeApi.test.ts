@@ -97,4 +97,24 @@ describe('Runtime API server (wire level)', () => {
     assert.equal(ok.status, 202);
     assert.equal((replies.at(-1) as { maxRssKb?: number }).maxRssKb, 51234, 'the runtime\'s own peak memory is passed on');
   });
+
+  it('an outcome that asks for the next event (our bootstraps\' header) is answered with that event, not 202', async () => {
+    const first = call(api.address, 'GET', '/2018-06-01/runtime/invocation/next');
+    api.deliver({ requestId: 'req-a', event: '{"n":1}', deadlineMs: 0, functionArn: 'a', traceId: 't' });
+    await first;
+    const second = call(api.address, 'POST', '/2018-06-01/runtime/invocation/req-a/response', '"one"',
+      { 'Lambda-Workbench-Then-Next': '1', 'Lambda-Workbench-End-Marks': 'out' });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(replies.length, 1, 'the outcome is taken before the next event exists');
+    assert.deepEqual((replies[0] as { endMarks?: unknown }).endMarks, { out: true, err: false });
+    assert.equal(nexts, 2, 'the request waits as a GET /next does');
+    api.deliver({ requestId: 'req-b', event: '{"n":2}', deadlineMs: 0, functionArn: 'a', traceId: 't' });
+    const next = await second;
+    assert.equal(next.status, 200);
+    assert.equal(next.body, '{"n":2}');
+    assert.equal(next.headers['lambda-runtime-aws-request-id'], 'req-b');
+    // An outcome the service refuses is still answered at once (the bootstrap then asks with GET /next).
+    const refused = await call(api.address, 'POST', '/2018-06-01/runtime/invocation/other/response', '{}', { 'Lambda-Workbench-Then-Next': '1' });
+    assert.equal(refused.status, 400);
+  });
 });
