@@ -5,7 +5,6 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
-const { execFileSync } = require('node:child_process');
 const { RuntimeError } = require('./errors');
 
 function isModulePackage(folder) {
@@ -50,7 +49,9 @@ function syntaxErrorLocation(error, candidates) {
   for (const file of candidates) {
     if (!fs.existsSync(file)) continue;
     try {
-      execFileSync(process.execPath, ['--check', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+      // Required here, not at the top: loading child_process costs every cold start ~5 ms, and once it is loaded
+      // every invocation is end-marked on both streams (see outputMarks.js).
+      require('node:child_process').execFileSync(process.execPath, ['--check', file], { stdio: ['ignore', 'ignore', 'pipe'] });
     } catch (check) {
       const where = /^(?:file:\/\/)?(.+):(\d+)$/m.exec(String(check.stderr || ''));
       if (where) return `${decodeURIComponent(where[1])}:${where[2]}`;

@@ -76,11 +76,10 @@ class RecordingApi {
 }
 
 const HANDLER = `
-const { spawnSync } = require('node:child_process');
 exports.handler = async (event) => {
   if (event.log) console.log('a line', event.n);
   if (event.warn) process.stderr.write('straight to stderr\\n');
-  if (event.child) spawnSync(process.execPath, ['-e', 'process.stdout.write("from a child\\\\n")'], { stdio: 'inherit' });
+  if (event.child) require('node:child_process').spawnSync(process.execPath, ['-e', 'process.stdout.write("from a child\\\\n")'], { stdio: 'inherit' });
   if (event.allocateMb) globalThis.kept = Buffer.alloc(event.allocateMb * 1024 * 1024, 1);
   return { n: event.n };
 };
@@ -157,7 +156,7 @@ describe('Node.js bootstrap on the wire: a warm call does little', function () {
       ]);
     });
 
-    if (runtime === 'node') it('node: marks only the streams an invocation wrote to, and both once it has started a child process', async () => {
+    if (runtime === 'node') it('node: marks only the streams an invocation wrote to, and both once it has loaded child_process', async () => {
       const recording = await start([{ n: 1 }, { n: 2 }, { n: 3, log: true }, { n: 4, warn: true }, { n: 5 }, { n: 6, child: true }, { n: 7 }]);
       const posts = await outcomes(recording, 7);
       // The first call also closes init's output, which may have written anything.
