@@ -139,8 +139,8 @@ function contextFor(headers, extra) {
 
 const isPromise = (value) => value && typeof value.then === 'function';
 
-/** One buffered invocation; resolves once the outcome is posted, with `{ next }`: the next event's promise (its
- *  GET /next went out with the outcome). */
+/** One buffered invocation; resolves once the outcome is posted, with `{ next }`: the promise of the next event,
+ *  which the outcome's request asked for. */
 function invokeBuffered(fn, event, headers) {
   const requestId = headers['lambda-runtime-aws-request-id'];
   const invocation = current;
