@@ -1,5 +1,5 @@
 /** Text written in bursts: what arrives within `delayMs` of the first piece leaves in one write. A server printing
- *  an access line per request would otherwise make a write (and wake its terminal or pipe reader) per request;
+ *  an access or log line per request would otherwise make a write (and wake its terminal or pipe reader) per request;
  *  10 ms is below what a reader notices. `flush()` writes what is pending now (before exiting). */
 export interface BatchedOutput {
   write(text: string): void;

@@ -4,6 +4,7 @@ import { startInvokeApi } from '../../core/runtime/invokeApiServer';
 import type { FunctionConfig } from '../../core/runtime/types';
 import { untilAborted, UsageError, type CliCommand } from '../cliCommand';
 import { intOption, parseOptions } from '../parseOptions';
+import { batchedOutput } from '../batchedOutput';
 import { commandLogger, servingLambda } from '../servingLambda';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -63,9 +64,10 @@ export const serveCommand: CliCommand = {
       }
     }
     const lambda = servingLambda(v, io);
+    const functionLog = batchedOutput(io.err);
     const api = await startInvokeApi({
       lambda, functions, port, logger: commandLogger('serve', io),
-      onResult: v.quiet ? undefined : (name, result) => io.err(`${result.logs.map((l) => `[${name}] ${l}`).join('\n')}\n`),
+      onResult: v.quiet ? undefined : (name, result) => functionLog.write(`${result.logs.map((l) => `[${name}] ${l}`).join('\n')}\n`),
     });
     io.out(`Invoke API on ${api.url} for ${functions.size} function(s): ${[...functions.keys()].join(', ')}\n`);
     io.out(`Try: aws lambda invoke --endpoint-url ${api.url} --function-name ${[...functions.keys()][0]} --payload '{}' --cli-binary-format raw-in-base64-out out.json\n`);
@@ -73,6 +75,7 @@ export const serveCommand: CliCommand = {
     await untilAborted(io.signal);
     await api.close();
     await lambda.dispose();
+    functionLog.flush();
     io.out('stopped\n');
     return 0;
   },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger';
+import { listenOnLoopback } from '../net/listenOnLoopback';
 import { foreignRequest } from '../net/loopbackGuard';
 import { requestTarget } from '../net/requestTarget';
 import type { LocalLambda } from '../runtime/localLambda';
@@ -63,7 +63,7 @@ export interface LocalApi {
   close(): Promise<void>;
 }
 
-/** One server; `port` is read once it listens (server.address() is a system call, so not once per request). */
+/** One server and the port it listens on (see listenOnLoopback). */
 interface Listener { readonly server: Server; readonly routers: { api: ApiDefinition; router: ApiRouter }[]; port: number }
 
 /**
@@ -89,12 +89,12 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   };
 
   const main: Listener = { server: createServer(handler(() => main)), routers: gatewayApis.map((api) => ({ api, router: new ApiRouter(byApi(api.id)) })), port: 0 };
-  main.port = await listen(main.server, options.port ?? 3000);
+  main.port = await listenOnLoopback(main.server, options.port ?? 3000);
   listeners.push(main);
   const functionUrls = new Map<string, string>();
   for (const api of options.model.apis.filter((a) => a.kind === 'url')) {
     const listener: Listener = { server: createServer(handler(() => listener)), routers: [{ api, router: new ApiRouter(byApi(api.id)) }], port: 0 };
-    listener.port = await listen(listener.server, 0);
+    listener.port = await listenOnLoopback(listener.server);
     listeners.push(listener);
     functionUrls.set(api.id, `http://127.0.0.1:${listener.port}`);
   }
@@ -273,14 +273,6 @@ function send(res: ServerResponse, reply: HttpReply): void {
   const headers = [...reply.headers, ['content-length', String(reply.body.length)]];
   res.writeHead(reply.status, headers.flat());
   res.end(reply.body);
-}
-
-/** Listens on 127.0.0.1 and resolves with the port. */
-function listen(server: Server, wanted: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(wanted, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
-  });
 }
 
 const NO_BODY = Buffer.alloc(0);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger';
+import { listenOnLoopback } from '../net/listenOnLoopback';
 import { refuseForeign } from '../net/loopbackGuard';
 import { AsyncInvocationQueue, type AsyncQueueSettings } from './asyncQueue';
 import { functionArn } from './environmentVariables';
@@ -43,7 +43,7 @@ const TAIL_BYTES = 4096;
  */
 export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeApi> {
   const queue = new AsyncInvocationQueue(options.lambda, options.onResult, options.logger, options.asyncSettings);
-  let port = 0; // read once it listens: server.address() is a system call
+  let port = 0; // set once it listens (see listenOnLoopback)
   const server = createServer((req, res) => {
     if (refuseForeign(req, res, port, { allowedOrigins: options.allowedOrigins })) return;
     handle(req, res, options, queue).catch((error: unknown) => {
@@ -51,11 +51,7 @@ export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeA
       if (!res.headersSent) sendError(res, new LambdaServiceError('ServiceException', error instanceof Error ? error.message : String(error), 500));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  port = (server.address() as AddressInfo).port;
+  port = await listenOnLoopback(server, options.port);
   return {
     url: `http://127.0.0.1:${port}`,
     port,

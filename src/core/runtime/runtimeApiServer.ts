@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../net/listenOnLoopback';
 import { MAX_RSS_HEADER } from './processMemory';
 import { RESPONSE_PAYLOAD_LIMIT } from './types';
 
@@ -51,6 +51,7 @@ const PREFIX = '/2018-06-01/runtime';
  */
 export class RuntimeApiServer {
   private readonly server: Server;
+  private port = 0;
   private waiting?: ServerResponse;
   private queued?: PendingInvocation;
   private inFlight?: string;
@@ -65,17 +66,13 @@ export class RuntimeApiServer {
 
   static async start(events: RuntimeApiEvents): Promise<RuntimeApiServer> {
     const api = new RuntimeApiServer(events);
-    await new Promise<void>((resolve, reject) => {
-      api.server.once('error', reject);
-      api.server.listen(0, '127.0.0.1', () => resolve());
-    });
+    api.port = await listenOnLoopback(api.server);
     return api;
   }
 
   /** `host:port`, the value of AWS_LAMBDA_RUNTIME_API. */
   get address(): string {
-    const { port } = this.server.address() as AddressInfo;
-    return `127.0.0.1:${port}`;
+    return `127.0.0.1:${this.port}`;
   }
 
   /** Hands an event to the runtime: now if it is waiting on /next, else when it next asks. */
