@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { MinimalHttpServer, type MinimalRequest, type MinimalResponse } from '../net/minimalHttpServer';
 import { listenOnLoopback } from '../net/listenOnLoopback';
 import { MAX_RSS_HEADER } from './processMemory';
 import { RESPONSE_PAYLOAD_LIMIT } from './types';
@@ -50,23 +50,20 @@ const PREFIX = '/2018-06-01/runtime';
  * interface clients to run against it unmodified.
  */
 export class RuntimeApiServer {
-  private readonly server: Server;
+  private readonly server: MinimalHttpServer;
   private port = 0;
-  private waiting?: ServerResponse;
+  private waiting?: MinimalResponse;
   private queued?: PendingInvocation;
   private inFlight?: string;
 
   private constructor(private readonly events: RuntimeApiEvents) {
-    this.server = createServer((req, res) => this.route(req, res));
-    // Runtimes keep one connection open and long-poll /next: no server-side timeouts.
-    this.server.requestTimeout = 0;
-    this.server.headersTimeout = 0;
-    this.server.keepAliveTimeout = 0;
+    // Runtimes keep one connection open and long-poll /next: the minimal server has no timeouts.
+    this.server = new MinimalHttpServer((req, res) => this.route(req, res));
   }
 
   static async start(events: RuntimeApiEvents): Promise<RuntimeApiServer> {
     const api = new RuntimeApiServer(events);
-    api.port = await listenOnLoopback(api.server);
+    api.port = await listenOnLoopback(api.server.listener);
     return api;
   }
 
@@ -84,7 +81,6 @@ export class RuntimeApiServer {
   close(): void {
     this.waiting?.destroy();
     this.waiting = undefined;
-    this.server.closeAllConnections();
     this.server.close();
   }
 
@@ -104,26 +100,23 @@ export class RuntimeApiServer {
     };
     if (inv.clientContext !== undefined) headers['Lambda-Runtime-Client-Context'] = inv.clientContext;
     if (inv.cognitoIdentity !== undefined) headers['Lambda-Runtime-Cognito-Identity'] = inv.cognitoIdentity;
-    // An explicit length (not chunked encoding) keeps the runtimes' minimal HTTP clients simple and fast.
-    headers['Content-Length'] = Buffer.byteLength(inv.event);
-    res.writeHead(200, headers);
-    res.end(inv.event);
+    res.send(200, headers, inv.event);
   }
 
   /** A long poll for the next event: answered by deliver(). */
-  private awaitNext(res: ServerResponse): void {
+  private awaitNext(res: MinimalResponse): void {
     if (this.waiting) {
       // Only one runtime process per environment: a second poller gets what the service answers.
       return json(res, 403, { errorMessage: 'Another /next request is already pending', errorType: 'InvalidStateTransition' });
     }
     this.waiting = res;
-    res.on('close', () => { if (this.waiting === res) this.waiting = undefined; });
+    res.onClose = () => { if (this.waiting === res) this.waiting = undefined; };
     this.events.onNext();
     this.flush();
   }
 
-  private route(req: IncomingMessage, res: ServerResponse): void {
-    const url = req.url ?? '';
+  private route(req: MinimalRequest, res: MinimalResponse): void {
+    const url = req.url;
     if (req.method === 'GET' && url === `${PREFIX}/invocation/next`) return this.awaitNext(res);
     if (req.method !== 'POST') return json(res, 405, { errorMessage: 'Method not allowed', errorType: 'MethodNotAllowed' });
     const invocation = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
@@ -131,7 +124,6 @@ export class RuntimeApiServer {
     if (!invocation && !isInitError) return json(res, 404, { errorMessage: `Unknown path ${url}`, errorType: 'NotFound' });
     const requestId = invocation ? safeDecode(invocation[1]) : undefined;
     if (invocation && (requestId === undefined || requestId !== this.inFlight)) {
-      req.resume();
       return json(res, 400, { errorMessage: `Invalid request ID: '${requestId ?? invocation[1]}'`, errorType: 'InvalidRequestID' });
     }
     const errorType = header(req, 'lambda-runtime-function-error-type');
@@ -144,13 +136,13 @@ export class RuntimeApiServer {
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
+    req.onData = (chunk) => {
       size += chunk.length;
       if (size > limit) tooLarge = true;
       else chunks.push(chunk);
       if (streamed && !tooLarge) this.events.onStreamChunk?.(requestId!, chunk);
-    });
-    req.on('end', () => {
+    };
+    req.onEnd = () => {
       const body = Buffer.concat(chunks);
       if (isInitError) {
         json(res, 202, { status: 'OK' });
@@ -181,24 +173,21 @@ export class RuntimeApiServer {
         ? { kind: 'response', requestId: requestId!, body, maxRssKb, streamed, contentType, endMarks }
         : { kind: 'error', requestId: requestId!, body, errorType, maxRssKb, endMarks });
       if (thenNext) this.awaitNext(res);
-    });
+    };
   }
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
+function header(req: MinimalRequest, name: string): string | undefined {
+  return req.headers[name];
 }
 
-function trailer(req: IncomingMessage, name: string): string | undefined {
+function trailer(req: MinimalRequest, name: string): string | undefined {
   const value = req.trailers[name];
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
+function json(res: MinimalResponse, status: number, body: unknown): void {
+  res.send(status, { 'Content-Type': 'application/json' }, JSON.stringify(body));
 }
 
 /** A path segment decoded, or undefined when it is not valid percent-encoding (`%ZZ`): a 4xx, never a throw. */
