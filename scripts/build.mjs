@@ -1,4 +1,4 @@
-// Bundles the extension and the CLI with esbuild (cjs, node, `vscode` external) and prints bundle sizes from the
+// Bundles the extension, the CLI and the webview pages with esbuild (cjs, node, `vscode` external) and prints bundle sizes from the
 // metafile. `--production` minifies and drops source maps (used by `npm run package`, `vsce package` and `npm pack`);
 // `--outdir DIR` writes elsewhere than dist/; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
@@ -22,6 +22,22 @@ const options = {
   mainFields: ['module', 'main'],
   sourcemap: !production,
   minify: production,
+  metafile: true,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+// The webview pages (browser code): one script and one style sheet each, loaded by the panel under a strict CSP and
+// inlined into `lambda-workbench insights --html` reports.
+const webviewOptions = {
+  entryPoints: { insights: 'src/webview/insights/main.ts' },
+  outdir: `${outdir}/webview`,
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'chrome120',
+  sourcemap: false,
+  minify: true,
   metafile: true,
   logLevel: 'warning',
   legalComments: 'none',
@@ -51,9 +67,11 @@ if (watch) {
     }],
   });
   await ctx.watch();
+  await (await esbuild.context(webviewOptions)).watch();
 } else {
   rmSync(outdir, { recursive: true, force: true });
-  const result = await esbuild.build(options);
+  const [result, webview] = await Promise.all([esbuild.build(options), esbuild.build(webviewOptions)]);
   console.log(`built ${production ? 'production' : 'development'} bundles:`);
   printSizes(result.metafile);
+  printSizes(webview.metafile);
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { EventCatalog } from './core/events/catalog';
 import { registerDebugging } from './debugging/registerDebugging';
 import { registerFunctions } from './functions/registerFunctions';
+import { registerInsights } from './insights/registerInsights';
 import { registerLocalApi } from './localApi/registerLocalApi';
 import { registerLocalHandlers } from './localHandlers/registerLocalHandlers';
 import { registerLogs } from './logs/registerLogs';
@@ -18,6 +19,7 @@ export interface LambdaWorkbenchApi {
   readonly functions: ReturnType<typeof registerFunctions>;
   readonly logs: ReturnType<typeof registerLogs>;
   readonly localApi: ReturnType<typeof registerLocalApi>;
+  readonly insights: ReturnType<typeof registerInsights>;
   /** Every quick input our multi-step and pick helpers show (the tests drive the real widgets through it). */
   readonly onDidShowQuickInput: typeof onDidShowQuickInput;
   /** How long activate() took (the bench reads it; the bundle's load time is not included). */
@@ -36,10 +38,11 @@ export function activate(context: vscode.ExtensionContext): LambdaWorkbenchApi {
   const functions = registerFunctions(context, { log, catalog, local: localHandlers });
   const logs = registerLogs(context, { session: functions.session, docs: localHandlers.docs, log });
   const localApi = registerLocalApi(context, { local: localHandlers, log, debug });
+  const insights = registerInsights(context, { log, runner: localHandlers.runner, resolveHandler: localHandlers.resolveHandler });
   // Nothing above scans the workspace or calls AWS: the views and commands do that when first used.
   const activationMs = performance.now() - started;
   log.info(`Lambda Workbench ${String(context.extension.packageJSON.version)} activated in ${activationMs.toFixed(1)} ms`);
-  return { localHandlers, debugResults: debug.results, debugProvider: debug, functions, logs, localApi, onDidShowQuickInput, activationMs };
+  return { localHandlers, debugResults: debug.results, debugProvider: debug, functions, logs, localApi, insights, onDidShowQuickInput, activationMs };
 }
 
 export function deactivate(): void {

@@ -99,7 +99,7 @@ export function registerLocalApi(context: vscode.ExtensionContext, deps: { local
     const port = args.port ?? vscode.workspace.getConfiguration('lambdaWorkbench').get<number>('localApi.port') ?? 3000;
     try {
       const started = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Starting the local API' }, () =>
-        LocalApiSession.start(template, local.runner.createLambda(), log, port, () => void stop(), debugOverride));
+        LocalApiSession.start(template, local.runner.createLambda('start'), log, port, () => void stop(), debugOverride));
       await setRunning(started);
       log.info(`Local API of ${template} on ${started.url} (${started.routes.length} routes)`);
       return started;

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { EventChoices } from './eventChoice';
 import type { HandlerIndex } from './handlerIndex';
 
-/** `Run · Debug · Event: <name>` above every handler definition the index knows in the open file. */
+/** `Run · Debug · Event: <name> · Insights` above every handler definition the index knows in the open file. */
 export class HandlerCodeLens implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
@@ -23,6 +23,7 @@ export class HandlerCodeLens implements vscode.CodeLensProvider {
         new vscode.CodeLens(range, { title: '$(play) Run', command: 'lambdaWorkbench.runHandler', arguments: [handler.id], tooltip: `Run ${handler.name} locally with ${event}` }),
         new vscode.CodeLens(range, { title: '$(debug-alt) Debug', command: 'lambdaWorkbench.debugHandler', arguments: [handler.id], tooltip: `Debug ${handler.name} with ${event}` }),
         new vscode.CodeLens(range, { title: `Event: ${event}`, command: 'lambdaWorkbench.chooseEvent', arguments: [handler.id], tooltip: 'Choose the event Run and Debug send' }),
+        new vscode.CodeLens(range, { title: '$(graph) Insights', command: 'lambdaWorkbench.showInsights', arguments: [handler.id], tooltip: `Cold starts, durations, memory and cost of ${handler.name}'s local runs` }),
       );
     }
     return lenses;

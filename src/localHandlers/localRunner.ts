@@ -13,6 +13,14 @@ import type { HandlerIndex } from './handlerIndex';
 import { chunkLine, type RunDocuments } from './runDocuments';
 import { resultSection, RunHistory, runSummary } from './runHistory';
 
+/** One finished local invocation and where it ran. */
+export interface FinishedInvocation { readonly config: FunctionConfig; readonly result: InvokeResult; readonly source: 'run' | 'debug' | 'start' }
+
+/** The function name a discovered handler runs under (its log group, ARN and Insights key). */
+export function localFunctionName(handler: DiscoveredHandler): string {
+  return handler.name.replace(/[^\w-]/g, '-');
+}
+
 export interface RunOutcome {
   readonly result?: InvokeResult;
   readonly document: vscode.Uri;
@@ -78,6 +86,9 @@ export class LocalRunner implements vscode.Disposable {
   private readonly runs = new Set<ActiveRun>();
   private readonly runsChanged = new vscode.EventEmitter<void>();
   readonly onDidChangeRuns = this.runsChanged.event;
+  private readonly invoked = new vscode.EventEmitter<FinishedInvocation>();
+  /** Every finished local invocation: Run, F5 and the local API's (Insights records them). */
+  readonly onDidInvoke = this.invoked.event;
 
   /** Runs in progress, oldest first. */
   get active(): readonly ActiveRun[] { return [...this.runs]; }
@@ -88,7 +99,7 @@ export class LocalRunner implements vscode.Disposable {
     const s = settings();
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(handler.codeDir))?.uri.fsPath ?? handler.codeDir;
     return resolveTarget({
-      spec: handler.spec, resource: handler.resource, cwd: folder, name: handler.name.replace(/[^\w-]/g, '-'), pythonPath: s.pythonPath, nodePath: s.nodePath,
+      spec: handler.spec, resource: handler.resource, cwd: folder, name: localFunctionName(handler), pythonPath: s.pythonPath, nodePath: s.nodePath,
       onWarning: (message) => this.log.warn(message),
     });
   }
@@ -162,9 +173,10 @@ export class LocalRunner implements vscode.Disposable {
   get local(): LocalLambda { return this.lambda; }
 
   /** A LocalLambda with the current settings and the session's credentials (the local API owns one while it runs). */
-  createLambda(): LocalLambda {
+  createLambda(source: 'run' | 'start' = 'run'): LocalLambda {
     const s = settings();
     return new LocalLambda({
+      onInvoked: (config, result, options) => this.invoked.fire({ config, result, source: options.debug ? 'debug' : source }),
       maxEnvironments: s.maxConcurrency, settings: { pythonPath: s.pythonPath, nodePath: s.nodePath, interpreters: s.interpreters }, logger: this.log,
       credentials: () => this.credentials?.() ?? Promise.resolve(undefined),
     });
@@ -181,7 +193,7 @@ export class LocalRunner implements vscode.Disposable {
     for (const h of this.index.all()) {
       if (uri.fsPath.startsWith(h.codeDir)) {
         this.staleCode.add(h.codeDir);
-        this.lambda.invalidate(h.name.replace(/[^\w-]/g, '-'));
+        this.lambda.invalidate(localFunctionName(h));
       }
     }
   }
@@ -228,6 +240,7 @@ export class LocalRunner implements vscode.Disposable {
 
   dispose(): void {
     this.runsChanged.dispose();
+    this.invoked.dispose();
     for (const d of this.disposables) d.dispose();
     void this.lambda.dispose();
   }

@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { stats } from '../insights/insightsSummary';
 import type { LocalLambda } from './localLambda';
 import { LambdaServiceError, type FunctionConfig } from './types';
 
@@ -29,10 +30,8 @@ export interface LoadSummary {
 }
 
 export function percentiles(values: number[]): Percentiles {
-  if (values.length === 0) return { p50: 0, p99: 0, max: 0 };
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-  return { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] };
+  const { p50, p99, max } = stats(values);
+  return { p50, p99, max };
 }
 
 /** "1000 users at once": `total` invocations with `concurrency` in flight, through the pool, so busy environments

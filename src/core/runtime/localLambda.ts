@@ -11,6 +11,8 @@ export interface LocalLambdaOptions extends Partial<PoolLimits> {
   /** Credentials of the active profile, handed to functions as Lambda hands them the role's; asked once per environment. */
   readonly credentials?: () => Promise<AwsCredentials | undefined>;
   readonly logger?: Logger;
+  /** Hears every finished invocation (Insights records them); not called for calls the service refused. */
+  readonly onInvoked?: (config: FunctionConfig, result: InvokeResult, options: LocalInvokeOptions) => void;
 }
 
 export interface LocalInvokeOptions extends InvokeOptions {
@@ -83,6 +85,12 @@ export class LocalLambda {
   get maxEnvironments(): number { return this.limits.maxEnvironments; }
 
   async invoke(config: FunctionConfig, event: string, options: LocalInvokeOptions = {}): Promise<InvokeResult> {
+    const result = await this.run(config, event, options);
+    this.options.onInvoked?.(config, result, options);
+    return result;
+  }
+
+  private async run(config: FunctionConfig, event: string, options: LocalInvokeOptions): Promise<InvokeResult> {
     validateConfig(config);
     validateEvent(event, 'event', options.serialized);
     const credentials = await this.options.credentials?.().catch((error: unknown) => {

@@ -39,13 +39,13 @@ describe('Local Handlers view, CodeLens and Run (real host)', function () {
     assert.ok(!handlers().some((h) => h.origin === 'scan' && h.file?.endsWith('orders.js')), 'a template function is not listed twice');
   });
 
-  it('shows Run · Debug · Event lenses above each handler definition', async () => {
+  it('shows Run · Debug · Event · Insights lenses above each handler definition', async () => {
     const doc = await vscode.workspace.openTextDocument(join(workspaceRoot(), 'py-handler', 'reports.py'));
     const lenses = await waitFor('the lenses', async () => {
       const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
-      return l && l.length >= 3 ? l : undefined;
+      return l && l.length >= 4 ? l : undefined;
     });
-    assert.deepEqual(lenses.map((l) => l.command?.title), ['$(play) Run', '$(debug-alt) Debug', 'Event: {}']);
+    assert.deepEqual(lenses.map((l) => l.command?.title), ['$(play) Run', '$(debug-alt) Debug', 'Event: {}', '$(graph) Insights']);
     assert.equal(lenses[0].range.start.line, 6, 'above def lambda_handler');
     for (const file of ['js-handler/orders.js', 'ts-handler/src/app.ts']) {
       const uri = (await vscode.workspace.openTextDocument(join(workspaceRoot(), file))).uri;
@@ -53,7 +53,7 @@ describe('Local Handlers view, CodeLens and Run (real host)', function () {
         const found = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
         return found?.length ? found : undefined;
       });
-      assert.equal(l.length, 3, file);
+      assert.equal(l.length, 4, file);
     }
   });
 

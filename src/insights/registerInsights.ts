@@ -1,0 +1,105 @@
+import * as vscode from 'vscode';
+import { recordOf } from '../core/insights/invocationRecord';
+import { InvocationStore, RECORD_FILE, RecordFile, addRecordLines, loadRecords } from '../core/insights/invocationStore';
+import type { DiscoveredHandler } from '../core/project/handlerDiscovery';
+import { localFunctionName, type LocalRunner } from '../localHandlers/localRunner';
+import type { OutputLog } from '../output/outputLog';
+import { INSIGHTS_VIEW_TYPE, InsightsPanel, type InsightsPanelState, type InsightsSource } from './insightsPanel';
+
+export interface InsightsDeps {
+  readonly log: OutputLog;
+  readonly runner: Pick<LocalRunner, 'onDidInvoke'>;
+  readonly resolveHandler: (arg: unknown) => Promise<DiscoveredHandler | undefined>;
+}
+
+/**
+ * Insights for local functions: every finished local invocation (Run, F5, the local API) becomes a record in a
+ * bounded per-function store, kept across reloads in the workspace's storage (not in the project). Record files the
+ * CLI writes with `--record` (.lambda-workbench/invocations.jsonl in a workspace folder) are read too, and followed.
+ */
+export function registerInsights(context: vscode.ExtensionContext, deps: InsightsDeps): { store: InvocationStore; panels: Map<string, InsightsPanel>; open(fn: string): InsightsPanel } {
+  const store = new InvocationStore();
+  const panels = new Map<string, InsightsPanel>();
+  const saved = context.storageUri ? new RecordFile(vscode.Uri.joinPath(context.storageUri, 'invocations.jsonl').fsPath, (e) => deps.log.warn(`Insights: could not save records: ${String(e)}`)) : undefined;
+  let loading: Promise<void> | undefined;
+  // Nothing is read at activation: the first record or the first panel loads what earlier sessions kept.
+  const loaded = (): Promise<void> => (loading ??= (async () => {
+    if (saved) await loadRecords(saved.file, store).catch(() => undefined);
+    for (const folder of vscode.workspace.workspaceFolders ?? []) await follower.read(vscode.Uri.joinPath(folder.uri, RECORD_FILE));
+  })());
+  const follower = new RecordFileFollower(store, deps.log);
+
+  const source: InsightsSource = {
+    records: async (fn) => { await loaded(); return store.records(fn); },
+    onRecord: (listener) => store.onRecord(listener),
+  };
+  const open = (fn: string): InsightsPanel => {
+    const existing = panels.get(fn);
+    if (existing) { existing.panel.reveal(); return existing; }
+    const panel = vscode.window.createWebviewPanel(INSIGHTS_VIEW_TYPE, `Insights: ${fn}`, vscode.ViewColumn.Active, { enableScripts: true });
+    return track(panel, fn);
+  };
+  const track = (panel: vscode.WebviewPanel, fn: string): InsightsPanel => {
+    const insights = new InsightsPanel(panel, fn, source, context.extensionUri, () => panels.delete(fn));
+    panels.set(fn, insights);
+    return insights;
+  };
+
+  const watcher = vscode.workspace.createFileSystemWatcher(`**/${RECORD_FILE}`);
+  context.subscriptions.push(
+    deps.runner.onDidInvoke(({ config, result, source: where }) => {
+      const record = recordOf(config, result, where);
+      void loaded().then(() => store.add(record));
+      saved?.add(record);
+    }),
+    watcher, watcher.onDidChange((uri) => void follower.read(uri)), watcher.onDidCreate((uri) => void follower.read(uri)),
+    vscode.window.registerWebviewPanelSerializer(INSIGHTS_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state: unknown) => {
+        const fn = (state as InsightsPanelState | undefined)?.function;
+        if (typeof fn === 'string') track(panel, fn);
+        else panel.dispose();
+      },
+    }),
+    vscode.commands.registerCommand('lambdaWorkbench.showInsights', async (arg?: unknown) => {
+      const fn = typeof arg === 'string' && store.functions().includes(arg) ? arg : await pickFunction(arg, deps, store, loaded);
+      if (fn) open(fn);
+    }),
+    { dispose: () => { for (const p of panels.values()) p.panel.dispose(); void saved?.flush(); } },
+  );
+  return { store, panels, open };
+}
+
+async function pickFunction(arg: unknown, deps: InsightsDeps, store: InvocationStore, loaded: () => Promise<void>): Promise<string | undefined> {
+  if (arg !== undefined) {
+    const handler = await deps.resolveHandler(arg);
+    return handler && localFunctionName(handler);
+  }
+  await loaded();
+  const names = store.functions();
+  if (names.length === 0) {
+    const handler = await deps.resolveHandler(undefined);
+    return handler && localFunctionName(handler);
+  }
+  const pick = await vscode.window.showQuickPick(names.map((name) => ({ label: name, description: `${store.records(name).length} invocations` })),
+    { title: 'Lambda Insights', placeHolder: 'The function whose invocations to show' });
+  return pick?.label;
+}
+
+/** Reads what was appended to a CLI record file since the last read (the file only grows; a shorter one restarts). */
+class RecordFileFollower {
+  private readonly offsets = new Map<string, number>();
+
+  constructor(private readonly store: InvocationStore, private readonly log: OutputLog) {}
+
+  async read(uri: vscode.Uri): Promise<void> {
+    let bytes: Uint8Array;
+    try { bytes = await vscode.workspace.fs.readFile(uri); } catch { return; }
+    let offset = this.offsets.get(uri.fsPath) ?? 0;
+    if (bytes.length < offset) offset = 0;
+    const text = Buffer.from(bytes.subarray(offset)).toString('utf8');
+    const complete = text.lastIndexOf('\n') + 1;
+    this.offsets.set(uri.fsPath, offset + Buffer.byteLength(text.slice(0, complete)));
+    const { skipped } = addRecordLines(text.slice(0, complete), this.store);
+    if (skipped) this.log.warn(`Insights: ${skipped} lines of ${uri.fsPath} are not invocation records`);
+  }
+}

@@ -1,0 +1,2 @@
+// Style sheets the webview bundles import: esbuild turns them into the bundle's CSS file.
+declare module '*.css';

@@ -1,0 +1,83 @@
+// The Insights page: runs in a VS Code webview (data arrives as messages) or in a standalone HTML report (data
+// embedded as JSON in #insights-data). Controls are @vscode-elements (the webview UI toolkit is deprecated).
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
+import 'uplot/dist/uPlot.min.css';
+import './insights.css';
+import type { FromInsightsPage, InsightsViewData, ToInsightsPage } from '../../core/insights/insightsView';
+import { drawCharts, inkedPixels, type Chart } from './charts';
+import { callsTable, csv, numbers } from './numbers';
+
+interface VsCodeApi { postMessage(message: FromInsightsPage): void; setState(state: unknown): void; getState(): unknown }
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode: VsCodeApi | undefined = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : undefined;
+let charts: Chart[] = [];
+let shown: InsightsViewData | undefined;
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function render(data: InsightsViewData): void {
+  shown = data;
+  // What the panel serializer restores after a reload.
+  vscode?.setState({ ...(vscode.getState() as object | undefined), function: data.function });
+  const root = document.getElementById('root')!;
+  for (const c of charts) c.plot.destroy();
+  charts = [];
+  root.replaceChildren();
+  const header = element('header');
+  header.append(element('h1', {}, `${data.function}`), element('p', { class: 'origin', 'data-probe': 'origin' }, data.origin));
+  root.append(header);
+  if (data.message) {
+    root.append(element('p', { class: 'message', role: 'status', 'data-probe': 'message' }, data.message));
+    return;
+  }
+  root.append(numbers(data));
+  const tabs = element('vscode-tabs', { 'selected-index': String((vscode?.getState() as { tab?: number } | undefined)?.tab ?? 0) });
+  tabs.append(element('vscode-tab-header', { slot: 'header' }, 'Charts'), element('vscode-tab-header', { slot: 'header' }, 'Table'));
+  const chartPanel = element('vscode-tab-panel');
+  const grid = element('div', { class: 'charts' });
+  chartPanel.append(grid);
+  const tablePanel = element('vscode-tab-panel');
+  const copy = element('vscode-button', { secondary: '' }, 'Copy as CSV');
+  copy.addEventListener('click', () => {
+    const text = csv(data);
+    if (vscode) vscode.postMessage({ type: 'copy', text });
+    else void navigator.clipboard?.writeText(text);
+  });
+  tablePanel.append(copy, callsTable(data));
+  tabs.append(chartPanel, tablePanel);
+  tabs.addEventListener('vsc-tabs-select', (e) => vscode?.setState({ ...(vscode.getState() as object), tab: (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex }));
+  root.append(tabs);
+  charts = drawCharts(grid, data);
+}
+
+function probe(): FromInsightsPage {
+  const values: Record<string, string> = {};
+  for (const e of document.querySelectorAll<HTMLElement>('[data-probe]')) values[e.dataset.probe!] = e.textContent ?? '';
+  return { type: 'probe-result', shown: values, charts: charts.map((c) => ({ name: c.name, inked: inkedPixels(c) })), rows: document.querySelectorAll('table.calls tbody tr').length };
+}
+
+window.addEventListener('message', (event: MessageEvent<ToInsightsPage>) => {
+  const message = event.data;
+  if (message.type === 'data') render(message.data);
+  else if (message.type === 'probe') vscode?.postMessage(probe());
+});
+
+// Charts follow the panel's width.
+let resizing: number | undefined;
+window.addEventListener('resize', () => {
+  if (resizing !== undefined) cancelAnimationFrame(resizing);
+  resizing = requestAnimationFrame(() => { if (shown) render(shown); });
+});
+
+const embedded = document.getElementById('insights-data');
+if (embedded?.textContent) render(JSON.parse(embedded.textContent) as InsightsViewData);
+else vscode?.postMessage({ type: 'ready' });

@@ -1,0 +1,117 @@
+import type { InsightsViewData } from '../../core/insights/insightsView';
+import type { Stats } from '../../core/insights/insightsSummary';
+
+/** Rows the invocation table shows (newest first); Copy as CSV has them all. */
+export const TABLE_ROWS = 1000;
+
+const ms = (v: number): string => v.toFixed(2);
+const pct = (v: number): string => `${(v * 100).toFixed(1)} %`;
+/** Dollars with three significant digits and no exponent: $0.21, $0.00000211. */
+export function usd(v: number): string {
+  if (v >= 0.01 || v === 0) return `$${v.toFixed(2)}`;
+  return `$${v.toFixed(Math.min(20, 2 - Math.floor(Math.log10(v))))}`;
+}
+const STATUS = ['ok', 'error', 'timeout'];
+
+function cell(tag: 'td' | 'th', text: string, probe?: string): HTMLElement {
+  const e = document.createElement(tag);
+  e.textContent = text;
+  if (tag === 'th') e.setAttribute('scope', 'row');
+  if (probe) e.dataset.probe = probe;
+  return e;
+}
+
+function table(caption: string, head: string[], rows: Array<Array<string | [string, string]>>, className = ''): HTMLTableElement {
+  const t = document.createElement('table');
+  if (className) t.className = className;
+  t.createCaption().textContent = caption;
+  const hr = t.createTHead().insertRow();
+  for (const h of head) { const th = document.createElement('th'); th.scope = 'col'; th.textContent = h; hr.append(th); }
+  const body = t.createTBody();
+  for (const row of rows) {
+    const tr = body.insertRow();
+    row.forEach((value, i) => {
+      const [text, probe] = Array.isArray(value) ? value : [value, undefined];
+      tr.append(cell(i === 0 ? 'th' : 'td', text, probe));
+    });
+  }
+  return t;
+}
+
+function card(label: string, value: string, probe: string, detail = ''): HTMLElement {
+  const e = document.createElement('div');
+  e.className = 'card';
+  const v = document.createElement('div');
+  v.className = 'value';
+  v.textContent = value;
+  v.dataset.probe = probe;
+  const l = document.createElement('div');
+  l.className = 'label';
+  l.textContent = detail ? `${label} · ${detail}` : label;
+  e.append(v, l);
+  return e;
+}
+
+function statsRow(name: string, s: Stats, key: string): Array<string | [string, string]> {
+  if (s.count === 0) return [name, '0', '–', '–', '–', '–'];
+  return [name, String(s.count), [ms(s.p50), `${key}.p50`], [ms(s.p90), `${key}.p90`], [ms(s.p99), `${key}.p99`], ms(s.max)];
+}
+
+/** The figures: cards, percentiles cold and warm apart, memory advice and cost. */
+export function numbers(data: InsightsViewData): HTMLElement {
+  const s = data.summary;
+  const section = document.createElement('section');
+  section.className = 'numbers';
+  const cards = document.createElement('div');
+  cards.className = 'cards';
+  cards.append(
+    card('calls', String(s.count), 'calls', `${s.errors} errors, ${s.timeouts} timeouts`),
+    card('cold starts', String(s.coldStarts), 'coldStarts', pct(s.coldStartRate)),
+    card('p50 warm ms', s.duration.warm.count ? ms(s.duration.warm.p50) : '–', 'warmP50'),
+    card('init p50 ms', s.init.count ? ms(s.init.p50) : '–', 'initP50'),
+    card('environments', String(s.environments), 'environments'),
+  );
+  section.append(cards);
+  const tables = document.createElement('div');
+  tables.className = 'tables';
+  tables.append(table('Duration (ms)', ['', 'calls', 'p50', 'p90', 'p99', 'max'], [
+    statsRow('all', s.duration.all, 'all'), statsRow('warm', s.duration.warm, 'warm'), statsRow('cold', s.duration.cold, 'cold'), statsRow('init', s.init, 'init'),
+  ]));
+  const m = s.memory;
+  const advice = !m ? 'no memory figures'
+    : m.change === 'keep' ? `keep ${m.memorySizeMb} MB`
+      : `${m.change === 'lower' ? 'lower' : 'raise'} to ${m.suggestedMb} MB`;
+  tables.append(table('Memory (MB)', ['', 'value'], [
+    ['Memory Size', m ? String(m.memorySizeMb) : '–'], ['p99 Max Memory Used', m ? String(m.p99UsedMb) : '–'], ['max', m ? String(m.maxUsedMb) : '–'],
+    ['suggestion (p99 + 25 %)', [advice, 'memoryAdvice']],
+  ]));
+  tables.append(table(`Cost (${s.priceRegion} list prices${s.pricesExact ? '' : ': this region is not in the table'})`, ['', 'per call', 'per 1 M calls'],
+    s.cost.map((c, i) => [`${c.label}: ${c.memorySizeMb} MB ${c.architecture}`, usd(c.perCallUsd), [usd(c.perMillionUsd), `cost.${i}`]])));
+  section.append(tables);
+  const note = document.createElement('p');
+  note.className = 'note';
+  note.textContent = `Cost at another size assumes the same billed durations (CPU scales with memory, so they may change). Prices: ${data.pricesSource}. Estimates, not a bill.`;
+  section.append(note);
+  return section;
+}
+
+/** Every invocation, newest first (the first TABLE_ROWS). */
+export function callsTable(data: InsightsViewData): HTMLTableElement {
+  const c = data.calls;
+  const rows: string[][] = [];
+  for (let i = c.durationMs.length - 1; i >= 0 && rows.length < TABLE_ROWS; i--) {
+    rows.push([new Date(c.time[i]).toISOString().replace('T', ' ').slice(0, 23), ms(c.durationMs[i]), c.initMs[i] === null ? '' : ms(c.initMs[i]!),
+      String(c.usedMb[i]), String(c.sizeMb[i]), STATUS[c.status[i]], c.requestId[i]]);
+  }
+  const more = c.durationMs.length > TABLE_ROWS ? ` (newest ${TABLE_ROWS} of ${c.durationMs.length}; Copy as CSV has all)` : '';
+  return table(`Invocations${more}`, ['started', 'duration ms', 'init ms', 'used MB', 'size MB', 'status', 'request id'], rows, 'calls');
+}
+
+export function csv(data: InsightsViewData): string {
+  const c = data.calls;
+  const lines = ['started,durationMs,initMs,maxMemoryUsedMb,memorySizeMb,status,requestId'];
+  for (let i = 0; i < c.durationMs.length; i++) {
+    lines.push([new Date(c.time[i]).toISOString(), c.durationMs[i], c.initMs[i] ?? '', c.usedMb[i], c.sizeMb[i], STATUS[c.status[i]], c.requestId[i]].join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,66 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { summarize } from '../../../src/core/insights/insightsSummary';
+import type { RunOutcome } from '../../../src/localHandlers/localRunner';
+import { extensionApi, workspaceRoot } from '../support/api';
+import { canScreenshot, screenshot } from '../support/screens';
+import { waitFor } from '../../support/waitFor';
+
+describe('Lambda Insights panel (real host)', function () {
+  this.timeout(120_000);
+
+  it('after 20 local runs the panel shows the store\'s numbers (read back from the page) and four drawn charts', async () => {
+    const api = await extensionApi();
+    await api.localHandlers.index.whenReady();
+    const orders = api.localHandlers.index.all().find((h) => h.name === 'OrdersFunction');
+    assert.ok(orders);
+    await vscode.commands.executeCommand('lambdaWorkbench.chooseEvent', orders.id, { kind: 'file', label: 'order.json', file: join(workspaceRoot(), 'events', 'order.json') });
+    for (let i = 0; i < 20; i++) {
+      const outcome = await vscode.commands.executeCommand<RunOutcome>('lambdaWorkbench.runHandler', orders.id);
+      assert.ok(outcome.result, outcome.problem);
+    }
+    const fn = 'OrdersFunction';
+    await waitFor('the 20 runs in the store', () => api.insights.store.records(fn).length >= 20);
+    await vscode.commands.executeCommand('lambdaWorkbench.showInsights', orders.id);
+    const panel = await waitFor('the panel', () => api.insights.panels.get(fn));
+    const records = api.insights.store.records(fn);
+    await waitFor('the page to have the data', async () => (await panel.probe()).shown.calls === String(records.length));
+    const page = await panel.probe();
+    const expected = summarize(records);
+    assert.equal(page.shown.calls, String(expected.count));
+    assert.equal(page.shown.coldStarts, String(expected.coldStarts));
+    assert.equal(page.shown.warmP50, expected.duration.warm.p50.toFixed(2));
+    assert.equal(page.shown['warm.p99'], expected.duration.warm.p99.toFixed(2));
+    assert.equal(page.shown.environments, String(expected.environments));
+    assert.match(page.shown.memoryAdvice, new RegExp(`${expected.memory!.change === 'keep' ? 'keep' : expected.memory!.change} .*${expected.memory!.change === 'keep' ? expected.memory!.memorySizeMb : expected.memory!.suggestedMb} MB`));
+    assert.equal(page.shown['cost.0'], `$${expected.cost[0].perMillionUsd.toFixed(2)}`);
+    assert.equal(page.rows, records.length, 'one table row per invocation');
+    assert.deepEqual(page.charts.map((c) => c.name), ['timeline', 'histogram', 'memory', 'environments']);
+    for (const c of page.charts) assert.ok(c.inked > 500, `${c.name} is drawn (${c.inked} pixels inked)`);
+
+    // A new invocation reaches the open panel while it stays open (through the runner's LocalLambda, which F5 and
+    // Run use too, so that no run document covers the panel).
+    const runner = api.localHandlers.runner;
+    await runner.local.invoke(await runner.configFor(orders), readFileSync(join(workspaceRoot(), 'events', 'order.json'), 'utf8'));
+    assert.ok(panel.panel.visible);
+    let seen = '';
+    await waitFor('the live update', async () => (seen = (await panel.probe()).shown.calls) === String(records.length + 1))
+      .catch((error: Error) => { throw new Error(`${error.message}: the page shows ${seen} calls, the store has ${api.insights.store.records(fn).length}`); });
+    if (canScreenshot()) assert.ok((await screenshot('insights')).stdev > 2, 'the panel is on screen');
+  });
+
+  it('a function with no runs yet gets a message that says how to get data, not an empty chart', async () => {
+    const api = await extensionApi();
+    const panel = api.insights.open('NeverRunFunction');
+    const page = await waitFor('the message', async () => {
+      const p = await panel.probe();
+      return p.shown.message ? p : undefined;
+    });
+    assert.match(page.shown.message, /No invocations of NeverRunFunction yet\. Run it/);
+    assert.deepEqual(page.charts, []);
+    panel.panel.dispose();
+    assert.equal(api.insights.panels.has('NeverRunFunction'), false, 'a closed panel is forgotten');
+  });
+});
