@@ -9,6 +9,7 @@ const steps = [
   { name: 'test tools', cmd: 'bash', args: ['scripts/test-host/install-tools.sh'],
     fix: `fix the cause above, then \`npm run test-host:install\` (tools folder: ${tools}; LWB_TEST_TOOLS moves it)` },
   { name: 'type check', cmd: 'npx', args: ['tsc', '--noEmit', '-p', '.'], fix: 'fix the type errors above' },
+  { name: 'type check (webview pages)', cmd: 'npx', args: ['tsc', '--noEmit', '-p', 'src/webview'], fix: 'fix the type errors above' },
   { name: 'lint', cmd: 'npx', args: ['eslint', '.'], fix: 'fix the lint errors above (`npx eslint . --fix` mends some)' },
   { name: 'build', cmd: 'node', args: ['scripts/build.mjs'], fix: 'fix the build errors above' },
   { name: 'build tests', cmd: 'node', args: ['scripts/build-tests.mjs'], fix: 'fix the build errors above' },

@@ -11,6 +11,8 @@ import { APPLICATION_LOG_LEVELS, LambdaServiceError, MAX_MEMORY_MB, MAX_TIMEOUT_
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIO } from '../cliCommand';
 import { readEventArgument } from '../eventInput';
 import { interpreterOptions, intOption, numberOption, parseOptions } from '../parseOptions';
+import { invocationRecorder, RECORD_HELP, RECORD_OPTIONS } from '../invocationRecorder';
+import { roundMs } from '../../core/runtime/logLines';
 
 const DEFAULT_MAX_ENVIRONMENTS = 10;
 
@@ -49,7 +51,7 @@ Options:
       --node <path>          Node.js for Node and TypeScript handlers (default: node on PATH)
       --interpreter <runtime>=<path>
                              the interpreter for one runtime, e.g. python3.12=/usr/bin/python3.12 (repeatable)
-      --json                 print one JSON document (result, error, logs, timings) instead
+${RECORD_HELP}      --json                 print one JSON document (result, error, logs, timings) instead
 
 Exit codes: 0 success, 1 the function failed (or could not run), 2 bad usage.
 `;
@@ -59,7 +61,7 @@ export const invokeCommand: CliCommand = {
   summary: 'run a handler locally against an event',
   help: HELP,
   async run(args, io) {
-    const { values: v, positionals } = parseOptions(args, {
+    const { values: v, positionals } = parseOptions(args, { ...RECORD_OPTIONS,
       event: { type: 'string', short: 'e' }, runtime: { type: 'string' }, 'env-file': { type: 'string' },
       timeout: { type: 'string' }, memory: { type: 'string' }, profile: { type: 'string' }, region: { type: 'string' },
       name: { type: 'string' }, cold: { type: 'boolean' }, repeat: { type: 'string' }, concurrency: { type: 'string' },
@@ -101,7 +103,9 @@ export const invokeCommand: CliCommand = {
       if (error instanceof TargetError) throw new UsageError(error.message);
       throw error;
     }
+    const recorder = invocationRecorder(v, io, repeat !== undefined ? 'load' : 'invoke');
     const lambda = new LocalLambda({
+      onInvoked: recorder.onInvoked,
       maxEnvironments,
       settings: { nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined, interpreters: interpreterOptions(v.interpreter as string[] | undefined) },
       credentials: memoizeCredentials(() => resolveProfileCredentials({ profile, env: io.env }).catch((error: unknown) => {
@@ -135,6 +139,7 @@ export const invokeCommand: CliCommand = {
       throw error;
     } finally {
       await lambda.dispose();
+      await recorder.close();
     }
   },
 };
@@ -172,7 +177,7 @@ function printResult(result: InvokeResult, io: CliIO, json: boolean): void {
     try { payload = JSON.parse(result.payload); } catch { /* not JSON: keep the text */ }
     io.out(`${JSON.stringify({
       requestId: result.requestId, payload, functionError: result.functionError, error: result.error, coldStart: result.coldStart,
-      durationMs: round(result.durationMs), billedDurationMs: result.billedDurationMs, initDurationMs: result.initDurationMs === undefined ? undefined : round(result.initDurationMs),
+      durationMs: roundMs(result.durationMs), billedDurationMs: result.billedDurationMs, initDurationMs: result.initDurationMs === undefined ? undefined : roundMs(result.initDurationMs),
       memorySizeMb: result.memorySizeMb, maxMemoryUsedMb: result.maxMemoryUsedMb, timedOut: result.timedOut, cost: result.cost, logs: result.logs,
     }, null, 2)}\n`);
     return;
@@ -202,4 +207,3 @@ function printSummary(s: LoadSummary, io: CliIO, json: boolean): void {
 }
 
 
-function round(n: number): number { return Math.round(n * 100) / 100; }

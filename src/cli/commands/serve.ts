@@ -6,6 +6,7 @@ import { untilAborted, UsageError, type CliCommand } from '../cliCommand';
 import { intOption, parseOptions } from '../parseOptions';
 import { batchedOutput } from '../batchedOutput';
 import { commandLogger, servingLambda } from '../servingLambda';
+import { invocationRecorder, RECORD_HELP, RECORD_OPTIONS } from '../invocationRecorder';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -27,7 +28,7 @@ Options:
       --python <path>        Python interpreter (default: python3)
       --interpreter <runtime>=<path>  the interpreter for one runtime (repeatable)
       --node <path>          Node.js (default: node on PATH)
-      --quiet                do not print each invocation's logs
+${RECORD_HELP}      --quiet                do not print each invocation's logs
 `;
 
 export const serveCommand: CliCommand = {
@@ -35,7 +36,7 @@ export const serveCommand: CliCommand = {
   summary: "serve Lambda's Invoke API for local functions (SDK / AWS CLI --endpoint-url)",
   help: HELP,
   async run(args, io) {
-    const { values: v, positionals } = parseOptions(args, {
+    const { values: v, positionals } = parseOptions(args, { ...RECORD_OPTIONS,
       port: { type: 'string', short: 'p' }, name: { type: 'string' }, 'env-file': { type: 'string' }, profile: { type: 'string' },
       region: { type: 'string' }, 'max-concurrency': { type: 'string' }, python: { type: 'string' }, node: { type: 'string' }, quiet: { type: 'boolean' },
       interpreter: { type: 'string', multiple: true },
@@ -63,7 +64,8 @@ export const serveCommand: CliCommand = {
         throw error;
       }
     }
-    const lambda = servingLambda(v, io);
+    const recorder = invocationRecorder(v, io, 'serve');
+    const lambda = servingLambda(v, io, recorder.onInvoked);
     const functionLog = batchedOutput(io.err);
     const api = await startInvokeApi({
       lambda, functions, port, logger: commandLogger('serve', io),
@@ -75,8 +77,9 @@ export const serveCommand: CliCommand = {
     await untilAborted(io.signal);
     await api.close();
     await lambda.dispose();
+    await recorder.close();
     functionLog.flush();
-    io.out('stopped\n');
+    io.out(`stopped${recorder.file ? `; invocations recorded in ${recorder.file}` : ''}\n`);
     return 0;
   },
 };

@@ -7,6 +7,7 @@ import { untilAborted, UsageError, type CliCommand } from '../cliCommand';
 import { intOption, parseOptions } from '../parseOptions';
 import { batchedOutput } from '../batchedOutput';
 import { commandLogger, servingLambda } from '../servingLambda';
+import { invocationRecorder, RECORD_HELP, RECORD_OPTIONS } from '../invocationRecorder';
 
 const HELP = `Usage:
   lambda-workbench start [template.yaml | serverless.yml] [options]
@@ -29,7 +30,7 @@ Options:
       --python <path>        Python interpreter (default: python3)
       --interpreter <runtime>=<path>  the interpreter for one runtime (repeatable)
       --node <path>          Node.js (default: node on PATH)
-      --quiet                do not print the functions' log lines
+${RECORD_HELP}      --quiet                do not print the functions' log lines
 `;
 
 export const startCommand: CliCommand = {
@@ -37,7 +38,7 @@ export const startCommand: CliCommand = {
   summary: "run a template's APIs and function URLs locally over HTTP (no Docker)",
   help: HELP,
   async run(args, io) {
-    const { values: v, positionals } = parseOptions(args, {
+    const { values: v, positionals } = parseOptions(args, { ...RECORD_OPTIONS,
       port: { type: 'string', short: 'p' }, 'invoke-port': { type: 'string' }, 'env-file': { type: 'string' }, profile: { type: 'string' },
       region: { type: 'string' }, jwks: { type: 'string' }, 'max-concurrency': { type: 'string' }, 'no-reload': { type: 'boolean' },
       python: { type: 'string' }, node: { type: 'string' }, quiet: { type: 'boolean' }, interpreter: { type: 'string', multiple: true },
@@ -47,7 +48,8 @@ export const startCommand: CliCommand = {
     const template = resolve(io.cwd, given);
     if (!existsSync(template)) throw new UsageError(`${given} does not exist`);
     const region = (v.region as string | undefined) ?? io.env.AWS_REGION;
-    const lambda = servingLambda(v, io);
+    const recorder = invocationRecorder(v, io, 'start');
+    const lambda = servingLambda(v, io, recorder.onInvoked);
     const access = batchedOutput(io.out);
     const functionLog = batchedOutput(io.err);
     let cloud;
@@ -75,9 +77,10 @@ export const startCommand: CliCommand = {
     await untilAborted(io.signal);
     await cloud.close();
     await lambda.dispose();
+    await recorder.close();
     access.flush();
     functionLog.flush();
-    io.out('stopped\n');
+    io.out(`stopped${recorder.file ? `; invocations recorded in ${recorder.file}` : ''}\n`);
     return 0;
   },
 };

@@ -44,6 +44,12 @@ export function insightsViewData(fn: string, records: readonly InvocationRecord[
   };
 }
 
+/** Dollars with three significant digits and no exponent: $0.21, $0.00000211 (the panel, the CLI and reports). */
+export function formatUsd(v: number): string {
+  if (v >= 0.01 || v <= 0) return `$${v.toFixed(2)}`;
+  return `$${v.toFixed(Math.min(20, 2 - Math.floor(Math.log10(v))))}`;
+}
+
 /** Messages between the extension and the Insights page. `probe` (tests): the page answers with what it shows. */
 export type ToInsightsPage = { readonly type: 'data'; readonly data: InsightsViewData } | { readonly type: 'probe' };
 export type FromInsightsPage =

@@ -1,5 +1,6 @@
 import type { FunctionConfig, InvokeResult } from '../runtime/types';
 import { DEFAULT_MEMORY_MB } from '../runtime/types';
+import { roundMs } from '../runtime/logLines';
 
 /** Where an invocation ran: a local Run, F5, the CLI, `serve`, `start`, a load run, or the deployed function. */
 export type RecordSource = 'run' | 'debug' | 'invoke' | 'serve' | 'start' | 'load' | 'cloud';
@@ -30,9 +31,10 @@ export function recordOf(config: FunctionConfig, result: InvokeResult, source: R
     function: config.name,
     time: Math.round(endedAt - result.durationMs - (result.initDurationMs ?? 0)),
     requestId: result.requestId,
-    durationMs: result.durationMs,
+    // To the 0.01 ms REPORT shows: what CloudWatch would hold, and small record files.
+    durationMs: roundMs(result.durationMs),
     billedDurationMs: result.billedDurationMs,
-    initDurationMs: result.initDurationMs,
+    initDurationMs: result.initDurationMs === undefined ? undefined : roundMs(result.initDurationMs),
     memorySizeMb: result.memorySizeMb || config.memorySize || DEFAULT_MEMORY_MB,
     maxMemoryUsedMb: result.maxMemoryUsedMb,
     status: result.timedOut ? 'timeout' : result.functionError ? 'error' : 'ok',

@@ -30,6 +30,11 @@ export function reportLine(f: ReportFields): string {
   return line;
 }
 
+/** A duration to the 0.01 ms REPORT shows. */
+export function roundMs(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
+
 /** Our own line after REPORT (not a CloudWatch line, hence its own keyword): what this call would cost on AWS. */
 export function estimateLine(requestId: string, cost: InvocationCost, architecture: string): string {
   return `ESTIMATE RequestId: ${requestId}\tBilled: ${cost.billedGbSeconds.toPrecision(3)} GB-s\tCost: $${cost.totalUsd.toFixed(10)}\t` +
@@ -64,7 +69,7 @@ export class PlatformLog {
   report(f: ReportFields): string | undefined {
     if (!this.json) return reportLine(f);
     if (!this.shown) return undefined;
-    const round = (ms: number): number => Math.round(ms * 100) / 100;
+    const round = roundMs;
     const metrics: Record<string, number> = {
       durationMs: round(f.durationMs), billedDurationMs: f.billedDurationMs, memorySizeMB: f.memorySizeMb, maxMemoryUsedMB: f.maxMemoryUsedMb,
     };

@@ -26,8 +26,10 @@ function axes(p: Palette, xLabel: string, yLabel: string, xValues?: uPlot.Axis['
 
 const bars = (): uPlot.Series.PathBuilder => uPlot.paths.bars!({ size: [0.85, 24], gap: 0 });
 
-/** One chart on the page: a name (the tests read it), a uPlot, and how to resize it. */
-export interface Chart { readonly name: string; readonly plot: uPlot }
+/** One chart on the page: a name (the tests read it), its uPlot, and how to take it down. */
+export interface Chart { readonly name: string; readonly plot: uPlot; destroy(): void }
+
+const HEIGHT = 220;
 
 function chart(name: string, host: HTMLElement, title: string, options: Omit<uPlot.Options, 'width' | 'height' | 'title'>, data: uPlot.AlignedData): Chart {
   const box = document.createElement('figure');
@@ -35,8 +37,14 @@ function chart(name: string, host: HTMLElement, title: string, options: Omit<uPl
   box.dataset.chart = name;
   host.append(box);
   // A legend of labels only: live values under each chart repeat what the table says and crowd the page.
-  const plot = new uPlot({ ...options, legend: { live: false }, title, width: Math.max(320, box.clientWidth || host.clientWidth / 2 - 24), height: 220 }, data, box);
-  return { name, plot };
+  const plot = new uPlot({ ...options, legend: { live: false }, title, width: box.clientWidth || 360, height: HEIGHT }, data, box);
+  // The chart fills its grid cell, whose width is known only after layout (and changes with the panel's).
+  const sizer = new ResizeObserver(([entry]) => {
+    const width = Math.floor(entry.contentRect.width);
+    if (width > 0 && width !== plot.width) plot.setSize({ width, height: HEIGHT });
+  });
+  sizer.observe(box);
+  return { name, plot, destroy: () => { sizer.disconnect(); plot.destroy(); } };
 }
 
 /** Draws the four pictures: the invocation timeline, the duration histogram, memory over time, environments. */

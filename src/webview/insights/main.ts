@@ -14,8 +14,8 @@ interface VsCodeApi { postMessage(message: FromInsightsPage): void; setState(sta
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode: VsCodeApi | undefined = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : undefined;
-let charts: Chart[] = [];
-let shown: InsightsViewData | undefined;
+/** Each page drawn: its root element, its data and its charts (a report holds one per function). */
+const pages = new Map<HTMLElement, { data: InsightsViewData; charts: Chart[] }>();
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -24,13 +24,11 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<st
   return e;
 }
 
-function render(data: InsightsViewData): void {
-  shown = data;
+function render(root: HTMLElement, data: InsightsViewData): void {
   // What the panel serializer restores after a reload.
   vscode?.setState({ ...(vscode.getState() as object | undefined), function: data.function });
-  const root = document.getElementById('root')!;
-  for (const c of charts) c.plot.destroy();
-  charts = [];
+  for (const c of pages.get(root)?.charts ?? []) c.destroy();
+  pages.set(root, { data, charts: [] });
   root.replaceChildren();
   const header = element('header');
   header.append(element('h1', {}, `${data.function}`), element('p', { class: 'origin', 'data-probe': 'origin' }, data.origin));
@@ -56,28 +54,23 @@ function render(data: InsightsViewData): void {
   tabs.append(chartPanel, tablePanel);
   tabs.addEventListener('vsc-tabs-select', (e) => vscode?.setState({ ...(vscode.getState() as object), tab: (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex }));
   root.append(tabs);
-  charts = drawCharts(grid, data);
+  pages.set(root, { data, charts: drawCharts(grid, data) });
 }
 
 function probe(): FromInsightsPage {
   const values: Record<string, string> = {};
   for (const e of document.querySelectorAll<HTMLElement>('[data-probe]')) values[e.dataset.probe!] = e.textContent ?? '';
+  const charts = [...pages.values()].flatMap((p) => p.charts);
   return { type: 'probe-result', shown: values, charts: charts.map((c) => ({ name: c.name, inked: inkedPixels(c) })), rows: document.querySelectorAll('table.calls tbody tr').length };
 }
 
 window.addEventListener('message', (event: MessageEvent<ToInsightsPage>) => {
   const message = event.data;
-  if (message.type === 'data') render(message.data);
+  if (message.type === 'data') render(document.getElementById('root')!, message.data);
   else if (message.type === 'probe') vscode?.postMessage(probe());
 });
 
-// Charts follow the panel's width.
-let resizing: number | undefined;
-window.addEventListener('resize', () => {
-  if (resizing !== undefined) cancelAnimationFrame(resizing);
-  resizing = requestAnimationFrame(() => { if (shown) render(shown); });
-});
-
-const embedded = document.getElementById('insights-data');
-if (embedded?.textContent) render(JSON.parse(embedded.textContent) as InsightsViewData);
-else vscode?.postMessage({ type: 'ready' });
+// A report embeds its data; the panel asks for it.
+const embedded = document.querySelectorAll<HTMLScriptElement>('script.insights-data');
+for (const e of embedded) render(document.getElementById(e.dataset.root!)!, JSON.parse(e.textContent!) as InsightsViewData);
+if (embedded.length === 0) vscode?.postMessage({ type: 'ready' });

@@ -1,4 +1,4 @@
-import type { InsightsViewData } from '../../core/insights/insightsView';
+import { formatUsd as usd, type InsightsViewData } from '../../core/insights/insightsView';
 import type { Stats } from '../../core/insights/insightsSummary';
 
 /** Rows the invocation table shows (newest first); Copy as CSV has them all. */
@@ -6,11 +6,7 @@ export const TABLE_ROWS = 1000;
 
 const ms = (v: number): string => v.toFixed(2);
 const pct = (v: number): string => `${(v * 100).toFixed(1)} %`;
-/** Dollars with three significant digits and no exponent: $0.21, $0.00000211. */
-export function usd(v: number): string {
-  if (v >= 0.01 || v === 0) return `$${v.toFixed(2)}`;
-  return `$${v.toFixed(Math.min(20, 2 - Math.floor(Math.log10(v))))}`;
-}
+
 const STATUS = ['ok', 'error', 'timeout'];
 
 function cell(tag: 'td' | 'th', text: string, probe?: string): HTMLElement {

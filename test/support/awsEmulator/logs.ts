@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EventStreamCodec } from '@smithy/core/event-streams';
+import { INSIGHTS_OPERATIONS, InsightsQueries, type InsightsOutcome, type StartedQuery } from './logsInsights';
 import type { ServiceHandler } from './server';
 
 const codec = new EventStreamCodec((bytes) => Buffer.from(bytes).toString('utf8'), (text) => new Uint8Array(Buffer.from(text, 'utf8')));
@@ -51,6 +52,7 @@ interface StoredEvent { eventId: string; logStreamName: string; timestamp: numbe
 /**
  * CloudWatch Logs' JSON 1.1 protocol (`X-Amz-Target: Logs_20140328.*`), as far as the tests need it so far:
  * DescribeLogGroups, DescribeLogStreams, GetLogEvents, and FilterLogEvents with paging (a small page size shows page boundaries) and events that become visible late, plus throttling.
+ * Logs Insights' StartQuery, GetQueryResults and StopQuery run the REPORT query (see logsInsights.ts).
  */
 export class LogsService implements ServiceHandler {
   readonly groups = new Map<string, StoredEvent[]>();
@@ -60,6 +62,15 @@ export class LogsService implements ServiceHandler {
   private throttles = 0;
   private pageThrottles = 0;
   readonly liveSessions: LiveSession[] = [];
+  /** StartQuery answers AccessDeniedException: credentials that may read logs but not use Logs Insights. */
+  denyInsights = false;
+  /** How queries end on their second poll (the first always answers Running). */
+  insightsOutcome: InsightsOutcome = 'Complete';
+  /** The ids of the queries StopQuery stopped while they ran. */
+  readonly stoppedQueries: string[] = [];
+  /** Every query started, with the time range (epoch seconds) and query text sent. */
+  readonly startedQueries: StartedQuery[] = [];
+  private readonly insights = new InsightsQueries(this);
   private liveWaiters: ((s: LiveSession) => void)[] = [];
 
   /** The next StartLiveTail session the client opens (already open ones first). */
@@ -126,6 +137,10 @@ export class LogsService implements ServiceHandler {
       const size = Math.min(input.limit ?? 50, 50);
       const next = offset + size < names.length ? Buffer.from(String(offset + size)).toString('base64') : undefined;
       return send(200, { logGroups: names.slice(offset, offset + size).map((n) => ({ logGroupName: n, arn: `arn:aws:logs:us-east-1:123456789012:log-group:${n}:*`, logGroupArn: `arn:aws:logs:us-east-1:123456789012:log-group:${n}`, storedBytes: 0 })), ...(next ? { nextToken: next } : {}) });
+    }
+    if (INSIGHTS_OPERATIONS.has(op)) {
+      const reply = this.insights.answer(op, input as Record<string, unknown>);
+      return send(reply.status, reply.doc, reply.errorType);
     }
     const events = this.groups.get(input.logGroupName ?? '');
     if (!events) return send(400, { __type: 'ResourceNotFoundException', message: 'The specified log group does not exist.' }, 'ResourceNotFoundException');
