@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { InvocationRecord } from '../core/insights/invocationRecord';
 import { insightsViewData, type FromInsightsPage, type InsightsViewData, type ToInsightsPage } from '../core/insights/insightsView';
+import type { InsightsLoadRuns } from './insightsLoadRuns';
 
 export const INSIGHTS_VIEW_TYPE = 'lambdaWorkbench.insights';
 
@@ -29,7 +30,11 @@ export class InsightsPanel implements vscode.Disposable {
   /** The last data sent (tests compare it with what the page shows). */
   lastData?: InsightsViewData;
 
-  constructor(readonly panel: vscode.WebviewPanel, readonly fn: string, private readonly source: InsightsSource, extensionUri: vscode.Uri, onDispose: () => void) {
+  /** The load run under way from this panel, to stop it. */
+  private load?: AbortController;
+
+  constructor(readonly panel: vscode.WebviewPanel, readonly fn: string, private readonly source: InsightsSource, private readonly loads: InsightsLoadRuns,
+    extensionUri: vscode.Uri, onDispose: () => void) {
     const root = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
     panel.webview.options = { enableScripts: true, localResourceRoots: [root] };
     panel.title = `Insights: ${fn}`;
@@ -55,10 +60,22 @@ export class InsightsPanel implements vscode.Disposable {
     });
   }
 
+  /** Clicks an element of the page (tests press its buttons as a user would). */
+  click(selector: string): Thenable<boolean> {
+    return this.post({ type: 'click', selector });
+  }
+
   private receive(message: FromInsightsPage): void {
     if (message.type === 'ready') {
       this.ready = true;
       void this.send();
+      void this.loads.ready(this.fn).then((m) => this.post(m));
+    } else if (message.type === 'load') {
+      if (this.load) return;
+      const controller = (this.load = new AbortController());
+      void this.loads.run(this.fn, message.request, (m) => void this.post(m), controller.signal).finally(() => { this.load = undefined; });
+    } else if (message.type === 'stop-load') {
+      this.load?.abort();
     } else if (message.type === 'copy') {
       void vscode.env.clipboard.writeText(message.text).then(() => vscode.window.setStatusBarMessage('Insights: copied as CSV', 3000));
     } else if (message.type === 'probe-result') {
@@ -82,6 +99,7 @@ export class InsightsPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.load?.abort();
     if (this.redraw) clearTimeout(this.redraw);
     for (const d of this.disposables.splice(0)) d.dispose();
   }

@@ -1,15 +1,15 @@
 import * as vscode from 'vscode';
 import { recordOf } from '../core/insights/invocationRecord';
 import { InvocationStore, RECORD_FILE, RecordFile, addRecordLines, loadRecords } from '../core/insights/invocationStore';
-import type { DiscoveredHandler } from '../core/project/handlerDiscovery';
-import { localFunctionName, type LocalRunner } from '../localHandlers/localRunner';
+import { localFunctionName } from '../localHandlers/localRunner';
+import type { LocalHandlers } from '../localHandlers/registerLocalHandlers';
+import { insightsLoadRuns } from './insightsLoadRuns';
 import type { OutputLog } from '../output/outputLog';
 import { INSIGHTS_VIEW_TYPE, InsightsPanel, type InsightsPanelState, type InsightsSource } from './insightsPanel';
 
 export interface InsightsDeps {
   readonly log: OutputLog;
-  readonly runner: Pick<LocalRunner, 'onDidInvoke'>;
-  readonly resolveHandler: (arg: unknown) => Promise<DiscoveredHandler | undefined>;
+  readonly local: Pick<LocalHandlers, 'index' | 'runner' | 'choices' | 'resolveHandler'>;
 }
 
 /**
@@ -28,6 +28,7 @@ export function registerInsights(context: vscode.ExtensionContext, deps: Insight
     for (const folder of vscode.workspace.workspaceFolders ?? []) await follower.read(vscode.Uri.joinPath(folder.uri, RECORD_FILE));
   })());
   const follower = new RecordFileFollower(store, deps.log);
+  const loads = insightsLoadRuns(deps.local, deps.log);
 
   const source: InsightsSource = {
     records: async (fn) => { await loaded(); return store.records(fn); },
@@ -40,14 +41,14 @@ export function registerInsights(context: vscode.ExtensionContext, deps: Insight
     return track(panel, fn);
   };
   const track = (panel: vscode.WebviewPanel, fn: string): InsightsPanel => {
-    const insights = new InsightsPanel(panel, fn, source, context.extensionUri, () => panels.delete(fn));
+    const insights = new InsightsPanel(panel, fn, source, loads, context.extensionUri, () => panels.delete(fn));
     panels.set(fn, insights);
     return insights;
   };
 
   const watcher = vscode.workspace.createFileSystemWatcher(`**/${RECORD_FILE}`);
   context.subscriptions.push(
-    deps.runner.onDidInvoke(({ config, result, source: where }) => {
+    deps.local.runner.onDidInvoke(({ config, result, source: where }) => {
       const record = recordOf(config, result, where);
       void loaded().then(() => store.add(record));
       saved?.add(record);
@@ -71,13 +72,13 @@ export function registerInsights(context: vscode.ExtensionContext, deps: Insight
 
 async function pickFunction(arg: unknown, deps: InsightsDeps, store: InvocationStore, loaded: () => Promise<void>): Promise<string | undefined> {
   if (arg !== undefined) {
-    const handler = await deps.resolveHandler(arg);
+    const handler = await deps.local.resolveHandler(arg);
     return handler && localFunctionName(handler);
   }
   await loaded();
   const names = store.functions();
   if (names.length === 0) {
-    const handler = await deps.resolveHandler(undefined);
+    const handler = await deps.local.resolveHandler(undefined);
     return handler && localFunctionName(handler);
   }
   const pick = await vscode.window.showQuickPick(names.map((name) => ({ label: name, description: `${store.records(name).length} invocations` })),

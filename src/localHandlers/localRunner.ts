@@ -14,7 +14,7 @@ import { chunkLine, type RunDocuments } from './runDocuments';
 import { resultSection, RunHistory, runSummary } from './runHistory';
 
 /** One finished local invocation and where it ran. */
-export interface FinishedInvocation { readonly config: FunctionConfig; readonly result: InvokeResult; readonly source: 'run' | 'debug' | 'start' }
+export interface FinishedInvocation { readonly config: FunctionConfig; readonly result: InvokeResult; readonly source: 'run' | 'debug' | 'start' | 'load' }
 
 /** The function name a discovered handler runs under (its log group, ARN and Insights key). */
 export function localFunctionName(handler: DiscoveredHandler): string {
@@ -173,11 +173,11 @@ export class LocalRunner implements vscode.Disposable {
   get local(): LocalLambda { return this.lambda; }
 
   /** A LocalLambda with the current settings and the session's credentials (the local API owns one while it runs). */
-  createLambda(source: 'run' | 'start' = 'run'): LocalLambda {
+  createLambda(source: 'run' | 'start' = 'run', maxEnvironments?: number): LocalLambda {
     const s = settings();
     return new LocalLambda({
-      onInvoked: (config, result, options) => this.invoked.fire({ config, result, source: options.debug ? 'debug' : source }),
-      maxEnvironments: s.maxConcurrency, settings: { pythonPath: s.pythonPath, nodePath: s.nodePath, interpreters: s.interpreters }, logger: this.log,
+      onInvoked: (config, result, options) => this.invoked.fire({ config, result, source: options.debug ? 'debug' : options.origin ?? source }),
+      maxEnvironments: maxEnvironments ?? s.maxConcurrency, settings: { pythonPath: s.pythonPath, nodePath: s.nodePath, interpreters: s.interpreters }, logger: this.log,
       credentials: () => this.credentials?.() ?? Promise.resolve(undefined),
     });
   }

@@ -4,7 +4,7 @@ import { JsonSyntaxError } from '../../core/json/parseJson';
 import { resolveTarget, TargetError } from '../../core/project/functionTarget';
 import { RuntimeSetupError } from '../../core/runtime/interpreters';
 import { LocalLambda } from '../../core/runtime/localLambda';
-import { runLoad, type LoadSummary } from '../../core/runtime/loadRun';
+import { runLoad, type LoadSample, type LoadSummary } from '../../core/runtime/loadRun';
 import { StreamedResponseReader, type HttpPrelude } from '../../core/runtime/streamedResponse';
 import { localLogLine } from '../../core/logs/logFormat';
 import { APPLICATION_LOG_LEVELS, LambdaServiceError, MAX_MEMORY_MB, MAX_TIMEOUT_S, MIN_MEMORY_MB, SYSTEM_LOG_LEVELS, type InvokeResult, type LoggingConfig } from '../../core/runtime/types';
@@ -46,6 +46,7 @@ Options:
       --cold                 start a fresh environment (a cold start)
       --repeat <n>           invoke n times (warm reuse; prints cold starts, environments, p50/p99)
       --concurrency <c>      with --repeat: c calls in flight at once
+      --ramp <duration>      with --repeat: callers join over this long (10s, 500ms), not all at once
       --max-concurrency <n>  environments per function before calls are throttled (default 10, or --concurrency)
       --python <path>        Python interpreter (default: python3)
       --node <path>          Node.js for Node and TypeScript handlers (default: node on PATH)
@@ -64,7 +65,7 @@ export const invokeCommand: CliCommand = {
     const { values: v, positionals } = parseOptions(args, { ...RECORD_OPTIONS,
       event: { type: 'string', short: 'e' }, runtime: { type: 'string' }, 'env-file': { type: 'string' },
       timeout: { type: 'string' }, memory: { type: 'string' }, profile: { type: 'string' }, region: { type: 'string' },
-      name: { type: 'string' }, cold: { type: 'boolean' }, repeat: { type: 'string' }, concurrency: { type: 'string' },
+      name: { type: 'string' }, cold: { type: 'boolean' }, repeat: { type: 'string' }, concurrency: { type: 'string' }, ramp: { type: 'string' },
       'max-concurrency': { type: 'string' }, python: { type: 'string' }, node: { type: 'string' }, json: { type: 'boolean' },
       layer: { type: 'string', multiple: true }, interpreter: { type: 'string', multiple: true }, 'log-format': { type: 'string' }, 'log-level': { type: 'string' }, 'system-log-level': { type: 'string' },
     });
@@ -76,6 +77,8 @@ export const invokeCommand: CliCommand = {
     const concurrency = intOption(v.concurrency, 'concurrency', 1, 1000);
     const maxOption = intOption(v['max-concurrency'], 'max-concurrency', 1, 1000);
     if (concurrency !== undefined && repeat === undefined) throw new UsageError('--concurrency goes with --repeat <n>');
+    if (v.ramp !== undefined && repeat === undefined) throw new UsageError('--ramp goes with --repeat <n>');
+    const rampMs = v.ramp === undefined ? undefined : parseDuration(v.ramp as string, 'ramp');
     // More calls in flight than environments allowed would only measure throttling: raise the limit to match,
     // unless the user set it (then say what they will see).
     const maxEnvironments = maxOption ?? (concurrency !== undefined && concurrency > DEFAULT_MAX_ENVIRONMENTS ? concurrency : undefined);
@@ -116,7 +119,10 @@ export const invokeCommand: CliCommand = {
     });
     try {
       if (repeat !== undefined) {
-        const summary = await runLoad(lambda, config, event.text, { total: repeat, concurrency: concurrency ?? 1, cold: v.cold === true, signal: io.signal });
+        const summary = await runLoad(lambda, config, event.text, {
+          total: repeat, concurrency: concurrency ?? 1, cold: v.cold === true, signal: io.signal, rampMs, sampleMs: 1000,
+          onSample: v.json ? undefined : (s) => io.err(`${sampleLine(s)}\n`),
+        });
         printSummary(summary, io, v.json === true);
         return summary.errors > 0 || summary.throttled > 0 ? EXIT_FAILED : EXIT_OK;
       }
@@ -189,13 +195,27 @@ function printResult(result: InvokeResult, io: CliIO, json: boolean): void {
   }
 }
 
+/** One progress line of a load run, each second on stderr. */
+export function sampleLine(s: LoadSample): string {
+  return `[load] ${(s.elapsedMs / 1000).toFixed(1).padStart(5)} s  ${String(s.completed).padStart(6)} done  ${String(s.inFlight).padStart(4)} in flight  ` +
+    `${s.environments} environments  ${s.coldStarts} cold  ${s.throttled} throttled  ${s.errors} errors` +
+    (s.latencyMs.p50 ? `  p50 ${s.latencyMs.p50.toFixed(2)} ms  p99 ${s.latencyMs.p99.toFixed(2)} ms` : '');
+}
+
+/** `10s`, `500ms`, `2m`, or plain seconds, in milliseconds. */
+export function parseDuration(text: string, option: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+  if (!match) throw new UsageError(`--${option} takes a duration such as 10s, 500ms or 2m (got '${text}')`);
+  return Number(match[1]) * (match[2] === 'ms' ? 1 : match[2] === 'm' ? 60_000 : 1000);
+}
+
 function printSummary(s: LoadSummary, io: CliIO, json: boolean): void {
   if (json) {
     io.out(`${JSON.stringify(s, null, 2)}\n`);
     return;
   }
   io.out([
-    `${s.completed} invocations (${s.concurrency} at a time) in ${(s.wallMs / 1000).toFixed(2)} s — ${s.throughputPerSecond.toFixed(0)}/s`,
+    `${s.completed} invocations (${s.concurrency} at a time) in ${(s.wallMs / 1000).toFixed(2)} s — ${s.throughputPerSecond.toFixed(0)}/s${s.cancelled ? ' (stopped early)' : ''}`,
     `cold starts:   ${s.coldStarts}`,
     `environments:  ${s.environments}`,
     `latency:       p50 ${s.latencyMs.p50.toFixed(2)} ms   p99 ${s.latencyMs.p99.toFixed(2)} ms   max ${s.latencyMs.max.toFixed(2)} ms`,

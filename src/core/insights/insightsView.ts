@@ -1,6 +1,7 @@
 import { environmentsOverTime, summarize, type InsightsSummary } from './insightsSummary';
 import type { InvocationRecord } from './invocationRecord';
 import { PRICES_SOURCE } from './lambdaPrices';
+import type { LoadSample, LoadSummary } from '../runtime/loadRun';
 
 /** What the Insights page draws, in columns (cheap to post to a webview and to embed in an HTML report). */
 export interface InsightsViewData {
@@ -50,9 +51,23 @@ export function formatUsd(v: number): string {
   return `$${v.toFixed(Math.min(20, 2 - Math.floor(Math.log10(v))))}`;
 }
 
+/** What a load run asks for (from the page's form). */
+export interface LoadRequest { readonly requests: number; readonly concurrency: number; readonly maxEnvironments: number; readonly rampSeconds: number }
+
 /** Messages between the extension and the Insights page. `probe` (tests): the page answers with what it shows. */
-export type ToInsightsPage = { readonly type: 'data'; readonly data: InsightsViewData } | { readonly type: 'probe' };
+export type ToInsightsPage =
+  | { readonly type: 'data'; readonly data: InsightsViewData }
+  | { readonly type: 'probe' }
+  /** Tests press the page's buttons (a click on the element `selector` finds), as a user would. */
+  | { readonly type: 'click'; readonly selector: string }
+  /** `live`: a load can be started here (local functions in a trusted workspace); `defaults` fill its form. */
+  | { readonly type: 'load-ready'; readonly enabled: boolean; readonly reason?: string; readonly defaults: LoadRequest }
+  | { readonly type: 'load-sample'; readonly sample: LoadSample }
+  | { readonly type: 'load-done'; readonly summary: Omit<LoadSummary, 'samples'> }
+  | { readonly type: 'load-error'; readonly message: string };
 export type FromInsightsPage =
   | { readonly type: 'ready' }
   | { readonly type: 'copy'; readonly text: string }
+  | { readonly type: 'load'; readonly request: LoadRequest }
+  | { readonly type: 'stop-load' }
   | { readonly type: 'probe-result'; readonly shown: Record<string, string>; readonly charts: Array<{ readonly name: string; readonly inked: number }>; readonly rows: number };

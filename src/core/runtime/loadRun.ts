@@ -5,12 +5,31 @@ import { LambdaServiceError, type FunctionConfig } from './types';
 
 export interface LoadOptions {
   readonly total: number;
+  /** Calls in flight at most: the machine is never asked for more. */
   readonly concurrency: number;
   readonly cold?: boolean;
   readonly signal?: AbortSignal;
+  /** Callers join over this long (the k-th of c starts at k/c of it), as users arriving rather than all at once. */
+  readonly rampMs?: number;
+  /** A sample every `sampleMs` (default 250) while the run goes, and one at its end. */
+  readonly onSample?: (sample: LoadSample) => void;
+  readonly sampleMs?: number;
 }
 
 export interface Percentiles { readonly p50: number; readonly p99: number; readonly max: number }
+
+/** The run so far, at `elapsedMs`: counts are cumulative; latency is of the calls that ended since the last sample. */
+export interface LoadSample {
+  readonly elapsedMs: number;
+  readonly completed: number;
+  readonly inFlight: number;
+  /** Distinct environments that have finished a call so far. */
+  readonly environments: number;
+  readonly coldStarts: number;
+  readonly throttled: number;
+  readonly errors: number;
+  readonly latencyMs: Percentiles;
+}
 
 export interface LoadSummary {
   readonly completed: number;
@@ -27,6 +46,9 @@ export interface LoadSummary {
   readonly latencyMs: Percentiles;
   /** Function Duration as REPORT shows it. */
   readonly durationMs: Percentiles;
+  /** The samples taken while it ran (what the Insights panel draws). */
+  readonly samples: readonly LoadSample[];
+  readonly cancelled: boolean;
 }
 
 export function percentiles(values: number[]): Percentiles {
@@ -40,21 +62,35 @@ export async function runLoad(lambda: LocalLambda, config: FunctionConfig, event
   const latencies: number[] = [];
   const durations: number[] = [];
   const environments = new Set<string>();
+  const samples: LoadSample[] = [];
+  let window: number[] = [];
   let next = 0;
+  let inFlight = 0;
   let coldStarts = 0;
   let errors = 0;
   let throttled = 0;
   let firstError: string | undefined;
   // Every call in flight listens to the one signal: that many listeners are expected, not a leak.
-  if (options.signal) setMaxListeners(Math.max(10, options.concurrency + 1), options.signal);
+  if (options.signal) setMaxListeners(Math.max(10, options.concurrency + 2), options.signal);
   const started = performance.now();
-  const worker = async (): Promise<void> => {
+  const sample = (): void => {
+    const s: LoadSample = { elapsedMs: performance.now() - started, completed: latencies.length, inFlight, environments: environments.size, coldStarts, throttled, errors, latencyMs: percentiles(window) };
+    window = [];
+    samples.push(s);
+    options.onSample?.(s);
+  };
+  const sampler = setInterval(sample, options.sampleMs ?? 250);
+  const worker = async (k: number, workers: number): Promise<void> => {
+    if (options.rampMs) await delay((k / workers) * options.rampMs, options.signal);
     while (next < options.total && !options.signal?.aborted) {
       const index = next++;
       const t0 = performance.now();
+      inFlight++;
       try {
-        const result = await lambda.invoke(config, event, { cold: options.cold && index === 0, signal: options.signal });
-        latencies.push(performance.now() - t0);
+        const result = await lambda.invoke(config, event, { cold: options.cold && index === 0, signal: options.signal, origin: 'load' });
+        const latency = performance.now() - t0;
+        latencies.push(latency);
+        window.push(latency);
         durations.push(result.durationMs);
         environments.add(result.environmentId);
         if (result.coldStart) coldStarts++;
@@ -66,14 +102,36 @@ export async function runLoad(lambda: LocalLambda, config: FunctionConfig, event
         if (error instanceof LambdaServiceError && error.errorType === 'TooManyRequestsException') throttled++;
         else if (options.signal?.aborted) return;
         else throw error;
+      } finally {
+        inFlight--;
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, options.total) }, worker));
+  const workers = Math.min(options.concurrency, options.total);
+  try {
+    await Promise.all(Array.from({ length: workers }, (_, k) => worker(k, workers)));
+  } finally {
+    clearInterval(sampler);
+  }
+  sample();
   const wallMs = performance.now() - started;
   const completed = latencies.length;
   return {
     completed, concurrency: options.concurrency, coldStarts, environments: environments.size, errors, throttled, firstError, wallMs,
-    throughputPerSecond: completed / (wallMs / 1000), latencyMs: percentiles(latencies), durationMs: percentiles(durations),
+    throughputPerSecond: completed / (wallMs / 1000), latencyMs: percentiles(latencies), durationMs: percentiles(durations), samples,
+    cancelled: options.signal?.aborted === true,
   };
+}
+
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }

@@ -23,6 +23,8 @@ export interface LocalInvokeOptions extends InvokeOptions {
   /** The event was serialised by the caller (JSON.stringify of an object: the local API's requests), so only its size
    *  is checked, not re-parsed. */
   readonly serialized?: boolean;
+  /** What asked for the call, for the invocation records (Insights): a load run's calls are told apart. */
+  readonly origin?: 'load';
 }
 
 /** Checks a function configuration the way CreateFunction would, with messages that say what to change. */

@@ -8,7 +8,9 @@ import 'uplot/dist/uPlot.min.css';
 import './insights.css';
 import type { FromInsightsPage, InsightsViewData, ToInsightsPage } from '../../core/insights/insightsView';
 import { drawCharts, inkedPixels, type Chart } from './charts';
+import { LoadRunView } from './loadRun';
 import { callsTable, csv, numbers } from './numbers';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 
 interface VsCodeApi { postMessage(message: FromInsightsPage): void; setState(state: unknown): void; getState(): unknown }
 declare function acquireVsCodeApi(): VsCodeApi;
@@ -16,6 +18,8 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode: VsCodeApi | undefined = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : undefined;
 /** Each page drawn: its root element, its data and its charts (a report holds one per function). */
 const pages = new Map<HTMLElement, { data: InsightsViewData; charts: Chart[] }>();
+/** The panel's load-run form and live chart: kept across redraws (records arrive while a run goes). */
+const loadRun = vscode ? new LoadRunView((m) => vscode.postMessage(m)) : undefined;
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -35,11 +39,13 @@ function render(root: HTMLElement, data: InsightsViewData): void {
   root.append(header);
   if (data.message) {
     root.append(element('p', { class: 'message', role: 'status', 'data-probe': 'message' }, data.message));
+    if (loadRun) root.append(element('h2', {}, 'Load run'), loadRun.element);
     return;
   }
   root.append(numbers(data));
   const tabs = element('vscode-tabs', { 'selected-index': String((vscode?.getState() as { tab?: number } | undefined)?.tab ?? 0) });
   tabs.append(element('vscode-tab-header', { slot: 'header' }, 'Charts'), element('vscode-tab-header', { slot: 'header' }, 'Table'));
+  if (loadRun) tabs.append(element('vscode-tab-header', { slot: 'header' }, 'Load run'));
   const chartPanel = element('vscode-tab-panel');
   const grid = element('div', { class: 'charts' });
   chartPanel.append(grid);
@@ -52,6 +58,11 @@ function render(root: HTMLElement, data: InsightsViewData): void {
   });
   tablePanel.append(copy, callsTable(data));
   tabs.append(chartPanel, tablePanel);
+  if (loadRun) {
+    const loadPanel = element('vscode-tab-panel');
+    loadPanel.append(loadRun.element);
+    tabs.append(loadPanel);
+  }
   tabs.addEventListener('vsc-tabs-select', (e) => vscode?.setState({ ...(vscode.getState() as object), tab: (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex }));
   root.append(tabs);
   pages.set(root, { data, charts: drawCharts(grid, data) });
@@ -68,6 +79,8 @@ window.addEventListener('message', (event: MessageEvent<ToInsightsPage>) => {
   const message = event.data;
   if (message.type === 'data') render(document.getElementById('root')!, message.data);
   else if (message.type === 'probe') vscode?.postMessage(probe());
+  else if (message.type === 'click') document.querySelector<HTMLElement>(message.selector)?.click();
+  else loadRun?.receive(message);
 });
 
 // A report embeds its data; the panel asks for it.

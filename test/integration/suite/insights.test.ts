@@ -51,6 +51,30 @@ describe('Lambda Insights panel (real host)', function () {
     if (canScreenshot()) assert.ok((await screenshot('insights')).stdev > 2, 'the panel is on screen');
   });
 
+  it('a load run of 200 requests at concurrency 20 from the panel: its environments and cold starts are the runtime\'s', async () => {
+    const api = await extensionApi();
+    const fn = 'OrdersFunction';
+    const panel = api.insights.open(fn);
+    await waitFor('the load form', async () => (await panel.probe()).shown.loadStatus?.startsWith('Calls go through a fresh pool'));
+    const before = api.insights.store.records(fn).length;
+    await panel.click('[data-action="start-load"]');
+    let status = '';
+    await waitFor('the load run to finish', async () => /^200 calls in /.test(status = (await panel.probe()).shown.loadStatus ?? ''), 60_000);
+    const m = /: (\d+) environments, (\d+) cold starts, (\d+) throttled, (\d+) errors/.exec(status);
+    assert.ok(m, status);
+    await waitFor('the 200 records', () => api.insights.store.records(fn).slice(before).filter((r) => r.source === 'load').length === 200);
+    const records = api.insights.store.records(fn).slice(before).filter((r) => r.source === 'load');
+    const environments = new Set(records.map((r) => r.environmentId)).size;
+    const coldStarts = records.filter((r) => r.initDurationMs !== undefined).length;
+    assert.deepEqual([Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])], [environments, coldStarts, 0, 0]);
+    assert.ok(environments >= 2 && environments <= 20, `20 callers at once need several environments, never more than 20 (${environments})`);
+    assert.equal(coldStarts, environments, 'a fresh pool: each environment began with a cold start');
+    if (canScreenshot()) {
+      await panel.click('vscode-tab-header:nth-of-type(3)');
+      assert.ok((await screenshot('insights-load-run')).stdev > 2);
+    }
+  });
+
   it('a function with no runs yet gets a message that says how to get data, not an empty chart', async () => {
     const api = await extensionApi();
     const panel = api.insights.open('NeverRunFunction');

@@ -1,0 +1,163 @@
+import * as assert from 'node:assert/strict';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { AwsProblemError } from '../../../src/core/aws/awsErrors';
+import type { InvocationRecord } from '../../../src/core/insights/invocationRecord';
+import { readReportRecords, reportRecordsFromRows, REPORT_QUERY, runLogsInsightsQuery } from '../../../src/core/logs/logsInsights';
+import { LogsService } from '../../support/awsEmulator/logs';
+import { AwsEmulator } from '../../support/awsEmulator/server';
+
+const GROUP = '/aws/lambda/orders';
+
+interface Call { id: string; ended: number; duration: number; billed: number; memory: number; used: number; init?: number; status?: 'timeout' }
+
+/** A REPORT line as Lambda writes it (tab-separated, trailing tab). */
+function reportLine(c: Call): string {
+  return [`REPORT RequestId: ${c.id}`, `Duration: ${c.duration.toFixed(2)} ms`, `Billed Duration: ${c.billed} ms`, `Memory Size: ${c.memory} MB`,
+    `Max Memory Used: ${c.used} MB`, ...(c.init !== undefined ? [`Init Duration: ${c.init.toFixed(2)} ms`] : []), ...(c.status ? [`Status: ${c.status}`] : []), ''].join('\t');
+}
+
+/** The record Insights should draw for a call, worked out from what was written. */
+function expected(c: Call, region = 'eu-west-1'): InvocationRecord {
+  return {
+    function: 'orders', time: Math.round(c.ended - c.duration - (c.init ?? 0)), requestId: c.id, durationMs: c.duration, billedDurationMs: c.billed,
+    initDurationMs: c.init, memorySizeMb: c.memory, maxMemoryUsedMb: c.used, status: c.status ?? 'ok', architecture: 'arm64', region, source: 'cloud',
+  };
+}
+
+describe('Logs Insights (REPORT records of deployed functions)', function () {
+  this.timeout(30_000);
+  let emulator: AwsEmulator;
+  let logs: LogsService;
+  let client: CloudWatchLogsClient;
+  const base = Date.UTC(2026, 11, 1, 10, 0, 0, 0);
+  const calls: Call[] = [
+    { id: 'cold-1', ended: base + 1_250, duration: 412.37, billed: 413, memory: 256, used: 91, init: 803.11 },
+    { id: 'timeout-2', ended: base + 9_480, duration: 3000.46, billed: 3000, memory: 256, used: 140, status: 'timeout' },
+    { id: 'warm-3', ended: base + 20_015, duration: 8.09, billed: 9, memory: 256, used: 92 },
+  ];
+  const range = { startTime: base - 60_000, endTime: base + 60_000 };
+
+  /** The three calls with the other lines Lambda writes around them, a neighbour group's REPORT, and two outside the range. */
+  function writeCalls(): void {
+    for (const c of calls) {
+      const start = c.ended - c.duration;
+      logs.put(GROUP, '2026/12/01/[$LATEST]abc', `START RequestId: ${c.id} Version: $LATEST`, Math.round(start));
+      logs.put(GROUP, '2026/12/01/[$LATEST]abc', `2026-12-01T10:00:00.000Z\t${c.id}\tINFO\tcharging card`, Math.round(start) + 1);
+      logs.put(GROUP, '2026/12/01/[$LATEST]abc', `END RequestId: ${c.id}`, c.ended);
+      logs.put(GROUP, '2026/12/01/[$LATEST]abc', reportLine(c), c.ended);
+    }
+    logs.put('/aws/lambda/payments', 's', reportLine({ id: 'other-fn', ended: base + 5_000, duration: 1, billed: 1, memory: 128, used: 60 }), base + 5_000);
+    for (const outside of [range.startTime - 1_000, range.endTime + 1_000]) {
+      logs.put(GROUP, 's', reportLine({ id: `outside-${outside}`, ended: outside, duration: 2, billed: 2, memory: 256, used: 90 }), outside);
+    }
+  }
+
+  const read = (extra: Partial<Parameters<typeof readReportRecords>[1]> = {}): ReturnType<typeof readReportRecords> =>
+    readReportRecords(client, { fn: 'orders', logGroup: GROUP, ...range, architecture: 'arm64', region: 'eu-west-1', pollMs: 5, ...extra });
+  const polls = (): number => emulator.requests.filter((r) => r.target === 'Logs_20140328.GetQueryResults').length;
+
+  beforeEach(async () => {
+    logs = new LogsService();
+    emulator = await AwsEmulator.start(logs);
+    client = new CloudWatchLogsClient({ endpoint: emulator.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+  });
+  afterEach(async () => {
+    client.destroy();
+    await emulator.close();
+  });
+
+  it('reads the REPORT rows of a group as records (cold start with init, timeout, warm), with the figures written', async () => {
+    writeCalls();
+    const result = await read();
+    assert.equal(result.via, 'Logs Insights');
+    assert.equal(result.note, undefined);
+    assert.deepEqual(result.records, calls.map((c) => expected(c)));
+    const [query] = logs.startedQueries;
+    assert.deepEqual(query.logGroupNames, [GROUP]);
+    assert.deepEqual([query.startTime, query.endTime], [range.startTime / 1000, range.endTime / 1000], 'the range goes as epoch seconds');
+    assert.equal(query.queryString, REPORT_QUERY);
+  });
+
+  it('reads JSON log format report events (platform.report) as well', async () => {
+    const c: Call = { id: 'json-1', ended: base + 4_321, duration: 120.5, billed: 121, memory: 512, used: 77, init: 240.25 };
+    logs.put(GROUP, 's', JSON.stringify({ time: new Date(c.ended).toISOString(), type: 'platform.report', record: {
+      requestId: c.id, status: 'success', metrics: { durationMs: c.duration, billedDurationMs: c.billed, memorySizeMB: c.memory, maxMemoryUsedMB: c.used, initDurationMs: c.init } } }), c.ended);
+    logs.put(GROUP, 's', JSON.stringify({ time: new Date(c.ended).toISOString(), type: 'platform.runtimeDone', record: { requestId: c.id } }), c.ended);
+    const result = await read();
+    assert.deepEqual(result.records, [expected(c)]);
+  });
+
+  it('the discovered fields alone give the same figures as the message (bytes back to MB)', async () => {
+    writeCalls();
+    const withoutMessage = REPORT_QUERY.replace(', @message', '');
+    const { rows } = await runLogsInsightsQuery(client, { logGroups: [GROUP], query: withoutMessage, ...range, pollMs: 5 });
+    assert.equal(rows[0]['@message'], undefined);
+    assert.equal(rows[0]['@memorySize'], String(256 * 1_000_000), 'Logs Insights counts memory in bytes');
+    // The status is only in the message text, so the timeout reads as ok from the fields.
+    assert.deepEqual(reportRecordsFromRows(rows, 'orders', 'arm64', 'eu-west-1'), calls.map((c) => ({ ...expected(c), status: 'ok' })));
+  });
+
+  it('polls GetQueryResults through Running to Complete, reporting progress and statistics', async () => {
+    writeCalls();
+    const progress: { status: string; matched?: number }[] = [];
+    const result = await runLogsInsightsQuery(client, {
+      logGroups: [GROUP], query: REPORT_QUERY, ...range, pollMs: 5, onProgress: (status, stats) => progress.push({ status, matched: stats?.recordsMatched }),
+    });
+    assert.deepEqual(progress.map((p) => p.status), ['Running', 'Complete']);
+    assert.ok((progress[0].matched ?? 0) < calls.length, 'partial statistics while running');
+    assert.equal(progress[1].matched, calls.length);
+    assert.equal(polls(), 2);
+    assert.equal(result.status, 'Complete');
+    assert.deepEqual(result.rows.map((r) => r['@requestId']), calls.map((c) => c.id), 'the complete rows only, oldest first');
+    assert.ok(result.rows.every((r) => !('@ptr' in r)));
+  });
+
+  it('cancelling mid-poll stops the query with StopQuery and rejects with AbortError', async () => {
+    writeCalls();
+    const controller = new AbortController();
+    const began = Date.now();
+    await assert.rejects(read({ signal: controller.signal, pollMs: 10_000, onProgress: (status) => { if (status === 'Running') setTimeout(() => controller.abort(), 20); } }),
+      (e: Error) => e.name === 'AbortError');
+    assert.ok(Date.now() - began < 5_000, 'the wait between polls ends at once');
+    assert.equal(logs.startedQueries.length, 1);
+    assert.deepEqual(logs.stoppedQueries, [logs.startedQueries[0].queryId]);
+    assert.equal(polls(), 1);
+  });
+
+  it('when Logs Insights is not allowed, falls back to FilterLogEvents and still returns the records', async () => {
+    writeCalls();
+    logs.denyInsights = true;
+    logs.pageSize = 2;
+    const result = await read();
+    assert.equal(result.via, 'FilterLogEvents');
+    assert.match(result.note ?? '', /logs:StartQuery/);
+    assert.deepEqual(result.records, calls.map((c) => expected(c)));
+    assert.equal(polls(), 0);
+    assert.ok(emulator.requests.filter((r) => r.target === 'Logs_20140328.FilterLogEvents').length > 1, 'paged through FilterLogEvents');
+  });
+
+  it('a query Logs Insights refuses (MalformedQueryException) fails with a clear error', async () => {
+    writeCalls();
+    await assert.rejects(runLogsInsightsQuery(client, { logGroups: [GROUP], query: 'fields @message | stats count(*) by bin(5m)', ...range }),
+      (e: AwsProblemError) => e instanceof AwsProblemError && /^start a Logs Insights query on \/aws\/lambda\/orders failed: MalformedQueryException: ./.test(e.message));
+  });
+
+  it('a query that ends Failed, Timeout or Cancelled by someone else fails with what to do', async () => {
+    writeCalls();
+    const said: Record<string, RegExp> = { Failed: /could not run the query.*status Failed/, Timeout: /timed out.*shorter time range/, Cancelled: /cancelled outside Lambda Workbench/ };
+    for (const outcome of ['Failed', 'Timeout', 'Cancelled'] as const) {
+      logs.insightsOutcome = outcome;
+      await assert.rejects(read(), (e: Error) => e.name === 'Error' && said[outcome].test(e.message) && e.message.includes(GROUP), outcome);
+    }
+    assert.deepEqual(logs.stoppedQueries, [], 'a query that ended is not stopped');
+  });
+
+  it('an empty range returns no records; a group that does not exist yet says so', async () => {
+    writeCalls();
+    const empty = await read({ startTime: base - 3_600_000, endTime: base - 120_000 });
+    assert.deepEqual(empty, { records: [], via: 'Logs Insights', note: undefined });
+    const missing = await read({ logGroup: '/aws/lambda/never-invoked' });
+    assert.deepEqual(missing.records, []);
+    assert.match(missing.note ?? '', /never-invoked does not exist yet/);
+  });
+});
