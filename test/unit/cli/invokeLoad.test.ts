@@ -23,4 +23,15 @@ describe('CLI: invoke --repeat with --concurrency', function () {
     assert.match(r.stdout, /^environments: +[12]$/m);
     assert.match(r.stdout, /^throttled: +[1-9]\d*$/m);
   });
+
+  it('load: --requests and --concurrency name a load run; progress lines on stderr, the summary on stdout; --repeat is refused', () => {
+    const r = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'load', 'examples/hello-node/app.handler', '--requests', '24', '-c', '4', '--ramp', '200ms'], { cwd: root, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr.slice(-2000));
+    assert.match(r.stdout, /^24 invocations \(4 at a time\)/m);
+    assert.match(r.stdout, /^environments: +[1-4]$/m);
+    assert.match(r.stderr, /^\[load\] +\d+\.\d s +24 done +0 in flight +[1-4] environments/m);
+    const bad = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'load', 'examples/hello-node/app.handler', '--repeat', '3'], { cwd: root, encoding: 'utf8' });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /load takes --requests/);
+  });
 });

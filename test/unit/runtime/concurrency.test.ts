@@ -57,6 +57,36 @@ describe('Concurrency and cleanup', function () {
     }
   });
 
+  it('a load run samples as it goes (cumulative counts, the last sample equal to the summary) and tags its calls as a load run', async () => {
+    const origins: Array<string | undefined> = [];
+    const lambda = new LocalLambda({ onInvoked: (_c, _r, options) => origins.push(options.origin) });
+    try {
+      const samples: Array<{ completed: number; coldStarts: number; inFlight: number }> = [];
+      const summary = await runLoad(lambda, fnConfig(nodeLang, 'sleep'), '{"ms": 20}', { total: 30, concurrency: 3, sampleMs: 20, onSample: (s) => samples.push(s) });
+      assert.ok(samples.length >= 2, `several samples (${samples.length})`);
+      for (let i = 1; i < samples.length; i++) assert.ok(samples[i].completed >= samples[i - 1].completed, 'counts only grow');
+      assert.ok(samples.every((s) => s.inFlight <= 3), 'never more in flight than the concurrency');
+      const last = samples.at(-1)!;
+      assert.deepEqual([last.completed, last.coldStarts, last.inFlight], [summary.completed, summary.coldStarts, 0]);
+      assert.equal(summary.samples.length, samples.length);
+      assert.deepEqual([...new Set(origins)], ['load']);
+    } finally {
+      await lambda.dispose();
+    }
+  });
+
+  it('a ramp holds later callers back: stopped after the first call, only the first caller has run', async () => {
+    const stop = new AbortController();
+    const lambda = new LocalLambda({ onInvoked: () => stop.abort() });
+    try {
+      const summary = await runLoad(lambda, fnConfig(nodeLang, 'echo'), '{}', { total: 4, concurrency: 4, rampMs: 60_000, signal: stop.signal });
+      assert.equal(summary.cancelled, true);
+      assert.equal(summary.completed, 1, 'callers 2–4 were still waiting to join (at 15, 30 and 45 s of the ramp)');
+    } finally {
+      await lambda.dispose();
+    }
+  });
+
   it('retire lets a call in flight finish (a settings change must not kill it), then stops every process', async () => {
     const local = new LocalLambda();
     let started!: () => void;
