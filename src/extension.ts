@@ -38,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): LambdaWorkbenchApi {
   const functions = registerFunctions(context, { log, catalog, local: localHandlers });
   const logs = registerLogs(context, { session: functions.session, docs: localHandlers.docs, log });
   const localApi = registerLocalApi(context, { local: localHandlers, log, debug });
-  const insights = registerInsights(context, { log, local: localHandlers });
+  const insights = registerInsights(context, { log, local: localHandlers, session: functions.session });
   // Nothing above scans the workspace or calls AWS: the views and commands do that when first used.
   const activationMs = performance.now() - started;
   log.info(`Lambda Workbench ${String(context.extension.packageJSON.version)} activated in ${activationMs.toFixed(1)} ms`);

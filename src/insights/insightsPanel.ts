@@ -1,19 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { InvocationRecord } from '../core/insights/invocationRecord';
 import { insightsViewData, type FromInsightsPage, type InsightsViewData, type ToInsightsPage } from '../core/insights/insightsView';
+import type { InsightsFeed } from './insightsFeeds';
 import type { InsightsLoadRuns } from './insightsLoadRuns';
+import type { OutputLog } from '../output/outputLog';
 
 export const INSIGHTS_VIEW_TYPE = 'lambdaWorkbench.insights';
-
-/** What a panel needs: its function's records, told when they change. */
-export interface InsightsSource {
-  records(fn: string): Promise<readonly InvocationRecord[]>;
-  onRecord(listener: (record: InvocationRecord) => void): vscode.Disposable;
-}
-
-/** What the serializer keeps of a panel across a reload. */
-export interface InsightsPanelState { readonly function: string }
 
 /** Redraws at most this often while records arrive (a load run adds hundreds a second). */
 const REDRAW_MS = 250;
@@ -32,9 +24,15 @@ export class InsightsPanel implements vscode.Disposable {
 
   /** The load run under way from this panel, to stop it. */
   private load?: AbortController;
+  /** The read under way (a deployed function's may take seconds): a newer one replaces it. */
+  private reading?: AbortController;
+  private rangeMs?: number;
+  readonly fn: string;
 
-  constructor(readonly panel: vscode.WebviewPanel, readonly fn: string, private readonly source: InsightsSource, private readonly loads: InsightsLoadRuns,
+  constructor(readonly panel: vscode.WebviewPanel, readonly feed: InsightsFeed, private readonly loads: InsightsLoadRuns, private readonly log: OutputLog,
     extensionUri: vscode.Uri, onDispose: () => void) {
+    const fn = (this.fn = feed.fn);
+    this.rangeMs = feed.ranges?.[0].ms;
     const root = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
     panel.webview.options = { enableScripts: true, localResourceRoots: [root] };
     panel.title = `Insights: ${fn}`;
@@ -42,7 +40,7 @@ export class InsightsPanel implements vscode.Disposable {
     panel.webview.html = pageHtml(panel.webview, root, fn);
     this.disposables.push(
       panel.webview.onDidReceiveMessage((message: FromInsightsPage) => this.receive(message)),
-      source.onRecord((record) => { if (record.function === fn) this.schedule(); }),
+      ...(feed.onRecord ? [feed.onRecord(() => this.schedule())] : []),
       panel.onDidDispose(() => { this.dispose(); onDispose(); }),
       // A hidden webview loses its page (no retained context): the next page says 'ready' and gets the data again.
       panel.onDidChangeViewState(() => { if (!panel.visible) this.ready = false; }),
@@ -65,11 +63,21 @@ export class InsightsPanel implements vscode.Disposable {
     return this.post({ type: 'click', selector });
   }
 
+  /** Chooses a value of a select on the page (tests). */
+  pick(selector: string, value: string): Thenable<boolean> {
+    return this.post({ type: 'pick', selector, value });
+  }
+
   private receive(message: FromInsightsPage): void {
     if (message.type === 'ready') {
       this.ready = true;
+      void this.post({ type: 'state', state: this.feed.state });
+      if (this.feed.ranges) void this.post({ type: 'ranges', ranges: this.feed.ranges, selectedMs: this.rangeMs! });
       void this.send();
-      void this.loads.ready(this.fn).then((m) => this.post(m));
+      if (this.feed.loads) void this.loads.ready(this.fn).then((m) => this.post(m));
+    } else if (message.type === 'range') {
+      this.rangeMs = message.ms;
+      void this.send();
     } else if (message.type === 'load') {
       if (this.load) return;
       const controller = (this.load = new AbortController());
@@ -89,8 +97,23 @@ export class InsightsPanel implements vscode.Disposable {
 
   private async send(): Promise<void> {
     if (!this.ready) return;
-    const records = [...await this.source.records(this.fn)].sort((a, b) => a.time - b.time);
-    this.lastData = insightsViewData(this.fn, records, `local records (Run, F5, the local API, CLI --record): ${records.length} of the last 10 000`);
+    this.reading?.abort();
+    const controller = (this.reading = new AbortController());
+    if (this.feed.ranges) void this.post({ type: 'loading', text: `Reading ${this.fn}'s REPORT lines…` });
+    try {
+      const read = await this.feed.read(this.rangeMs, controller.signal);
+      if (controller.signal.aborted) return;
+      this.lastData = insightsViewData(this.fn, read.records, read.origin, read.message);
+    } catch (error) {
+      if (controller.signal.aborted || (error as Error)?.name === 'AbortError') {
+        if (this.reading === controller) void this.post({ type: 'loading', text: 'Cancelled. Pick a range to read again.' });
+        return;
+      }
+      // Bad input or a refused call: a message that says what to do, never an empty chart.
+      const text = error instanceof Error ? error.message : String(error);
+      this.log.warn(`Insights for ${this.fn}: ${text}`);
+      this.lastData = insightsViewData(this.fn, [], this.feed.key.startsWith('deployed:') ? 'CloudWatch Logs' : 'local records', `Could not read the invocations: ${text}`);
+    }
     await this.post({ type: 'data', data: this.lastData });
   }
 
@@ -100,6 +123,7 @@ export class InsightsPanel implements vscode.Disposable {
 
   dispose(): void {
     this.load?.abort();
+    this.reading?.abort();
     if (this.redraw) clearTimeout(this.redraw);
     for (const d of this.disposables.splice(0)) d.dispose();
   }

@@ -5,11 +5,15 @@ import { localFunctionName } from '../localHandlers/localRunner';
 import type { LocalHandlers } from '../localHandlers/registerLocalHandlers';
 import { insightsLoadRuns } from './insightsLoadRuns';
 import type { OutputLog } from '../output/outputLog';
-import { INSIGHTS_VIEW_TYPE, InsightsPanel, type InsightsPanelState, type InsightsSource } from './insightsPanel';
+import { deployedFeed, localFeed, type DeployedTarget, type InsightsFeed, type InsightsPanelState } from './insightsFeeds';
+import { INSIGHTS_VIEW_TYPE, InsightsPanel } from './insightsPanel';
+import type { AwsSession } from '../functions/awsSession';
 
 export interface InsightsDeps {
   readonly log: OutputLog;
   readonly local: Pick<LocalHandlers, 'index' | 'runner' | 'choices' | 'resolveHandler'>;
+  /** Deployed functions' panels read CloudWatch Logs through the session's clients. */
+  readonly session: Pick<AwsSession, 'logs' | 'profile'>;
 }
 
 /**
@@ -17,7 +21,7 @@ export interface InsightsDeps {
  * bounded per-function store, kept across reloads in the workspace's storage (not in the project). Record files the
  * CLI writes with `--record` (.lambda-workbench/invocations.jsonl in a workspace folder) are read too, and followed.
  */
-export function registerInsights(context: vscode.ExtensionContext, deps: InsightsDeps): { store: InvocationStore; panels: Map<string, InsightsPanel>; open(fn: string): InsightsPanel } {
+export function registerInsights(context: vscode.ExtensionContext, deps: InsightsDeps): { store: InvocationStore; panels: Map<string, InsightsPanel>; open(fn: string): InsightsPanel; openDeployed(target: DeployedTarget): InsightsPanel } {
   const store = new InvocationStore();
   const panels = new Map<string, InsightsPanel>();
   const saved = context.storageUri ? new RecordFile(vscode.Uri.joinPath(context.storageUri, 'invocations.jsonl').fsPath, (e) => deps.log.warn(`Insights: could not save records: ${String(e)}`)) : undefined;
@@ -30,21 +34,22 @@ export function registerInsights(context: vscode.ExtensionContext, deps: Insight
   const follower = new RecordFileFollower(store, deps.log);
   const loads = insightsLoadRuns(deps.local, deps.log);
 
-  const source: InsightsSource = {
-    records: async (fn) => { await loaded(); return store.records(fn); },
-    onRecord: (listener) => store.onRecord(listener),
-  };
-  const open = (fn: string): InsightsPanel => {
-    const existing = panels.get(fn);
+  const feedOf = (state: InsightsPanelState): InsightsFeed => (state.deployed
+    ? deployedFeed(state.deployed, (region) => deps.session.logs(region), () => deps.session.profile)
+    : localFeed(state.function, store, loaded));
+  const show = (feed: InsightsFeed): InsightsPanel => {
+    const existing = panels.get(feed.key);
     if (existing) { existing.panel.reveal(); return existing; }
-    const panel = vscode.window.createWebviewPanel(INSIGHTS_VIEW_TYPE, `Insights: ${fn}`, vscode.ViewColumn.Active, { enableScripts: true });
-    return track(panel, fn);
+    const panel = vscode.window.createWebviewPanel(INSIGHTS_VIEW_TYPE, `Insights: ${feed.fn}`, vscode.ViewColumn.Active, { enableScripts: true });
+    return track(panel, feed);
   };
-  const track = (panel: vscode.WebviewPanel, fn: string): InsightsPanel => {
-    const insights = new InsightsPanel(panel, fn, source, loads, context.extensionUri, () => panels.delete(fn));
-    panels.set(fn, insights);
+  const track = (panel: vscode.WebviewPanel, feed: InsightsFeed): InsightsPanel => {
+    const insights = new InsightsPanel(panel, feed, loads, deps.log, context.extensionUri, () => panels.delete(feed.key));
+    panels.set(feed.key, insights);
     return insights;
   };
+  const open = (fn: string): InsightsPanel => show(feedOf({ function: fn }));
+  const openDeployed = (target: DeployedTarget): InsightsPanel => show(feedOf({ function: target.name, deployed: target }));
 
   const watcher = vscode.workspace.createFileSystemWatcher(`**/${RECORD_FILE}`);
   context.subscriptions.push(
@@ -56,18 +61,27 @@ export function registerInsights(context: vscode.ExtensionContext, deps: Insight
     watcher, watcher.onDidChange((uri) => void follower.read(uri)), watcher.onDidCreate((uri) => void follower.read(uri)),
     vscode.window.registerWebviewPanelSerializer(INSIGHTS_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state: unknown) => {
-        const fn = (state as InsightsPanelState | undefined)?.function;
-        if (typeof fn === 'string') track(panel, fn);
+        const saved = (state as { panel?: InsightsPanelState } | undefined)?.panel;
+        if (typeof saved?.function === 'string') track(panel, feedOf(saved));
         else panel.dispose();
       },
     }),
     vscode.commands.registerCommand('lambdaWorkbench.showInsights', async (arg?: unknown) => {
+      const deployed = deployedTargetOf(arg);
+      if (deployed) return void openDeployed(deployed);
       const fn = typeof arg === 'string' && store.functions().includes(arg) ? arg : await pickFunction(arg, deps, store, loaded);
       if (fn) open(fn);
     }),
     { dispose: () => { for (const p of panels.values()) p.panel.dispose(); void saved?.flush(); } },
   );
-  return { store, panels, open };
+  return { store, panels, open, openDeployed };
+}
+
+/** A Functions view item (a deployed function) as the target of its panel. */
+function deployedTargetOf(arg: unknown): DeployedTarget | undefined {
+  const item = arg as { region?: unknown; fn?: { name?: unknown; logGroup?: unknown; architecture?: unknown } } | undefined;
+  if (typeof item?.region !== 'string' || typeof item.fn?.name !== 'string' || typeof item.fn.logGroup !== 'string') return undefined;
+  return { name: item.fn.name, region: item.region, logGroup: item.fn.logGroup, architecture: typeof item.fn.architecture === 'string' ? item.fn.architecture : undefined };
 }
 
 async function pickFunction(arg: unknown, deps: InsightsDeps, store: InvocationStore, loaded: () => Promise<void>): Promise<string | undefined> {

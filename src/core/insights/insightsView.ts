@@ -60,14 +60,22 @@ export type ToInsightsPage =
   | { readonly type: 'probe' }
   /** Tests press the page's buttons (a click on the element `selector` finds), as a user would. */
   | { readonly type: 'click'; readonly selector: string }
+  /** Tests choose a value of a select as a user would: the value set, then the element's change event. */
+  | { readonly type: 'pick'; readonly selector: string; readonly value: string }
   /** `live`: a load can be started here (local functions in a trusted workspace); `defaults` fill its form. */
   | { readonly type: 'load-ready'; readonly enabled: boolean; readonly reason?: string; readonly defaults: LoadRequest }
   | { readonly type: 'load-sample'; readonly sample: LoadSample }
   | { readonly type: 'load-done'; readonly summary: Omit<LoadSummary, 'samples'> }
-  | { readonly type: 'load-error'; readonly message: string };
+  | { readonly type: 'load-error'; readonly message: string }
+  /** Deployed functions: the time ranges to pick from, ms back from now. */
+  | { readonly type: 'ranges'; readonly ranges: readonly { readonly label: string; readonly ms: number }[]; readonly selectedMs: number }
+  | { readonly type: 'loading'; readonly text: string }
+  /** What the page keeps for the panel serializer (which function, local or deployed). */
+  | { readonly type: 'state'; readonly state: unknown };
 export type FromInsightsPage =
   | { readonly type: 'ready' }
   | { readonly type: 'copy'; readonly text: string }
   | { readonly type: 'load'; readonly request: LoadRequest }
   | { readonly type: 'stop-load' }
+  | { readonly type: 'range'; readonly ms: number }
   | { readonly type: 'probe-result'; readonly shown: Record<string, string>; readonly charts: Array<{ readonly name: string; readonly inked: number }>; readonly rows: number };

@@ -10,11 +10,11 @@ export const REPORT_LIMIT = 10_000;
  * The REPORT line of every invocation in the range, oldest first, as raw rows for the timeline. `@type = "REPORT"`
  * selects plain-text REPORT lines (Logs Insights' Lambda discovered fields); `type = "platform.report"` selects the
  * JSON log format's report events, which carry their figures in @message only. @memorySize and @maxMemoryUsed are
- * in bytes (MB × 1 000 000).
+ * in bytes (MB × 1 000 000). @logStream names the execution environment (Lambda writes one stream per environment).
  */
 export const REPORT_QUERY = [
   'filter @type = "REPORT" or type = "platform.report"',
-  'fields @timestamp, @requestId, @duration, @billedDuration, @memorySize, @maxMemoryUsed, @initDuration, @message',
+  'fields @timestamp, @requestId, @duration, @billedDuration, @memorySize, @maxMemoryUsed, @initDuration, @logStream, @message',
   'sort @timestamp asc',
   `limit ${REPORT_LIMIT}`,
 ].join(' | ');
@@ -117,7 +117,7 @@ export function reportRecordsFromRows(rows: readonly Record<string, string>[], f
     const ended = insightsTime(row['@timestamp']);
     if (!Number.isFinite(ended)) continue;
     const record = (row['@message'] ? parseReport(row['@message'], ended, fn, architecture, region) : undefined) ?? recordFromFields(row, ended, fn, architecture, region);
-    if (record) records.push(record);
+    if (record) records.push(row['@logStream'] ? { ...record, environmentId: row['@logStream'] } : record);
   }
   return records;
 }
@@ -214,7 +214,7 @@ async function readWithFilterLogEvents(client: LogsSend, options: ReportReadOpti
       onPage: (events) => {
         for (const event of events) {
           const record = parseReport(event.message, event.timestamp, options.fn, options.architecture, options.region);
-          if (record) records.push(record);
+          if (record) records.push(event.stream ? { ...record, environmentId: event.stream } : record);
         }
         options.onProgress?.('Searching', { recordsMatched: records.length });
         if (records.length >= REPORT_LIMIT) paging.abort();

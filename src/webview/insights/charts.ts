@@ -88,7 +88,8 @@ export function drawCharts(host: HTMLElement, data: InsightsViewData): Chart[] {
     ],
   }, [index, calls.usedMb, calls.sizeMb, calls.usedMb.map(() => suggested ?? null)]));
 
-  charts.push(chart('environments', host, 'Environments in use', {
+  // Environments are known for local runs and from a deployed function's log streams (one per environment).
+  if (calls.environments.some((e) => e > 0)) charts.push(chart('environments', host, 'Environments in use', {
     scales: { x: { time: false } }, axes: axes(p, 'call', 'environments'),
     series: [
       { label: 'call' },

@@ -11,6 +11,8 @@ import { drawCharts, inkedPixels, type Chart } from './charts';
 import { LoadRunView } from './loadRun';
 import { callsTable, csv, numbers } from './numbers';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
 
 interface VsCodeApi { postMessage(message: FromInsightsPage): void; setState(state: unknown): void; getState(): unknown }
 declare function acquireVsCodeApi(): VsCodeApi;
@@ -18,8 +20,21 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode: VsCodeApi | undefined = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : undefined;
 /** Each page drawn: its root element, its data and its charts (a report holds one per function). */
 const pages = new Map<HTMLElement, { data: InsightsViewData; charts: Chart[] }>();
+/** Deployed functions: the range picker and what is being read; kept across redraws. */
+const toolbar = document.createElement('div');
+toolbar.className = 'toolbar';
+const rangeSelect = document.createElement('vscode-single-select') as HTMLElement & { value: string };
+rangeSelect.setAttribute('aria-label', 'Time range');
+rangeSelect.hidden = true;
+rangeSelect.addEventListener('change', () => vscode?.postMessage({ type: 'range', ms: Number(rangeSelect.value) }));
+const readingStatus = document.createElement('span');
+readingStatus.className = 'reading';
+readingStatus.setAttribute('role', 'status');
+readingStatus.dataset.probe = 'reading';
+toolbar.append(rangeSelect, readingStatus);
+
 /** The panel's load-run form and live chart: kept across redraws (records arrive while a run goes). */
-const loadRun = vscode ? new LoadRunView((m) => vscode.postMessage(m)) : undefined;
+let loadRun: LoadRunView | undefined;
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -29,13 +44,12 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<st
 }
 
 function render(root: HTMLElement, data: InsightsViewData): void {
-  // What the panel serializer restores after a reload.
-  vscode?.setState({ ...(vscode.getState() as object | undefined), function: data.function });
+  readingStatus.textContent = '';
   for (const c of pages.get(root)?.charts ?? []) c.destroy();
   pages.set(root, { data, charts: [] });
   root.replaceChildren();
   const header = element('header');
-  header.append(element('h1', {}, `${data.function}`), element('p', { class: 'origin', 'data-probe': 'origin' }, data.origin));
+  header.append(element('h1', {}, `${data.function}`), toolbar, element('p', { class: 'origin', 'data-probe': 'origin' }, data.origin));
   root.append(header);
   if (data.message) {
     root.append(element('p', { class: 'message', role: 'status', 'data-probe': 'message' }, data.message));
@@ -80,7 +94,25 @@ window.addEventListener('message', (event: MessageEvent<ToInsightsPage>) => {
   if (message.type === 'data') render(document.getElementById('root')!, message.data);
   else if (message.type === 'probe') vscode?.postMessage(probe());
   else if (message.type === 'click') document.querySelector<HTMLElement>(message.selector)?.click();
-  else loadRun?.receive(message);
+  else if (message.type === 'pick') {
+    const select = document.querySelector<HTMLElement & { value: string }>(message.selector);
+    if (select) { select.value = message.value; select.dispatchEvent(new Event('change')); }
+  }
+  // What the panel serializer restores after a reload.
+  else if (message.type === 'state') vscode?.setState({ ...(vscode.getState() as object | undefined), panel: message.state });
+  else if (message.type === 'ranges') {
+    rangeSelect.replaceChildren(...message.ranges.map((r) => element('vscode-option', { value: String(r.ms), ...(r.ms === message.selectedMs ? { selected: '' } : {}) }, r.label)));
+    rangeSelect.hidden = false;
+    if (!document.getElementById('root')!.contains(toolbar)) document.getElementById('root')!.prepend(toolbar);
+  } else if (message.type === 'loading') readingStatus.textContent = message.text;
+  else {
+    // Load runs are offered where the extension says they can run (local functions): the tab appears then.
+    if (message.type === 'load-ready' && !loadRun && vscode) {
+      loadRun = new LoadRunView((m) => vscode.postMessage(m));
+      for (const [root, page] of pages) render(root, page.data);
+    }
+    loadRun?.receive(message);
+  }
 });
 
 // A report embeds its data; the panel asks for it.

@@ -6,6 +6,8 @@ import { summarize } from '../../../src/core/insights/insightsSummary';
 import type { RunOutcome } from '../../../src/localHandlers/localRunner';
 import { extensionApi, workspaceRoot } from '../support/api';
 import { canScreenshot, screenshot } from '../support/screens';
+import { LogsService } from '../../support/awsEmulator/logs';
+import { AwsEmulator } from '../../support/awsEmulator/server';
 import { waitFor } from '../../support/waitFor';
 
 describe('Lambda Insights panel (real host)', function () {
@@ -24,7 +26,7 @@ describe('Lambda Insights panel (real host)', function () {
     const fn = 'OrdersFunction';
     await waitFor('the 20 runs in the store', () => api.insights.store.records(fn).length >= 20);
     await vscode.commands.executeCommand('lambdaWorkbench.showInsights', orders.id);
-    const panel = await waitFor('the panel', () => api.insights.panels.get(fn));
+    const panel = await waitFor('the panel', () => api.insights.panels.get(`local:${fn}`));
     const records = api.insights.store.records(fn);
     await waitFor('the page to have the data', async () => (await panel.probe()).shown.calls === String(records.length));
     const page = await panel.probe();
@@ -85,6 +87,83 @@ describe('Lambda Insights panel (real host)', function () {
     assert.match(page.shown.message, /No invocations of NeverRunFunction yet\. Run it/);
     assert.deepEqual(page.charts, []);
     panel.panel.dispose();
-    assert.equal(api.insights.panels.has('NeverRunFunction'), false, 'a closed panel is forgotten');
+    assert.equal(api.insights.panels.has('local:NeverRunFunction'), false, 'a closed panel is forgotten');
+  });
+
+  describe('a deployed function, from CloudWatch Logs (emulator)', () => {
+    let emulator: AwsEmulator;
+    const logs = new LogsService();
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    const settings = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('lambdaWorkbench');
+    const item = { region: 'us-east-1', fn: { name: 'checkout', logGroup: '/aws/lambda/checkout', architecture: 'arm64' } };
+
+    before(async () => {
+      emulator = await AwsEmulator.start(logs);
+      const now = Date.now();
+      const stream = '2026/12/03/[$LATEST]feed';
+      const report = (id: string, ms: number, used: number, extra = ''): string => `REPORT RequestId: ${id}\tDuration: ${ms.toFixed(2)} ms\tBilled Duration: ${Math.ceil(ms)} ms\tMemory Size: 512 MB\tMax Memory Used: ${used} MB${extra}`;
+      logs.put(item.fn.logGroup, stream, report('c-1', 40, 90, '\tInit Duration: 310.50 ms'), now - 50_000);
+      for (let i = 2; i <= 6; i++) logs.put(item.fn.logGroup, stream, report(`c-${i}`, 10 + i, 92), now - 50_000 + i * 1000);
+      logs.put(item.fn.logGroup, stream, 'START RequestId: c-7 Version: $LATEST', now - 30_000);
+      process.env.AWS_ACCESS_KEY_ID = 'AKIDINSIGHTS';
+      process.env.AWS_SECRET_ACCESS_KEY = 'insights-host';
+      await settings().update('aws.endpoint', emulator.endpoint, vscode.ConfigurationTarget.Global);
+      const api = await extensionApi();
+      await waitFor('credentials', async () => { await api.functions.session.reload(); return api.functions.session.hasCredentials; }, 20_000);
+    });
+    after(async () => {
+      if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID; else process.env.AWS_ACCESS_KEY_ID = saved.id;
+      if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY; else process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+      await settings().update('aws.endpoint', undefined, vscode.ConfigurationTarget.Global);
+      await emulator.close();
+    });
+
+    it('Show Insights on a Functions view item reads its REPORT lines with Logs Insights and draws them; the range picker reads again', async () => {
+      const api = await extensionApi();
+      await vscode.commands.executeCommand('lambdaWorkbench.showInsights', item);
+      const panel = await waitFor('the deployed panel', () => api.insights.panels.get('deployed:us-east-1:checkout'));
+      const page = await waitFor('the figures', async () => { const p = await panel.probe(); return p.shown.calls ? p : undefined; }, 20_000);
+      assert.equal(page.shown.calls, '6');
+      assert.equal(page.shown.coldStarts, '1');
+      assert.equal(page.shown.initP50, '310.50');
+      assert.match(page.shown.origin, /CloudWatch Logs \/aws\/lambda\/checkout \(us-east-1\), last hour, via Logs Insights/);
+      assert.match(page.shown.memoryAdvice, /lower to 128 MB/);
+      assert.equal(logs.startedQueries.at(-1)?.queryString.includes('@type = "REPORT"'), true);
+      assert.equal(page.charts.length, 4, 'environments too: each log stream is one');
+      assert.equal(page.shown.environments, '1');
+      const queries = logs.startedQueries.length;
+      // The range picker: "Last 24 hours" chosen as the element reports a user's choice (its change event).
+      await panel.pick('vscode-single-select', '86400000');
+      await waitFor('a second query for the new range', () => logs.startedQueries.length > queries, 20_000);
+      await waitFor('the new range drawn', async () => /last 24 hours/.test((await panel.probe()).shown.origin ?? ''), 20_000);
+      const range = logs.startedQueries.at(-1)!;
+      assert.equal(range.endTime - range.startTime >= 86_400 - 2 && range.endTime - range.startTime <= 86_400 + 2, true, 'the last 24 hours');
+      if (canScreenshot()) assert.ok((await screenshot('insights-deployed')).stdev > 2);
+      panel.panel.dispose();
+    });
+
+    it('a query that fails shows a message saying so, not an empty chart; where Insights is denied, FilterLogEvents is used and the panel says so', async () => {
+      const api = await extensionApi();
+      logs.insightsOutcome = 'Failed';
+      try {
+        const panel = api.insights.openDeployed({ name: 'checkout', region: 'us-east-1', logGroup: '/aws/lambda/checkout' });
+        const page = await waitFor('the message', async () => { const p = await panel.probe(); return p.shown.message ? p : undefined; }, 20_000);
+        assert.match(page.shown.message, /^Could not read the invocations: .*Failed/);
+        assert.deepEqual(page.charts, []);
+        panel.panel.dispose();
+      } finally {
+        logs.insightsOutcome = 'Complete';
+      }
+      logs.denyInsights = true;
+      try {
+        const panel = api.insights.openDeployed({ name: 'checkout', region: 'us-east-1', logGroup: '/aws/lambda/checkout' });
+        const page = await waitFor('the figures', async () => { const p = await panel.probe(); return p.shown.calls ? p : undefined; }, 20_000);
+        assert.equal(page.shown.calls, '6');
+        assert.match(page.shown.origin, /via FilterLogEvents — .*logs:StartQuery/);
+        panel.panel.dispose();
+      } finally {
+        logs.denyInsights = false;
+      }
+    });
   });
 });

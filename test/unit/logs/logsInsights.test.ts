@@ -17,10 +17,14 @@ function reportLine(c: Call): string {
 }
 
 /** The record Insights should draw for a call, worked out from what was written. */
+const STREAM = '2026/12/01/[$LATEST]abc';
+
 function expected(c: Call, region = 'eu-west-1'): InvocationRecord {
   return {
     function: 'orders', time: Math.round(c.ended - c.duration - (c.init ?? 0)), requestId: c.id, durationMs: c.duration, billedDurationMs: c.billed,
     initDurationMs: c.init, memorySizeMb: c.memory, maxMemoryUsedMb: c.used, status: c.status ?? 'ok', architecture: 'arm64', region, source: 'cloud',
+    // The log stream is the execution environment.
+    environmentId: STREAM,
   };
 }
 
@@ -41,10 +45,10 @@ describe('Logs Insights (REPORT records of deployed functions)', function () {
   function writeCalls(): void {
     for (const c of calls) {
       const start = c.ended - c.duration;
-      logs.put(GROUP, '2026/12/01/[$LATEST]abc', `START RequestId: ${c.id} Version: $LATEST`, Math.round(start));
-      logs.put(GROUP, '2026/12/01/[$LATEST]abc', `2026-12-01T10:00:00.000Z\t${c.id}\tINFO\tcharging card`, Math.round(start) + 1);
-      logs.put(GROUP, '2026/12/01/[$LATEST]abc', `END RequestId: ${c.id}`, c.ended);
-      logs.put(GROUP, '2026/12/01/[$LATEST]abc', reportLine(c), c.ended);
+      logs.put(GROUP, STREAM, `START RequestId: ${c.id} Version: $LATEST`, Math.round(start));
+      logs.put(GROUP, STREAM, `2026-12-01T10:00:00.000Z\t${c.id}\tINFO\tcharging card`, Math.round(start) + 1);
+      logs.put(GROUP, STREAM, `END RequestId: ${c.id}`, c.ended);
+      logs.put(GROUP, STREAM, reportLine(c), c.ended);
     }
     logs.put('/aws/lambda/payments', 's', reportLine({ id: 'other-fn', ended: base + 5_000, duration: 1, billed: 1, memory: 128, used: 60 }), base + 5_000);
     for (const outside of [range.startTime - 1_000, range.endTime + 1_000]) {
@@ -80,7 +84,7 @@ describe('Logs Insights (REPORT records of deployed functions)', function () {
 
   it('reads JSON log format report events (platform.report) as well', async () => {
     const c: Call = { id: 'json-1', ended: base + 4_321, duration: 120.5, billed: 121, memory: 512, used: 77, init: 240.25 };
-    logs.put(GROUP, 's', JSON.stringify({ time: new Date(c.ended).toISOString(), type: 'platform.report', record: {
+    logs.put(GROUP, STREAM, JSON.stringify({ time: new Date(c.ended).toISOString(), type: 'platform.report', record: {
       requestId: c.id, status: 'success', metrics: { durationMs: c.duration, billedDurationMs: c.billed, memorySizeMB: c.memory, maxMemoryUsedMB: c.used, initDurationMs: c.init } } }), c.ended);
     logs.put(GROUP, 's', JSON.stringify({ time: new Date(c.ended).toISOString(), type: 'platform.runtimeDone', record: { requestId: c.id } }), c.ended);
     const result = await read();
