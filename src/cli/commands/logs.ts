@@ -35,15 +35,17 @@ function duration(text: string | undefined, fallbackMs: number): number {
   return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[m[2] as 's']!;
 }
 
-async function groupOf(target: string, ctx: AwsContext): Promise<string> {
-  if (target.startsWith('/')) return target;
+/** A function's log group and architecture (a log group path is taken as given). Without access to the function's
+ *  configuration, its default group is assumed. */
+export async function deployedLogTarget(target: string, ctx: AwsContext): Promise<{ logGroup: string; architecture?: string }> {
+  if (target.startsWith('/')) return { logGroup: target };
   const lambda = createLambdaClient(ctx);
   try {
-    // The function may log to a custom group (LoggingConfig); without access to it, assume the default group.
+    // The function may log to a custom group (LoggingConfig).
     const { summary } = await getFunction(lambda, target, { profile: ctx.profile });
-    return summary.logGroup;
+    return { logGroup: summary.logGroup, architecture: summary.architecture };
   } catch {
-    return functionLogGroup(target);
+    return { logGroup: functionLogGroup(target) };
   } finally {
     lambda.destroy();
   }
@@ -72,7 +74,7 @@ export const logsCommand: CliCommand = {
     const client = createLogsClient(ctx);
     const print = printer(io, v['local-time'] === true);
     try {
-      const group = await groupOf(target, ctx);
+      const group = (await deployedLogTarget(target, ctx)).logGroup;
       if (action === 'search') {
         const until = v.until ? Date.parse(v.until as string) : Date.now();
         if (Number.isNaN(until)) throw new UsageError(`--until takes an ISO time (got '${String(v.until)}')`);

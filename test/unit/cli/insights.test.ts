@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { summarize } from '../../../src/core/insights/insightsSummary';
 import { InvocationStore, loadRecords } from '../../../src/core/insights/invocationStore';
 import { cli } from '../support/cliHarness';
+import { LogsService } from '../../support/awsEmulator/logs';
+import { AwsEmulator } from '../../support/awsEmulator/server';
 
 describe('CLI: --record and insights', function () {
   this.timeout(60_000);
@@ -80,5 +82,54 @@ describe('CLI: --record and insights', function () {
     const other = await cli(['insights', 'nothing-here'], { cwd: dir });
     assert.equal(other.code, 1);
     assert.match(other.out, /No recorded invocations of nothing-here/);
+  });
+});
+
+describe('CLI: insights --deployed (CloudWatch Logs emulator)', function () {
+  this.timeout(30_000);
+  let emulator: AwsEmulator;
+  const logs = new LogsService();
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDINSIGHTS', AWS_SECRET_ACCESS_KEY: 'insights-secret', AWS_PROFILE: undefined, AWS_MAX_ATTEMPTS: '1' };
+  const common = (): string[] => ['--endpoint', emulator.endpoint, '--region', 'eu-west-1'];
+
+  before(async () => {
+    emulator = await AwsEmulator.start(logs);
+    const now = Date.now();
+    const line = (id: string, ms: number, extra = ''): string => `REPORT RequestId: ${id}\tDuration: ${ms.toFixed(2)} ms\tBilled Duration: ${Math.ceil(ms)} ms\tMemory Size: 1024 MB\tMax Memory Used: 200 MB${extra}`;
+    logs.put('/aws/lambda/api', 'env-a', line('a1', 30, '\tInit Duration: 250.00 ms'), now - 40 * 60_000);
+    logs.put('/aws/lambda/api', 'env-a', line('a2', 10), now - 30 * 60_000);
+    logs.put('/aws/lambda/api', 'env-b', line('b1', 50, '\tInit Duration: 260.00 ms\tStatus: timeout'), now - 20 * 60_000);
+    logs.put('/aws/lambda/api', 'env-a', line('old', 10), now - 3 * 3_600_000);
+  });
+  after(() => emulator.close());
+
+  it('reads the range\'s REPORT lines with Logs Insights and prints their numbers, environments from log streams', async () => {
+    const r = await cli(['insights', '--deployed', '/aws/lambda/api', '--json', ...common()], { env });
+    assert.equal(r.code, 0, r.err);
+    const [page] = JSON.parse(r.out) as Array<{ function: string; count: number; coldStarts: number; timeouts: number; environments: number; priceRegion: string; memory: { suggestedMb: number } }>;
+    assert.deepEqual([page.function, page.count, page.coldStarts, page.timeouts, page.environments, page.priceRegion], ['api', 3, 2, 1, 2, 'eu-west-1'], 'the last hour: the 3-hour-old call is left out');
+    assert.equal(page.memory.suggestedMb, 256);
+    const longer = JSON.parse((await cli(['insights', '--deployed', '/aws/lambda/api', '--since', '4h', '--json', ...common()], { env })).out) as Array<{ count: number }>;
+    assert.equal(longer[0].count, 4);
+  });
+
+  it('where Logs Insights is denied, reads with FilterLogEvents and says so; a failed query is a clear error (exit 1)', async () => {
+    logs.denyInsights = true;
+    try {
+      const r = await cli(['insights', '--deployed', '/aws/lambda/api', ...common()], { env });
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.err, /note: Logs Insights is not allowed .*FilterLogEvents/);
+      assert.match(r.out, /calls 3 +errors 0 +timeouts 1 +cold starts 2/);
+    } finally {
+      logs.denyInsights = false;
+    }
+    logs.insightsOutcome = 'Failed';
+    try {
+      const r = await cli(['insights', '--deployed', '/aws/lambda/api', ...common()], { env });
+      assert.equal(r.code, 1);
+      assert.match(r.err, /Failed/);
+    } finally {
+      logs.insightsOutcome = 'Complete';
+    }
   });
 });
