@@ -7,6 +7,7 @@ import type { FunctionItem } from '../functions/functionsTree';
 import type { RunDocuments } from '../localHandlers/runDocuments';
 import type { OutputLog } from '../output/outputLog';
 import { formatEvents, LogTails, type TailMode } from './logTails';
+import { registerLogsQuery } from './logsQuery';
 
 const LIVE_TAIL_ACKNOWLEDGED = 'logs.liveTailBillingAcknowledged';
 
@@ -150,6 +151,7 @@ export function registerLogs(context: vscode.ExtensionContext, deps: { session: 
   };
 
   context.subscriptions.push(tree, tails, view,
+    registerLogsQuery(context, { session, docs, log, groupOf }),
     vscode.commands.registerCommand('lambdaWorkbench.refreshLogs', () => tree.refresh()),
     vscode.commands.registerCommand('lambdaWorkbench.loadMoreLogGroups', () => tree.loadMore()),
     vscode.commands.registerCommand('lambdaWorkbench.filterLogGroups', async (prefix?: string) => {

@@ -4,6 +4,7 @@ import { LogsService } from '../../support/awsEmulator/logs';
 import { AwsEmulator } from '../../support/awsEmulator/server';
 import { extensionApi } from '../support/api';
 import { waitFor } from '../../support/waitFor';
+import { acceptItem, itemLabels, nextQuickInput } from '../support/quickInputs';
 
 describe('Logs view, search and tail against the Logs emulator (real host)', function () {
   this.timeout(60_000);
@@ -111,5 +112,37 @@ describe('Logs view, search and tail against the Logs emulator (real host)', fun
     api.logs.tails.stop(uri);
     await waitFor('the Live Tail connection to close (no billed session left running)', () => session.closed);
     assert.equal(api.logs.tails.running().length, 0);
+  });
+
+  it('runs a Logs Insights query: rows as a table, the query remembered for the workspace and offered (and editable) next time', async () => {
+    const api = await extensionApi();
+    const query = 'filter @type = "REPORT" | fields @timestamp, @requestId, @duration, @maxMemoryUsed | sort @timestamp asc | limit 20';
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('lambdaWorkbench.queryLogGroup', '/aws/lambda/orders', { query, rangeMs: 3_600_000 });
+    assert.ok(uri, 'the query ran');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await waitFor('the table', () => doc.getText().includes('# 1 row(s)'));
+    const lines = doc.getText().split('\n');
+    const head = lines.findIndex((l) => l.startsWith('@timestamp'));
+    assert.match(lines[head], /^@timestamp +@requestId +@duration +@maxMemoryUsed$/);
+    assert.match(lines[head + 2], /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} +r-1 +12\.34 +74000000$/);
+    // Next time: the query is offered; choosing it shows it for editing (step 2), and Enter runs it.
+    const shownPick = nextQuickInput(api);
+    const running = vscode.commands.executeCommand<vscode.Uri>('lambdaWorkbench.queryLogGroup', '/aws/lambda/orders', { rangeMs: 3_600_000 });
+    const pick = await shownPick;
+    assert.deepEqual(itemLabels(pick), ['$(add) New query…', query.slice(0, 79) + '…']);
+    const shownBox = nextQuickInput<vscode.InputBox>(api);
+    await acceptItem(pick, itemLabels(pick)[1]);
+    const box = await shownBox;
+    assert.equal(box.value, query);
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    assert.equal((await running)?.toString(), uri.toString());
+  });
+
+  it('a query Logs Insights refuses says why in the results document and in an error, and runs nothing else', async () => {
+    const uri = (await extensionApi()).localHandlers.docs.uriFor('/aws/lambda/orders', 'query');
+    const result = await vscode.commands.executeCommand<vscode.Uri | undefined>('lambdaWorkbench.queryLogGroup', '/aws/lambda/orders', { query: 'fields nonsense |||', rangeMs: 3_600_000 });
+    assert.equal(result, undefined);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await waitFor('the failure in the document', () => /# the query failed: .+/.test(doc.getText()));
   });
 });
