@@ -31,6 +31,17 @@ for (const r of functions) {
   console.log(`${String(r.functions).padStart(6)} functions in the account   ${m.toFixed(1).padStart(7)} ms   ${m < 300 ? 'met' : 'MISSED'}   holds ${r.held} functions`);
 }
 
+const insights = read('test-results/bench-insights.json');
+if (insights) {
+  const m = median(insights.firstChartMs);
+  console.log(`\nInsights panel: open → first chart with ${insights.records} invocations, median of 5; goal ≤ 300 ms`);
+  console.log(`  ${insights.firstChartMs.map((x) => x.toFixed(0)).join(', ')} ms → median ${m.toFixed(0)} ms ${m <= 300 ? 'met' : 'MISSED'}`);
+  const ready = median(insights.floor.map((f) => f.readyMs));
+  const echo = median(insights.floor.map((f) => f.echoMs));
+  console.log(`  floor of this host: an empty webview ready in ${ready.toFixed(0)} ms + the same ${(insights.payloadBytes / 1024).toFixed(0)} KiB posted and echoed in ${echo.toFixed(0)} ms = ${(ready + echo).toFixed(0)} ms; ours is ${(m / (ready + echo)).toFixed(2)}× that`);
+  console.log(`  host heap while the store took them: +${insights.heapDeltaMb.toFixed(1)} MB (no GC forced; see npm run bench:insights for the store alone)`);
+}
+
 const tail = read('test-results/bench-tail.json');
 if (tail) {
 const steady = tail.samples.slice(1);

@@ -2,23 +2,44 @@ import { environmentsOverTime, summarize, type InsightsSummary } from './insight
 import type { InvocationRecord } from './invocationRecord';
 import { PRICES_SOURCE } from './lambdaPrices';
 import type { LoadSample, LoadSummary } from '../runtime/loadRun';
+import { roundMs } from '../runtime/logLines';
 
-/** What the Insights page draws, in columns (cheap to post to a webview and to embed in an HTML report). */
+/** Most points a chart series has: beyond it, consecutive calls are drawn as one point (their maximum). The charts
+ *  are at most ~1 400 px wide, so the picture is the same, and a 10 000-call panel posts a constant-size message. */
+export const MAX_POINTS = 2000;
+
+/** Invocations the table shows (newest first). */
+export const TABLE_ROWS = 1000;
+
+/** What the Insights page draws (cheap to post to a webview and to embed in an HTML report). */
 export interface InsightsViewData {
   readonly function: string;
   /** `local records` or `CloudWatch Logs, last 1 h`…: where the numbers came from. */
   readonly origin: string;
   readonly summary: InsightsSummary;
   readonly pricesSource: string;
-  /** One entry per invocation, oldest first. status: 0 ok, 1 error, 2 timeout. initMs: null when warm. */
-  readonly calls: {
-    readonly time: number[];
+  /** The charts' series, oldest first: one point per call, or per `bucket` consecutive calls (each value the
+   *  largest of them, `failed` set if any failed). `call` is the number of the point's first call (1-based). */
+  readonly series: {
+    readonly bucket: number;
+    readonly call: number[];
+    readonly totalMs: number[];
+    readonly initMs: Array<number | null>;
+    readonly failedMs: Array<number | null>;
+    readonly usedMb: number[];
+    readonly sizeMb: number[];
+    readonly environments: number[];
+  };
+  /** The newest TABLE_ROWS calls, oldest first, for the table. `startMs[i]` is ms after `firstTime`. status: 0 ok,
+   *  1 error, 2 timeout. initMs: null when warm. */
+  readonly recent: {
+    readonly firstTime: number;
+    readonly startMs: number[];
     readonly durationMs: number[];
     readonly initMs: Array<number | null>;
     readonly usedMb: number[];
     readonly sizeMb: number[];
     readonly status: number[];
-    readonly environments: number[];
     readonly requestId: string[];
   };
   /** Set instead of charts when there is nothing to draw, or the data could not be read: what to do next. */
@@ -28,21 +49,75 @@ export interface InsightsViewData {
 const STATUS_CODE = { ok: 0, error: 1, timeout: 2 } as const;
 
 export function insightsViewData(fn: string, records: readonly InvocationRecord[], origin: string, message?: string): InsightsViewData {
-  const active = environmentsOverTime(records);
+  const recent = records.slice(-TABLE_ROWS);
+  const firstTime = recent[0]?.time ?? 0;
   return {
     function: fn, origin, summary: summarize(records), pricesSource: PRICES_SOURCE,
-    calls: {
-      time: records.map((r) => r.time),
-      durationMs: records.map((r) => r.durationMs),
-      initMs: records.map((r) => r.initDurationMs ?? null),
-      usedMb: records.map((r) => r.maxMemoryUsedMb),
-      sizeMb: records.map((r) => r.memorySizeMb),
-      status: records.map((r) => STATUS_CODE[r.status]),
-      environments: active.map(([, n]) => n),
-      requestId: records.map((r) => r.requestId),
+    series: chartSeries(records),
+    recent: {
+      firstTime,
+      startMs: recent.map((r) => r.time - firstTime),
+      durationMs: recent.map((r) => roundMs(r.durationMs)),
+      initMs: recent.map((r) => (r.initDurationMs === undefined ? null : roundMs(r.initDurationMs))),
+      usedMb: recent.map((r) => r.maxMemoryUsedMb),
+      sizeMb: recent.map((r) => r.memorySizeMb),
+      status: recent.map((r) => STATUS_CODE[r.status]),
+      requestId: recent.map((r) => r.requestId),
     },
     message: message ?? (records.length === 0 ? `No invocations of ${fn} yet. Run it (Run, F5, the local API, or \`lambda-workbench invoke --record\`) and they appear here as they finish.` : undefined),
   };
+}
+
+/** At most MAX_POINTS points: each the largest of `bucket` consecutive calls (a spike is never averaged away). */
+export function chartSeries(records: readonly InvocationRecord[], maxPoints = MAX_POINTS): InsightsViewData['series'] {
+  const bucket = Math.max(1, Math.ceil(records.length / maxPoints));
+  const active = environmentsOverTime(records);
+  const series = { bucket, call: [] as number[], totalMs: [] as number[], initMs: [] as Array<number | null>, failedMs: [] as Array<number | null>, usedMb: [] as number[], sizeMb: [] as number[], environments: [] as number[] };
+  for (let start = 0; start < records.length; start += bucket) {
+    let total = 0;
+    let init: number | null = null;
+    let failed: number | null = null;
+    let used = 0;
+    let size = 0;
+    let environments = 0;
+    for (let i = start; i < Math.min(records.length, start + bucket); i++) {
+      const r = records[i];
+      const t = roundMs(r.durationMs + (r.initDurationMs ?? 0));
+      total = Math.max(total, t);
+      if (r.initDurationMs !== undefined) init = Math.max(init ?? 0, roundMs(r.initDurationMs));
+      if (r.status !== 'ok') failed = Math.max(failed ?? 0, t);
+      used = Math.max(used, r.maxMemoryUsedMb);
+      size = Math.max(size, r.memorySizeMb);
+      environments = Math.max(environments, active[i][1]);
+    }
+    series.call.push(start + 1);
+    series.totalMs.push(total);
+    series.initMs.push(init);
+    series.failedMs.push(failed);
+    series.usedMb.push(used);
+    series.sizeMb.push(size);
+    series.environments.push(environments);
+  }
+  return series;
+}
+
+const STATUS_NAME = ['ok', 'error', 'timeout'] as const;
+
+/** Every call as CSV (what Copy as CSV puts on the clipboard). */
+export function insightsCsv(records: readonly InvocationRecord[]): string {
+  const lines = ['started,durationMs,initMs,maxMemoryUsedMb,memorySizeMb,status,requestId'];
+  for (const r of records) lines.push([new Date(r.time).toISOString(), r.durationMs, r.initDurationMs ?? '', r.maxMemoryUsedMb, r.memorySizeMb, r.status, r.requestId].join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+/** A standalone report's Copy as CSV: it has no records behind it, only the newest TABLE_ROWS calls. */
+export function recentCsv(data: InsightsViewData): string {
+  const c = data.recent;
+  const lines = ['started,durationMs,initMs,maxMemoryUsedMb,memorySizeMb,status,requestId'];
+  for (let i = 0; i < c.durationMs.length; i++) {
+    lines.push([new Date(c.firstTime + c.startMs[i]).toISOString(), c.durationMs[i], c.initMs[i] ?? '', c.usedMb[i], c.sizeMb[i], STATUS_NAME[c.status[i]], c.requestId[i]].join(','));
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /** Dollars with three significant digits and no exponent: $0.21, $0.00000211 (the panel, the CLI and reports). */
@@ -74,7 +149,10 @@ export type ToInsightsPage =
   | { readonly type: 'state'; readonly state: unknown };
 export type FromInsightsPage =
   | { readonly type: 'ready' }
-  | { readonly type: 'copy'; readonly text: string }
+  /** The page drew data: how many charts (the panel notes when its first chart appeared). */
+  | { readonly type: 'drawn'; readonly charts: number }
+  /** Copy as CSV: the extension copies every call of its records. */
+  | { readonly type: 'copy' }
   | { readonly type: 'load'; readonly request: LoadRequest }
   | { readonly type: 'stop-load' }
   | { readonly type: 'range'; readonly ms: number }

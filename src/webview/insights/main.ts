@@ -6,10 +6,10 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import 'uplot/dist/uPlot.min.css';
 import './insights.css';
-import type { FromInsightsPage, InsightsViewData, ToInsightsPage } from '../../core/insights/insightsView';
+import { recentCsv, type FromInsightsPage, type InsightsViewData, type ToInsightsPage } from '../../core/insights/insightsView';
 import { drawCharts, inkedPixels, type Chart } from './charts';
 import { LoadRunView } from './loadRun';
-import { callsTable, csv, numbers } from './numbers';
+import { callsTable, numbers } from './numbers';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
@@ -19,19 +19,17 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode: VsCodeApi | undefined = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : undefined;
 /** Each page drawn: its root element, its data and its charts (a report holds one per function). */
-const pages = new Map<HTMLElement, { data: InsightsViewData; charts: Chart[] }>();
+const pages = new Map<HTMLElement, { data: InsightsViewData; charts: Chart[]; stop?: () => void }>();
 /** Deployed functions: the range picker and what is being read; kept across redraws. */
 const toolbar = document.createElement('div');
 toolbar.className = 'toolbar';
-const rangeSelect = document.createElement('vscode-single-select') as HTMLElement & { value: string };
-rangeSelect.setAttribute('aria-label', 'Time range');
-rangeSelect.hidden = true;
-rangeSelect.addEventListener('change', () => vscode?.postMessage({ type: 'range', ms: Number(rangeSelect.value) }));
+/** Made when ranges arrive (deployed functions only): a select's scroll machinery costs every layout of the page. */
+let rangeSelect: (HTMLElement & { value: string }) | undefined;
 const readingStatus = document.createElement('span');
 readingStatus.className = 'reading';
 readingStatus.setAttribute('role', 'status');
 readingStatus.dataset.probe = 'reading';
-toolbar.append(rangeSelect, readingStatus);
+toolbar.append(readingStatus);
 
 /** The panel's load-run form and live chart: kept across redraws (records arrive while a run goes). */
 let loadRun: LoadRunView | undefined;
@@ -45,6 +43,7 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<st
 
 function render(root: HTMLElement, data: InsightsViewData): void {
   readingStatus.textContent = '';
+  pages.get(root)?.stop?.();
   for (const c of pages.get(root)?.charts ?? []) c.destroy();
   pages.set(root, { data, charts: [] });
   root.replaceChildren();
@@ -66,20 +65,32 @@ function render(root: HTMLElement, data: InsightsViewData): void {
   const tablePanel = element('vscode-tab-panel');
   const copy = element('vscode-button', { secondary: '' }, 'Copy as CSV');
   copy.addEventListener('click', () => {
-    const text = csv(data);
-    if (vscode) vscode.postMessage({ type: 'copy', text });
-    else void navigator.clipboard?.writeText(text);
+    if (vscode) vscode.postMessage({ type: 'copy' });
+    else void navigator.clipboard?.writeText(recentCsv(data));
   });
-  tablePanel.append(copy, callsTable(data));
+  tablePanel.append(copy);
+  // The table of up to 1 000 rows is built when its tab is first shown, not with the charts.
+  const tabIndex = (): number => (vscode?.getState() as { tab?: number } | undefined)?.tab ?? 0;
+  let tableShown = false;
+  const showTable = (): void => { if (!tableShown) { tableShown = true; tablePanel.append(callsTable(data)); } };
+  if (tabIndex() === 1 || !vscode) showTable();
   tabs.append(chartPanel, tablePanel);
   if (loadRun) {
     const loadPanel = element('vscode-tab-panel');
     loadPanel.append(loadRun.element);
     tabs.append(loadPanel);
   }
-  tabs.addEventListener('vsc-tabs-select', (e) => vscode?.setState({ ...(vscode.getState() as object), tab: (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex }));
+  tabs.addEventListener('vsc-tabs-select', (e) => {
+    const tab = (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
+    vscode?.setState({ ...(vscode.getState() as object), tab });
+    if (tab === 1) showTable();
+  });
   root.append(tabs);
-  pages.set(root, { data, charts: drawCharts(grid, data) });
+  const charts: Chart[] = [];
+  const stop = drawCharts(grid, data, charts);
+  pages.set(root, { data, charts, stop });
+  // Told once the frame with the charts has been produced (the next frame's callback), not when they were built.
+  requestAnimationFrame(() => setTimeout(() => vscode?.postMessage({ type: 'drawn', charts: charts.length }), 0));
 }
 
 function probe(): FromInsightsPage {
@@ -101,8 +112,13 @@ window.addEventListener('message', (event: MessageEvent<ToInsightsPage>) => {
   // What the panel serializer restores after a reload.
   else if (message.type === 'state') vscode?.setState({ ...(vscode.getState() as object | undefined), panel: message.state });
   else if (message.type === 'ranges') {
+    if (!rangeSelect) {
+      const select = (rangeSelect = document.createElement('vscode-single-select') as HTMLElement & { value: string });
+      select.setAttribute('aria-label', 'Time range');
+      select.addEventListener('change', () => vscode?.postMessage({ type: 'range', ms: Number(select.value) }));
+      toolbar.prepend(select);
+    }
     rangeSelect.replaceChildren(...message.ranges.map((r) => element('vscode-option', { value: String(r.ms), ...(r.ms === message.selectedMs ? { selected: '' } : {}) }, r.label)));
-    rangeSelect.hidden = false;
     if (!document.getElementById('root')!.contains(toolbar)) document.getElementById('root')!.prepend(toolbar);
   } else if (message.type === 'loading') readingStatus.textContent = message.text;
   else {

@@ -1,8 +1,6 @@
-import { formatUsd as usd, type InsightsViewData } from '../../core/insights/insightsView';
+import { formatUsd as usd, TABLE_ROWS, type InsightsViewData } from '../../core/insights/insightsView';
 import type { Stats } from '../../core/insights/insightsSummary';
 
-/** Rows the invocation table shows (newest first); Copy as CSV has them all. */
-export const TABLE_ROWS = 1000;
 
 const ms = (v: number): string => v.toFixed(2);
 const pct = (v: number): string => `${(v * 100).toFixed(1)} %`;
@@ -91,23 +89,15 @@ export function numbers(data: InsightsViewData): HTMLElement {
   return section;
 }
 
-/** Every invocation, newest first (the first TABLE_ROWS). */
+/** The newest TABLE_ROWS invocations, newest first. */
 export function callsTable(data: InsightsViewData): HTMLTableElement {
-  const c = data.calls;
+  const c = data.recent;
   const rows: string[][] = [];
-  for (let i = c.durationMs.length - 1; i >= 0 && rows.length < TABLE_ROWS; i--) {
-    rows.push([new Date(c.time[i]).toISOString().replace('T', ' ').slice(0, 23), ms(c.durationMs[i]), c.initMs[i] === null ? '' : ms(c.initMs[i]!),
+  for (let i = c.durationMs.length - 1; i >= 0; i--) {
+    rows.push([new Date(c.firstTime + c.startMs[i]).toISOString().replace('T', ' ').slice(0, 23), ms(c.durationMs[i]), c.initMs[i] === null ? '' : ms(c.initMs[i]!),
       String(c.usedMb[i]), String(c.sizeMb[i]), STATUS[c.status[i]], c.requestId[i]]);
   }
-  const more = c.durationMs.length > TABLE_ROWS ? ` (newest ${TABLE_ROWS} of ${c.durationMs.length}; Copy as CSV has all)` : '';
+  const count = data.summary.count;
+  const more = count > TABLE_ROWS ? ` (newest ${TABLE_ROWS} of ${count}; Copy as CSV has all)` : '';
   return table(`Invocations${more}`, ['started', 'duration ms', 'init ms', 'used MB', 'size MB', 'status', 'request id'], rows, 'calls');
-}
-
-export function csv(data: InsightsViewData): string {
-  const c = data.calls;
-  const lines = ['started,durationMs,initMs,maxMemoryUsedMb,memorySizeMb,status,requestId'];
-  for (let i = 0; i < c.durationMs.length; i++) {
-    lines.push([new Date(c.time[i]).toISOString(), c.durationMs[i], c.initMs[i] ?? '', c.usedMb[i], c.sizeMb[i], STATUS[c.status[i]], c.requestId[i]].join(','));
-  }
-  return `${lines.join('\n')}\n`;
 }

@@ -38,9 +38,14 @@ describe('Lambda Insights panel (real host)', function () {
     assert.equal(page.shown.environments, String(expected.environments));
     assert.match(page.shown.memoryAdvice, new RegExp(`${expected.memory!.change === 'keep' ? 'keep' : expected.memory!.change} .*${expected.memory!.change === 'keep' ? expected.memory!.memorySizeMb : expected.memory!.suggestedMb} MB`));
     assert.equal(page.shown['cost.0'], `$${expected.cost[0].perMillionUsd.toFixed(2)}`);
-    assert.equal(page.rows, records.length, 'one table row per invocation');
-    assert.deepEqual(page.charts.map((c) => c.name), ['timeline', 'histogram', 'memory', 'environments']);
-    for (const c of page.charts) assert.ok(c.inked > 500, `${c.name} is drawn (${c.inked} pixels inked)`);
+    assert.equal(page.rows, 0, 'the table is built when its tab is first shown');
+    await panel.click('vscode-tab-header:nth-of-type(2)');
+    assert.equal(await waitFor('the table', async () => (await panel.probe()).rows || undefined), records.length, 'one table row per invocation');
+    await panel.click('vscode-tab-header:nth-of-type(1)');
+    // The first chart is drawn with the numbers, the others in the next frames.
+    const drawn = await waitFor('the four charts', async () => { const p = await panel.probe(); return p.charts.length === 4 ? p.charts : undefined; });
+    assert.deepEqual(drawn.map((c) => c.name), ['timeline', 'histogram', 'memory', 'environments']);
+    for (const c of drawn) assert.ok(c.inked > 500, `${c.name} is drawn (${c.inked} pixels inked)`);
 
     // A new invocation reaches the open panel while it stays open (through the runner's LocalLambda, which F5 and
     // Run use too, so that no run document covers the panel).
@@ -129,7 +134,7 @@ describe('Lambda Insights panel (real host)', function () {
       assert.match(page.shown.origin, /CloudWatch Logs \/aws\/lambda\/checkout \(us-east-1\), last hour, via Logs Insights/);
       assert.match(page.shown.memoryAdvice, /lower to 128 MB/);
       assert.equal(logs.startedQueries.at(-1)?.queryString.includes('@type = "REPORT"'), true);
-      assert.equal(page.charts.length, 4, 'environments too: each log stream is one');
+      assert.equal((await waitFor('the four charts', async () => { const p = await panel.probe(); return p.charts.length === 4 ? p : undefined; })).charts.length, 4, 'environments too: each log stream is one');
       assert.equal(page.shown.environments, '1');
       const queries = logs.startedQueries.length;
       // The range picker: "Last 24 hours" chosen as the element reports a user's choice (its change event).

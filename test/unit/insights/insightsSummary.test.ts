@@ -3,6 +3,7 @@ import { environmentsOverTime, histogram, percentile, rightSize, stats, summariz
 import { parseReport, type InvocationRecord } from '../../../src/core/insights/invocationRecord';
 import { InvocationStore } from '../../../src/core/insights/invocationStore';
 import { priceFor } from '../../../src/core/insights/lambdaPrices';
+import { chartSeries, insightsCsv, insightsViewData, TABLE_ROWS } from '../../../src/core/insights/insightsView';
 
 let clock = 1_700_000_000_000;
 function rec(over: Partial<InvocationRecord> = {}): InvocationRecord {
@@ -115,5 +116,32 @@ describe('Invocation records', () => {
     assert.deepEqual(store.functions(), ['f', 'g']);
     assert.equal(heard.length, 6);
     assert.deepEqual(store.records('none'), []);
+  });
+});
+
+describe('Insights view data (what the panel is sent)', () => {
+  it('up to the point limit, one point per call; past it, each point the largest of its calls, so a spike or a failure is never averaged away', () => {
+    const few = [rec({ durationMs: 3 }), rec({ durationMs: 4, initDurationMs: 100 })];
+    assert.deepEqual(chartSeries(few, 10), { bucket: 1, call: [1, 2], totalMs: [3, 104], initMs: [null, 100], failedMs: [null, null], usedMb: [40, 40], sizeMb: [128, 128], environments: [0, 0] });
+    const many = Array.from({ length: 10 }, (_, i) => rec({ durationMs: i === 6 ? 900 : 5, status: i === 3 ? 'error' : 'ok', maxMemoryUsedMb: 40 + i }));
+    const s = chartSeries(many, 4);
+    assert.equal(s.bucket, 3);
+    assert.deepEqual(s.call, [1, 4, 7, 10]);
+    assert.deepEqual(s.totalMs, [5, 5, 900, 5], 'the 900 ms spike survives');
+    assert.deepEqual(s.failedMs, [null, 5, null, null], 'the failed call marks its point');
+    assert.deepEqual(s.usedMb, [42, 45, 48, 49]);
+  });
+
+  it('sends the newest calls for the table, a constant-size series, and copies every call as CSV', () => {
+    const records = Array.from({ length: TABLE_ROWS + 5 }, (_, i) => rec({ requestId: `id-${i}` }));
+    const view = insightsViewData('f', records, 'test');
+    assert.equal(view.recent.requestId.length, TABLE_ROWS);
+    assert.equal(view.recent.requestId[0], 'id-5');
+    assert.equal(view.recent.startMs[0], 0);
+    assert.equal(view.summary.count, TABLE_ROWS + 5);
+    assert.equal(chartSeries(Array.from({ length: 10_000 }, () => rec())).call.length, 2000);
+    const csv = insightsCsv(records.slice(0, 2)).trim().split('\n');
+    assert.equal(csv.length, 3);
+    assert.match(csv[1], /^\d{4}-\d\d-\d\dT.*,10,,40,128,ok,id-0$/);
   });
 });
