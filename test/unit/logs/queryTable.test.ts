@@ -9,7 +9,7 @@ describe('Logs Insights results as a table', () => {
       { '@timestamp': '2026-12-03 10:00:01.000', level: long, '@message': 'ok' },
     ]).split('\n');
     assert.equal(table[0], `@timestamp               level${' '.repeat(48 - 5)}  @message`);
-    assert.match(table[1], /^─{23}  ─{48}  ─{8}$/);
+    assert.match(table[1], /^─{23} {2}─{48} {2}─{8}$/);
     assert.equal(table[2], `2026-12-03 10:00:00.000  ERROR${' '.repeat(43)}  payment failed⏎retrying`);
     assert.equal(table[3], `2026-12-03 10:00:01.000  ${'x'.repeat(47)}…  ok`);
     assert.ok(!table.join('\n').includes('abc'), 'no @ptr');
