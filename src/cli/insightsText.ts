@@ -20,6 +20,7 @@ export function insightsText(data: InsightsViewData): string {
   const s = data.summary;
   const lines = [`${data.function} · ${data.origin}`];
   if (data.message) return `${lines[0]}\n  ${data.message}\n`;
+  if (data.notice) lines.push(`  ${data.notice}`);
   lines.push(`  calls ${s.count}   errors ${s.errors}   timeouts ${s.timeouts}   cold starts ${s.coldStarts} (${(s.coldStartRate * 100).toFixed(1)} %)   environments ${s.environments}`);
   const w = [12, 6, 9, 9, 9, 9];
   lines.push(`  ${row(['duration ms', 'calls', 'p50', 'p90', 'p99', 'max'], w)}`);

@@ -44,6 +44,8 @@ export interface InsightsViewData {
   };
   /** Set instead of charts when there is nothing to draw, or the data could not be read: what to do next. */
   readonly message?: string;
+  /** Shown above the figures when they describe failures rather than the function (every call timed out…). */
+  readonly notice?: string;
 }
 
 const STATUS_CODE = { ok: 0, error: 1, timeout: 2 } as const;
@@ -65,7 +67,19 @@ export function insightsViewData(fn: string, records: readonly InvocationRecord[
       requestId: recent.map((r) => r.requestId),
     },
     message: message ?? (records.length === 0 ? `No invocations of ${fn} yet. Run it (Run, F5, the local API, or \`lambda-workbench invoke --record\`) and they appear here as they finish.` : undefined),
+    notice: failureNotice(records),
   };
+}
+
+/** When every call failed, the durations are the failures' (a timeout's are the timeout): say so before the charts. */
+function failureNotice(records: readonly InvocationRecord[]): string | undefined {
+  if (records.length === 0 || records.some((r) => r.status === 'ok')) return undefined;
+  const timeouts = records.filter((r) => r.status === 'timeout');
+  if (timeouts.length === records.length) {
+    const longest = Math.max(...timeouts.map((r) => r.durationMs));
+    return `Every call timed out (after ${(longest / 1000).toFixed(2)} s): these durations are the timeout's, not the function's. Raise the Timeout or look at what the handler waits for.`;
+  }
+  return `Every call failed (${records.length - timeouts.length} errors, ${timeouts.length} timeouts): these figures describe the failures. The Run document or the logs say why.`;
 }
 
 /** At most MAX_POINTS points: each the largest of `bucket` consecutive calls (a spike is never averaged away). */

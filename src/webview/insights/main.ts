@@ -55,6 +55,7 @@ function render(root: HTMLElement, data: InsightsViewData): void {
     if (loadRun) root.append(element('h2', {}, 'Load run'), loadRun.element);
     return;
   }
+  if (data.notice) root.append(element('p', { class: 'notice', role: 'alert', 'data-probe': 'notice' }, data.notice));
   root.append(numbers(data));
   const tabs = element('vscode-tabs', { 'selected-index': String((vscode?.getState() as { tab?: number } | undefined)?.tab ?? 0) });
   tabs.append(element('vscode-tab-header', { slot: 'header' }, 'Charts'), element('vscode-tab-header', { slot: 'header' }, 'Table'));

@@ -38,6 +38,11 @@ describe('Lambda Insights panel (real host)', function () {
     assert.equal(page.shown.environments, String(expected.environments));
     assert.match(page.shown.memoryAdvice, new RegExp(`${expected.memory!.change === 'keep' ? 'keep' : expected.memory!.change} .*${expected.memory!.change === 'keep' ? expected.memory!.memorySizeMb : expected.memory!.suggestedMb} MB`));
     assert.equal(page.shown['cost.0'], `$${expected.cost[0].perMillionUsd.toFixed(2)}`);
+    // A strict Content-Security-Policy: one nonce'd script, nothing remote, no inline styles or eval.
+    const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(panel.panel.webview.html)?.[1] ?? '';
+    assert.match(csp, /default-src 'none'; script-src 'nonce-[A-Za-z0-9+/=]{20,}'; style-src \S+;/);
+    assert.doesNotMatch(csp, /unsafe|https?:\/\/(?!\S*vscode)/);
+    assert.equal((panel.panel.webview.html.match(/<script/g) ?? []).length, 1);
     assert.equal(page.rows, 0, 'the table is built when its tab is first shown');
     await panel.click('vscode-tab-header:nth-of-type(2)');
     assert.equal(await waitFor('the table', async () => (await panel.probe()).rows || undefined), records.length, 'one table row per invocation');

@@ -144,4 +144,12 @@ describe('Insights view data (what the panel is sent)', () => {
     assert.equal(csv.length, 3);
     assert.match(csv[1], /^\d{4}-\d\d-\d\dT.*,10,,40,128,ok,id-0$/);
   });
+
+  it('a function that only times out (or only fails) gets a notice that the figures are the failures\', not the function\'s', () => {
+    assert.match(insightsViewData('f', [rec({ status: 'timeout', durationMs: 3000 }), rec({ status: 'timeout', durationMs: 3000.4 })], 't').notice ?? '',
+      /^Every call timed out \(after 3\.00 s\): these durations are the timeout's/);
+    assert.match(insightsViewData('f', [rec({ status: 'error' }), rec({ status: 'timeout' })], 't').notice ?? '', /^Every call failed \(1 errors, 1 timeouts\)/);
+    assert.equal(insightsViewData('f', [rec({ status: 'error' }), rec()], 't').notice, undefined);
+    assert.equal(insightsViewData('f', [], 't').notice, undefined);
+  });
 });
