@@ -78,8 +78,10 @@ export class InsightsPanel implements vscode.Disposable {
       this.ready = true;
       void this.post({ type: 'state', state: this.feed.state });
       if (this.feed.ranges) void this.post({ type: 'ranges', ranges: this.feed.ranges, selectedMs: this.rangeMs! });
-      // The load form first: arriving after the data, it would make the page draw everything twice.
-      void (this.feed.loads ? this.loads.ready(this.fn).then((m) => this.post(m)) : Promise.resolve()).then(() => this.send());
+      // A deployed function's page shown again gets what was read (a query costs time and money): Refresh or a
+      // range reads anew. The load form goes first: arriving after the data, it would make the page draw twice.
+      if (this.feed.ranges && this.lastData) void this.post({ type: 'data', data: this.lastData });
+      else void (this.feed.loads ? this.loads.ready(this.fn).then((m) => this.post(m)) : Promise.resolve()).then(() => this.send());
     } else if (message.type === 'range') {
       this.rangeMs = message.ms;
       void this.send();

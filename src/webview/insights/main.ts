@@ -117,7 +117,9 @@ window.addEventListener('message', (event: MessageEvent<ToInsightsPage>) => {
       const select = (rangeSelect = document.createElement('vscode-single-select') as HTMLElement & { value: string });
       select.setAttribute('aria-label', 'Time range');
       select.addEventListener('change', () => vscode?.postMessage({ type: 'range', ms: Number(select.value) }));
-      toolbar.prepend(select);
+      const refresh = element('vscode-button', { secondary: '', 'data-action': 'refresh' }, 'Refresh');
+      refresh.addEventListener('click', () => vscode?.postMessage({ type: 'range', ms: Number(select.value) }));
+      toolbar.prepend(select, refresh);
     }
     rangeSelect.replaceChildren(...message.ranges.map((r) => element('vscode-option', { value: String(r.ms), ...(r.ms === message.selectedMs ? { selected: '' } : {}) }, r.label)));
     if (!document.getElementById('root')!.contains(toolbar)) document.getElementById('root')!.prepend(toolbar);

@@ -40,7 +40,7 @@ describe('Lambda Insights panel (real host)', function () {
     assert.equal(page.shown['cost.0'], `$${expected.cost[0].perMillionUsd.toFixed(2)}`);
     // A strict Content-Security-Policy: one nonce'd script, nothing remote, no inline styles or eval.
     const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(panel.panel.webview.html)?.[1] ?? '';
-    assert.match(csp, /default-src 'none'; script-src 'nonce-[A-Za-z0-9+/=]{20,}'; style-src \S+;/);
+    assert.match(csp, /default-src 'none'; script-src 'nonce-[A-Za-z0-9+/=]{20,}'; style-src [^;]+;/);
     assert.doesNotMatch(csp, /unsafe|https?:\/\/(?!\S*vscode)/);
     assert.equal((panel.panel.webview.html.match(/<script/g) ?? []).length, 1);
     assert.equal(page.rows, 0, 'the table is built when its tab is first shown');
@@ -148,6 +148,17 @@ describe('Lambda Insights panel (real host)', function () {
       await waitFor('the new range drawn', async () => /last 24 hours/.test((await panel.probe()).shown.origin ?? ''), 20_000);
       const range = logs.startedQueries.at(-1)!;
       assert.equal(range.endTime - range.startTime >= 86_400 - 2 && range.endTime - range.startTime <= 86_400 + 2, true, 'the last 24 hours');
+      // Refresh reads the chosen range again.
+      const before = logs.startedQueries.length;
+      await panel.click('[data-action="refresh"]');
+      await waitFor('a query for the refresh', () => logs.startedQueries.length === before + 1, 20_000);
+      await waitFor('the refreshed figures', async () => (await panel.probe()).shown.calls === '6', 20_000);
+      // Covered by another tab and shown again, the page gets what was read: no new query.
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: 'cover' }), vscode.ViewColumn.Active);
+      await waitFor('the panel hidden', () => !panel.panel.visible);
+      panel.panel.reveal();
+      await waitFor('the figures again', async () => (await panel.probe()).shown.calls === '6', 20_000);
+      assert.equal(logs.startedQueries.length, before + 1, 'no query for showing the panel again');
       if (canScreenshot()) assert.ok((await screenshot('insights-deployed')).stdev > 2);
       panel.panel.dispose();
     });
