@@ -33,6 +33,9 @@ export class InsightsPanel implements vscode.Disposable {
   private reading?: AbortController;
   private rangeMs?: number;
   readonly fn: string;
+  /** Records arrived while the page was loading: it is sent the data again once ready. */
+  private stale = false;
+  private shownBefore = false;
 
   constructor(readonly panel: vscode.WebviewPanel, readonly feed: InsightsFeed, private readonly loads: InsightsLoadRuns, private readonly log: OutputLog,
     extensionUri: vscode.Uri, onDispose: () => void) {
@@ -42,7 +45,7 @@ export class InsightsPanel implements vscode.Disposable {
     panel.webview.options = { enableScripts: true, localResourceRoots: [root] };
     panel.title = `Insights: ${fn}`;
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'lambda.svg');
-    panel.webview.html = pageHtml(panel.webview, root, fn);
+    void this.firstPage(root);
     this.disposables.push(
       panel.webview.onDidReceiveMessage((message: FromInsightsPage) => this.receive(message)),
       ...(feed.onRecord ? [feed.onRecord(() => this.schedule())] : []),
@@ -73,7 +76,29 @@ export class InsightsPanel implements vscode.Disposable {
     return this.post({ type: 'pick', selector, value });
   }
 
+  /** The page with its first messages in it (state, the load form, a local function's data): it draws at once,
+   *  without asking. A deployed function's read takes seconds, so its page asks as before. */
+  private async firstPage(root: vscode.Uri): Promise<void> {
+    const messages: ToInsightsPage[] = [{ type: 'state', state: this.feed.state }];
+    try {
+      if (this.feed.loads) messages.push(await this.loads.ready(this.fn));
+      if (!this.feed.ranges) {
+        await this.read();
+        messages.push({ type: 'data', data: this.lastData! });
+      }
+    } catch (error) {
+      this.log.warn(`Insights for ${this.fn}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    this.panel.webview.html = pageHtml(this.panel.webview, root, this.fn, messages);
+  }
+
   private receive(message: FromInsightsPage): void {
+    // The first page drew what its HTML carried; a page made again (shown after being hidden) carries that old data.
+    if (message.type === 'ready' && message.embedded && this.lastData && !this.feed.ranges && !this.shownBefore) {
+      this.ready = this.shownBefore = true;
+      if (this.stale) void this.send();
+      return;
+    }
     if (message.type === 'ready') {
       this.ready = true;
       void this.post({ type: 'state', state: this.feed.state });
@@ -105,26 +130,32 @@ export class InsightsPanel implements vscode.Disposable {
   }
 
   private async send(): Promise<void> {
+    this.stale = !this.ready;
     if (!this.ready) return;
+    if (await this.read()) await this.post({ type: 'data', data: this.lastData! });
+  }
+
+  /** Reads the feed into lastData; false when a newer read replaced this one or it was cancelled. */
+  private async read(): Promise<boolean> {
     this.reading?.abort();
     const controller = (this.reading = new AbortController());
     if (this.feed.ranges) void this.post({ type: 'loading', text: `Reading ${this.fn}'s REPORT lines…` });
     try {
       const read = await this.feed.read(this.rangeMs, controller.signal);
-      if (controller.signal.aborted) return;
+      if (controller.signal.aborted) return false;
       this.lastData = insightsViewData(this.fn, read.records, read.origin, read.message);
       this.lastRecords = read.records;
     } catch (error) {
       if (controller.signal.aborted || (error as Error)?.name === 'AbortError') {
         if (this.reading === controller) void this.post({ type: 'loading', text: 'Cancelled. Pick a range to read again.' });
-        return;
+        return false;
       }
       // Bad input or a refused call: a message that says what to do, never an empty chart.
       const text = error instanceof Error ? error.message : String(error);
       this.log.warn(`Insights for ${this.fn}: ${text}`);
       this.lastData = insightsViewData(this.fn, [], this.feed.key.startsWith('deployed:') ? 'CloudWatch Logs' : 'local records', `Could not read the invocations: ${text}`);
     }
-    await this.post({ type: 'data', data: this.lastData });
+    return true;
   }
 
   private post(message: ToInsightsPage): Thenable<boolean> {
@@ -139,7 +170,7 @@ export class InsightsPanel implements vscode.Disposable {
   }
 }
 
-function pageHtml(webview: vscode.Webview, root: vscode.Uri, fn: string): string {
+function pageHtml(webview: vscode.Webview, root: vscode.Uri, fn: string, messages: readonly ToInsightsPage[]): string {
   const nonce = randomBytes(16).toString('base64');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'insights.js'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'insights.css'));
@@ -152,6 +183,7 @@ function pageHtml(webview: vscode.Webview, root: vscode.Uri, fn: string): string
 <link rel="stylesheet" href="${style.toString()}">
 <title>Insights: ${escapeHtml(fn)}</title></head>
 <body><main id="root"><p>Loading the invocations of ${escapeHtml(fn)}…</p></main>
+<script type="application/json" id="initial-messages">${JSON.stringify(messages).replace(/</g, '\\u003c')}</script>
 <script nonce="${nonce}" src="${script.toString()}"></script></body></html>`;
 }
 

@@ -162,7 +162,8 @@ export type ToInsightsPage =
   /** What the page keeps for the panel serializer (which function, local or deployed). */
   | { readonly type: 'state'; readonly state: unknown };
 export type FromInsightsPage =
-  | { readonly type: 'ready' }
+  /** `embedded`: the page already drew the messages its HTML carried. */
+  | { readonly type: 'ready'; readonly embedded?: boolean }
   /** The page drew data: how many charts (the panel notes when its first chart appeared). */
   | { readonly type: 'drawn'; readonly charts: number }
   /** Copy as CSV: the extension copies every call of its records. */

@@ -101,8 +101,9 @@ function probe(): FromInsightsPage {
   return { type: 'probe-result', shown: values, charts: charts.map((c) => ({ name: c.name, inked: inkedPixels(c) })), rows: document.querySelectorAll('table.calls tbody tr').length };
 }
 
-window.addEventListener('message', (event: MessageEvent<ToInsightsPage>) => {
-  const message = event.data;
+window.addEventListener('message', (event: MessageEvent<ToInsightsPage>) => receive(event.data));
+
+function receive(message: ToInsightsPage): void {
   if (message.type === 'data') render(document.getElementById('root')!, message.data);
   else if (message.type === 'probe') vscode?.postMessage(probe());
   else if (message.type === 'click') document.querySelector<HTMLElement>(message.selector)?.click();
@@ -132,9 +133,12 @@ window.addEventListener('message', (event: MessageEvent<ToInsightsPage>) => {
     }
     loadRun?.receive(message);
   }
-});
+}
 
-// A report embeds its data; the panel asks for it.
+// A report embeds its pages' data. The panel embeds its first messages (no round trip before the first chart), then
+// says it is ready for the rest (live updates, a load run's samples).
 const embedded = document.querySelectorAll<HTMLScriptElement>('script.insights-data');
 for (const e of embedded) render(document.getElementById(e.dataset.root!)!, JSON.parse(e.textContent!) as InsightsViewData);
-if (embedded.length === 0) vscode?.postMessage({ type: 'ready' });
+const initial = document.getElementById('initial-messages')?.textContent;
+if (initial) for (const message of JSON.parse(initial) as ToInsightsPage[]) receive(message);
+if (embedded.length === 0) vscode?.postMessage({ type: 'ready', embedded: Boolean(initial) });

@@ -42,7 +42,8 @@ describe('Lambda Insights panel (real host)', function () {
     const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(panel.panel.webview.html)?.[1] ?? '';
     assert.match(csp, /default-src 'none'; script-src 'nonce-[A-Za-z0-9+/=]{20,}'; style-src [^;]+;/);
     assert.doesNotMatch(csp, /unsafe|https?:\/\/(?!\S*vscode)/);
-    assert.equal((panel.panel.webview.html.match(/<script/g) ?? []).length, 1);
+    assert.equal((panel.panel.webview.html.match(/<script nonce=/g) ?? []).length, 1, 'one script; the first data travels as a JSON data block');
+    assert.equal((panel.panel.webview.html.match(/<script/g) ?? []).length, 2);
     assert.equal(page.rows, 0, 'the table is built when its tab is first shown');
     await panel.click('vscode-tab-header:nth-of-type(2)');
     assert.equal(await waitFor('the table', async () => (await panel.probe()).rows || undefined), records.length, 'one table row per invocation');
@@ -60,6 +61,14 @@ describe('Lambda Insights panel (real host)', function () {
     let seen = '';
     await waitFor('the live update', async () => (seen = (await panel.probe()).shown.calls) === String(records.length + 1))
       .catch((error: Error) => { throw new Error(`${error.message}: the page shows ${seen} calls, the store has ${api.insights.store.records(fn).length}`); });
+    // Hidden (its page is discarded) while a call finishes, then shown: the new page has the new call, not the
+    // data its first HTML carried.
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: 'cover' }), vscode.ViewColumn.Active);
+    await waitFor('the panel hidden', () => !panel.panel.visible);
+    await runner.local.invoke(await runner.configFor(orders), readFileSync(join(workspaceRoot(), 'events', 'order.json'), 'utf8'));
+    panel.panel.reveal();
+    await waitFor('the call made while hidden', async () => (seen = (await panel.probe()).shown.calls) === String(records.length + 2))
+      .catch((error: Error) => { throw new Error(`${error.message}: the page shows ${seen} calls`); });
     if (canScreenshot()) assert.ok((await screenshot('insights')).stdev > 2, 'the panel is on screen');
   });
 
