@@ -63,7 +63,8 @@ describe('Lambda Insights panel (real host)', function () {
       .catch((error: Error) => { throw new Error(`${error.message}: the page shows ${seen} calls, the store has ${api.insights.store.records(fn).length}`); });
     // Hidden (its page is discarded) while a call finishes, then shown: the new page has the new call, not the
     // data its first HTML carried.
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: 'cover' }), vscode.ViewColumn.Active);
+    // A saved file covers it: a dirty untitled one would make later debug sessions wait on a Save As (saveBeforeStart).
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(join(workspaceRoot(), 'README.md')), vscode.ViewColumn.Active);
     await waitFor('the panel hidden', () => !panel.panel.visible);
     await runner.local.invoke(await runner.configFor(orders), readFileSync(join(workspaceRoot(), 'events', 'order.json'), 'utf8'));
     panel.panel.reveal();
@@ -163,7 +164,7 @@ describe('Lambda Insights panel (real host)', function () {
       await waitFor('a query for the refresh', () => logs.startedQueries.length === before + 1, 20_000);
       await waitFor('the refreshed figures', async () => (await panel.probe()).shown.calls === '6', 20_000);
       // Covered by another tab and shown again, the page gets what was read: no new query.
-      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: 'cover' }), vscode.ViewColumn.Active);
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(join(workspaceRoot(), 'README.md')), vscode.ViewColumn.Active);
       await waitFor('the panel hidden', () => !panel.panel.visible);
       panel.panel.reveal();
       await waitFor('the figures again', async () => (await panel.probe()).shown.calls === '6', 20_000);
