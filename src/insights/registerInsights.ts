@@ -21,7 +21,7 @@ export interface InsightsDeps {
  * bounded per-function store, kept across reloads in the workspace's storage (not in the project). Record files the
  * CLI writes with `--record` (.lambda-workbench/invocations.jsonl in a workspace folder) are read too, and followed.
  */
-export function registerInsights(context: vscode.ExtensionContext, deps: InsightsDeps): { store: InvocationStore; panels: Map<string, InsightsPanel>; open(fn: string): InsightsPanel; openDeployed(target: DeployedTarget): InsightsPanel } {
+export function registerInsights(context: vscode.ExtensionContext, deps: InsightsDeps): { store: InvocationStore; panels: Map<string, InsightsPanel>; open(fn: string): InsightsPanel; openDeployed(target: DeployedTarget): InsightsPanel; restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> } {
   const store = new InvocationStore();
   const panels = new Map<string, InsightsPanel>();
   const saved = context.storageUri ? new RecordFile(vscode.Uri.joinPath(context.storageUri, 'invocations.jsonl').fsPath, (e) => deps.log.warn(`Insights: could not save records: ${String(e)}`)) : undefined;
@@ -49,6 +49,12 @@ export function registerInsights(context: vscode.ExtensionContext, deps: Insight
     return insights;
   };
   const open = (fn: string): InsightsPanel => show(feedOf({ function: fn }));
+  /** A panel VS Code brings back after a reload, with the state its page kept (which function, local or deployed). */
+  const restore = async (panel: vscode.WebviewPanel, state: unknown): Promise<void> => {
+    const saved = (state as { panel?: InsightsPanelState } | undefined)?.panel;
+    if (typeof saved?.function === 'string') track(panel, feedOf(saved));
+    else panel.dispose();
+  };
   const openDeployed = (target: DeployedTarget): InsightsPanel => show(feedOf({ function: target.name, deployed: target }));
 
   const watcher = vscode.workspace.createFileSystemWatcher(`**/${RECORD_FILE}`);
@@ -59,13 +65,7 @@ export function registerInsights(context: vscode.ExtensionContext, deps: Insight
       saved?.add(record);
     }),
     watcher, watcher.onDidChange((uri) => void follower.read(uri)), watcher.onDidCreate((uri) => void follower.read(uri)),
-    vscode.window.registerWebviewPanelSerializer(INSIGHTS_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state: unknown) => {
-        const saved = (state as { panel?: InsightsPanelState } | undefined)?.panel;
-        if (typeof saved?.function === 'string') track(panel, feedOf(saved));
-        else panel.dispose();
-      },
-    }),
+    vscode.window.registerWebviewPanelSerializer(INSIGHTS_VIEW_TYPE, { deserializeWebviewPanel: restore }),
     vscode.commands.registerCommand('lambdaWorkbench.showInsights', async (arg?: unknown) => {
       const deployed = deployedTargetOf(arg);
       if (deployed) return void openDeployed(deployed);
@@ -74,7 +74,7 @@ export function registerInsights(context: vscode.ExtensionContext, deps: Insight
     }),
     { dispose: () => { for (const p of panels.values()) p.panel.dispose(); void saved?.flush(); } },
   );
-  return { store, panels, open, openDeployed };
+  return { store, panels, open, openDeployed, restore };
 }
 
 /** A Functions view item (a deployed function) as the target of its panel. */

@@ -97,6 +97,24 @@ describe('Lambda Insights panel (real host)', function () {
     }
   });
 
+  it('a panel brought back after a reload (the serializer, with the state its page kept) shows its function again; a state without one closes it', async () => {
+    const api = await extensionApi();
+    for (const p of [...api.insights.panels.values()]) p.panel.dispose();
+    const panel = vscode.window.createWebviewPanel('lambdaWorkbench.insights', 'restored', vscode.ViewColumn.Active, { enableScripts: true });
+    await api.insights.restore(panel, { tab: 0, panel: { function: 'OrdersFunction' } });
+    const restored = api.insights.panels.get('local:OrdersFunction');
+    assert.equal(restored?.panel, panel);
+    const expected = String(api.insights.store.records('OrdersFunction').length);
+    await waitFor('its figures', async () => (await restored.probe()).shown.calls === expected, 20_000);
+    assert.equal(panel.title, 'Insights: OrdersFunction');
+    const empty = vscode.window.createWebviewPanel('lambdaWorkbench.insights', 'restored', vscode.ViewColumn.Active, { enableScripts: true });
+    let closed = false;
+    empty.onDidDispose(() => { closed = true; });
+    await api.insights.restore(empty, undefined);
+    assert.equal(closed, true);
+    panel.dispose();
+  });
+
   it('a function with no runs yet gets a message that says how to get data, not an empty chart', async () => {
     const api = await extensionApi();
     const panel = api.insights.open('NeverRunFunction');
