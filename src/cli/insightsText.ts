@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Stats } from '../core/insights/insightsSummary';
-import { formatUsd as usd, type InsightsViewData } from '../core/insights/insightsView';
+import { escapeHtml, formatUsd as usd, jsonInHtml, type InsightsViewData } from '../core/insights/insightsView';
 import { packageRoot } from '../core/packageInfo';
 
 const ms = (v: number): string => v.toFixed(2);
-
 
 function row(cells: string[], widths: number[]): string {
   return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
@@ -43,14 +42,12 @@ export function insightsHtml(pages: readonly InsightsViewData[]): string {
   const dir = join(packageRoot(), 'dist', 'webview');
   const script = readFileSync(join(dir, 'insights.js'), 'utf8');
   const style = readFileSync(join(dir, 'insights.css'), 'utf8');
-  // '<' escaped so that no embedded text can end the script element.
-  const embed = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');
   const title = pages.length === 1 ? `Lambda Insights: ${pages[0].function}` : `Lambda Insights: ${pages.length} functions`;
-  const sections = pages.map((page, i) => `<section class="report-page"><main id="root-${i}"></main><script type="application/json" class="insights-data" data-root="root-${i}">${embed(page)}</script></section>`).join('\n');
+  const sections = pages.map((page, i) => `<section class="report-page"><main id="root-${i}"></main><script type="application/json" class="insights-data" data-root="root-${i}">${jsonInHtml(page)}</script></section>`).join('\n');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="UTF-8"><meta name="viewport" content="width=device-width, initial-scale=1.0">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
-<title>${title.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)}</title><style>${style}</style></head>
+<title>${escapeHtml(title)}</title><style>${style}</style></head>
 <body>${sections}
 <script>${script.replace(/<\/script/gi, '<\\/script')}</script></body></html>
 `;

@@ -1,4 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { AwsContext } from '../core/aws/awsContext';
+import { defaultRegion } from '../core/aws/profiles';
+import type { CliIO } from './cliCommand';
 import { UsageError } from './cliCommand';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -45,4 +48,26 @@ export function interpreterOptions(values: string[] | undefined): Record<string,
     if (at <= 0 || at === value.length - 1) throw new UsageError(`--interpreter takes <runtime>=<path>, e.g. python3.12=/usr/bin/python3.12 (got '${value}').`);
     return [value.slice(0, at), value.slice(at + 1)];
   }));
+}
+
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+export type DurationUnit = keyof typeof UNIT_MS;
+
+/**
+ * A duration option (`15m`, `3h`, `500ms`…) in milliseconds. `units` are the ones this option takes; `bare` is what a
+ * number without a unit means (none given: a unit is required); `spaced` lets a space stand between number and unit.
+ * The usage error says `--<option> takes <takes> (got '…')`.
+ */
+export function durationOption(text: string, option: string, accepts: { units: readonly DurationUnit[]; takes: string; bare?: DurationUnit; spaced?: boolean }): number {
+  // Longest first, so that `ms` is not read as `m` followed by junk.
+  const units = [...accepts.units].sort((a, b) => b.length - a.length).join('|');
+  const match = new RegExp(`^(\\d+(?:\\.\\d+)?)${accepts.spaced ? '\\s*' : ''}(${units})${accepts.bare ? '?' : ''}$`).exec(text.trim());
+  if (!match) throw new UsageError(`--${option} takes ${accepts.takes} (got '${text}')`);
+  return Number(match[1]) * UNIT_MS[(match[2] || accepts.bare) as DurationUnit];
+}
+
+/** The AWS context of `--profile`, `--region` (default: the profile's, or the environment's) and `--endpoint`. */
+export async function awsContextOf(v: Record<string, unknown>, io: Pick<CliIO, 'env'>): Promise<AwsContext> {
+  const profile = v.profile as string | undefined;
+  return { profile, region: (v.region as string | undefined) ?? await defaultRegion(profile, io.env), endpoint: v.endpoint as string | undefined, env: io.env };
 }

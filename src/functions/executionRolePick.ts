@@ -3,7 +3,7 @@ import { AwsProblemError } from '../core/aws/awsErrors';
 import { basicRoleName, createBasicExecutionRole, listExecutionRoles, type ExecutionRole, type IamSend } from '../core/aws/executionRoles';
 import type { OutputLog } from '../output/outputLog';
 import { settle } from '../ui/quickSteps';
-import { cancellable } from './longWork';
+import { cancellable } from '../ui/cancellable';
 
 export interface ChosenRole {
   readonly arn: string;

@@ -15,7 +15,8 @@ import type { OutputLog } from '../output/outputLog';
 import { AwsSession } from './awsSession';
 import { InvokePayloads, payloadsFolder } from './invokePayloads';
 import { pickExecutionRole } from './executionRolePick';
-import { askLocalEnvironment, cancellable } from './longWork';
+import { askLocalEnvironment } from './longWork';
+import { cancellable } from '../ui/cancellable';
 import { DetailItem, FunctionItem, FunctionsTree } from './functionsTree';
 
 /** Arguments a caller may give up front (tests, other commands); each skips its prompt. */

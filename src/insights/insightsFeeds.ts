@@ -3,6 +3,7 @@ import type { InvocationRecord } from '../core/insights/invocationRecord';
 import type { InvocationStore } from '../core/insights/invocationStore';
 import { SEARCH_RANGES, type LogsSend } from '../core/logs/logGroups';
 import { readReportRecords } from '../core/logs/logsInsights';
+import { cancellable } from '../ui/cancellable';
 
 /** What the serializer keeps of a panel: enough to make its feed again after a reload. */
 export type InsightsPanelState =
@@ -55,21 +56,13 @@ export function deployedFeed(target: DeployedTarget, logs: (region: string) => L
     async read(rangeMs, signal) {
       const range = DEPLOYED_RANGES.find((r) => r.ms === rangeMs) ?? DEPLOYED_RANGES[0];
       const endTime = Date.now();
-      const read = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Insights: reading ${target.name}'s REPORT lines (${range.label.toLowerCase()})`, cancellable: true },
-        async (progress, token) => {
-          const controller = new AbortController();
-          const stop = token.onCancellationRequested(() => controller.abort());
-          signal.addEventListener('abort', () => controller.abort(), { once: true });
-          try {
-            return await readReportRecords(logs(target.region), {
-              fn: target.name, logGroup: target.logGroup, startTime: endTime - range.ms, endTime, signal: controller.signal, profile: profile(),
-              architecture: target.architecture === 'arm64' ? 'arm64' : 'x86_64', region: target.region,
-              onProgress: (status) => progress.report({ message: status }),
-            });
-          } finally {
-            stop.dispose();
-          }
-        });
+      const read = await cancellable(`Insights: reading ${target.name}'s REPORT lines (${range.label.toLowerCase()})`, (abort, progress) => readReportRecords(logs(target.region), {
+        fn: target.name, logGroup: target.logGroup, startTime: endTime - range.ms, endTime, signal: abort, profile: profile(),
+        architecture: target.architecture === 'arm64' ? 'arm64' : 'x86_64', region: target.region,
+        onProgress: (status) => progress.report({ message: status }),
+      }), signal);
+      // Cancelled from the notification or by the panel: the panel says so and offers to read again.
+      if (!read) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
       const origin = `CloudWatch Logs ${target.logGroup} (${target.region}), ${range.label.toLowerCase()}, via ${read.via}${read.note ? ` — ${read.note}` : ''}`;
       return {
         records: read.records, origin,

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { LoadRequest, ToInsightsPage } from '../core/insights/insightsView';
 import { runLoad } from '../core/runtime/loadRun';
+import { cancellable } from '../ui/cancellable';
 import type { LocalHandlers } from '../localHandlers/registerLocalHandlers';
 import { localFunctionName } from '../localHandlers/localRunner';
 import type { OutputLog } from '../output/outputLog';
@@ -43,32 +44,28 @@ export function insightsLoadRuns(local: Pick<LocalHandlers, 'index' | 'runner' |
         return post({ type: 'load-error', message: `Could not prepare ${fn}: ${error instanceof Error ? error.message : String(error)}` });
       }
       const lambda = local.runner.createLambda('run', request.maxEnvironments);
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Load run of ${fn}`, cancellable: true }, async (progress, token) => {
-        const controller = new AbortController();
-        const stop = token.onCancellationRequested(() => controller.abort());
-        signal.addEventListener('abort', () => controller.abort(), { once: true });
-        let reported = 0;
-        try {
-          const summary = await runLoad(lambda, config, event, {
-            // Ten samples a second: a run of a few seconds still draws a curve.
-            total: request.requests, concurrency: request.concurrency, rampMs: request.rampSeconds * 1000, signal: controller.signal, sampleMs: 100,
-            onSample: (sample) => {
-              post({ type: 'load-sample', sample });
-              progress.report({ increment: ((sample.completed + sample.throttled - reported) / request.requests) * 100, message: `${sample.completed} done, ${sample.inFlight} in flight, ${sample.environments} environments` });
-              reported = sample.completed + sample.throttled;
-            },
-          });
-          const { samples: _samples, ...rest } = summary;
-          post({ type: 'load-done', summary: rest });
-          log.info(`Load run of ${fn}: ${summary.completed} calls, ${summary.environments} environments, ${summary.coldStarts} cold starts, ${summary.throttled} throttled, p99 ${summary.latencyMs.p99.toFixed(1)} ms`);
-        } catch (error) {
-          log.showError(`The load run of ${fn} failed: ${error instanceof Error ? error.message : String(error)}`, error);
-          post({ type: 'load-error', message: `The load run failed: ${error instanceof Error ? error.message : String(error)}` });
-        } finally {
-          stop.dispose();
-          await lambda.dispose();
-        }
-      });
+      let reported = 0;
+      try {
+        // Stopping (the page's Stop, the notification's Cancel) ends the run early: runLoad still answers with it.
+        const summary = await cancellable(`Load run of ${fn}`, (abort, progress) => runLoad(lambda, config, event, {
+          // Ten samples a second: a run of a few seconds still draws a curve.
+          total: request.requests, concurrency: request.concurrency, rampMs: request.rampSeconds * 1000, signal: abort, sampleMs: 100,
+          onSample: (sample) => {
+            post({ type: 'load-sample', sample });
+            progress.report({ increment: ((sample.completed + sample.throttled - reported) / request.requests) * 100, message: `${sample.completed} done, ${sample.inFlight} in flight, ${sample.environments} environments` });
+            reported = sample.completed + sample.throttled;
+          },
+        }), signal);
+        if (!summary) return post({ type: 'load-error', message: 'The load run was stopped.' });
+        const { samples: _samples, ...rest } = summary;
+        post({ type: 'load-done', summary: rest });
+        log.info(`Load run of ${fn}: ${summary.completed} calls, ${summary.environments} environments, ${summary.coldStarts} cold starts, ${summary.throttled} throttled, p99 ${summary.latencyMs.p99.toFixed(1)} ms`);
+      } catch (error) {
+        log.showError(`The load run of ${fn} failed: ${error instanceof Error ? error.message : String(error)}`, error);
+        post({ type: 'load-error', message: `The load run failed: ${error instanceof Error ? error.message : String(error)}` });
+      } finally {
+        await lambda.dispose();
+      }
     },
   };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { InvocationRecord } from '../core/insights/invocationRecord';
-import { insightsCsv, insightsViewData, type FromInsightsPage, type InsightsViewData, type ToInsightsPage } from '../core/insights/insightsView';
+import { escapeHtml, insightsCsv, insightsViewData, jsonInHtml, type FromInsightsPage, type InsightsViewData, type ToInsightsPage } from '../core/insights/insightsView';
 import type { InsightsFeed } from './insightsFeeds';
 import type { InsightsLoadRuns } from './insightsLoadRuns';
 import type { OutputLog } from '../output/outputLog';
@@ -153,7 +153,7 @@ export class InsightsPanel implements vscode.Disposable {
       // Bad input or a refused call: a message that says what to do, never an empty chart.
       const text = error instanceof Error ? error.message : String(error);
       this.log.warn(`Insights for ${this.fn}: ${text}`);
-      this.lastData = insightsViewData(this.fn, [], this.feed.key.startsWith('deployed:') ? 'CloudWatch Logs' : 'local records', `Could not read the invocations: ${text}`);
+      this.lastData = insightsViewData(this.fn, [], this.feed.state.deployed ? 'CloudWatch Logs' : 'local records', `Could not read the invocations: ${text}`);
     }
     return true;
   }
@@ -183,10 +183,6 @@ function pageHtml(webview: vscode.Webview, root: vscode.Uri, fn: string, message
 <link rel="stylesheet" href="${style.toString()}">
 <title>Insights: ${escapeHtml(fn)}</title></head>
 <body><main id="root"><p>Loading the invocations of ${escapeHtml(fn)}…</p></main>
-<script type="application/json" id="initial-messages">${JSON.stringify(messages).replace(/</g, '\\u003c')}</script>
+<script type="application/json" id="initial-messages">${jsonInHtml(messages)}</script>
 <script nonce="${nonce}" src="${script.toString()}"></script></body></html>`;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

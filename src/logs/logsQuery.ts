@@ -6,6 +6,7 @@ import { queryTable } from '../core/logs/queryTable';
 import type { AwsSession } from '../functions/awsSession';
 import type { RunDocuments } from '../localHandlers/runDocuments';
 import type { OutputLog } from '../output/outputLog';
+import { cancellable } from '../ui/cancellable';
 import { BACK, inputStep, settle } from '../ui/quickSteps';
 
 const SAVED_KEY = 'logs.savedQueries';
@@ -38,23 +39,19 @@ export function registerLogsQuery(context: vscode.ExtensionContext, deps: { sess
     const header = `# Logs Insights · ${group} · ${new Date(endTime - rangeMs).toISOString()} to ${new Date(endTime).toISOString()}\n# ${query}\n`;
     await docs.open(uri, `${header}# running…\n`, false);
     try {
-      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Logs Insights: ${group}`, cancellable: true }, (progress, token) => {
-        const controller = new AbortController();
-        token.onCancellationRequested(() => controller.abort());
-        return runLogsInsightsQuery(session.logs(), {
-          logGroups: [group], query, startTime: endTime - rangeMs, endTime, signal: controller.signal, profile: session.profile,
-          onProgress: (status, stats) => progress.report({ message: `${status}${stats?.recordsMatched !== undefined ? ` · ${stats.recordsMatched} matched of ${stats.recordsScanned ?? '?'} scanned` : ''}` }),
-        });
-      });
+      const result = await cancellable(`Logs Insights: ${group}`, (signal, progress) => runLogsInsightsQuery(session.logs(), {
+        logGroups: [group], query, startTime: endTime - rangeMs, endTime, signal, profile: session.profile,
+        onProgress: (status, stats) => progress.report({ message: `${status}${stats?.recordsMatched !== undefined ? ` · ${stats.recordsMatched} matched of ${stats.recordsScanned ?? '?'} scanned` : ''}` }),
+      }));
+      if (!result) {
+        await docs.open(uri, `${header}# cancelled (the query was stopped)\n`, false);
+        return undefined;
+      }
       await remember(query);
       const stats = result.statistics ? ` · ${result.statistics.recordsMatched ?? '?'} matched, ${result.statistics.recordsScanned ?? '?'} scanned, ${((result.statistics.bytesScanned ?? 0) / 1e6).toFixed(1)} MB` : '';
       await docs.open(uri, `${header}# ${result.rows.length} row(s)${stats}\n${queryTable(result.rows)}\n`, false);
       return uri;
     } catch (error) {
-      if ((error as Error)?.name === 'AbortError') {
-        await docs.open(uri, `${header}# cancelled (the query was stopped)\n`, false);
-        return undefined;
-      }
       const message = error instanceof AwsProblemError ? error.problem.message : error instanceof Error ? error.message : String(error);
       await docs.open(uri, `${header}# the query failed: ${message}\n`, false);
       log.showError(`Logs Insights query of ${group} failed: ${message}`, error);

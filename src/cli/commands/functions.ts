@@ -3,11 +3,10 @@ import { AwsProblemError } from '../../core/aws/awsErrors';
 import { deployEnvironment, packageFunction } from '../../core/aws/deployPackage';
 import { basicRoleName, createBasicExecutionRole } from '../../core/aws/executionRoles';
 import { deployFunction, invokeFunction, listFunctionsPage, RoleRequiredError, type InvocationType } from '../../core/aws/lambdaFunctions';
-import { defaultRegion } from '../../core/aws/profiles';
 import { resolveTarget, TargetError } from '../../core/project/functionTarget';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand } from '../cliCommand';
 import { readEventArgument } from '../eventInput';
-import { intOption, parseOptions } from '../parseOptions';
+import { awsContextOf, intOption, parseOptions } from '../parseOptions';
 import { printAwsProblem } from '../printAwsProblem';
 
 const HELP = `Usage:
@@ -40,9 +39,9 @@ export const functionsCommand: CliCommand = {
       'page-size': { type: 'string' }, 'include-local-env': { type: 'boolean' }, 'create-role': { type: 'boolean' },
     });
     const [action, target, resource] = positionals;
-    const profile = v.profile as string | undefined;
-    const region = (v.region as string | undefined) ?? await defaultRegion(profile, io.env);
-    const client = createLambdaClient({ profile, region, endpoint: v.endpoint as string | undefined, env: io.env });
+    const ctx = await awsContextOf(v, io);
+    const { profile, region } = ctx;
+    const client = createLambdaClient(ctx);
     try {
       if (action === 'list') {
         const filter = ((v.filter as string | undefined) ?? '').toLowerCase();
@@ -89,7 +88,7 @@ export const functionsCommand: CliCommand = {
         } catch (error) {
           if (!(error instanceof RoleRequiredError)) throw error;
           if (!v['create-role']) throw new UsageError(`${error.message} Pass it with --role, or --create-role to create ${basicRoleName(name)} with basic permissions.`);
-          const iam = createIamClient({ profile, region, endpoint: v.endpoint as string | undefined, env: io.env });
+          const iam = createIamClient(ctx);
           try {
             const role = await createBasicExecutionRole(iam, basicRoleName(name), region, { profile, signal: io.signal });
             io.err(`Created the execution role ${role.arn}\n`);

@@ -3,15 +3,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { insightsViewData, type InsightsViewData } from '../../core/insights/insightsView';
 import { InvocationStore, RECORD_FILE, loadRecords } from '../../core/insights/invocationStore';
-import { createLogsClient, type AwsContext } from '../../core/aws/awsContext';
+import { createLogsClient } from '../../core/aws/awsContext';
 import { AwsProblemError } from '../../core/aws/awsErrors';
-import { defaultRegion } from '../../core/aws/profiles';
 import { readReportRecords } from '../../core/logs/logsInsights';
-import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIO } from '../cliCommand';
+import { EXIT_FAILED, EXIT_OK, type CliCommand, type CliIO } from '../cliCommand';
 import { printAwsProblem } from '../printAwsProblem';
 import { deployedLogTarget } from './logs';
 import { insightsHtml, insightsText } from '../insightsText';
-import { parseOptions } from '../parseOptions';
+import { awsContextOf, durationOption, parseOptions } from '../parseOptions';
 
 const HELP = `Usage:
   lambda-workbench insights [function ...] [options]
@@ -35,11 +34,9 @@ Options:
 Exit codes: 0 success, 1 nothing to show (or the AWS call failed), 2 bad usage.
 `;
 
-/** `15m`, `1h`, `24h`, `7d` in milliseconds. */
-export function parseAge(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/.exec(text.trim());
-  if (!match) throw new UsageError(`--since takes an age such as 15m, 1h, 24h or 7d (got '${text}')`);
-  return Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
+/** `--since`: `15m`, `1h`, `24h`, `7d` in milliseconds. */
+function parseAge(text: string): number {
+  return durationOption(text, 'since', { units: ['s', 'm', 'h', 'd'], takes: 'an age such as 15m, 1h, 24h or 7d', spaced: true });
 }
 
 export const insightsCommand: CliCommand = {
@@ -91,8 +88,8 @@ async function output(pages: InsightsViewData[], v: Record<string, unknown>, io:
 /** `--deployed <function>`: the REPORT lines of the range, read from CloudWatch Logs. */
 async function deployed(v: Record<string, unknown>, io: CliIO): Promise<number> {
   const name = v.deployed as string;
-  const profile = v.profile as string | undefined;
-  const ctx: AwsContext = { profile, region: (v.region as string | undefined) ?? await defaultRegion(profile, io.env), endpoint: v.endpoint as string | undefined, env: io.env };
+  const ctx = await awsContextOf(v, io);
+  const profile = ctx.profile;
   const endTime = Date.now();
   const startTime = endTime - (v.since === undefined ? 3_600_000 : parseAge(v.since as string));
   const client = createLogsClient(ctx);

@@ -10,7 +10,7 @@ import { localLogLine } from '../../core/logs/logFormat';
 import { APPLICATION_LOG_LEVELS, LambdaServiceError, MAX_MEMORY_MB, MAX_TIMEOUT_S, MIN_MEMORY_MB, SYSTEM_LOG_LEVELS, type InvokeResult, type LoggingConfig } from '../../core/runtime/types';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIO } from '../cliCommand';
 import { readEventArgument } from '../eventInput';
-import { interpreterOptions, intOption, numberOption, parseOptions } from '../parseOptions';
+import { durationOption, interpreterOptions, intOption, numberOption, parseOptions } from '../parseOptions';
 import { invocationRecorder, RECORD_HELP, RECORD_OPTIONS } from '../invocationRecorder';
 import { roundMs } from '../../core/runtime/logLines';
 
@@ -78,7 +78,7 @@ export const invokeCommand: CliCommand = {
     const maxOption = intOption(v['max-concurrency'], 'max-concurrency', 1, 1000);
     if (concurrency !== undefined && repeat === undefined) throw new UsageError('--concurrency goes with --repeat <n>');
     if (v.ramp !== undefined && repeat === undefined) throw new UsageError('--ramp goes with --repeat <n>');
-    const rampMs = v.ramp === undefined ? undefined : parseDuration(v.ramp as string, 'ramp');
+    const rampMs = v.ramp === undefined ? undefined : durationOption(v.ramp as string, 'ramp', { units: ['ms', 's', 'm'], bare: 's', takes: 'a duration such as 10s, 500ms or 2m' });
     // More calls in flight than environments allowed would only measure throttling: raise the limit to match,
     // unless the user set it (then say what they will see).
     const maxEnvironments = maxOption ?? (concurrency !== undefined && concurrency > DEFAULT_MAX_ENVIRONMENTS ? concurrency : undefined);
@@ -200,13 +200,6 @@ export function sampleLine(s: LoadSample): string {
   return `[load] ${(s.elapsedMs / 1000).toFixed(1).padStart(5)} s  ${String(s.completed).padStart(6)} done  ${String(s.inFlight).padStart(4)} in flight  ` +
     `${s.environments} environments  ${s.coldStarts} cold  ${s.throttled} throttled  ${s.errors} errors` +
     (s.latencyMs.p50 ? `  p50 ${s.latencyMs.p50.toFixed(2)} ms  p99 ${s.latencyMs.p99.toFixed(2)} ms` : '');
-}
-
-/** `10s`, `500ms`, `2m`, or plain seconds, in milliseconds. */
-export function parseDuration(text: string, option: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  if (!match) throw new UsageError(`--${option} takes a duration such as 10s, 500ms or 2m (got '${text}')`);
-  return Number(match[1]) * (match[2] === 'ms' ? 1 : match[2] === 'm' ? 60_000 : 1000);
 }
 
 function printSummary(s: LoadSummary, io: CliIO, json: boolean): void {

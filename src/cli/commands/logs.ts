@@ -1,13 +1,12 @@
 import { createLambdaClient, createLogsClient, type AwsContext } from '../../core/aws/awsContext';
 import { AwsProblemError } from '../../core/aws/awsErrors';
 import { getFunction } from '../../core/aws/lambdaFunctions';
-import { defaultRegion } from '../../core/aws/profiles';
 import { formatLogMessage, formatTime } from '../../core/logs/logFormat';
 import { functionLogGroup, searchLogGroup } from '../../core/logs/logGroups';
 import { liveTail, resolveLogGroupArn } from '../../core/logs/liveTail';
 import { pollTail, type TailEvent } from '../../core/logs/pollingTail';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIO } from '../cliCommand';
-import { parseOptions } from '../parseOptions';
+import { awsContextOf, durationOption, parseOptions } from '../parseOptions';
 import { printAwsProblem } from '../printAwsProblem';
 
 const HELP = `Usage:
@@ -30,9 +29,7 @@ Options:
 
 function duration(text: string | undefined, fallbackMs: number): number {
   if (!text) return fallbackMs;
-  const m = /^(\d+(?:\.\d+)?)(s|m|h|d|w)$/.exec(text.trim());
-  if (!m) throw new UsageError(`--since takes a duration such as 30s, 15m, 3h, 2d or 1w (got '${text}')`);
-  return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[m[2] as 's']!;
+  return durationOption(text, 'since', { units: ['s', 'm', 'h', 'd', 'w'], takes: 'a duration such as 30s, 15m, 3h, 2d or 1w' });
 }
 
 /** A function's log group and architecture (a log group path is taken as given). Without access to the function's
@@ -69,8 +66,8 @@ export const logsCommand: CliCommand = {
     const [action, target] = positionals;
     if (action !== 'tail' && action !== 'search') throw new UsageError(action ? `unknown logs action '${action}' (tail, search)` : 'logs needs an action: tail or search');
     if (!target) throw new UsageError(`logs ${action} needs a function name or a log group`);
-    const profile = v.profile as string | undefined;
-    const ctx: AwsContext = { profile, region: (v.region as string | undefined) ?? await defaultRegion(profile, io.env), endpoint: v.endpoint as string | undefined, env: io.env };
+    const ctx = await awsContextOf(v, io);
+    const profile = ctx.profile;
     const client = createLogsClient(ctx);
     const print = printer(io, v['local-time'] === true);
     try {

@@ -48,7 +48,8 @@ export interface InsightsViewData {
   readonly notice?: string;
 }
 
-const STATUS_CODE = { ok: 0, error: 1, timeout: 2 } as const;
+/** A call's status by its code in the page's columns (0 ok, 1 error, 2 timeout). */
+export const STATUS_NAME = ['ok', 'error', 'timeout'] as const;
 
 export function insightsViewData(fn: string, records: readonly InvocationRecord[], origin: string, message?: string): InsightsViewData {
   const recent = records.slice(-TABLE_ROWS);
@@ -63,7 +64,7 @@ export function insightsViewData(fn: string, records: readonly InvocationRecord[
       initMs: recent.map((r) => (r.initDurationMs === undefined ? null : roundMs(r.initDurationMs))),
       usedMb: recent.map((r) => r.maxMemoryUsedMb),
       sizeMb: recent.map((r) => r.memorySizeMb),
-      status: recent.map((r) => STATUS_CODE[r.status]),
+      status: recent.map((r) => STATUS_NAME.indexOf(r.status)),
       requestId: recent.map((r) => r.requestId),
     },
     message: message ?? (records.length === 0 ? `No invocations of ${fn} yet. Run it (Run, F5, the local API, or \`lambda-workbench invoke --record\`) and they appear here as they finish.` : undefined),
@@ -115,23 +116,33 @@ export function chartSeries(records: readonly InvocationRecord[], maxPoints = MA
   return series;
 }
 
-const STATUS_NAME = ['ok', 'error', 'timeout'] as const;
+type CsvRow = [started: number, durationMs: number, initMs: number | null | undefined, usedMb: number, sizeMb: number, status: string, requestId: string];
+
+function csv(rows: readonly CsvRow[]): string {
+  const lines = ['started,durationMs,initMs,maxMemoryUsedMb,memorySizeMb,status,requestId'];
+  for (const [started, ...rest] of rows) lines.push([new Date(started).toISOString(), ...rest.map((v) => v ?? '')].join(','));
+  return `${lines.join('\n')}\n`;
+}
 
 /** Every call as CSV (what Copy as CSV puts on the clipboard). */
 export function insightsCsv(records: readonly InvocationRecord[]): string {
-  const lines = ['started,durationMs,initMs,maxMemoryUsedMb,memorySizeMb,status,requestId'];
-  for (const r of records) lines.push([new Date(r.time).toISOString(), r.durationMs, r.initDurationMs ?? '', r.maxMemoryUsedMb, r.memorySizeMb, r.status, r.requestId].join(','));
-  return `${lines.join('\n')}\n`;
+  return csv(records.map((r) => [r.time, r.durationMs, r.initDurationMs, r.maxMemoryUsedMb, r.memorySizeMb, r.status, r.requestId]));
 }
 
 /** A standalone report's Copy as CSV: it has no records behind it, only the newest TABLE_ROWS calls. */
 export function recentCsv(data: InsightsViewData): string {
   const c = data.recent;
-  const lines = ['started,durationMs,initMs,maxMemoryUsedMb,memorySizeMb,status,requestId'];
-  for (let i = 0; i < c.durationMs.length; i++) {
-    lines.push([new Date(c.firstTime + c.startMs[i]).toISOString(), c.durationMs[i], c.initMs[i] ?? '', c.usedMb[i], c.sizeMb[i], STATUS_NAME[c.status[i]], c.requestId[i]].join(','));
-  }
-  return `${lines.join('\n')}\n`;
+  return csv(c.durationMs.map((d, i) => [c.firstTime + c.startMs[i], d, c.initMs[i], c.usedMb[i], c.sizeMb[i], STATUS_NAME[c.status[i]], c.requestId[i]]));
+}
+
+/** Text for HTML markup (a page title, a function name in a page). */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** JSON for a `<script type="application/json">` block: `<` escaped, so that no value can end the element. */
+export function jsonInHtml(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
 /** Dollars with three significant digits and no exponent: $0.21, $0.00000211 (the panel, the CLI and reports). */
@@ -151,7 +162,7 @@ export type ToInsightsPage =
   | { readonly type: 'click'; readonly selector: string }
   /** Tests choose a value of a select as a user would: the value set, then the element's change event. */
   | { readonly type: 'pick'; readonly selector: string; readonly value: string }
-  /** `live`: a load can be started here (local functions in a trusted workspace); `defaults` fill its form. */
+  /** `enabled`: a load can be started here (local functions in a trusted workspace); `defaults` fill its form. */
   | { readonly type: 'load-ready'; readonly enabled: boolean; readonly reason?: string; readonly defaults: LoadRequest }
   | { readonly type: 'load-sample'; readonly sample: LoadSample }
   | { readonly type: 'load-done'; readonly summary: Omit<LoadSummary, 'samples'> }

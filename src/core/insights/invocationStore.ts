@@ -43,11 +43,16 @@ export class InvocationStore {
   }
 }
 
+/** Records as JSON Lines, one record a line. */
+function recordLines(records: readonly InvocationRecord[]): string {
+  return records.map((r) => `${JSON.stringify(r)}\n`).join('');
+}
+
 /** Appends records to a JSON Lines file (`--record`), creating its folder. */
 export async function appendRecords(file: string, records: readonly InvocationRecord[]): Promise<void> {
   if (records.length === 0) return;
   await mkdir(dirname(file), { recursive: true });
-  await appendFile(file, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  await appendFile(file, recordLines(records));
 }
 
 /** Where `--record` writes, relative to the folder the CLI runs in (the editor reads and follows it there). */
@@ -80,7 +85,7 @@ export function addRecordLines(text: string, store: InvocationStore): { loaded: 
 export async function loadRecords(file: string, store: InvocationStore): Promise<{ loaded: number; skipped: number }> {
   const counts = addRecordLines(await readFile(file, 'utf8'), store);
   const kept = store.functions().reduce((n, fn) => n + store.records(fn).length, 0);
-  if (counts.loaded > kept * 1.5) await writeFile(file, store.functions().flatMap((fn) => store.records(fn)).map((r) => `${JSON.stringify(r)}\n`).join(''));
+  if (counts.loaded > kept * 1.5) await writeFile(file, recordLines(store.functions().flatMap((fn) => store.records(fn))));
   return counts;
 }
 

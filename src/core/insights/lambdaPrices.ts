@@ -38,7 +38,12 @@ export function priceFor(region: string | undefined): RegionPrice {
   return { price: STANDARD, region: DEFAULT_PRICE_REGION, exact: false };
 }
 
-/** What one call costs: the request plus memory × billed time. */
+/** What Lambda bills a call's duration in: memory (GB) × billed time (s). */
+export function gbSeconds(billedMs: number, memorySizeMb: number): number {
+  return (memorySizeMb / 1024) * (billedMs / 1000);
+}
+
+/** What one call costs: the request plus its GB-seconds. */
 export function callCostUsd(price: LambdaPrice, billedMs: number, memorySizeMb: number, architecture: Architecture): number {
-  return price.requestUsd + (memorySizeMb / 1024) * (billedMs / 1000) * price.gbSecondUsd[architecture];
+  return price.requestUsd + gbSeconds(billedMs, memorySizeMb) * price.gbSecondUsd[architecture];
 }

@@ -1,5 +1,6 @@
 import { DescribeLogGroupsCommand, StartLiveTailCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { TailEvent } from './pollingTail';
+import { sleep as wait } from '../sleep';
 
 export interface LiveTailStatus {
   readonly kind: 'started' | 'sampled' | 'restarted' | 'reconnecting' | 'error';
@@ -22,12 +23,6 @@ export interface LiveTailOptions {
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
-const sleepFor = (ms: number, signal: AbortSignal): Promise<void> => new Promise((resolve) => {
-  if (signal.aborted) return resolve();
-  const t = setTimeout(resolve, ms);
-  signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-});
-
 /** The ARN of a log group by name (Live Tail needs ARNs; the account is not known otherwise). */
 export async function resolveLogGroupArn(client: Pick<CloudWatchLogsClient, 'send'>, name: string, signal?: AbortSignal): Promise<string> {
   const out = await client.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name, limit: 50 }), { abortSignal: signal });
@@ -46,7 +41,7 @@ export async function resolveLogGroupArn(client: Pick<CloudWatchLogsClient, 'sen
 export async function liveTail(options: LiveTailOptions): Promise<void> {
   const min = options.minBackoffMs ?? 1000;
   const max = options.maxBackoffMs ?? 30_000;
-  const sleep = options.sleep ?? sleepFor;
+  const sleep = options.sleep ?? wait;
   let backoff = min;
   let wasSampled = false;
   while (!options.signal.aborted) {

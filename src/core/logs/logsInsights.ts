@@ -2,6 +2,7 @@ import { GetQueryResultsCommand, StartQueryCommand, StopQueryCommand, type Query
 import { AwsProblemError, withAwsProblem } from '../aws/awsErrors';
 import { parseReport, type InvocationRecord } from '../insights/invocationRecord';
 import { searchLogGroup, type LogsSend } from './logGroups';
+import { sleep } from '../sleep';
 
 /** Logs Insights returns at most this many rows per query; Insights keeps as many records per function. */
 export const REPORT_LIMIT = 10_000;
@@ -236,14 +237,4 @@ function abortError(): Error {
 
 function rethrowAbort(error: unknown): never {
   throw (error as Error)?.name === 'AbortError' ? abortError() : error;
-}
-
-/** Waits `ms`, or less when cancelled (the caller checks the signal); leaves no listener behind either way. */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const onAbort = (): void => { clearTimeout(timer); resolve(); };
-    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

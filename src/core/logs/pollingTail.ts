@@ -1,5 +1,6 @@
 import { FilterLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { AwsProblemError, describeAwsError } from '../aws/awsErrors';
+import { sleep as wait } from '../sleep';
 
 export interface TailEvent {
   readonly id: string;
@@ -36,16 +37,6 @@ export interface PollingTailOptions {
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
-function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const onAbort = (): void => { clearTimeout(timer); resolve(); };
-    // The listener goes when the wait ends: one per poll would pile up on a long tail.
-    const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /**
  * The free tail: polls FilterLogEvents about once a second, reading every page (nextToken) of each poll, and hands
  * on each event once — de-duplicated by event id, in timestamp order. Each poll looks back `lateWindowMs` so events
@@ -59,7 +50,7 @@ export async function pollTail(options: PollingTailOptions): Promise<void> {
   const base = options.intervalMs ?? 1000;
   const max = options.maxIntervalMs ?? 10_000;
   const late = options.lateWindowMs ?? 5_000;
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? wait;
   let since = options.startTime ?? Date.now();
   let interval = base;
   const seen = new Map<string, number>(); // event id → timestamp

@@ -1,4 +1,4 @@
-import { priceFor, type Architecture } from '../insights/lambdaPrices';
+import { callCostUsd, gbSeconds, priceFor, type Architecture } from '../insights/lambdaPrices';
 import type { InvocationCost } from './types';
 
 /** Billed duration: rounded up to the next 1 ms. Since 2025-08-01 Lambda also bills the init phase of on-demand
@@ -10,8 +10,6 @@ export function billedDurationMs(durationMs: number, initDurationMs?: number): n
 /** One call's cost at the list prices of `region` (default us-east-1; see lambdaPrices: estimates, not a bill). */
 export function invocationCost(billedMs: number, memorySizeMb: number, architecture: Architecture = 'x86_64', region?: string): InvocationCost {
   const { price } = priceFor(region);
-  const billedGbSeconds = (memorySizeMb / 1024) * (billedMs / 1000);
-  const computeUsd = billedGbSeconds * price.gbSecondUsd[architecture];
-  const totalUsd = price.requestUsd + computeUsd;
-  return { billedGbSeconds, requestUsd: price.requestUsd, computeUsd, totalUsd, perMillionUsd: totalUsd * 1_000_000 };
+  const totalUsd = callCostUsd(price, billedMs, memorySizeMb, architecture);
+  return { billedGbSeconds: gbSeconds(billedMs, memorySizeMb), requestUsd: price.requestUsd, computeUsd: totalUsd - price.requestUsd, totalUsd, perMillionUsd: totalUsd * 1_000_000 };
 }

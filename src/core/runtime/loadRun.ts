@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { stats } from '../insights/insightsSummary';
+import { sleep } from '../sleep';
 import type { LocalLambda } from './localLambda';
 import { LambdaServiceError, type FunctionConfig } from './types';
 
@@ -81,7 +82,7 @@ export async function runLoad(lambda: LocalLambda, config: FunctionConfig, event
   };
   const sampler = setInterval(sample, options.sampleMs ?? 250);
   const worker = async (k: number, workers: number): Promise<void> => {
-    if (options.rampMs) await delay((k / workers) * options.rampMs, options.signal);
+    if (options.rampMs) await sleep((k / workers) * options.rampMs, options.signal);
     while (next < options.total && !options.signal?.aborted) {
       const index = next++;
       const t0 = performance.now();
@@ -121,17 +122,4 @@ export async function runLoad(lambda: LocalLambda, config: FunctionConfig, event
     throughputPerSecond: completed / (wallMs / 1000), latencyMs: percentiles(latencies), durationMs: percentiles(durations), samples,
     cancelled: options.signal?.aborted === true,
   };
-}
-
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

@@ -10,9 +10,9 @@ function foreground(): string {
   return getComputedStyle(document.body).getPropertyValue('--vscode-foreground').trim() || '#333';
 }
 
-interface Palette { blue: string; orange: string; red: string; green: string; purple: string; yellow: string; fg: string; grid: string }
+export interface Palette { blue: string; orange: string; red: string; green: string; purple: string; yellow: string; fg: string; grid: string }
 
-function palette(): Palette {
+export function palette(): Palette {
   return {
     blue: colour('blue', '#3794ff'), orange: colour('orange', '#d18616'), red: colour('red', '#f14c4c'), green: colour('green', '#89d185'),
     purple: colour('purple', '#b180d7'), yellow: colour('yellow', '#cca700'), fg: foreground(), grid: 'rgba(128,128,128,0.18)',

@@ -1,6 +1,7 @@
 import uPlot from 'uplot';
 import type { FromInsightsPage, LoadRequest, ToInsightsPage } from '../../core/insights/insightsView';
 import type { LoadSample } from '../../core/runtime/loadRun';
+import { palette } from './charts';
 
 type Post = (message: FromInsightsPage) => void;
 
@@ -23,7 +24,7 @@ export class LoadRunView {
   private readonly status = document.createElement('p');
   private readonly chartBox = document.createElement('figure');
   private plot?: uPlot;
-  private series: number[][] = [[], [], [], [], [], [], []];
+  private series: Array<Array<number | null>> = [[], [], [], [], [], [], []];
 
   constructor(private readonly post: Post) {
     this.element.className = 'load-run';
@@ -99,27 +100,27 @@ export class LoadRunView {
   }
 
   private draw(s: LoadSample): void {
-    const values = [s.elapsedMs / 1000, s.inFlight, s.environments, s.coldStarts, s.throttled, s.latencyMs.p50 || NaN, s.latencyMs.p99 || NaN];
+    // No latency in a sample that saw no call end: a gap in the line, not a zero.
+    const values = [s.elapsedMs / 1000, s.inFlight, s.environments, s.coldStarts, s.throttled, s.latencyMs.p50 || null, s.latencyMs.p99 || null];
     values.forEach((v, i) => this.series[i].push(v));
     this.status.textContent = `${(s.elapsedMs / 1000).toFixed(1)} s: ${s.completed} done, ${s.inFlight} in flight, ${s.environments} environments, ${s.coldStarts} cold starts, ${s.throttled} throttled`;
-    const data = this.series.map((column) => column.map((v) => (Number.isNaN(v) ? null : v))) as uPlot.AlignedData;
+    const data = this.series as uPlot.AlignedData;
     if (this.plot) { this.plot.setData(data); return; }
-    const fg = getComputedStyle(document.body).getPropertyValue('--vscode-foreground').trim() || '#333';
-    const c = (name: string, fallback: string): string => getComputedStyle(document.body).getPropertyValue(`--vscode-charts-${name}`).trim() || fallback;
-    const axis = { stroke: fg, grid: { stroke: 'rgba(128,128,128,0.18)' } };
+    const p = palette();
+    const axis = { stroke: p.fg, grid: { stroke: p.grid } };
     this.plot = new uPlot({
       title: 'Load run (live)', width: Math.max(360, this.chartBox.clientWidth || 720), height: 260, legend: { live: false },
       scales: { x: { time: false }, ms: {} },
       axes: [{ ...axis, label: 's' }, { ...axis, label: 'calls / environments' }, { ...axis, scale: 'ms', side: 1, label: 'latency ms', grid: { show: false } }],
       series: [
         { label: 's' },
-        { label: 'in flight', stroke: c('blue', '#3794ff'), width: 2 },
+        { label: 'in flight', stroke: p.blue, width: 2 },
         // Thick under thin and dashed: the two are often equal (each new environment is a cold start).
-        { label: 'environments', stroke: c('yellow', '#cca700'), width: 4 },
-        { label: 'cold starts', stroke: c('orange', '#d18616'), width: 1.5, dash: [6, 3] },
-        { label: 'throttled', stroke: c('red', '#f14c4c'), width: 2 },
-        { label: 'p50 ms', stroke: c('green', '#89d185'), scale: 'ms', dash: [4, 3] },
-        { label: 'p99 ms', stroke: c('purple', '#b180d7'), scale: 'ms', dash: [4, 3] },
+        { label: 'environments', stroke: p.yellow, width: 4 },
+        { label: 'cold starts', stroke: p.orange, width: 1.5, dash: [6, 3] },
+        { label: 'throttled', stroke: p.red, width: 2 },
+        { label: 'p50 ms', stroke: p.green, scale: 'ms', dash: [4, 3] },
+        { label: 'p99 ms', stroke: p.purple, scale: 'ms', dash: [4, 3] },
       ],
     }, data, this.chartBox);
   }

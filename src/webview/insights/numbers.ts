@@ -1,11 +1,10 @@
-import { formatUsd as usd, TABLE_ROWS, type InsightsViewData } from '../../core/insights/insightsView';
+import { formatUsd as usd, STATUS_NAME, TABLE_ROWS, type InsightsViewData } from '../../core/insights/insightsView';
 import type { Stats } from '../../core/insights/insightsSummary';
 
 
 const ms = (v: number): string => v.toFixed(2);
 const pct = (v: number): string => `${(v * 100).toFixed(1)} %`;
 
-const STATUS = ['ok', 'error', 'timeout'];
 
 function cell(tag: 'td' | 'th', text: string, probe?: string): HTMLElement {
   const e = document.createElement(tag);
@@ -95,7 +94,7 @@ export function callsTable(data: InsightsViewData): HTMLTableElement {
   const rows: string[][] = [];
   for (let i = c.durationMs.length - 1; i >= 0; i--) {
     rows.push([new Date(c.firstTime + c.startMs[i]).toISOString().replace('T', ' ').slice(0, 23), ms(c.durationMs[i]), c.initMs[i] === null ? '' : ms(c.initMs[i]!),
-      String(c.usedMb[i]), String(c.sizeMb[i]), STATUS[c.status[i]], c.requestId[i]]);
+      String(c.usedMb[i]), String(c.sizeMb[i]), STATUS_NAME[c.status[i]], c.requestId[i]]);
   }
   const count = data.summary.count;
   const more = count > TABLE_ROWS ? ` (newest ${TABLE_ROWS} of ${count}; Copy as CSV has all)` : '';

@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { AwsProblemError } from '../../../src/core/aws/awsErrors';
 import type { InvocationRecord } from '../../../src/core/insights/invocationRecord';
 import { readReportRecords, reportRecordsFromRows, REPORT_QUERY, runLogsInsightsQuery } from '../../../src/core/logs/logsInsights';
 import { LogsService } from '../../support/awsEmulator/logs';
-import { AwsEmulator } from '../../support/awsEmulator/server';
+import type { AwsEmulator } from '../../support/awsEmulator/server';
+import { startLogsEmulator, stopLogsEmulator } from '../../support/awsEmulator/logsEmulator';
 
 const GROUP = '/aws/lambda/orders';
 
@@ -60,15 +61,8 @@ describe('Logs Insights (REPORT records of deployed functions)', function () {
     readReportRecords(client, { fn: 'orders', logGroup: GROUP, ...range, architecture: 'arm64', region: 'eu-west-1', pollMs: 5, ...extra });
   const polls = (): number => emulator.requests.filter((r) => r.target === 'Logs_20140328.GetQueryResults').length;
 
-  beforeEach(async () => {
-    logs = new LogsService();
-    emulator = await AwsEmulator.start(logs);
-    client = new CloudWatchLogsClient({ endpoint: emulator.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
-  });
-  afterEach(async () => {
-    client.destroy();
-    await emulator.close();
-  });
+  beforeEach(async () => { ({ logs, emulator, client } = await startLogsEmulator()); });
+  afterEach(() => stopLogsEmulator({ emulator, client }));
 
   it('reads the REPORT rows of a group as records (cold start with init, timeout, warm), with the figures written', async () => {
     writeCalls();

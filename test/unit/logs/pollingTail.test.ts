@@ -4,7 +4,8 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { AwsProblemError, describeAwsError } from '../../../src/core/aws/awsErrors';
 import { pollTail, type TailEvent, type TailStatus } from '../../../src/core/logs/pollingTail';
 import { compileFilterPattern, LogsService } from '../../support/awsEmulator/logs';
-import { AwsEmulator } from '../../support/awsEmulator/server';
+import type { AwsEmulator } from '../../support/awsEmulator/server';
+import { startLogsEmulator, stopLogsEmulator } from '../../support/awsEmulator/logsEmulator';
 
 describe('Polling tail (FilterLogEvents) against the Logs emulator', function () {
   this.timeout(30_000);
@@ -12,15 +13,8 @@ describe('Polling tail (FilterLogEvents) against the Logs emulator', function ()
   let logs: LogsService;
   let client: CloudWatchLogsClient;
 
-  beforeEach(async () => {
-    logs = new LogsService();
-    emulator = await AwsEmulator.start(logs);
-    client = new CloudWatchLogsClient({ endpoint: emulator.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
-  });
-  afterEach(async () => {
-    client.destroy();
-    await emulator.close();
-  });
+  beforeEach(async () => { ({ logs, emulator, client } = await startLogsEmulator()); });
+  afterEach(() => stopLogsEmulator({ emulator, client }));
 
   /** Runs the tail for `polls` polls (no real waiting), calling `between` before each poll after the first. */
   async function tail(polls: number, between: (poll: number) => void, extra: { filterPattern?: string } = {}): Promise<{ events: TailEvent[]; statuses: TailStatus[] }> {
