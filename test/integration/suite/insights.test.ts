@@ -115,6 +115,19 @@ describe('Lambda Insights panel (real host)', function () {
     panel.dispose();
   });
 
+  it('a function whose every call timed out says so above its figures', async () => {
+    const api = await extensionApi();
+    for (let i = 0; i < 3; i++) {
+      api.insights.store.add({ function: 'AlwaysTimesOut', time: Date.now() - 10_000 + i * 1000, requestId: `t-${i}`, durationMs: 3000, billedDurationMs: 3000,
+        memorySizeMb: 128, maxMemoryUsedMb: 50, status: 'timeout', architecture: 'x86_64', source: 'run' });
+    }
+    const panel = api.insights.open('AlwaysTimesOut');
+    const page = await waitFor('the notice', async () => { const p = await panel.probe(); return p.shown.notice ? p : undefined; });
+    assert.match(page.shown.notice, /^Every call timed out \(after 3\.00 s\): these durations are the timeout's, not the function's/);
+    assert.equal(page.shown.calls, '3');
+    panel.panel.dispose();
+  });
+
   it('a function with no runs yet gets a message that says how to get data, not an empty chart', async () => {
     const api = await extensionApi();
     const panel = api.insights.open('NeverRunFunction');
