@@ -4,13 +4,14 @@
 //   floor            the fixture handler called in-process (require + await handler(event, context))
 //   ours, warm       LocalLambda behind the Invoke API over HTTP keep-alive, 1 client and 8 concurrent clients
 //   peers            lambda-local 2 (in-process execute) and serverless-offline 13 (serverless 3, Invoke endpoint)
-//   cold start       our whole cold invoke vs a bare `node -e` / `python3 -c` spawn of the same handler
+//   whole process    `lambda-workbench invoke <handler>` and `--version` as a user runs them vs a bare interpreter
+//   cold start       a cold environment started by an already running process vs a bare spawn (in-process figure)
 //
 // Peers are installed into bench/peers/ by bench/install-peers.sh on first run; a peer that cannot run prints n/a.
 import { cpus, platform, arch } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { coldNode, coldPython, resolveInterpreters } from './lib/cold.mjs';
+import { coldNode, coldPython, resolveInterpreters, wholeProcess } from './lib/cold.mjs';
 import { measureWarm } from './lib/ours.mjs';
 import { ensurePeers, measureLambdaLocal, measureServerlessOffline, peerVersion } from './lib/peers.mjs';
 import { killAllChildren } from './lib/procs.mjs';
@@ -21,7 +22,9 @@ const CLIENTS = 8;
 const COUNTS = { warmup: 200, sequential: 2000, warmupPerClient: 50, perClient: 250 };
 const FLOOR = { warmup: 500, calls: 2000 };
 const COLD_SAMPLES = 20;
-const TARGETS = { warmVsFloor: 2, coldVsBare: 1.3 };
+const TARGETS = { warmVsFloor: 2, coldVsBare: 1.3, processNode: 1.6, processPython: 2.5, version: 1.3 };
+const PROCESS_SAMPLES = 30;
+const cliPath = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 const handlerPath = fileURLToPath(new URL('./fixtures/node/handler.js', import.meta.url));
 const pythonHandler = fileURLToPath(new URL('./fixtures/python/handler.py', import.meta.url));
@@ -89,6 +92,12 @@ async function main() {
     coldP = await coldPython({ handlerFile: pythonHandler, pythonPath: interpreters.python, pythonVersion: interpreters.pythonVersion, samples: COLD_SAMPLES });
   } catch (error) { coldP = { error: reason(error) }; }
 
+  log(`whole processes: ${PROCESS_SAMPLES} pairs each (CLI invoke vs a bare interpreter, --version vs node -e 0)…`);
+  let processes;
+  try {
+    processes = await wholeProcess({ cli: cliPath, nodeHandler: handlerPath, pythonHandler, python: interpreters.python, samples: PROCESS_SAMPLES });
+  } catch (error) { processes = { error: reason(error) }; failed = true; }
+
   // ---- report ----
   const llv = peerVersion('lambda-local');
   const slsv = peerVersion('serverless');
@@ -109,12 +118,24 @@ async function main() {
     row(`serverless-offline 13, ${CLIENTS} clients`, sls.many?.error ? undefined : sls.many, sls.error ?? sls.many?.error),
   ], floor.p50));
   out.push('');
+  const p = processes;
+  const prow = (label, pick, base) => (p.error || !p[pick[0]] ? { label, na: p.error ?? 'not measured' } : { label, stats: p[pick[0]][pick[1]], base: p[pick[0]][base].p50 });
+  out.push(...coldTable([
+    prow('whole process: lambda-workbench invoke (node)', ['node', 'ours'], 'bare'),
+    prow('  bare `node -e` of the same handler', ['node', 'bare'], 'bare'),
+    prow('whole process: lambda-workbench invoke (python)', ['python', 'ours'], 'bare'),
+    prow('  bare python -c (the real interpreter)', ['python', 'bare'], 'bare'),
+    prow('  bare python3 -c (as typed: PATH, shims)', ['python', 'also'], 'bare'),
+    prow('whole process: lambda-workbench --version', ['version', 'ours'], 'bare'),
+    prow('  bare node -e 0', ['version', 'bare'], 'bare'),
+  ], 'cold start, whole process (wall time)'));
+  out.push('');
   out.push(...coldTable([
     coldN.error ? { label: 'ours node cold invoke', na: coldN.error } : { label: 'ours node cold invoke', stats: coldN.ours, base: coldN.bare.p50 },
     coldN.error ? { label: 'bare node spawn', na: coldN.error } : { label: 'bare node spawn', stats: coldN.bare, base: coldN.bare.p50 },
     coldP.error ? { label: 'ours python cold invoke', na: coldP.error } : { label: 'ours python cold invoke', stats: coldP.ours, base: coldP.bare.p50 },
     coldP.error ? { label: 'bare python spawn', na: coldP.error } : { label: 'bare python spawn', stats: coldP.bare, base: coldP.bare.p50 },
-  ]));
+  ], 'cold environment inside a running process (in-process)'));
   if (coldN.init || coldP.init) {
     out.push(`  (our Init Duration, median: node ${fmtMs(coldN.init?.p50)} ms, python ${fmtMs(coldP.init?.p50)} ms)`);
   }
@@ -156,6 +177,12 @@ async function main() {
     const r = c.error ? undefined : c.ours.p50 / c.bare.p50;
     out.push(`  ${verdict(r === undefined ? undefined : r <= TARGETS.coldVsBare)} ${lang} cold start within ${TARGETS.coldVsBare}x the bare spawn: ${fmtRatio(r)}`
       + (c.error ? ` (${c.error})` : ` (${fmtMs(c.ours.p50)} ms vs ${fmtMs(c.bare.p50)} ms, ${fmtDelta(c.ours.p50 - c.bare.p50)} ms)`));
+  }
+  for (const [label, key, target] of [['node invoke, whole process,', 'node', TARGETS.processNode], ['python invoke, whole process,', 'python', TARGETS.processPython], ['--version,', 'version', TARGETS.version]]) {
+    const c = p.error ? undefined : p[key];
+    const r = c ? c.ours.p50 / c.bare.p50 : undefined;
+    out.push(`  ${verdict(r === undefined ? undefined : r <= target)} ${label} within ${target}x the bare interpreter: ${fmtRatio(r)}`
+      + (c ? ` (${fmtMs(c.ours.p50)} ms vs ${fmtMs(c.bare.p50)} ms)` : ` (${p.error ?? 'not measured'})`));
   }
   out.push('');
   out.push(`bench wall time ${((performance.now() - started) / 1000).toFixed(0)} s`);

@@ -72,3 +72,41 @@ export function coldPython({ handlerFile, pythonPath, pythonVersion, samples }) 
   };
   return compare({ config, bare, samples });
 }
+
+/**
+ * Whole processes, the way a user runs them: `node dist/cli.js invoke <handler>` (CLI start, interpreter lookup from
+ * its cache, the function's process, exit) against a bare interpreter running the same handler, and `--version`
+ * against `node -e 0`. Both sides get this shell's environment as it is (NODE_EXTRA_CA_CERTS, if set, weighs on every
+ * Node start; our function processes do not get it, as on Lambda). One discarded round; pairs alternate.
+ */
+export async function wholeProcess({ cli, nodeHandler, pythonHandler, python, samples }) {
+  const nodeScript = `require(${JSON.stringify(nodeHandler)}).handler({}).then(r => console.log(JSON.stringify(r)))`;
+  const pyDir = dirname(pythonHandler);
+  const pyScript = `import sys; sys.path.insert(0, ${JSON.stringify(pyDir)}); import handler; print(handler.lambda_handler({}, None))`;
+  const handlerSpec = (file, fn) => `${file.replace(/\.(js|py)$/, '')}.${fn}`;
+  const pairs = [
+    { name: 'version', ours: ['node', [cli, '--version']], bare: ['node', ['-e', '0']] },
+    { name: 'node', ours: ['node', [cli, 'invoke', handlerSpec(nodeHandler, 'handler')]], bare: ['node', ['-e', nodeScript]] },
+  ];
+  if (python) {
+    pairs.push({ name: 'python', ours: ['node', [cli, 'invoke', handlerSpec(pythonHandler, 'lambda_handler')]], bare: [python, ['-c', pyScript]], alsoBare: ['python3', ['-c', pyScript]] });
+  }
+  const env = { ...process.env, PYTHONDONTWRITEBYTECODE: '1' };
+  const results = {};
+  for (const pair of pairs) {
+    const ours = [];
+    const bare = [];
+    const also = [];
+    for (let i = 0; i <= samples; i++) {
+      const o = (await timeRun(pair.ours[0], pair.ours[1], { env })).ms;
+      const b = (await timeRun(pair.bare[0], pair.bare[1], { env })).ms;
+      const a = pair.alsoBare ? (await timeRun(pair.alsoBare[0], pair.alsoBare[1], { env })).ms : undefined;
+      if (i === 0) continue;
+      ours.push(o);
+      bare.push(b);
+      if (a !== undefined) also.push(a);
+    }
+    results[pair.name] = { ours: summarize(ours), bare: summarize(bare), also: also.length ? summarize(also) : undefined };
+  }
+  return results;
+}

@@ -28,20 +28,20 @@ const lpad = (s, n) => String(s).padStart(n);
 export function warmTable(rows, floorP50) {
   const lines = [`${pad('scenario', 42)}${lpad('p50 ratio', 10)}${lpad('p50 ms', 10)}${lpad('p99 ms', 10)}${lpad('calls', 8)}`];
   for (const row of rows) {
-    if (row.na) { lines.push(`${pad(row.label, 42)}${lpad('n/a', 10)}  (${row.na})`); continue; }
+    if (row.na) { lines.push(`${pad(row.label, 48)}${lpad('n/a', 10)}  (${row.na})`); continue; }
     const s = row.stats;
-    lines.push(`${pad(row.label, 42)}${lpad(fmtRatio(s.p50 / floorP50), 10)}${lpad(fmtMs(s.p50), 10)}${lpad(fmtMs(s.p99), 10)}${lpad(s.n, 8)}`);
+    lines.push(`${pad(row.label, 48)}${lpad(fmtRatio(s.p50 / floorP50), 10)}${lpad(fmtMs(s.p50), 10)}${lpad(fmtMs(s.p99), 10)}${lpad(s.n, 8)}`);
   }
   return lines;
 }
 
 /** rows: { label, stats?: { p50, n }, base?: number, na?: string } — median and ratio vs the bare spawn of its language. */
-export function coldTable(rows) {
-  const lines = [`${pad('cold start (whole call, wall time)', 42)}${lpad('ratio', 10)}${lpad('median ms', 10)}${lpad('max ms', 10)}${lpad('samples', 8)}`];
+export function coldTable(rows, title = 'cold start (whole call, wall time)') {
+  const lines = [`${pad(title, 48)}${lpad('ratio', 10)}${lpad('median ms', 10)}${lpad('max ms', 10)}${lpad('samples', 8)}`];
   for (const row of rows) {
-    if (row.na) { lines.push(`${pad(row.label, 42)}${lpad('n/a', 10)}  (${row.na})`); continue; }
+    if (row.na) { lines.push(`${pad(row.label, 48)}${lpad('n/a', 10)}  (${row.na})`); continue; }
     const s = row.stats;
-    lines.push(`${pad(row.label, 42)}${lpad(fmtRatio(s.p50 / row.base), 10)}${lpad(fmtMs(s.p50), 10)}${lpad(fmtMs(s.max), 10)}${lpad(s.n, 8)}`);
+    lines.push(`${pad(row.label, 48)}${lpad(fmtRatio(s.p50 / row.base), 10)}${lpad(fmtMs(s.p50), 10)}${lpad(fmtMs(s.max), 10)}${lpad(s.n, 8)}`);
   }
   return lines;
 }

@@ -11,12 +11,19 @@ export interface CliIO {
 
 export interface CliCommand {
   readonly name: string;
-  /** One line for the command list in `--help`. */
-  readonly summary: string;
   /** The full `lambda-workbench <name> --help` text. */
   readonly help: string;
   /** Resolves to the process exit code: 0 success, 1 the function (or the remote call) failed, 2 bad usage. */
   run(args: string[], io: CliIO): Promise<number>;
+}
+
+/** A command as the dispatcher knows it before it runs: its module (and everything that module imports) loads
+ *  only for the command typed, so `lambda-workbench invoke` never runs the AWS or template code of the others. */
+export interface CommandEntry {
+  readonly name: string;
+  /** One line for the command list in `--help`. */
+  readonly summary: string;
+  load(): Promise<CliCommand>;
 }
 
 /** Bad usage: the message is printed with a hint to `--help` and the exit code is 2. */

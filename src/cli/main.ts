@@ -1,9 +1,8 @@
-#!/usr/bin/env node
 import { packageVersion } from '../core/packageInfo';
 import { commands } from './commands';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliCommand, type CliIO } from './cliCommand';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliIO, type CommandEntry } from './cliCommand';
 
-function mainHelp(available: readonly CliCommand[]): string {
+function mainHelp(available: readonly CommandEntry[]): string {
   const width = Math.max(8, ...available.map((c) => c.name.length));
   const list = available.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
   return `lambda-workbench ${packageVersion()} — run, debug and inspect AWS Lambda functions locally and in the cloud
@@ -22,7 +21,7 @@ Options:
 }
 
 /** Runs the CLI with the given arguments (without `node` and the script) and resolves to the exit code. */
-export async function runCli(argv: readonly string[], io: CliIO, available: readonly CliCommand[] = commands): Promise<number> {
+export async function runCli(argv: readonly string[], io: CliIO, available: readonly CommandEntry[] = commands): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
     if (first === 'help' && rest[0]) return runCli([rest[0], '--help'], io, available);
@@ -37,13 +36,14 @@ export async function runCli(argv: readonly string[], io: CliIO, available: read
     io.out(`${packageVersion()}\n`);
     return EXIT_OK;
   }
-  const command = available.find((c) => c.name === first);
-  if (!command) {
+  const entry = available.find((c) => c.name === first);
+  if (!entry) {
     const hint = first.startsWith('-') ? `unknown option '${first}'` : `unknown command '${first}'`;
     const names = available.map((c) => c.name).join(', ');
     io.err(`lambda-workbench: ${hint}.${names ? ` Commands: ${names}.` : ''} Run 'lambda-workbench --help' for usage.\n`);
     return EXIT_USAGE;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(command.help.endsWith('\n') ? command.help : `${command.help}\n`);
     return EXIT_OK;
@@ -93,7 +93,8 @@ function processIO(): CliIO {
   };
 }
 
-if (require.main === module) {
+/** The process entry (dist/cli.js calls it once the compile cache is on). */
+export function main(): void {
   // The SDK is bundled into this CLI at a fixed version, so its notice that *future* SDK releases will need Node 22
   // says nothing to a user of this build; it only clutters every AWS command's output on Node 20.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/core/packageInfo';
@@ -14,11 +14,12 @@ const optional = new Set([
 describe('dependencies say what ships', () => {
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
 
-  for (const bundle of ['extension.js', 'cli.js']) {
+  const vendor = readdirSync(join(root, 'artifacts', 'bundles', 'vendor')).map((file) => `vendor/${file}`);
+  for (const bundle of ['extension.js', 'cli.js', 'cli-main.js', ...vendor]) {
     it(`the production ${bundle} loads nothing from node_modules at run time but what dependencies lists (and vscode)`, () => {
       const code = readFileSync(join(root, 'artifacts', 'bundles', bundle), 'utf8');
       const required = new Set([...code.matchAll(/\brequire\(\s*"([^"]+)"\s*\)/g)].map((m) => m[1]));
-      const packages = [...required].filter((name) => !name.startsWith('node:') && !builtinModules.includes(name) && name !== 'vscode' && !optional.has(name));
+      const packages = [...required].filter((name) => !name.startsWith('node:') && !name.startsWith('./') && !builtinModules.includes(name) && name !== 'vscode' && !optional.has(name));
       assert.deepEqual(packages.sort(), Object.keys(manifest.dependencies).filter((d) => packages.includes(d)).sort(), 'no devDependency is loaded at run time');
       for (const name of packages) assert.ok(name in manifest.dependencies, `${name} is loaded at run time, so it belongs in dependencies`);
     });

@@ -30,7 +30,6 @@ Options:
 
 export const functionsCommand: CliCommand = {
   name: 'functions',
-  summary: 'list, invoke and deploy functions on AWS',
   help: HELP,
   async run(args, io) {
     const { values: v, positionals } = parseOptions(args, {

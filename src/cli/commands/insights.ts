@@ -41,7 +41,6 @@ function parseAge(text: string): number {
 
 export const insightsCommand: CliCommand = {
   name: 'insights',
-  summary: 'cold starts, durations, memory and cost of recorded invocations',
   help: HELP,
   async run(args, io) {
     const { values: v, positionals } = parseOptions(args, {

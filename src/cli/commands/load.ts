@@ -25,7 +25,6 @@ Options:
 /** `load` is `invoke --repeat` with load-test names and defaults (one implementation for both). */
 export const loadCommand: CliCommand = {
   name: 'load',
-  summary: 'call a handler many times at once: cold starts, environments, throttles, latency',
   help: HELP,
   run(args, io) {
     const rest: string[] = [];

@@ -56,7 +56,6 @@ function printer(io: CliIO, localTime: boolean): (events: TailEvent[]) => void {
 
 export const logsCommand: CliCommand = {
   name: 'logs',
-  summary: 'tail and search CloudWatch Logs of functions',
   help: HELP,
   async run(args, io) {
     const { values: v, positionals } = parseOptions(args, {

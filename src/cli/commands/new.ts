@@ -36,7 +36,6 @@ Options:
 
 export const newCommand: CliCommand = {
   name: 'new',
-  summary: 'create a handler from a trigger template',
   help: HELP,
   async run(args, io) {
     const { values: v, positionals } = parseOptions(args, {

@@ -33,7 +33,6 @@ ${RECORD_HELP}      --quiet                do not print each invocation's logs
 
 export const serveCommand: CliCommand = {
   name: 'serve',
-  summary: "serve Lambda's Invoke API for local functions (SDK / AWS CLI --endpoint-url)",
   help: HELP,
   async run(args, io) {
     const { values: v, positionals } = parseOptions(args, { ...RECORD_OPTIONS,

@@ -35,7 +35,6 @@ ${RECORD_HELP}      --quiet                do not print the functions' log lines
 
 export const startCommand: CliCommand = {
   name: 'start',
-  summary: "run a template's APIs and function URLs locally over HTTP (no Docker)",
   help: HELP,
   async run(args, io) {
     const { values: v, positionals } = parseOptions(args, { ...RECORD_OPTIONS,

@@ -18,21 +18,49 @@ export interface CredentialRequest {
  * seconds of timeouts. Resolves to undefined when there are none; never logs a value.
  */
 export async function resolveProfileCredentials(req: CredentialRequest = {}): Promise<ExpiringCredentials | undefined> {
-  const [{ fromEnv }, { fromIni }] = await Promise.all([import('@aws-sdk/credential-provider-env'), import('@aws-sdk/credential-provider-ini')]);
   const env = req.env ?? process.env;
   const explicitProfile = req.profile ?? env.AWS_PROFILE;
   if (!explicitProfile && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    const { fromEnv } = await import('@aws-sdk/credential-provider-env');
     const c = await fromEnv()();
     return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken };
   }
+  // File locations come from the given environment (AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE respected).
+  const files = { filepath: env.AWS_SHARED_CREDENTIALS_FILE, configFilepath: env.AWS_CONFIG_FILE };
+  const profile = await readProfile(explicitProfile ?? 'default', files);
+  if (!profile && !explicitProfile) return undefined; // no default profile: run without credentials
+  if (profile && isStaticKeys(profile)) {
+    return { accessKeyId: profile.aws_access_key_id, secretAccessKey: profile.aws_secret_access_key, sessionToken: profile.aws_session_token };
+  }
   try {
-    // File locations come from the given environment (AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE respected).
-    const c = await fromIni({ profile: explicitProfile, filepath: env.AWS_SHARED_CREDENTIALS_FILE, configFilepath: env.AWS_CONFIG_FILE })();
+    // SSO, assume-role, credential_process, web identity: the SDK's provider (it loads the STS and SSO clients).
+    const { fromIni } = await import('@aws-sdk/credential-provider-ini');
+    const c = await fromIni({ profile: explicitProfile, ...files })();
     return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: c.expiration };
   } catch (error) {
     if (explicitProfile) throw error; // the user named a profile: say why it failed
-    return undefined; // no default profile: run without credentials
+    return undefined;
   }
+}
+
+type ProfileData = Record<string, string | undefined>;
+
+/** One profile as the SDK's ini provider sees it: the config file's section under the credentials file's. */
+async function readProfile(name: string, files: { filepath?: string; configFilepath?: string }): Promise<ProfileData | undefined> {
+  const { loadSharedConfigFiles } = await import('@smithy/core/config');
+  const { configFile, credentialsFile } = await loadSharedConfigFiles(files);
+  const config = configFile[name];
+  const credentials = credentialsFile[name];
+  return config || credentials ? { ...config, ...credentials } : undefined;
+}
+
+/**
+ * Keys written in the profile, which the SDK's provider would return as they are: checked here so that a local run
+ * with plain keys never loads the provider and the STS/SSO clients it brings (~750 KiB). A role_arn wins over keys
+ * in the SDK's order (it assumes the role), so such a profile goes to the SDK.
+ */
+function isStaticKeys(p: ProfileData): p is ProfileData & { aws_access_key_id: string; aws_secret_access_key: string } {
+  return typeof p.aws_access_key_id === 'string' && typeof p.aws_secret_access_key === 'string' && p.role_arn === undefined;
 }
 
 /** Temporary credentials are fetched again this long before they expire, as the SDK refreshes its own. */

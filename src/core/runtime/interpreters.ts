@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { interpreterCache, type InterpreterCache } from './interpreterCache';
 import { KNOWN_RUNTIMES } from './types';
 
 /** A local program is missing or unusable: the message names what to install or which setting to change. */
@@ -18,12 +19,25 @@ export interface Interpreter {
 }
 
 const cache = new Map<string, Promise<Interpreter>>();
+let onDisk: InterpreterCache | undefined;
 
-/** One probe per interpreter per process; a failed probe is forgotten so a later call retries after an install. */
-function cached(key: string, resolve: () => Promise<Interpreter>): Promise<Interpreter> {
+/** Where probes are remembered between processes (by default the user's cache folder); for tests. */
+export function useInterpreterCache(next: InterpreterCache | undefined): void {
+  onDisk = next;
+  cache.clear();
+}
+
+/** One probe per interpreter per process, and none while the disk cache knows the answer (see interpreterCache.ts);
+ *  a failed probe is forgotten so a later call retries after an install. */
+function cached(kind: string, command: string, probeIt: () => Promise<Interpreter>): Promise<Interpreter> {
+  const key = `${kind}:${command}`;
   let found = cache.get(key);
   if (!found) {
-    found = resolve();
+    const disk = onDisk ??= interpreterCache();
+    found = disk.get(kind, command).catch(() => undefined).then((known) => known ?? probeIt().then((probed) => {
+      void disk.set(kind, command, probed).catch(() => undefined); // a cache that cannot be written costs the next run a probe
+      return probed;
+    }));
     cache.set(key, found);
     found.catch(() => cache.delete(key));
   }
@@ -52,7 +66,7 @@ function onPath(name: string, pathVar = process.env.PATH ?? ''): string | undefi
  *  Resolved once per process to its real path. */
 export function resolvePython(configured?: string): Promise<Interpreter> {
   const command = configured?.trim() || 'python3';
-  return cached(`python:${command}`, () =>
+  return cached('python', command, () =>
     probe(command, ['-c', 'import sys; print(sys.executable); print("%d.%d.%d" % sys.version_info[:3])']).then(
       (out) => {
         const [path, full] = out.split('\n').map((s) => s.trim());
@@ -72,7 +86,7 @@ export function resolvePython(configured?: string): Promise<Interpreter> {
  *  process.execPath is the editor's own binary, so it is only the last resort (with ELECTRON_RUN_AS_NODE). */
 export function resolveNode(configured?: string): Promise<Interpreter> {
   const command = configured?.trim() || onPath(process.platform === 'win32' ? 'node.exe' : 'node') || process.execPath;
-  return cached(`node:${command}`, () =>
+  return cached('node', command, () =>
     probe(command, ['-e', 'console.log(process.execPath); console.log(process.versions.node)']).then(
       (out) => {
         const [path, full] = out.split('\n').map((s) => s.trim());

@@ -5,9 +5,11 @@ import type { InvokeResult } from './types';
 // Lambda's InvokeWithResponseStream answer: an `application/vnd.amazon.eventstream` body of PayloadChunk events as
 // the function writes, then one InvokeComplete (ErrorCode, ErrorDetails, LogResult). @smithy/core's codec frames the
 // messages (prelude, headers, CRCs) exactly as the SDK's decoder reads them.
-const codec = new EventStreamCodec((bytes) => Buffer.from(bytes).toString('utf8'), (text) => new Uint8Array(Buffer.from(text, 'utf8')));
+// Made on the first streamed answer: loading the codec is not a cost of every run.
+let codec: EventStreamCodec | undefined;
 
 function event(type: string, contentType: string, body: Uint8Array): Uint8Array {
+  codec ??= new EventStreamCodec((bytes) => Buffer.from(bytes).toString('utf8'), (text) => new Uint8Array(Buffer.from(text, 'utf8')));
   return codec.encode({
     headers: {
       ':event-type': { type: 'string', value: type },

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { access, chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { access, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
+import { ensurePrivateDir, userCacheDir } from '../userCache';
 import { loadEsbuild } from './esbuildLoader';
 
 export interface CompiledHandler {
@@ -23,15 +23,11 @@ export function cacheDir(codeDir: string): string {
 }
 
 function privateCacheRoot(): string {
-  const base = process.env.XDG_CACHE_HOME || (homedir() ? join(homedir(), '.cache') : tmpdir());
-  return join(base, 'lambda-workbench', 'ts');
+  return userCacheDir('ts');
 }
 
-/** Creates the user's cache root with mode 0700 (and tightens one that exists). */
 async function ensurePrivateRoot(): Promise<void> {
-  const root = privateCacheRoot();
-  await mkdir(root, { recursive: true, mode: 0o700 });
-  if (process.platform !== 'win32') await chmod(root, 0o700);
+  await ensurePrivateDir(privateCacheRoot());
 }
 
 interface Stamp { inputs: Record<string, number> }

@@ -1,0 +1,108 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packageRoot } from '../../../src/core/packageInfo';
+
+const root = packageRoot();
+
+/** Runs dist/cli.js with a preload that prints, at exit, every file of ours the process loaded (paths under dist/)
+ *  and every module loaded from node_modules. */
+function loadedBy(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stderr: string; ours: string[]; packages: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'lwb-loaded-'));
+  const preload = join(dir, 'preload.js');
+  const report = join(dir, 'loaded.json');
+  writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(report)}, JSON.stringify(Object.keys(require.cache))));`);
+  try {
+    const r = spawnSync(process.execPath, ['-r', preload, join(root, 'dist', 'cli.js'), ...args], {
+      cwd: root, encoding: 'utf8', env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', ...env },
+    });
+    const files = JSON.parse(readFileSync(report, 'utf8')) as string[];
+    const dist = join(root, 'dist');
+    return {
+      status: r.status,
+      stderr: r.stderr,
+      ours: files.filter((f) => f.startsWith(dist)).map((f) => f.slice(dist.length + 1).replace(/\\/g, '/')).sort(),
+      packages: files.filter((f) => /[/\\]node_modules[/\\]/.test(f)),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('CLI start-up: each command loads what it needs', function () {
+  this.timeout(60_000);
+
+  it('--version loads the two CLI files and nothing else', () => {
+    const r = loadedBy(['--version']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.ours, ['cli-main.js', 'cli.js']);
+    assert.deepEqual(r.packages, []);
+  });
+
+  it('a local invoke never loads the AWS SDK\'s clients (only the small shared-config reader, for the function\'s credentials)', () => {
+    const r = loadedBy(['invoke', 'examples/hello-node/app.handler', '--event', '{}']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.ours.filter((f) => f.startsWith('vendor/')), ['vendor/aws-config.js']);
+    assert.deepEqual(r.packages, []);
+  });
+
+  it('a profile with plain keys in the credentials file is read without the SDK\'s ini provider', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-profile-'));
+    try {
+      writeFileSync(join(dir, 'credentials'), '[dev]\naws_access_key_id = AKIDFROMFILE\naws_secret_access_key = fromfile\n');
+      const r = loadedBy(['invoke', 'examples/hello-node/app.handler', '--profile', 'dev'], { AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_CONFIG_FILE: join(dir, 'config') });
+      assert.equal(r.status, 0, r.stderr);
+      assert.doesNotMatch(r.stderr, /no credentials/);
+      assert.deepEqual(r.ours.filter((f) => f.startsWith('vendor/')), ['vendor/aws-config.js']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the AWS commands do load the SDK (the check above can see it)', () => {
+    const r = loadedBy(['functions', 'list', '--region', 'us-east-1', '--endpoint', 'http://127.0.0.1:9']);
+    assert.ok(r.ours.includes('vendor/aws-sdk.js'), r.ours.join(', '));
+  });
+});
+
+describe('CLI start-up: the interpreter probe is remembered between runs', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let log: string;
+  let wrapper: string;
+  const run = (cwd = root) => {
+    const r = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'invoke', join(root, 'examples/hello-node/app.handler'), '--node', wrapper], {
+      cwd, encoding: 'utf8', env: { ...process.env, LAMBDA_WORKBENCH_CACHE_DIR: join(dir, 'cache') },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    return readFileSync(log, 'utf8').split('\n').filter(Boolean).length;
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lwb-probe-'));
+    log = join(dir, 'starts.log');
+    writeFileSync(log, '');
+    // A shim-like wrapper (a script, as pyenv's and asdf's are) that notes each start: only the probe runs through
+    // it, the function's process starts the real executable the probe named.
+    wrapper = join(dir, 'node-wrapper');
+    writeFileSync(wrapper, `#!/bin/sh\necho start >> "${log}"\nexec "${process.execPath}" "$@"\n`);
+    chmodSync(wrapper, 0o755);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('the second run starts no probe; a changed wrapper, or a version file that steers a shim, is probed again', function () {
+    if (process.platform === 'win32') this.skip();
+    assert.equal(run(), 1, 'the first run probes once');
+    assert.equal(run(), 1, 'the second run starts no interpreter but the function\'s');
+    const later = new Date(Date.now() + 5000);
+    utimesSync(wrapper, later, later);
+    assert.equal(run(), 2, 'a wrapper changed in place is probed again');
+    const project = join(dir, 'project');
+    mkdirSync(project);
+    writeFileSync(join(project, '.node-version'), '20\n');
+    assert.equal(run(project), 3, 'a .node-version file above the working folder can change what the shim runs');
+    assert.equal(run(project), 3);
+  });
+});
