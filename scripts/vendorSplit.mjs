@@ -1,11 +1,10 @@
-// Keeps the big libraries out of the extension's and the CLI's own bundles so that loading either one compiles and
-// runs only our code: the AWS SDK (~1.6 MiB), yaml, jsonc-parser and jose each become a file of their own under
+// Keeps the big libraries out of the CLI's own bundle so that loading it compiles and runs only our code: the AWS SDK (~1.6 MiB), yaml, jsonc-parser and jose each become a file of their own under
 // dist/vendor/, loaded the first time one of their exports is *used* — not when a module that imports them loads.
 //
-// How: in the main bundles an import of such a package resolves to a small module whose exports are getters; the
+// How: in the CLI's bundle an import of such a package resolves to a small module whose exports are getters; the
 // first getter read requires dist/vendor/<group>.js. esbuild reads a CommonJS import's properties at each use
 // (`import_yaml.parse(…)`), so an `import { parse } from 'yaml'` at the top of a module costs nothing until parse is
-// called. Then each group is bundled once, with every package of the group that the main bundles asked for.
+// called. Then each group is bundled once, with every package of the group that the bundle asked for.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -23,7 +22,7 @@ export function vendorGroup(specifier) {
 
 const fromOurCode = (importer) => !/[/\\]node_modules[/\\]/.test(importer);
 
-/** The plugin for the main bundles; `used` collects, per group, the specifiers they imported. */
+/** The plugin for the CLI's bundle; `used` collects, per group, the specifiers it imported. */
 export function vendorSplit(used) {
   return {
     name: 'vendor-split',

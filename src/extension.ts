@@ -25,7 +25,7 @@ export interface LambdaWorkbenchApi {
   readonly onDidShowQuickInput: typeof onDidShowQuickInput;
   /** How long activate() took. */
   readonly activationMs: number;
-  /** The bundle's first line to the end of activate(), and which vendor files have loaded (the bench and tests). */
+  /** The bundle's first line, and the start and end of activate() (the activation bench). */
   readonly startup: StartupTiming;
 }
 

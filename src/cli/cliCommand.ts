@@ -10,7 +10,6 @@ export interface CliIO {
 }
 
 export interface CliCommand {
-  readonly name: string;
   /** The full `lambda-workbench <name> --help` text. */
   readonly help: string;
   /** Resolves to the process exit code: 0 success, 1 the function (or the remote call) failed, 2 bad usage. */

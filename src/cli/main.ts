@@ -52,10 +52,10 @@ export async function runCli(argv: readonly string[], io: CliIO, available: read
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`lambda-workbench ${command.name}: ${error.message}\nRun 'lambda-workbench ${command.name} --help' for usage.\n`);
+      io.err(`lambda-workbench ${entry.name}: ${error.message}\nRun 'lambda-workbench ${entry.name} --help' for usage.\n`);
       return EXIT_USAGE;
     }
-    io.err(`lambda-workbench ${command.name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.err(`lambda-workbench ${entry.name}: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT_FAILED;
   }
 }

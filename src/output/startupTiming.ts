@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-
 // Set by the bundle's first line (scripts/build.mjs's banner): when the extension's own code began to run.
 declare const __lwbBundleStarted: number | undefined;
 
@@ -10,16 +8,12 @@ export interface StartupTiming {
   /** performance.now() when activate() began and returned. */
   readonly activateStarted: number;
   readonly activateEnded: number;
-  /** The vendor files (dist/vendor/*.js: the AWS SDK, yaml, jsonc-parser, jose) loaded so far: none at activation. */
-  vendorLoaded(): string[];
 }
 
 export function startupTiming(activateStarted: number): StartupTiming {
-  const vendor = join(__dirname, 'vendor');
   return {
     bundleStarted: typeof __lwbBundleStarted === 'number' ? __lwbBundleStarted : undefined,
     activateStarted,
     activateEnded: performance.now(),
-    vendorLoaded: () => Object.keys(require.cache).filter((file) => file.startsWith(vendor)).map((file) => file.slice(vendor.length + 1)).sort(),
   };
 }

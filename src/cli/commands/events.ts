@@ -21,7 +21,6 @@ Options:
 `;
 
 export const eventsCommand: CliCommand = {
-  name: 'events',
   help: HELP,
   async run(args, io) {
     const { values, positionals } = parseOptions(args, { param: { type: 'string', short: 'p', multiple: true }, out: { type: 'string', short: 'o' } });

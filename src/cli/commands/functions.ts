@@ -29,7 +29,6 @@ Options:
 `;
 
 export const functionsCommand: CliCommand = {
-  name: 'functions',
   help: HELP,
   async run(args, io) {
     const { values: v, positionals } = parseOptions(args, {

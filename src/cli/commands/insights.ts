@@ -40,7 +40,6 @@ function parseAge(text: string): number {
 }
 
 export const insightsCommand: CliCommand = {
-  name: 'insights',
   help: HELP,
   async run(args, io) {
     const { values: v, positionals } = parseOptions(args, {

@@ -58,7 +58,6 @@ Exit codes: 0 success, 1 the function failed (or could not run), 2 bad usage.
 `;
 
 export const invokeCommand: CliCommand = {
-  name: 'invoke',
   help: HELP,
   async run(args, io) {
     const { values: v, positionals } = parseOptions(args, { ...RECORD_OPTIONS,

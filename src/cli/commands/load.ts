@@ -24,7 +24,6 @@ Options:
 
 /** `load` is `invoke --repeat` with load-test names and defaults (one implementation for both). */
 export const loadCommand: CliCommand = {
-  name: 'load',
   help: HELP,
   run(args, io) {
     const rest: string[] = [];

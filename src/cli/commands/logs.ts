@@ -55,7 +55,6 @@ function printer(io: CliIO, localTime: boolean): (events: TailEvent[]) => void {
 }
 
 export const logsCommand: CliCommand = {
-  name: 'logs',
   help: HELP,
   async run(args, io) {
     const { values: v, positionals } = parseOptions(args, {

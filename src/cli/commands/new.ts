@@ -35,7 +35,6 @@ Options:
 `;
 
 export const newCommand: CliCommand = {
-  name: 'new',
   help: HELP,
   async run(args, io) {
     const { values: v, positionals } = parseOptions(args, {

@@ -32,7 +32,6 @@ ${RECORD_HELP}      --quiet                do not print each invocation's logs
 `;
 
 export const serveCommand: CliCommand = {
-  name: 'serve',
   help: HELP,
   async run(args, io) {
     const { values: v, positionals } = parseOptions(args, { ...RECORD_OPTIONS,

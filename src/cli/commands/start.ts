@@ -34,7 +34,6 @@ ${RECORD_HELP}      --quiet                do not print the functions' log lines
 `;
 
 export const startCommand: CliCommand = {
-  name: 'start',
   help: HELP,
   async run(args, io) {
     const { values: v, positionals } = parseOptions(args, { ...RECORD_OPTIONS,

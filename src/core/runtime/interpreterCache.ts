@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { open, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { ensurePrivateDir, userCacheDir } from '../userCache';
@@ -14,8 +15,8 @@ import type { Interpreter } from './interpreters';
  * executable it names still has the size and mtime it had.
  */
 export interface InterpreterCache {
-  get(kind: string, command: string): Promise<Interpreter | undefined>;
-  set(kind: string, command: string, found: Interpreter): Promise<void>;
+  /** What is known of `command` (undefined: probe it), and how to remember a probe's answer under the same key. */
+  lookup(kind: string, command: string): Promise<{ known?: Interpreter; remember(found: Interpreter): Promise<void> }>;
 }
 
 interface Entry extends Interpreter {
@@ -47,15 +48,16 @@ async function isScript(file: string): Promise<boolean> {
   }
 }
 
-/** The file a command runs: a path as given, else the first match on PATH (with PATHEXT's endings on Windows). */
-async function locate(command: string, cwd: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+/** The file a command runs: a path as given, else the first file of that name on PATH (with PATHEXT's endings on
+ *  Windows). A few stat calls, once per interpreter per process. */
+export function locateCommand(command: string, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (isAbsolute(command) || /[/\\]/.test(command)) return resolve(cwd, command);
   const endings = process.platform === 'win32' ? ['', ...(env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';')] : [''];
   for (const dir of (env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
     for (const ending of endings) {
       const candidate = join(dir, command + ending);
-      if (await fingerprint(candidate)) return candidate;
+      if (statSync(candidate, { throwIfNoEntry: false })?.isFile()) return candidate;
     }
   }
   return undefined;
@@ -82,7 +84,7 @@ async function shimContext(cwd: string, env: NodeJS.ProcessEnv): Promise<string>
 /** The cache in `file` (by default the user's private cache folder). A damaged or unreadable file is a miss. */
 export function interpreterCache(file = join(userCacheDir('interpreters'), 'interpreters.json'), cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): InterpreterCache {
   const keyOf = async (kind: string, command: string): Promise<string | undefined> => {
-    const located = await locate(command, cwd, env);
+    const located = locateCommand(command, cwd, env);
     const own = located && await fingerprint(located);
     if (!located || !own) return undefined;
     const shim = await isScript(located).catch(() => false) ? await shimContext(cwd, env) : '';
@@ -97,26 +99,26 @@ export function interpreterCache(file = join(userCacheDir('interpreters'), 'inte
     }
   };
   return {
-    async get(kind, command) {
+    async lookup(kind, command) {
       const key = await keyOf(kind, command);
+      const remember = async (found: Interpreter): Promise<void> => {
+        const real = await fingerprint(found.path);
+        if (!key || !real) return;
+        // Read again, not reused from the lookup: another CLI may have added its own entry meanwhile.
+        const all = await readAll();
+        all[key] = { path: found.path, version: found.version, fullVersion: found.fullVersion, real, at: Date.now() };
+        const kept = Object.entries(all).sort((a, b) => (b[1].at ?? 0) - (a[1].at ?? 0)).slice(0, MAX_ENTRIES);
+        await ensurePrivateDir(dirname(file));
+        // Written aside and renamed: two CLIs finishing at once never leave half a file.
+        const temporary = `${file}.${process.pid}.tmp`;
+        await writeFile(temporary, JSON.stringify(Object.fromEntries(kept)), { mode: 0o600 });
+        await rename(temporary, file);
+      };
       const entry = key ? (await readAll())[key] : undefined;
-      if (!entry || typeof entry.path !== 'string' || typeof entry.version !== 'string') return undefined;
+      if (!entry || typeof entry.path !== 'string' || typeof entry.version !== 'string') return { remember };
       // The executable it names must be the one probed (not replaced, not upgraded in place).
-      if (await fingerprint(entry.path) !== entry.real) return undefined;
-      return { path: entry.path, version: entry.version, fullVersion: entry.fullVersion };
-    },
-    async set(kind, command, found) {
-      const key = await keyOf(kind, command);
-      const real = await fingerprint(found.path);
-      if (!key || !real) return;
-      const all = await readAll();
-      all[key] = { path: found.path, version: found.version, fullVersion: found.fullVersion, real, at: Date.now() };
-      const kept = Object.entries(all).sort((a, b) => (b[1].at ?? 0) - (a[1].at ?? 0)).slice(0, MAX_ENTRIES);
-      await ensurePrivateDir(dirname(file));
-      // Written aside and renamed: two CLIs finishing at once never leave half a file.
-      const temporary = `${file}.${process.pid}.tmp`;
-      await writeFile(temporary, JSON.stringify(Object.fromEntries(kept)), { mode: 0o600 });
-      await rename(temporary, file);
+      if (await fingerprint(entry.path) !== entry.real) return { remember };
+      return { known: { path: entry.path, version: entry.version, fullVersion: entry.fullVersion }, remember };
     },
   };
 }

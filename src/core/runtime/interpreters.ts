@@ -1,7 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { interpreterCache, type InterpreterCache } from './interpreterCache';
+import { interpreterCache, locateCommand, type InterpreterCache } from './interpreterCache';
 import { KNOWN_RUNTIMES } from './types';
 
 /** A local program is missing or unusable: the message names what to install or which setting to change. */
@@ -34,8 +32,8 @@ function cached(kind: string, command: string, probeIt: () => Promise<Interprete
   let found = cache.get(key);
   if (!found) {
     const disk = onDisk ??= interpreterCache();
-    found = disk.get(kind, command).catch(() => undefined).then((known) => known ?? probeIt().then((probed) => {
-      void disk.set(kind, command, probed).catch(() => undefined); // a cache that cannot be written costs the next run a probe
+    found = disk.lookup(kind, command).catch(() => undefined).then((cachedAnswer) => cachedAnswer?.known ?? probeIt().then((probed) => {
+      void cachedAnswer?.remember(probed).catch(() => undefined); // a cache that cannot be written costs the next run a probe
       return probed;
     }));
     cache.set(key, found);
@@ -51,15 +49,6 @@ function probe(command: string, args: string[]): Promise<string> {
       else resolve(stdout.trim());
     });
   });
-}
-
-function onPath(name: string, pathVar = process.env.PATH ?? ''): string | undefined {
-  for (const dir of pathVar.split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, name);
-    if (existsSync(candidate)) return candidate;
-  }
-  return undefined;
 }
 
 /** The Python 3 interpreter: the configured one (`--python`, the `lambdaWorkbench.pythonPath` setting), else `python3`.
@@ -85,7 +74,7 @@ export function resolvePython(configured?: string): Promise<Interpreter> {
 /** The Node.js used for Node and TypeScript handlers: the configured one, else `node` on PATH. Inside VS Code,
  *  process.execPath is the editor's own binary, so it is only the last resort (with ELECTRON_RUN_AS_NODE). */
 export function resolveNode(configured?: string): Promise<Interpreter> {
-  const command = configured?.trim() || onPath(process.platform === 'win32' ? 'node.exe' : 'node') || process.execPath;
+  const command = configured?.trim() || locateCommand(process.platform === 'win32' ? 'node.exe' : 'node') || process.execPath;
   return cached('node', command, () =>
     probe(command, ['-e', 'console.log(process.execPath); console.log(process.versions.node)']).then(
       (out) => {
