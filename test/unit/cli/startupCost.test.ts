@@ -105,4 +105,25 @@ describe('CLI start-up: the interpreter probe is remembered between runs', funct
     assert.equal(run(project), 3, 'a .node-version file above the working folder can change what the shim runs');
     assert.equal(run(project), 3);
   });
+
+  it('a damaged cache file is a miss, not an error: the run probes, works and writes the file anew', function () {
+    if (process.platform === 'win32') this.skip();
+    assert.equal(run(), 1);
+    const file = join(dir, 'cache', 'interpreters', 'interpreters.json');
+    writeFileSync(file, '{"half a file');
+    assert.equal(run(), 2, 'probed again');
+    assert.doesNotThrow(() => JSON.parse(readFileSync(file, 'utf8')), 'rewritten whole');
+    assert.equal(run(), 2, 'and used again');
+  });
+
+  it('an entry whose real executable changed since the probe is not used', function () {
+    if (process.platform === 'win32') this.skip();
+    assert.equal(run(), 1);
+    const file = join(dir, 'cache', 'interpreters', 'interpreters.json');
+    const entries = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { real: string }>;
+    // As if the interpreter had been upgraded in place: the size and mtime the probe saw are no longer the file's.
+    for (const entry of Object.values(entries)) entry.real = `0:${entry.real}`;
+    writeFileSync(file, JSON.stringify(entries));
+    assert.equal(run(), 2, 'probed again');
+  });
 });
