@@ -36,7 +36,7 @@ export interface ApiDefinition {
   /** The logical id (or `ServerlessRestApi` / `ServerlessHttpApi` for SAM's implicit APIs, the function's for a URL). */
   readonly id: string;
   readonly kind: ApiKind;
-  /** REST: the path prefix on AWS (`/Prod`); HTTP APIs `$default` (no prefix). */
+  /** The stage: REST APIs always have one (`Prod` by default), HTTP APIs `$default` (no prefix) or a named one. */
   readonly stage: string;
   readonly cors?: CorsConfig;
   /** REST: media types whose bodies reach the function base64-encoded (`image/png`, `*\/*`). */
@@ -173,6 +173,12 @@ function routeAuthorizer(props: Obj, api: ApiDefinition | undefined): string | u
   const named = isObj(props.Auth) && typeof props.Auth.Authorizer === 'string' ? props.Auth.Authorizer : undefined;
   if (named === 'NONE' || named === 'AWS_IAM') return undefined;
   return named ?? api?.defaultAuthorizer;
+}
+
+/** The path prefix a stage puts in front of every route on AWS: `/Prod` for a REST stage or a named HTTP API
+ *  stage, nothing for an HTTP API's `$default` stage or a function URL. */
+export function stagePrefix(api: Pick<ApiDefinition, 'kind' | 'stage'>): string {
+  return api.kind === 'url' || api.stage === '$default' ? '' : `/${api.stage}`;
 }
 
 /** The APIs and routes of a SAM template: `Api` / `HttpApi` events, explicit and implicit APIs, `FunctionUrlConfig`. */

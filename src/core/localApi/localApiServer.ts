@@ -11,7 +11,7 @@ import { originAllowed, preflightHeaders, responseCorsHeaders } from './apiCors'
 import { apiEvent, type ApiRequest } from './apiEvents';
 import { gatewayReply, replyFromPayload, type HttpReply } from './apiResponses';
 import { ApiRouter, type RouteMatch } from './apiRouter';
-import type { ApiDefinition, ApiKind, ApiModel, ApiRoute } from './apiRoutes';
+import { stagePrefix, type ApiDefinition, type ApiKind, type ApiModel, type ApiRoute } from './apiRoutes';
 import type { Authorizers } from './apiAuthorizers';
 
 /** API Gateway refuses request bodies over 10 MB. */
@@ -68,7 +68,8 @@ interface Listener { readonly server: Server; readonly routers: { api: ApiDefini
 
 /**
  * A template's APIs over real HTTP on 127.0.0.1: REST APIs (payload 1.0; served under their stage, `/Prod/users`,
- * and at the root like `sam local start-api`), HTTP APIs (payload 1.0 or 2.0, at the root as the `$default` stage),
+ * and at the root like `sam local start-api`), HTTP APIs (payload 1.0 or 2.0; at the root for the `$default` stage,
+ * under a named stage and at the root like REST APIs),
  * and each function URL on a port of its own. Requests become the events API Gateway sends, answers become HTTP
  * as API Gateway makes it; CORS preflights and authorizers are answered by the gateway, not the function.
  */
@@ -77,7 +78,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   const changed = new Set<string>();
   const byApi = (id: string): ApiRoute[] => options.model.routes.filter((r) => r.api === id);
   const gatewayApis = options.model.apis.filter((a) => a.kind !== 'url' && byApi(a.id).length > 0);
-  // HTTP APIs first: their `$default` stage has no prefix; a REST path is tried with and without its stage.
+  // HTTP APIs first: their `$default` stage has no prefix; a staged path is tried with and without its stage.
   gatewayApis.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'http' ? -1 : 1));
   const listeners: Listener[] = [];
   const handler = (listener: () => Listener) => (req: IncomingMessage, res: ServerResponse): void => {
@@ -136,7 +137,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     if (!found?.match) {
       const kind = listener.routers.some((r) => r.api.kind !== 'rest') ? 'http' : 'rest';
       send(res, gatewayReply.unknownRoute(kind));
-      const known = listener.routers.flatMap((r) => r.router.routes.map((x) => `${x.method} ${r.api.kind === 'rest' ? `/${r.api.stage}` : ''}${x.path}`));
+      const known = listener.routers.flatMap((r) => r.router.routes.map((x) => `${x.method} ${stagePrefix(r.api)}${x.path}`));
       return access({ status: kind === 'rest' ? 403 : 404, problem: `no route matches ${method} ${url.pathname} (routes: ${known.join(', ') || 'none'})` });
     }
     const { api, match, path } = found;
@@ -230,11 +231,16 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
 
   function findRoute(listener: Listener, method: string, pathname: string, anyMethod = false): { api: ApiDefinition; match: RouteMatch; path: string } | undefined {
     for (const { api, router } of listener.routers) {
-      const candidates = api.kind === 'rest' && (pathname === `/${api.stage}` || pathname.startsWith(`/${api.stage}/`))
-        ? [pathname.slice(api.stage.length + 1) || '/', pathname] : [pathname];
+      const prefix = stagePrefix(api);
+      const staged = prefix !== '' && (pathname === prefix || pathname.startsWith(`${prefix}/`));
+      const candidates = staged ? [pathname.slice(prefix.length) || '/', pathname] : [pathname];
       for (const path of candidates) {
         const match = router.match(method, path, { anyMethod });
-        if (match) return { api, match, path };
+        if (!match) continue;
+        // A REST function sees the path without its stage; an HTTP API's named stage stays in `rawPath`, as on AWS
+        // (a request at the root, served like `sam local start-api`, gets the path it would have had there).
+        const seen = api.kind !== 'http' || !prefix ? path : staged && path !== pathname ? pathname : `${prefix}${path}`;
+        return { api, match, path: seen };
       }
     }
     return undefined;

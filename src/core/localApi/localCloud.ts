@@ -6,7 +6,7 @@ import { startInvokeApi, type InvokeApi } from '../runtime/invokeApiServer';
 import type { LocalLambda } from '../runtime/localLambda';
 import type { FunctionConfig } from '../runtime/types';
 import { Authorizers } from './apiAuthorizers';
-import { readApiModel, type ApiModel, type ApiRoute } from './apiRoutes';
+import { readApiModel, stagePrefix, type ApiModel, type ApiRoute } from './apiRoutes';
 import { CodeWatcher } from './codeWatcher';
 import { readServerlessApi } from './serverlessRoutes';
 import { startLocalApi, type AccessEntry, type LocalApi } from './localApiServer';
@@ -99,10 +99,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const def = apis.get(route.api)!;
     const base = route.kind === 'url' ? api.functionUrls.get(route.api)! : api.url;
     const path = route.path === '$default' ? '/' : route.path;
-    const url = `${base}${route.kind === 'rest' ? `/${def.stage}` : ''}${path}`;
+    const url = `${base}${stagePrefix(def)}${path}`;
     const functionName = functions.get(route.functionId)?.name ?? route.functionId;
     const how = [KIND[route.kind], route.kind === 'url' ? route.invokeMode : `payload ${route.payloadVersion}`, route.authorizer ? `authorizer ${route.authorizer}` : undefined].filter(Boolean).join(', ');
-    const shown = route.kind === 'url' ? `${base}/*` : `${route.kind === 'rest' ? `/${def.stage}` : ''}${route.path === '$default' ? '/* ($default)' : route.path}`;
+    const shown = route.kind === 'url' ? `${base}/*` : `${stagePrefix(def)}${route.path === '$default' ? '/* ($default)' : route.path}`;
     return { route, url, functionName, text: `${route.method.padEnd(6)} ${shown} → ${route.functionId} (${how})` };
   });
   return {

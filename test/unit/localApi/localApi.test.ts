@@ -111,6 +111,28 @@ describe('local API: a template\'s REST API, HTTP API and function URL over real
     assert.equal(v1.requestContext.routeKey, 'GET /v1/items/{id}');
   });
 
+  it("an HTTP API's named stage is a path prefix that stays in rawPath, as on AWS; the root still answers", async () => {
+    const lines = cloud.routes.map((r) => r.text.replace(/\s+/g, ' '));
+    assert.ok(lines.includes('GET /beta/staged/{id} → EchoFunction (HTTP API, payload 2.0)'), lines.join('\n'));
+    assert.ok(cloud.routes.some((r) => r.url === `${cloud.api.url}/beta/staged/{id}`));
+    const staged = await echo('/beta/staged/7?q=1');
+    assert.equal(staged.routeKey, 'GET /staged/{id}', 'the route key has no stage');
+    assert.equal(staged.rawPath, '/beta/staged/7');
+    assert.equal(staged.requestContext.http.path, '/beta/staged/7');
+    assert.equal(staged.requestContext.stage, 'beta');
+    assert.deepEqual(staged.pathParameters, { id: '7' });
+    const atRoot = await echo('/staged/8');
+    assert.equal(atRoot.rawPath, '/beta/staged/8', 'the path it would have had behind the stage');
+    const v1 = await echo('/beta/staged1');
+    assert.equal(v1.path, '/beta/staged1');
+    assert.equal(v1.requestContext.path, '/beta/staged1');
+    assert.equal(v1.requestContext.stage, 'beta');
+    assert.equal(v1.resource, '/staged1');
+    const unknown = await call('/beta/nothing');
+    assert.equal(unknown.status, 404);
+    assert.match(access.at(-1)?.problem ?? '', /GET \/beta\/staged\/\{id\}/, 'the access log lists the staged route');
+  });
+
   it("has every field, with the same type, of the catalog's API Gateway and function URL sample events", async () => {
     const catalog = new EventCatalog();
     const headers = { cookie: 'a=1', 'content-type': 'application/json' };
