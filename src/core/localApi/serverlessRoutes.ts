@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
-import type { ApiDefinition, ApiModel, ApiRoute, CorsConfig } from './apiRoutes';
+import { referencedId, type ApiDefinition, type ApiModel, type ApiRoute, type AuthorizerConfig, type CorsConfig } from './apiRoutes';
 
 /** A function of serverless.yml, as a local run needs it (the handler is `file.export` relative to the service). */
 export interface ServerlessFunction {
@@ -42,11 +42,64 @@ function methodAndPath(value: unknown): { method: string; path: string } | undef
   return { method: method === '*' ? 'ANY' : method.toUpperCase(), path: path === '*' ? '$default' : `/${path.replace(/^\//, '')}` };
 }
 
+/** The service's function a name or ARN means (its key, or the `<service>-<stage>-<key>` name it deploys as). */
+type FunctionLookup = (nameOrArn: unknown) => string | undefined;
+
+/** `method.request.header.Authorization`, `$request.header.X`, `$request.querystring.q` (a string, a comma list or an array). */
+function sources(value: unknown): { headers: string[]; queryStrings: string[] } {
+  const all = (Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(',') : []).map((x) => x.trim());
+  return {
+    headers: all.map((x) => /header\.(.+)$/i.exec(x)?.[1]?.toLowerCase()).filter((x): x is string => x !== undefined),
+    queryStrings: all.map((x) => /querystring\.(.+)$/i.exec(x)?.[1]).filter((x): x is string => x !== undefined),
+  };
+}
+
+/**
+ * An `http` event's `authorizer` as the framework reads it: a function of the service by name or ARN, `TOKEN`
+ * (the default: the Authorization header, 300 s) or `REQUEST`; `{ name, arn, type, identitySource,
+ * identityValidationExpression, resultTtlInSeconds }`. Cognito, IAM and external authorizers cannot run here: a string
+ * saying so.
+ */
+function restAuthorizer(value: unknown, functionOf: FunctionLookup): AuthorizerConfig | string {
+  const spec: Obj = isObj(value) ? value : { name: value };
+  const type = String(spec.type ?? 'token').toLowerCase();
+  if (type !== 'token' && type !== 'request') return `a ${type} authorizer`;
+  const functionId = functionOf(spec.arn ?? spec.name);
+  if (!functionId) return `authorizer ${String(spec.arn ?? spec.name ?? spec.authorizerId ?? '?')} (not a function of this service)`;
+  const identity = sources(spec.identitySource ?? (type === 'token' ? 'method.request.header.Authorization' : undefined));
+  return {
+    name: functionId, type, functionId, ...identity, ttlSeconds: Number(spec.resultTtlInSeconds ?? 300),
+    validationExpression: typeof spec.identityValidationExpression === 'string' ? spec.identityValidationExpression : undefined,
+  };
+}
+
+/** `provider.httpApi.authorizers`: JWT (`identitySource`, `issuerUrl`, `audience`) and `type: request` Lambda ones. */
+function httpApiAuthorizers(value: unknown, functionOf: FunctionLookup): Record<string, AuthorizerConfig> {
+  const found: Record<string, AuthorizerConfig> = {};
+  for (const [name, a] of Object.entries(isObj(value) ? value : {})) {
+    if (!isObj(a)) continue;
+    const identity = sources(a.identitySource ?? '$request.header.Authorization');
+    if (a.type === 'request') {
+      const functionId = functionOf(a.functionName ?? a.functionArn);
+      if (!functionId) continue;
+      found[name] = {
+        name, type: 'request', functionId, ...identity, ttlSeconds: Number(a.resultTtlInSeconds ?? 0),
+        payloadVersion: String(a.payloadVersion ?? '2.0') === '1.0' ? '1.0' : '2.0', simpleResponses: a.enableSimpleResponses === true,
+      };
+    } else if (a.issuerUrl !== undefined) {
+      const audience = Array.isArray(a.audience) ? a.audience.map(String) : a.audience === undefined ? [] : [String(a.audience)];
+      found[name] = { name, type: 'jwt', ...identity, ttlSeconds: 0, jwt: { issuer: String(a.issuerUrl), audience } };
+    }
+  }
+  return found;
+}
+
 const strings = (v: unknown): Record<string, string> => (isObj(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)])) : {});
 
 /**
  * The routes of a serverless.yml: `http` events (REST, under the provider's stage), `httpApi` events (HTTP API,
- * payload 2.0 unless `provider.httpApi.payload` says 1.0) and `url` (function URLs). `${…}` variables are not
+ * payload 2.0 unless `provider.httpApi.payload` says 1.0) and `url` (function URLs), with the Lambda and JWT
+ * authorizers they name, run locally as the SAM template's are. `${…}` variables are not
  * resolved (they stay as written); the framework's defaults (stage dev, timeout 6 s, 1 024 MB) apply.
  */
 export function readServerlessApi(text: string, file: string): { model: ApiModel; functions: ServerlessFunction[] } {
@@ -61,6 +114,14 @@ export function readServerlessApi(text: string, file: string): { model: ApiModel
   const apis: ApiDefinition[] = [];
   const functions: ServerlessFunction[] = [];
   const base = dirname(file);
+  const keys = Object.keys(isObj(doc.functions) ? doc.functions : {});
+  const functionOf: FunctionLookup = (nameOrArn) => {
+    const name = referencedId(nameOrArn);
+    return keys.find((k) => k === name || `${service}-${stage}-${k}` === name);
+  };
+  const restAuthorizers: Record<string, AuthorizerConfig> = {};
+  const httpAuthorizers = httpApiAuthorizers(httpApiSettings.authorizers, functionOf);
+  const open: string[] = [];
   for (const [id, fn] of Object.entries(isObj(doc.functions) ? doc.functions : {})) {
     if (!isObj(fn) || typeof fn.handler !== 'string') continue;
     functions.push({
@@ -73,12 +134,21 @@ export function readServerlessApi(text: string, file: string): { model: ApiModel
       if (event.http !== undefined) {
         const at = methodAndPath(event.http);
         if (!at) continue;
-        routes.push({ api: 'ServerlessRestApi', kind: 'rest', ...at, functionId: id, payloadVersion: '1.0' });
+        const wanted = isObj(event.http) ? event.http.authorizer : undefined;
+        const authorizer = wanted === undefined ? undefined : restAuthorizer(wanted, functionOf);
+        if (typeof authorizer === 'string') open.push(`${at.method} ${at.path} (${authorizer})`);
+        else if (authorizer) restAuthorizers[authorizer.name] = authorizer;
+        routes.push({ api: 'ServerlessRestApi', kind: 'rest', ...at, functionId: id, payloadVersion: '1.0', authorizer: typeof authorizer === 'object' ? authorizer.name : undefined });
         const c = isObj(event.http) ? cors(event.http.cors) : undefined;
         if (c) restCors.set(at.path, c);
       } else if (event.httpApi !== undefined) {
         const at = methodAndPath(event.httpApi);
-        if (at) routes.push({ api: 'ServerlessHttpApi', kind: 'http', ...at, functionId: id, payloadVersion });
+        if (!at) continue;
+        const wanted = isObj(event.httpApi) ? event.httpApi.authorizer : undefined;
+        const name = isObj(wanted) ? (typeof wanted.name === 'string' ? wanted.name : undefined) : typeof wanted === 'string' && wanted !== 'aws_iam' ? wanted : undefined;
+        if (wanted !== undefined && (!name || !httpAuthorizers[name])) open.push(`${at.method} ${at.path} (authorizer ${name ?? (isObj(wanted) ? String(wanted.type ?? wanted.id ?? '?') : String(wanted))})`);
+        const scopes = isObj(wanted) && Array.isArray(wanted.scopes) ? wanted.scopes.map(String) : undefined;
+        routes.push({ api: 'ServerlessHttpApi', kind: 'http', ...at, functionId: id, payloadVersion, authorizer: name && httpAuthorizers[name] ? name : undefined, scopes });
       }
     }
     if (fn.url) {
@@ -89,10 +159,9 @@ export function readServerlessApi(text: string, file: string): { model: ApiModel
   }
   if (routes.some((r) => r.kind === 'rest')) {
     // serverless.yml sets CORS per http event; the preflight answer uses the first one given.
-    apis.push({ id: 'ServerlessRestApi', kind: 'rest', stage, cors: [...restCors.values()][0], binaryMediaTypes: [], authorizers: {} });
+    apis.push({ id: 'ServerlessRestApi', kind: 'rest', stage, cors: [...restCors.values()][0], binaryMediaTypes: [], authorizers: restAuthorizers });
   }
-  if (routes.some((r) => r.kind === 'http')) apis.push({ id: 'ServerlessHttpApi', kind: 'http', stage: '$default', cors: cors(httpApiSettings.cors), binaryMediaTypes: [], authorizers: {} });
-  const notes = Object.values(isObj(doc.functions) ? doc.functions : {}).some((f) => isObj(f) && Array.isArray(f.events) && f.events.some((e) => isObj(e) && isObj(e.http) && e.http.authorizer))
-    ? ['serverless.yml authorizers are not run locally: those routes are open.'] : [];
+  if (routes.some((r) => r.kind === 'http')) apis.push({ id: 'ServerlessHttpApi', kind: 'http', stage: '$default', cors: cors(httpApiSettings.cors), binaryMediaTypes: [], authorizers: httpAuthorizers });
+  const notes = open.length ? [`Open locally, their authorizers cannot run here: ${open.join(', ')}.`] : [];
   return { model: { apis, routes, notes }, functions };
 }
