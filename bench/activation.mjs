@@ -27,11 +27,24 @@ try {
   const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
   const verdict = (ok) => (ok ? 'met' : 'MISSED');
   console.log(`\nActivation and discovery (real extension host, ${made.files} files, ${r.handlers} handlers in ${r.groups} groups)`);
-  const load = r.loadMs + r.compileMs;
-  console.log(`  extension load + activate()        ${load.toFixed(1).padStart(8)} ms   target ≤ 30 ms: ${verdict(load <= 30)}`);
-  console.log(`    compiling the ${r.bundleKiB.toFixed(0)} KiB bundle      ${r.compileMs.toFixed(1).padStart(8)} ms   (timed apart: the same source compiled again in the host, median of 5)`);
-  console.log(`    its top level                    ${r.topLevelMs.toFixed(1).padStart(8)} ms   (the bundle's first line → activate() called)`);
-  console.log(`    activate()                       ${r.activationMs.toFixed(1).padStart(8)} ms   target ≤ 20 ms: ${verdict(r.activationMs <= 20)}`);
+  // Wall time at a window's start on a small machine is mostly waiting for a CPU (the browser, the server and the
+  // host start together), so each step also shows the host thread's own CPU time where its Node has it (≥ 23.9).
+  // Kernels without fine CPU accounting count it in scheduler ticks (4 ms on the test machine): ± a tick per step.
+  const { startup: s, compile } = r;
+  const span = (a, b) => ({ ms: b.at - a.at, cpuMs: a.cpuMs === undefined || b.cpuMs === undefined ? undefined : b.cpuMs - a.cpuMs });
+  const own = span(s.bundleStarted, s.bundleEnded);
+  const host = span(s.bundleEnded, s.activateStarted);
+  const activate = span(s.activateStarted, s.activateEnded);
+  const sum = (key) => [compile, own, activate].reduce((t, x) => (t === undefined || x[key] === undefined ? undefined : t + x[key]), 0);
+  const cell = (x) => `${x.ms.toFixed(1).padStart(8)} ms wall${x.cpuMs === undefined ? '' : `, ${x.cpuMs.toFixed(1).padStart(5)} ms CPU`}`;
+  const total = { ms: sum('ms'), cpuMs: sum('cpuMs') };
+  const judged = total.cpuMs ?? total.ms;
+  console.log(`  extension load + activate()      ${cell(total)}   target ≤ 30 ms: ${verdict(judged <= 30)} (${total.cpuMs === undefined ? 'wall' : 'CPU'} time)`);
+  console.log(`    compiling the ${r.bundleKiB.toFixed(0)} KiB bundle    ${cell(compile)}   (timed apart: the same source compiled again in the host, median of 5)`);
+  console.log(`    its top level                  ${cell(own)}   (the bundle's first line → its last)`);
+  console.log(`    activate()                     ${cell(activate)}   target ≤ 20 ms: ${verdict((activate.cpuMs ?? activate.ms) <= 20)}`);
+  console.log(`    (the host's own work between)  ${cell(host)}   (not counted: the bundle's end → activate() called)`);
+  console.log(`    vendor files loaded by then    ${s.vendorLoaded.length ? s.vendorLoaded.join(', ') : 'none (the AWS SDK, yaml, jose and jsonc-parser load when first used)'}`);
   console.log(`  first tree (view shown → items)    ${r.firstTreeMs.toFixed(0).padStart(8)} ms   target ≤ 1 000 ms: ${verdict(r.firstTreeMs <= 1000)}`);
   console.log(`    of which listing (findFiles)     ${r.firstScan.listingMs.toFixed(0).padStart(8)} ms, reading and parsing ${r.firstScan.files} files ${r.firstScan.readMs.toFixed(0)} ms`);
   if (r.firstScan.stalls.length) console.log(`    stalls over 20 ms during the first tree: ${r.firstScan.stalls.join(', ')}`);

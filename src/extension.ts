@@ -7,7 +7,7 @@ import { registerLocalApi } from './localApi/registerLocalApi';
 import { registerLocalHandlers } from './localHandlers/registerLocalHandlers';
 import { registerLogs } from './logs/registerLogs';
 import { registerOutput } from './output/outputLog';
-import { startupTiming, type StartupTiming } from './output/startupTiming';
+import { mark, startupTiming, type StartupTiming } from './output/startupTiming';
 import { registerGenerateSampleEvent } from './sampleEvents/generateEventCommand';
 import { registerNewHandler } from './scaffolding/newHandlerCommand';
 import { onDidShowQuickInput } from './ui/quickSteps';
@@ -31,7 +31,7 @@ export interface LambdaWorkbenchApi {
 
 /** Wires the features together; each feature lives in its own folder and registers itself. */
 export function activate(context: vscode.ExtensionContext): LambdaWorkbenchApi {
-  const started = performance.now();
+  const started = mark();
   const log = registerOutput(context);
   const catalog = new EventCatalog();
   registerNewHandler(context, log);
@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): LambdaWorkbenchApi {
   const insights = registerInsights(context, { log, local: localHandlers, session: functions.session });
   // Nothing above scans the workspace or calls AWS: the views and commands do that when first used.
   const startup = startupTiming(started);
-  const activationMs = startup.activateEnded - started;
+  const activationMs = startup.activateEnded.at - started.at;
   log.info(`Lambda Workbench ${String(context.extension.packageJSON.version)} activated in ${activationMs.toFixed(1)} ms`);
   return { localHandlers, debugResults: debug.results, debugProvider: debug, functions, logs, localApi, insights, onDidShowQuickInput, activationMs, startup };
 }

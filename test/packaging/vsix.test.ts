@@ -67,6 +67,11 @@ describe('VSIX packages: one per platform with its own esbuild, and a universal 
         for (const needed of ['extension/dist/extension.js', 'extension/assets/runtime/node/bootstrap.js', 'extension/assets/runtime/python/bootstrap.py', 'extension/package.json']) {
           assert.ok(names.includes(needed), needed);
         }
+        // The libraries the bundle loads on first use (scripts/vendorSplit.mjs) ship beside it, each one it names.
+        const bundle = entries().find((e) => e.name === 'extension/dist/extension.js')!.text();
+        const vendor = [...new Set([...bundle.matchAll(/require\("\.\/vendor\/([\w.-]+\.js)"\)/g)].map((m) => m[1]))];
+        assert.ok(vendor.includes('aws-sdk.js') && vendor.includes('yaml.js'), vendor.join(', '));
+        for (const file of vendor) assert.ok(names.includes(`extension/dist/vendor/${file}`), `dist/vendor/${file} is in the VSIX`);
         // (TypeScript files are shipped only as templates.)
         assert.deepEqual(names.filter((n) => /__pycache__|\.py[co]$|\.map$/.test(n) || (/\.ts$|\/(src|test|out|scripts)\//.test(n) && !n.includes('/assets/templates/'))), []);
         const shipped = JSON.parse(entries().find((e) => e.name === 'extension/package.json')!.text()) as Record<string, unknown>;

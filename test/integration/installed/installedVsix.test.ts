@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LambdaWorkbenchApi } from '../../../src/extension';
@@ -26,5 +26,18 @@ describe('The extension installed from its platform VSIX', function () {
     assert.ok(outcome.result, outcome.problem);
     assert.equal(outcome.result.error, undefined, outcome.result.payload);
     assert.equal(JSON.parse(outcome.result.payload), 'hello from the VSIX');
+  });
+
+  it('carries every library its bundle loads on first use, and each loads from the installed folder', () => {
+    const extension = vscode.extensions.getExtension<LambdaWorkbenchApi>('lambda-workbench.lambda-workbench')!;
+    const dist = join(extension.extensionPath, 'dist');
+    const bundle = readFileSync(join(dist, 'extension.js'), 'utf8');
+    const named = [...bundle.matchAll(/require\("\.\/vendor\/([\w.-]+\.js)"\)\[("[^"]+")\]/g)].map((m) => ({ file: m[1], specifier: JSON.parse(m[2]) as string }));
+    assert.ok(named.some((n) => n.specifier === '@aws-sdk/client-lambda'), named.map((n) => n.specifier).join(', '));
+    for (const { file, specifier } of named) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const vendor = require(join(dist, 'vendor', file)) as Record<string, unknown>;
+      assert.equal(typeof vendor[specifier], 'object', `${specifier} from dist/vendor/${file}`);
+    }
   });
 });

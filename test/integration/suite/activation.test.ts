@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LambdaWorkbenchApi } from '../../../src/extension';
 import type { LargeWorkspace } from '../../support/largeWorkspace';
+import { loadedVendorFiles } from '../../../src/output/startupTiming';
 import { waitFor } from '../../support/waitFor';
 import { workspaceRoot } from '../support/api';
 
@@ -40,6 +41,17 @@ describe('Extension activation', () => {
     assert.ok(api.activationMs > 0);
   });
 
+  it('loading and activating the extension compile and run none of the AWS SDK, yaml, jose or jsonc-parser', () => {
+    const api = extension.exports as LambdaWorkbenchApi;
+    assert.ok(api.startup.bundleStarted, 'the extension runs from its bundle');
+    const bundle = readFileSync(join(extension.extensionPath, 'dist', 'extension.js'), 'utf8');
+    for (const file of ['aws-sdk.js', 'aws-config.js', 'yaml.js', 'jose.js', 'jsonc-parser.js']) {
+      assert.ok(bundle.includes(`require("./vendor/${file}")`), `the bundle leaves ${file} out, to load on first use`);
+    }
+    assert.deepEqual(api.startup.vendorLoaded, [], 'no dist/vendor file was loaded when activate() returned');
+    assert.deepEqual(loadedVendorFiles(), [], 'nor since: nothing has been used yet');
+  });
+
   it('showing the Local Handlers view starts discovery: the first tree of a 10 000-file workspace, excluded folders skipped', async () => {
     const api = extension.exports as LambdaWorkbenchApi;
     const manifest = JSON.parse(readFileSync(join(workspaceRoot(), 'generated-10k', 'manifest.json'), 'utf8')) as LargeWorkspace;
@@ -63,6 +75,8 @@ describe('Extension activation', () => {
     await waitFor('the Functions view', () => api.functions.view.visible);
     await waitFor('the credential check', () => api.functions.session.stats.credentialChecks > 0);
     assert.equal(api.functions.session.stats.credentialChecks, 1, 'one check for the views and the status bar');
+    // The check read the shared config files or the environment's keys: the vendor file for that loaded on use.
+    assert.ok(loadedVendorFiles().includes('aws-config.js'), loadedVendorFiles().join(', '));
   });
 
   it('contributes the Lambda Workbench container with the three views', async () => {
