@@ -2,7 +2,9 @@
 // numbers measured in this same process run, because absolute milliseconds vary a lot between machines and runs.
 //
 //   floor            the fixture handler called in-process (require + await handler(event, context))
-//   ours, warm       LocalLambda behind the Invoke API over HTTP keep-alive, 1 client and 8 concurrent clients
+//   ours, warm       LocalLambda behind the Invoke API over HTTP keep-alive, 1 client and 8 concurrent clients: in
+//                    this process (beside the load generator), and `lambda-workbench serve` in its own process (as
+//                    users and serverless-offline run; the row compared with the peer)
 //   peers            lambda-local 2 (in-process execute) and serverless-offline 13 (serverless 3, Invoke endpoint)
 //   whole process    `lambda-workbench invoke <handler>` and `--version` as a user runs them vs a bare interpreter
 //   cold start       a cold environment started by an already running process vs a bare spawn (in-process figure)
@@ -12,7 +14,7 @@ import { cpus, platform, arch } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { coldNode, coldPython, resolveInterpreters, wholeProcess } from './lib/cold.mjs';
-import { measureWarm } from './lib/ours.mjs';
+import { measureWarm, measureWarmServe } from './lib/ours.mjs';
 import { ensurePeers, measureLambdaLocal, measureServerlessOffline, peerVersion } from './lib/peers.mjs';
 import { killAllChildren } from './lib/procs.mjs';
 import { coldTable, fmtDelta, fmtMs, fmtRatio, verdict, warmTable } from './lib/report.mjs';
@@ -22,7 +24,7 @@ const CLIENTS = 8;
 const COUNTS = { warmup: 200, sequential: 2000, warmupPerClient: 50, perClient: 250 };
 const FLOOR = { warmup: 500, calls: 2000 };
 const COLD_SAMPLES = 20;
-const TARGETS = { warmVsFloor: 2, coldVsBare: 1.3, processNode: 1.6, processPython: 2.5, version: 1.3 };
+const TARGETS = { warmVsFloor: 2, coldVsBare: 1.3, processNode: 1.6, processPython: 2.5, version: 1.3, throughputVsSls: 2, p50OneClientMs: 0.5 };
 const PROCESS_SAMPLES = 30;
 const cliPath = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
@@ -67,6 +69,10 @@ async function main() {
   log(`ours: warm invokes over HTTP, 1 client then ${CLIENTS} clients…`);
   let ours;
   try { ours = await measureWarm({ config: nodeConfig, clients: CLIENTS, counts: COUNTS }); } catch (error) { ours = { error: reason(error) }; failed = true; }
+
+  log(`ours: lambda-workbench serve in its own process, 1 client then ${CLIENTS} clients…`);
+  let serve;
+  try { serve = await measureWarmServe({ cli: cliPath, config: nodeConfig, clients: CLIENTS, counts: COUNTS }); } catch (error) { serve = { error: reason(error) }; failed = true; }
 
   const peersMissing = ensurePeers();
   log('lambda-local: in-process execute…');
@@ -113,6 +119,8 @@ async function main() {
     row('ours: warm invoke, 1 client', ours.one, ours.error),
     row(`ours: warm invoke, ${CLIENTS} clients`, ours.many, ours.error),
     row('  ours: lambda.invoke() direct, no HTTP', ours.direct, ours.error),
+    row('ours: `lambda-workbench serve` process, 1 client', serve.one, serve.error),
+    row(`ours: \`lambda-workbench serve\` process, ${CLIENTS} clients`, serve.many, serve.error),
     row('lambda-local 2, 1 client (in-process)', lambdaLocal.error ? undefined : lambdaLocal, lambdaLocal.error),
     row('serverless-offline 13, 1 client', sls.one, sls.error),
     row(`serverless-offline 13, ${CLIENTS} clients`, sls.many?.error ? undefined : sls.many, sls.error ?? sls.many?.error),
@@ -160,6 +168,12 @@ async function main() {
     compare(`serverless-offline ${sov} (1 client)`, ours.one, sls.one, sls.error);
     compare(`serverless-offline ${sov} (${CLIENTS} clients)`, ours.many, sls.many?.error ? undefined : sls.many, sls.error ?? sls.many?.error);
     if (sls.many?.throughput) out.push(`    (${CLIENTS}-client throughput: ours ${Math.round(ours.many.throughput)}/s, serverless-offline ${Math.round(sls.many.throughput)}/s, on ${cpus().length} CPUs)`);
+    if (!serve.error) {
+      out.push('  each in a process of its own (`lambda-workbench serve` vs `serverless offline start`), like for like:');
+      compare(`serverless-offline ${sov} (1 client)`, serve.one, sls.one, sls.error);
+      compare(`serverless-offline ${sov} (${CLIENTS} clients)`, serve.many, sls.many?.error ? undefined : sls.many, sls.error ?? sls.many?.error);
+      if (sls.many?.throughput) out.push(`    (${CLIENTS}-client throughput: ours ${Math.round(serve.many.throughput)}/s = ${fmtRatio(serve.many.throughput / sls.many.throughput)} serverless-offline's ${Math.round(sls.many.throughput)}/s; target ${TARGETS.throughputVsSls}x)`);
+    }
   }
 
   out.push('');
@@ -184,6 +198,11 @@ async function main() {
     out.push(`  ${verdict(r === undefined ? undefined : r <= target)} ${label} within ${target}x the bare interpreter: ${fmtRatio(r)}`
       + (c ? ` (${fmtMs(c.ours.p50)} ms vs ${fmtMs(c.bare.p50)} ms)` : ` (${p.error ?? 'not measured'})`));
   }
+  // Issue [8 of 8]'s warm targets, on the serve process (the way users run it).
+  const p50 = serve.error ? undefined : serve.one.p50;
+  out.push(`  ${verdict(p50 === undefined ? undefined : p50 <= TARGETS.p50OneClientMs)} warm p50 at 1 client (serve process) <= ${TARGETS.p50OneClientMs} ms: ${fmtMs(p50)} ms`);
+  const tput = serve.error || !sls.many?.throughput ? undefined : serve.many.throughput / sls.many.throughput;
+  out.push(`  ${verdict(tput === undefined ? undefined : tput >= TARGETS.throughputVsSls)} ${CLIENTS}-client throughput (serve process) >= ${TARGETS.throughputVsSls}x serverless-offline's: ${fmtRatio(tput)}`);
   out.push('');
   out.push(`bench wall time ${((performance.now() - started) / 1000).toFixed(0)} s`);
   process.stdout.write(`\n${out.join('\n')}\n`);

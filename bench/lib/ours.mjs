@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { loadTest } from './http.mjs';
+import { capture, startChild, stopChild } from './procs.mjs';
 import { timeSequential, summarize, withTimeout } from './stats.mjs';
 
 const require = createRequire(import.meta.url);
@@ -45,6 +46,32 @@ export async function measureWarm({ config, clients, counts }) {
   } finally {
     await api.close();
     await withTimeout(lambda.dispose(), 15_000, 'disposing the local Lambda').catch(() => {});
+  }
+}
+
+/**
+ * Warm invocations through `lambda-workbench serve` in a process of its own, as a user runs it and as
+ * serverless-offline runs (the in-process row above shares its CPU with the load generator). 1 client, then `clients`.
+ */
+export async function measureWarmServe({ cli, config, clients, counts }) {
+  const proc = startChild(process.execPath, [cli, 'serve', config.handler, '--name', config.name, '--port', '0', '--quiet', '--max-concurrency', String(clients + 2)], { cwd: config.codeDir, env: process.env });
+  try {
+    const url = await withTimeout(new Promise((resolve, reject) => {
+      const found = () => /Invoke API on (http:\/\/127\.0\.0\.1:\d+)/.exec(proc.output())?.[1];
+      proc.child.stdout.on('data', () => { if (found()) resolve(`${found()}/2015-03-31/functions/${config.name}/invocations`); });
+      void proc.exited.then(() => reject(new Error(`serve exited: ${proc.output().slice(-300)}`)));
+    }), 20_000, 'lambda-workbench serve to start');
+    const one = await withTimeout(loadTest(url, { clients: 1, perClient: counts.sequential, warmup: counts.warmup }), 60_000, 'ours (serve), 1 client');
+    let environments = 0;
+    const afterWarmup = async () => {
+      // The function's environments are the serve process's children.
+      environments = (await capture('ps', ['-o', 'pid=', '--ppid', String(proc.child.pid)])).split('\n').filter(Boolean).length;
+      if (environments < clients) throw new Error(`only ${environments} environments after the ${clients}-client warm-up`);
+    };
+    const many = await withTimeout(loadTest(url, { clients, perClient: counts.perClient, warmup: counts.warmupPerClient, afterWarmup }), 90_000, `ours (serve), ${clients} clients`);
+    return { one, many, environments };
+  } finally {
+    await stopChild(proc);
   }
 }
 
