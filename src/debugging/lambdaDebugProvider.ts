@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { localLogLine } from '../core/logs/logFormat';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
+import type { DebugWarmup } from './debugWarmup';
 import { EventCatalog } from '../core/events/catalog';
 import { generateEvent } from '../core/events/generate';
 import { readSavedEvent } from '../core/events/savedEvents';
@@ -69,6 +70,8 @@ export class LambdaDebugProvider implements vscode.DebugConfigurationProvider {
   private readonly pending = new Map<string, PendingRun>();
   /** Completed results by run id, for callers (tests) that wait on a session. */
   readonly results = new Map<string, Promise<InvokeResult | undefined>>();
+  /** What is started ahead of a window's first session (set by registerDebugging). */
+  warmup?: DebugWarmup;
 
   constructor(private readonly runner: LocalRunner, private readonly index: HandlerIndex, private readonly choices: EventChoices,
     private readonly docs: RunDocuments, private readonly catalog: EventCatalog, private readonly log: OutputLog) {}
@@ -129,14 +132,19 @@ export class LambdaDebugProvider implements vscode.DebugConfigurationProvider {
       const port = await freePort();
       const run: PendingRun = { id: typeof config.__lambdaRunId === 'string' ? config.__lambdaRunId : randomUUID(), name: config.name, config: fn, event, port, document: this.docs.uriFor(fn.name, 'debug'), pauses: new PauseClock() };
       this.pending.set(run.id, run);
-      await this.docs.open(run.document, `# Debugging ${fn.name} · ${fn.runtime} · ${fn.handler}\n`);
+      // The output document opens beside the debugger's start, not before it (its first opening in a window is a
+      // good part of the first session); what the function prints is kept until it shows.
+      void this.docs.open(run.document, `# Debugging ${fn.name} · ${fn.runtime} · ${fn.handler}\n`)
+        .catch((error: unknown) => this.log.warn(`The debug output document did not open: ${error instanceof Error ? error.message : String(error)}`));
       if (family === 'nodejs') {
         this.start(run);
         await waitForPort(port, 15_000);
         return {
           type: 'node', request: 'attach', name: config.name, address: '127.0.0.1', port, continueOnAttach: true, restart: false,
           sourceMaps: true, resolveSourceMapLocations: ['**'], skipFiles: ['<node_internals>/**', '**/assets/runtime/node/**'],
-          outFiles: run.environment?.compiled ? [join(dirname(run.environment.compiled.file), '**', '*.js')] : undefined,
+          // Where js-debug looks for source maps ahead of loading: the compiled TypeScript, else the function's own
+          // folder — its default is the whole workspace, a scan that made a window's first session seconds long.
+          outFiles: run.environment?.compiled ? [join(dirname(run.environment.compiled.file), '**', '*.js')] : [join(fn.codeDir, '**', '*.{js,mjs,cjs}'), '!**/node_modules/**'],
           __lambdaRunId: run.id,
         };
       }

@@ -6,6 +6,7 @@ import type { HandlerIndex } from '../localHandlers/handlerIndex';
 import { UNTRUSTED_MESSAGE, type LocalRunner } from '../localHandlers/localRunner';
 import type { RunDocuments } from '../localHandlers/runDocuments';
 import type { OutputLog } from '../output/outputLog';
+import { DebugWarmup } from './debugWarmup';
 import { configurationFor, LambdaDebugProvider, PYTHON_DEBUG_TYPE } from './lambdaDebugProvider';
 import { trackPauses } from './pauseClock';
 
@@ -15,8 +16,9 @@ export function registerDebugging(context: vscode.ExtensionContext, deps: {
   resolveHandler: (arg: unknown) => Promise<DiscoveredHandler | undefined>;
 }): LambdaDebugProvider {
   const provider = new LambdaDebugProvider(deps.runner, deps.index, deps.choices, deps.docs, deps.catalog, deps.log);
+  provider.warmup = new DebugWarmup(deps.index, deps.log);
   const runIdOf = (session: vscode.DebugSession): string | undefined => session.configuration.__lambdaRunId as string | undefined;
-  context.subscriptions.push(
+  context.subscriptions.push(provider.warmup,
     vscode.debug.registerDebugConfigurationProvider('lambda', provider, vscode.DebugConfigurationProviderTriggerKind.Initial),
     vscode.debug.registerDebugConfigurationProvider('lambda', { provideDebugConfigurations: (folder) => provider.dynamicConfigurations(folder) }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     // debugpy's own adapter (python -m debugpy.adapter) speaks DAP: VS Code runs it; no Python extension needed.

@@ -8,7 +8,7 @@ import { continueFrom, evaluate, StopWatcher, topFrame } from '../support/debugS
 import { waitFor } from '../../support/waitFor';
 
 /** Starts a `lambda` configuration with a breakpoint, waits for the stop, inspects, continues, and returns the result. */
-async function debugAndStop(watcher: StopWatcher, config: Record<string, unknown>, file: string, line: number): Promise<{ path: string; line: number; value: (expr: string) => Promise<string>; finish: () => Promise<InvokeResult | undefined> }> {
+async function debugAndStop(watcher: StopWatcher, config: Record<string, unknown>, file: string, line: number): Promise<{ path: string; line: number; attach: vscode.DebugConfiguration; value: (expr: string) => Promise<string>; finish: () => Promise<InvokeResult | undefined> }> {
   const api = await extensionApi();
   const uri = vscode.Uri.file(join(workspaceRoot(), file));
   const breakpoint = new vscode.SourceBreakpoint(new vscode.Location(uri, new vscode.Position(line - 1, 0)));
@@ -23,6 +23,8 @@ async function debugAndStop(watcher: StopWatcher, config: Record<string, unknown
     assert.ok(runId, 'a debug run was registered');
     return {
       path: frame.path, line: frame.line,
+      // What the provider handed the debugger (js-debug stops on a child session of that attach).
+      attach: stop.session.parentSession?.configuration ?? stop.session.configuration,
       value: (expr) => evaluate(stop, frame.id, expr),
       finish: async () => {
         await continueFrom(stop);
@@ -59,11 +61,30 @@ describe('F5: breakpoints in JavaScript, TypeScript and Python (real host)', fun
     await waitFor('no debug session left', () => watcher.live.size === 0, 15_000);
   });
 
+  // First in this file: no test before it has debugged JavaScript, so js-debug is not active yet.
+  it('an editor showing a Python handler leaves js-debug alone; one showing a JavaScript handler activates it ahead of F5', async () => {
+    const api = await extensionApi();
+    const jsDebug = vscode.extensions.getExtension('ms-vscode.js-debug');
+    assert.ok(jsDebug, 'the host has js-debug');
+    assert.equal(jsDebug.isActive, false, 'precondition: nothing has activated js-debug yet');
+    await vscode.window.showTextDocument(vscode.Uri.file(join(workspaceRoot(), 'py-handler', 'reports.py')));
+    await api.localHandlers.index.whenReady();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(jsDebug.isActive, false, 'a Python handler needs debugpy, not js-debug');
+    await vscode.window.showTextDocument(vscode.Uri.file(join(workspaceRoot(), 'js-handler', 'orders.js')));
+    await waitFor('js-debug to activate', () => jsDebug.isActive, 20_000);
+    await api.debugProvider.warmup!.whenWarm();
+    assert.ok((api.debugProvider.warmup!.jsDebugActivationMs ?? 0) > 0, 'the warm-up activated it');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('JavaScript: stops in the handler, evaluates a variable, continues to the result and REPORT', async () => {
     const stop = await debugAndStop(watcher, { handler: 'js-handler/orders.handler', event: 'events/order.json', env: { STAGE_LABEL: 'from-launch' } }, 'js-handler/orders.js', 6);
     assert.equal(stop.path, join(workspaceRoot(), 'js-handler', 'orders.js'));
     assert.equal(stop.line, 6);
     assert.equal(await stop.value('total'), '7');
+    // js-debug looks for source maps in the function's folder, not the whole workspace (its default).
+    assert.deepEqual(stop.attach.outFiles, [join(workspaceRoot(), 'js-handler', '**', '*.{js,mjs,cjs}'), '!**/node_modules/**']);
     const result = await stop.finish();
     assert.deepEqual({ total: JSON.parse(result!.payload).total, label: JSON.parse(result!.payload).label }, { total: 7, label: 'from-launch' });
     const api = await extensionApi();
