@@ -61,9 +61,9 @@ function sources(value: unknown): { headers: string[]; queryStrings: string[] } 
  * saying so.
  */
 function restAuthorizer(value: unknown, functionOf: FunctionLookup): AuthorizerConfig | string {
-  const spec: Obj = isObj(value) ? value : { name: value };
+  const spec: Obj = isObj(value) ? value : String(value).toLowerCase() === 'aws_iam' ? { type: 'aws_iam' } : { name: value };
   const type = String(spec.type ?? 'token').toLowerCase();
-  if (type !== 'token' && type !== 'request') return `a ${type} authorizer`;
+  if (type !== 'token' && type !== 'request') return `${type} authorizer`;
   const functionId = functionOf(spec.arn ?? spec.name);
   if (!functionId) return `authorizer ${String(spec.arn ?? spec.name ?? spec.authorizerId ?? '?')} (not a function of this service)`;
   const identity = sources(spec.identitySource ?? (type === 'token' ? 'method.request.header.Authorization' : undefined));

@@ -32,6 +32,7 @@ functions:
           authorizer: { name: keyAuth, type: request, identitySource: method.request.querystring.key, resultTtlInSeconds: 0 }
       - http: { path: by-arn, method: get, authorizer: { arn: 'arn:aws:lambda:us-east-1:123456789012:function:shop-dev-tokenAuth' } }
       - http: { path: pool, method: get, authorizer: { type: COGNITO_USER_POOLS, arn: 'arn:aws:cognito-idp:us-east-1:1:userpool/x' } }
+      - http: { path: signed, method: get, authorizer: aws_iam }
       - httpApi: { method: GET, path: /simple, authorizer: { name: simple } }
       - httpApi: { method: GET, path: /admin, authorizer: { name: jwt, scopes: [shop.admin] } }
       - httpApi: { method: GET, path: /iam, authorizer: { type: aws_iam } }
@@ -86,8 +87,9 @@ describe('local API: serverless.yml authorizers run locally, as a SAM template\'
     assert.ok(lines.includes('GET /simple → echo (HTTP API, payload 2.0, authorizer simple)'));
     assert.ok(lines.includes('GET /dev/pool → echo (REST API, payload 1.0)'));
     assert.equal(cloud.model.notes.length, 1);
-    assert.match(cloud.model.notes[0], /GET \/pool \(a cognito_user_pools authorizer\)/);
+    assert.match(cloud.model.notes[0], /GET \/pool \(cognito_user_pools authorizer\)/);
     assert.match(cloud.model.notes[0], /GET \/iam \(authorizer aws_iam\)/);
+    assert.match(cloud.model.notes[0], /GET \/signed \(aws_iam authorizer\)/);
   });
 
   it('REST: a TOKEN authorizer by function name or by its deployed ARN, and a REQUEST one on a query parameter', async () => {
