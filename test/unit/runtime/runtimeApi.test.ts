@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { RuntimeApiServer, type RuntimeReply } from '../../../src/core/runtime/runtimeApiServer';
+import { waitFor } from '../../support/waitFor';
 
 interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: string }
 
@@ -33,8 +34,12 @@ describe('Runtime API server (wire level)', () => {
   });
 
   it('blocks GET /next until an event exists, then sends it with every header of the reference', async () => {
-    const pending = call(api.address, 'GET', '/2018-06-01/runtime/invocation/next');
+    let answered = false;
+    const pending = call(api.address, 'GET', '/2018-06-01/runtime/invocation/next').finally(() => { answered = true; });
+    // Until the server has seen the poll (a busy machine may take longer than any fixed wait), then a while more.
+    await waitFor('the /next poll to arrive', () => nexts === 1);
     await new Promise((r) => setTimeout(r, 50));
+    assert.equal(answered, false, 'the poll waits while there is no event');
     assert.equal(nexts, 1);
     api.deliver({ requestId: 'req-1', event: '{"a":1}', deadlineMs: 1700000000000, functionArn: 'arn:aws:lambda:us-east-1:1:function:f', traceId: 'Root=1-x', clientContext: '{"c":1}', cognitoIdentity: '{"i":1}' });
     const next = await pending;
@@ -104,7 +109,7 @@ describe('Runtime API server (wire level)', () => {
     await first;
     const second = call(api.address, 'POST', '/2018-06-01/runtime/invocation/req-a/response', '"one"',
       { 'Lambda-Workbench-Then-Next': '1', 'Lambda-Workbench-End-Marks': 'out' });
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor('the outcome to arrive', () => replies.length === 1 && nexts === 2);
     assert.equal(replies.length, 1, 'the outcome is taken before the next event exists');
     assert.deepEqual((replies[0] as { endMarks?: unknown }).endMarks, { out: true, err: false });
     assert.equal(nexts, 2, 'the request waits as a GET /next does');
