@@ -38,6 +38,7 @@ export class DebugWarmup implements vscode.Disposable {
     if (file?.scheme !== 'file' || !JAVASCRIPT_FILE.test(file.fsPath)) return;
     if (this.index.inFile(file.fsPath).length === 0) return;
     this.jsDebug = this.activateJsDebug();
+    this.dispose(); // once per window: nothing more to watch for
   }
 
   private async activateJsDebug(): Promise<void> {

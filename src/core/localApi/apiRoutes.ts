@@ -117,7 +117,7 @@ function listCors(value: unknown): CorsConfig | undefined {
 }
 
 /** `method.request.header.Authorization`, `$request.header.Authorization`, `$request.querystring.id` → their parts. */
-function identitySources(sources: string[]): { headers: string[]; queryStrings: string[] } {
+export function identitySources(sources: string[]): { headers: string[]; queryStrings: string[] } {
   const headers: string[] = [];
   const queryStrings: string[] = [];
   for (const s of sources) {

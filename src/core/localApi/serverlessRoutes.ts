@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
-import { referencedId, type ApiDefinition, type ApiModel, type ApiRoute, type AuthorizerConfig, type CorsConfig } from './apiRoutes';
+import { identitySources, referencedId, type ApiDefinition, type ApiModel, type ApiRoute, type AuthorizerConfig, type CorsConfig } from './apiRoutes';
 
 /** A function of serverless.yml, as a local run needs it (the handler is `file.export` relative to the service). */
 export interface ServerlessFunction {
@@ -45,13 +45,9 @@ function methodAndPath(value: unknown): { method: string; path: string } | undef
 /** The service's function a name or ARN means (its key, or the `<service>-<stage>-<key>` name it deploys as). */
 type FunctionLookup = (nameOrArn: unknown) => string | undefined;
 
-/** `method.request.header.Authorization`, `$request.header.X`, `$request.querystring.q` (a string, a comma list or an array). */
+/** serverless.yml's `identitySource`: one source, a comma-separated list, or an array (each parsed as SAM's are). */
 function sources(value: unknown): { headers: string[]; queryStrings: string[] } {
-  const all = (Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(',') : []).map((x) => x.trim());
-  return {
-    headers: all.map((x) => /header\.(.+)$/i.exec(x)?.[1]?.toLowerCase()).filter((x): x is string => x !== undefined),
-    queryStrings: all.map((x) => /querystring\.(.+)$/i.exec(x)?.[1]).filter((x): x is string => x !== undefined),
-  };
+  return identitySources((Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(',') : []).map((x) => x.trim()));
 }
 
 /**
