@@ -38,6 +38,13 @@ if (insights) {
   const m = median(insights.firstChartMs);
   console.log(`\nInsights panel: open → first chart with ${insights.records} invocations, median of 5; goal ≤ 300 ms`);
   console.log(`  ${insights.firstChartMs.map((x) => x.toFixed(0)).join(', ')} ms → median ${m.toFixed(0)} ms ${m <= 300 ? 'met' : 'MISSED'}`);
+  if (insights.firstWebviewMs !== undefined) console.log(`  (the window's first webview, an empty page opened before these: ${insights.firstWebviewMs.toFixed(0)} ms — the host's own first-webview cost, not in the figures above)`);
+  const pages = (insights.pages ?? []).filter(Boolean);
+  if (pages.length) {
+    const step = (f) => median(pages.map(f)).toFixed(0).padStart(4);
+    console.log(`  in the page (ms from its document's start, median): script starts ${step((p) => p.scriptStarted)}, its modules run ${step((p) => p.scriptEnded)}, numbers and charts built ${step((p) => p.rendered)}, frame painted ${step((p) => p.drawn)}`);
+    console.log(`  first open: script starts ${pages[0].scriptStarted.toFixed(0)}, modules run ${pages[0].scriptEnded.toFixed(0)}, built ${pages[0].rendered.toFixed(0)}, painted ${pages[0].drawn.toFixed(0)}`);
+  }
   const ready = median(insights.floor.map((f) => f.readyMs));
   const echo = median(insights.floor.map((f) => f.echoMs));
   console.log(`  floor of this host: an empty webview ready in ${ready.toFixed(0)} ms + the same ${(insights.payloadBytes / 1024).toFixed(0)} KiB posted and echoed in ${echo.toFixed(0)} ms = ${(ready + echo).toFixed(0)} ms; ours is ${(m / (ready + echo)).toFixed(2)}× that`);

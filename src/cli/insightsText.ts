@@ -24,6 +24,11 @@ export function insightsText(data: InsightsViewData): string {
   const w = [12, 6, 9, 9, 9, 9];
   lines.push(`  ${row(['duration ms', 'calls', 'p50', 'p90', 'p99', 'max'], w)}`);
   for (const [name, st] of [['all', s.duration.all], ['warm', s.duration.warm], ['cold', s.duration.cold], ['init', s.init]] as const) lines.push(`  ${row(statsCells(name, st), w)}`);
+  const t = data.totals;
+  if (t) {
+    lines.push(`  whole range (Logs Insights stats, all ${t.calls} calls): cold starts ${t.coldStarts}, duration p50 ${ms(t.p50Ms)} p90 ${ms(t.p90Ms)} p99 ${ms(t.p99Ms)} max ${ms(t.maxMs)} ms, `
+      + `memory used p99 ${t.usedP99Mb} / max ${t.usedMaxMb} of ${t.sizeMb} MB, cost ${usd(t.costUsd)}`);
+  }
   const m = s.memory;
   lines.push(m
     ? `  memory      ${m.memorySizeMb} MB configured, p99 used ${m.p99UsedMb} MB, max ${m.maxUsedMb} MB → ${m.change === 'keep' ? `keep ${m.memorySizeMb} MB` : `${m.change} to ${m.suggestedMb} MB`} (p99 + 25 %)`

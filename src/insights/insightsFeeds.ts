@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { InvocationRecord } from '../core/insights/invocationRecord';
+import type { RangeTotals } from '../core/insights/insightsSummary';
 import type { InvocationStore } from '../core/insights/invocationStore';
 import { SEARCH_RANGES, type LogsSend } from '../core/logs/logGroups';
 import { readReportRecords } from '../core/logs/logsInsights';
@@ -17,7 +18,7 @@ export interface DeployedTarget {
   readonly architecture?: string;
 }
 
-export interface FeedRead { readonly records: readonly InvocationRecord[]; readonly origin: string; readonly message?: string }
+export interface FeedRead { readonly records: readonly InvocationRecord[]; readonly origin: string; readonly message?: string; readonly totals?: RangeTotals }
 
 /** Where a panel's invocations come from: the local store (live), or a deployed function's CloudWatch Logs. */
 export interface InsightsFeed {
@@ -65,7 +66,7 @@ export function deployedFeed(target: DeployedTarget, logs: (region: string) => L
       if (!read) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
       const origin = `CloudWatch Logs ${target.logGroup} (${target.region}), ${range.label.toLowerCase()}, via ${read.via}${read.note ? ` — ${read.note}` : ''}`;
       return {
-        records: read.records, origin,
+        records: read.records, origin, totals: read.totals,
         message: read.records.length === 0 ? `No REPORT lines of ${target.name} in ${range.label.toLowerCase()}. Invoke it, or pick a longer range.` : undefined,
       };
     },

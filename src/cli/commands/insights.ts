@@ -78,7 +78,7 @@ async function output(pages: InsightsViewData[], v: Record<string, unknown>, io:
     await writeFile(out, insightsHtml(pages));
     io.err(`wrote ${out}\n`);
   }
-  if (v.json) io.out(`${JSON.stringify(pages.map((p) => ({ function: p.function, message: p.message, ...p.summary })), null, 2)}\n`);
+  if (v.json) io.out(`${JSON.stringify(pages.map((p) => ({ function: p.function, message: p.message, ...p.summary, ...(p.totals ? { totals: p.totals } : {}) })), null, 2)}\n`);
   else for (const page of pages) io.out(`${insightsText(page)}\n`);
   return pages.some((p) => !p.message) ? EXIT_OK : 1;
 }
@@ -100,7 +100,7 @@ async function deployed(v: Record<string, unknown>, io: CliIO): Promise<number> 
     });
     if (read.note) io.err(`note: ${read.note}\n`);
     const origin = `CloudWatch Logs ${target.logGroup} (${ctx.region}) since ${new Date(startTime).toISOString()}, via ${read.via}`;
-    return await output([insightsViewData(fn, read.records, origin, read.records.length === 0 ? `No REPORT lines of ${fn} in that range.` : undefined)], v, io);
+    return await output([insightsViewData(fn, read.records, origin, read.records.length === 0 ? `No REPORT lines of ${fn} in that range.` : undefined, read.totals)], v, io);
   } catch (error) {
     if (error instanceof AwsProblemError) {
       printAwsProblem(io, 'insights', error);

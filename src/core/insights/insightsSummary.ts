@@ -143,3 +143,24 @@ export function environmentsOverTime(records: readonly InvocationRecord[]): Arra
   const all = [...spans.values()];
   return records.map((r) => [r.time, all.filter((s) => s.first <= r.time && s.last >= r.time).length]);
 }
+
+/** A deployed function's whole range as Logs Insights' stats computed it (every call, however many the raw rows
+ *  could hold); the view adds what the range cost. */
+export interface RangeTotals {
+  readonly calls: number;
+  readonly coldStarts: number;
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  readonly usedP99Mb: number;
+  readonly usedMaxMb: number;
+  readonly sizeMb: number;
+  readonly gbSeconds: number;
+}
+
+/** What the range's calls cost at the list prices: its requests plus its GB-seconds. */
+export function rangeCostUsd(totals: RangeTotals, region: string | undefined, architecture: Architecture): number {
+  const { price } = priceFor(region);
+  return totals.calls * price.requestUsd + totals.gbSeconds * price.gbSecondUsd[architecture];
+}

@@ -1,4 +1,4 @@
-import { environmentsOverTime, summarize, type InsightsSummary } from './insightsSummary';
+import { environmentsOverTime, rangeCostUsd, summarize, type InsightsSummary, type RangeTotals } from './insightsSummary';
 import type { InvocationRecord } from './invocationRecord';
 import { PRICES_SOURCE } from './lambdaPrices';
 import type { LoadSample, LoadSummary } from '../runtime/loadRun';
@@ -42,6 +42,8 @@ export interface InsightsViewData {
     readonly status: number[];
     readonly requestId: string[];
   };
+  /** A deployed function's range as Logs Insights' stats counted it, when it holds more calls than were drawn. */
+  readonly totals?: RangeTotals & { readonly costUsd: number };
   /** Set instead of charts when there is nothing to draw, or the data could not be read: what to do next. */
   readonly message?: string;
   /** Shown above the figures when they describe failures rather than the function (every call timed out…). */
@@ -51,10 +53,14 @@ export interface InsightsViewData {
 /** A call's status by its code in the page's columns (0 ok, 1 error, 2 timeout). */
 export const STATUS_NAME = ['ok', 'error', 'timeout'] as const;
 
-export function insightsViewData(fn: string, records: readonly InvocationRecord[], origin: string, message?: string): InsightsViewData {
+export function insightsViewData(fn: string, records: readonly InvocationRecord[], origin: string, message?: string, totals?: RangeTotals): InsightsViewData {
   const recent = records.slice(-TABLE_ROWS);
   const firstTime = recent[0]?.time ?? 0;
+  const last = records[records.length - 1];
+  // The same figures twice say nothing new: the whole range's only when the rows stopped short of it.
+  const whole = totals && totals.calls > records.length ? { ...totals, costUsd: rangeCostUsd(totals, last?.region, last?.architecture ?? 'x86_64') } : undefined;
   return {
+    ...(whole ? { totals: whole } : {}),
     function: fn, origin, summary: summarize(records), pricesSource: PRICES_SOURCE,
     series: chartSeries(records),
     recent: {
@@ -172,11 +178,13 @@ export type ToInsightsPage =
   | { readonly type: 'loading'; readonly text: string }
   /** What the page keeps for the panel serializer (which function, local or deployed). */
   | { readonly type: 'state'; readonly state: unknown };
+/** Where the page's time went, ms from its document's start (the benchmark prints it). */
+export interface PageTiming { readonly scriptStarted: number; readonly scriptEnded: number; readonly rendered: number; readonly drawn: number }
 export type FromInsightsPage =
   /** `embedded`: the page already drew the messages its HTML carried. */
   | { readonly type: 'ready'; readonly embedded?: boolean }
   /** The page drew data: how many charts (the panel notes when its first chart appeared). */
-  | { readonly type: 'drawn'; readonly charts: number }
+  | { readonly type: 'drawn'; readonly charts: number; readonly page?: PageTiming }
   /** Copy as CSV: the extension copies every call of its records. */
   | { readonly type: 'copy' }
   | { readonly type: 'load'; readonly request: LoadRequest }

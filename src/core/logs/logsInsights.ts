@@ -1,6 +1,7 @@
 import { GetQueryResultsCommand, StartQueryCommand, StopQueryCommand, type QueryStatistics, type ResultField } from '@aws-sdk/client-cloudwatch-logs';
 import { AwsProblemError, withAwsProblem } from '../aws/awsErrors';
 import { parseReport, type InvocationRecord } from '../insights/invocationRecord';
+import type { RangeTotals } from '../insights/insightsSummary';
 import { searchLogGroup, type LogsSend } from './logGroups';
 import { sleep } from '../sleep';
 
@@ -19,6 +20,29 @@ export const REPORT_QUERY = [
   'sort @timestamp asc',
   `limit ${REPORT_LIMIT}`,
 ].join(' | ');
+
+/**
+ * The whole range's figures, computed by Logs Insights over every REPORT line (the raw rows stop at REPORT_LIMIT):
+ * one row. Both REPORT forms: the text line's discovered fields (memory in bytes) or the JSON report's metrics.
+ */
+export const REPORT_STATS_QUERY = [
+  'filter @type = "REPORT" or type = "platform.report"',
+  'fields coalesce(@duration, record.metrics.durationMs) as durationMs, coalesce(@initDuration, record.metrics.initDurationMs) as initMs, '
+    + 'coalesce(@maxMemoryUsed / 1000000, record.metrics.maxMemoryUsedMB) as usedMb, coalesce(@memorySize / 1000000, record.metrics.memorySizeMB) as sizeMb, '
+    + 'coalesce(@billedDuration, record.metrics.billedDurationMs) * coalesce(@memorySize / 1000000, record.metrics.memorySizeMB) / 1024000 as gbSeconds',
+  'stats count(*) as calls, count(initMs) as coldStarts, pct(durationMs, 50) as p50Ms, pct(durationMs, 90) as p90Ms, pct(durationMs, 99) as p99Ms, '
+    + 'max(durationMs) as maxMs, pct(usedMb, 99) as usedP99Mb, max(usedMb) as usedMaxMb, max(sizeMb) as sizeMb, sum(gbSeconds) as gbSeconds',
+].join(' | ');
+
+/** The stats row as numbers; none when the range had no call (Logs Insights then answers no row, or a zero count). */
+export function rangeTotals(row: Record<string, string> | undefined): RangeTotals | undefined {
+  const number = (field: string): number => (row?.[field] !== undefined && Number.isFinite(Number(row[field])) ? Number(row[field]) : 0);
+  if (number('calls') === 0) return undefined;
+  return {
+    calls: number('calls'), coldStarts: number('coldStarts'), p50Ms: number('p50Ms'), p90Ms: number('p90Ms'), p99Ms: number('p99Ms'), maxMs: number('maxMs'),
+    usedP99Mb: Math.round(number('usedP99Mb')), usedMaxMb: Math.round(number('usedMaxMb')), sizeMb: Math.round(number('sizeMb')), gbSeconds: number('gbSeconds'),
+  };
+}
 
 /** Matches both REPORT forms for the FilterLogEvents fallback; parseReport drops anything else that matched. */
 const REPORT_FILTER_PATTERN = '?"REPORT RequestId" ?"platform.report"';
@@ -170,24 +194,41 @@ export interface ReportReadResult {
   readonly via: 'Logs Insights' | 'FilterLogEvents';
   /** Something the user should know about the result: the fallback, a missing group, a cut-off range. */
   readonly note?: string;
+  /** Logs Insights' figures over the whole range (none on the FilterLogEvents fallback, or when the stats failed). */
+  readonly totals?: RangeTotals;
 }
 
 /**
  * The deployed function's invocations in a time range, from the REPORT lines of its log group, oldest first. Uses
- * Logs Insights (one query, however long the range); credentials that may not use it fall back to FilterLogEvents,
- * which pages through every REPORT line and is slower on long ranges. A group that does not exist yet (the
- * function never wrote logs) gives no records and a note.
+ * Logs Insights: the raw rows (at most REPORT_LIMIT) and, beside them, the stats of the whole range. Credentials
+ * that may not use it fall back to FilterLogEvents, which pages through every REPORT line and is slower on long
+ * ranges. A group that does not exist yet (the function never wrote logs) gives no records and a note.
  */
 export async function readReportRecords(client: LogsSend, options: ReportReadOptions): Promise<ReportReadResult> {
   const { fn, logGroup, architecture, region } = options;
+  const query = (text: string, signal: AbortSignal | undefined, onProgress?: InsightsQueryOptions['onProgress']): Promise<InsightsQueryResult> => runLogsInsightsQuery(client, {
+    logGroups: [logGroup], query: text, startTime: options.startTime, endTime: options.endTime, limit: REPORT_LIMIT,
+    signal, profile: options.profile, pollMs: options.pollMs, onProgress,
+  });
+  // The stats query stops with the rows query (whichever way that ends) or the caller's cancel.
+  const stats = new AbortController();
+  const relay = (): void => stats.abort();
+  options.signal?.addEventListener('abort', relay, { once: true });
+  const totals = query(REPORT_STATS_QUERY, stats.signal).then(
+    (result): { totals?: RangeTotals; failed?: string } => ({ totals: rangeTotals(result.rows[0]) }),
+    (error: unknown) => ({ totals: undefined, failed: error instanceof Error && error.name !== 'AbortError' ? error.message : undefined }),
+  );
   try {
-    const result = await runLogsInsightsQuery(client, {
-      logGroups: [logGroup], query: REPORT_QUERY, startTime: options.startTime, endTime: options.endTime, limit: REPORT_LIMIT,
-      signal: options.signal, profile: options.profile, pollMs: options.pollMs, onProgress: options.onProgress,
-    });
+    const result = await query(REPORT_QUERY, options.signal, options.onProgress);
     const records = reportRecordsFromRows(result.rows, fn, architecture, region);
-    return { records, via: 'Logs Insights', note: result.rows.length >= REPORT_LIMIT ? cutOffNote() : undefined };
+    const whole = await totals;
+    const notes = [
+      result.rows.length >= REPORT_LIMIT ? cutOffNote(whole.totals?.calls) : undefined,
+      whole.failed ? `The whole range's figures could not be computed (${whole.failed.trim()}).` : undefined,
+    ].filter(Boolean);
+    return { records, via: 'Logs Insights', note: notes.length ? notes.join(' ') : undefined, totals: whole.totals };
   } catch (error) {
+    stats.abort();
     if (!(error instanceof AwsProblemError)) throw error;
     if (error.problem.kind === 'not-found') return { records: [], via: 'Logs Insights', note: `${logGroup} does not exist yet: ${fn} has written no logs (or writes them to another group).` };
     if (error.problem.kind !== 'access-denied') throw error;
@@ -195,11 +236,15 @@ export async function readReportRecords(client: LogsSend, options: ReportReadOpt
     const note = `Logs Insights is not allowed (${error.problem.message.trim()}), so the REPORT lines were read with FilterLogEvents, `
       + 'which is slower on long ranges. Allow logs:StartQuery and logs:GetQueryResults to use Logs Insights.';
     return { records, via: 'FilterLogEvents', note: records.length >= REPORT_LIMIT ? `${note} ${cutOffNote()}` : note };
+  } finally {
+    options.signal?.removeEventListener('abort', relay);
   }
 }
 
-function cutOffNote(): string {
-  return `Only the first ${REPORT_LIMIT.toLocaleString('en-US')} invocations of the range are shown: pick a shorter range to see the rest.`;
+function cutOffNote(calls?: number): string {
+  const first = `Only the first ${REPORT_LIMIT.toLocaleString('en-US')}`;
+  if (calls === undefined) return `${first} invocations of the range are shown: pick a shorter range to see the rest.`;
+  return `${first} of the range's ${calls.toLocaleString('en-US')} invocations are drawn; the Whole range table has Logs Insights' figures for all of them.`;
 }
 
 async function readWithFilterLogEvents(client: LogsSend, options: ReportReadOptions): Promise<InvocationRecord[]> {

@@ -6,7 +6,7 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import 'uplot/dist/uPlot.min.css';
 import './insights.css';
-import { recentCsv, type FromInsightsPage, type InsightsViewData, type ToInsightsPage } from '../../core/insights/insightsView';
+import { recentCsv, type FromInsightsPage, type InsightsViewData, type PageTiming, type ToInsightsPage } from '../../core/insights/insightsView';
 import { drawCharts, inkedPixels, type Chart } from './charts';
 import { LoadRunView } from './loadRun';
 import { callsTable, numbers } from './numbers';
@@ -17,6 +17,8 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 interface VsCodeApi { postMessage(message: FromInsightsPage): void; setState(state: unknown): void; getState(): unknown }
 declare function acquireVsCodeApi(): VsCodeApi;
 
+/** After every imported module ran (the controls defined, uPlot loaded). */
+const scriptEnded = performance.now();
 const vscode: VsCodeApi | undefined = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : undefined;
 /** Each page drawn: its root element, its data and its charts (a report holds one per function). */
 const pages = new Map<HTMLElement, { data: InsightsViewData; charts: Chart[]; stop?: () => void }>();
@@ -91,7 +93,14 @@ function render(root: HTMLElement, data: InsightsViewData): void {
   const stop = drawCharts(grid, data, charts);
   pages.set(root, { data, charts, stop });
   // Told once the frame with the charts has been produced (the next frame's callback), not when they were built.
-  requestAnimationFrame(() => setTimeout(() => vscode?.postMessage({ type: 'drawn', charts: charts.length }), 0));
+  const rendered = performance.now();
+  requestAnimationFrame(() => setTimeout(() => vscode?.postMessage({ type: 'drawn', charts: charts.length, page: pageTiming(rendered) }), 0));
+}
+
+function pageTiming(rendered: number): PageTiming {
+  // Where the script's compile starts: the panel marks it just before the script (a report has no mark).
+  const started = performance.getEntriesByName('script-start')[0]?.startTime ?? 0;
+  return { scriptStarted: started, scriptEnded, rendered, drawn: performance.now() };
 }
 
 function probe(): FromInsightsPage {

@@ -80,6 +80,14 @@ export function numbers(data: InsightsViewData): HTMLElement {
   ]));
   tables.append(table(`Cost (${s.priceRegion} list prices${s.pricesExact ? '' : ': this region is not in the table'})`, ['', 'per call', 'per 1 M calls'],
     s.cost.map((c, i) => [`${c.label}: ${c.memorySizeMb} MB ${c.architecture}`, usd(c.perCallUsd), [usd(c.perMillionUsd), `cost.${i}`]])));
+  const t = data.totals;
+  if (t) {
+    tables.append(table(`Whole range: all ${t.calls} calls (Logs Insights stats)`, ['', 'value'], [
+      ['calls', [String(t.calls), 'totals.calls']], ['cold starts', [`${t.coldStarts} (${pct(t.coldStarts / t.calls)})`, 'totals.coldStarts']],
+      ['duration p50 / p90 / p99 ms', [`${ms(t.p50Ms)} / ${ms(t.p90Ms)} / ${ms(t.p99Ms)}`, 'totals.duration']], ['duration max ms', ms(t.maxMs)],
+      ['Max Memory Used p99 / max MB', `${t.usedP99Mb} / ${t.usedMaxMb} of ${t.sizeMb}`], ['cost of the range', [usd(t.costUsd), 'totals.cost']],
+    ]));
+  }
   section.append(tables);
   const note = document.createElement('p');
   note.className = 'note';

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { summarize } from '../../../src/core/insights/insightsSummary';
+import { REPORT_QUERY, REPORT_STATS_QUERY } from '../../../src/core/logs/logsInsights';
 import type { RunOutcome } from '../../../src/localHandlers/localRunner';
 import { extensionApi, workspaceRoot } from '../support/api';
 import { canScreenshot, screenshot } from '../support/screens';
@@ -147,6 +148,8 @@ describe('Lambda Insights panel (real host)', function () {
     const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
     const settings = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('lambdaWorkbench');
     const item = { region: 'us-east-1', fn: { name: 'checkout', logGroup: '/aws/lambda/checkout', architecture: 'arm64' } };
+    /** The raw-rows queries (each read also runs the range's stats query beside them). */
+    const rowQueries = (): typeof logs.startedQueries => logs.startedQueries.filter((q) => q.queryString === REPORT_QUERY);
 
     before(async () => {
       emulator = await AwsEmulator.start(logs);
@@ -179,28 +182,47 @@ describe('Lambda Insights panel (real host)', function () {
       assert.equal(page.shown.initP50, '310.50');
       assert.match(page.shown.origin, /CloudWatch Logs \/aws\/lambda\/checkout \(us-east-1\), last hour, via Logs Insights/);
       assert.match(page.shown.memoryAdvice, /lower to 128 MB/);
-      assert.equal(logs.startedQueries.at(-1)?.queryString.includes('@type = "REPORT"'), true);
+      assert.ok(rowQueries().length === 1 && logs.startedQueries.some((q) => q.queryString === REPORT_STATS_QUERY), 'the rows and the stats of the range');
+      assert.equal(page.shown['totals.calls'], undefined, 'no Whole range table when the rows hold every call');
       assert.equal((await waitFor('the four charts', async () => { const p = await panel.probe(); return p.charts.length === 4 ? p : undefined; })).charts.length, 4, 'environments too: each log stream is one');
       assert.equal(page.shown.environments, '1');
-      const queries = logs.startedQueries.length;
+      const queries = rowQueries().length;
       // The range picker: "Last 24 hours" chosen as the element reports a user's choice (its change event).
       await panel.pick('vscode-single-select', '86400000');
-      await waitFor('a second query for the new range', () => logs.startedQueries.length > queries, 20_000);
+      await waitFor('a second query for the new range', () => rowQueries().length > queries, 20_000);
       await waitFor('the new range drawn', async () => /last 24 hours/.test((await panel.probe()).shown.origin ?? ''), 20_000);
-      const range = logs.startedQueries.at(-1)!;
+      const range = rowQueries().at(-1)!;
       assert.equal(range.endTime - range.startTime >= 86_400 - 2 && range.endTime - range.startTime <= 86_400 + 2, true, 'the last 24 hours');
       // Refresh reads the chosen range again.
-      const before = logs.startedQueries.length;
+      const before = rowQueries().length;
       await panel.click('[data-action="refresh"]');
-      await waitFor('a query for the refresh', () => logs.startedQueries.length === before + 1, 20_000);
+      await waitFor('a query for the refresh', () => rowQueries().length === before + 1, 20_000);
       await waitFor('the refreshed figures', async () => (await panel.probe()).shown.calls === '6', 20_000);
       // Covered by another tab and shown again, the page gets what was read: no new query.
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(join(workspaceRoot(), 'README.md')), vscode.ViewColumn.Active);
       await waitFor('the panel hidden', () => !panel.panel.visible);
       panel.panel.reveal();
       await waitFor('the figures again', async () => (await panel.probe()).shown.calls === '6', 20_000);
-      assert.equal(logs.startedQueries.length, before + 1, 'no query for showing the panel again');
+      assert.equal(rowQueries().length, before + 1, 'no query for showing the panel again');
       if (canScreenshot()) assert.ok((await screenshot('insights-deployed')).stdev > 2);
+      panel.panel.dispose();
+    });
+
+    it('a range with more calls than the rows hold shows the Whole range table from the stats query', async () => {
+      const api = await extensionApi();
+      const group = '/aws/lambda/busy';
+      const now = Date.now();
+      for (let i = 0; i < 10_010; i++) {
+        logs.put(group, 's', `REPORT RequestId: b-${i}\tDuration: ${i === 10_009 ? '750.00' : '4.00'} ms\tBilled Duration: 5 ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB${i % 1000 === 0 ? '\tInit Duration: 200.00 ms' : ''}`, now - 600_000 + i * 10);
+      }
+      const panel = api.insights.openDeployed({ name: 'busy', region: 'us-east-1', logGroup: group });
+      const page = await waitFor('the whole range', async () => { const p = await panel.probe(); return p.shown['totals.calls'] ? p : undefined; }, 30_000);
+      assert.equal(page.shown.calls, '10000', 'the rows: the first 10 000');
+      assert.equal(page.shown['totals.calls'], '10010');
+      assert.match(page.shown['totals.coldStarts'], /^11 \(/);
+      assert.match(page.shown['totals.duration'], /^4\.00 \/ 4\.00 \/ 4\.00$/);
+      assert.match(page.shown.origin, /first 10,000 of the range's 10,010 invocations are drawn/);
+      if (canScreenshot()) assert.ok((await screenshot('insights-whole-range')).stdev > 2);
       panel.panel.dispose();
     });
 

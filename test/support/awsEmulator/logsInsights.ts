@@ -40,9 +40,10 @@ export const INSIGHTS_OPERATIONS: ReadonlySet<string> = new Set(['StartQuery', '
 const ACCOUNT = '123456789012';
 
 /**
- * StartQuery, GetQueryResults and StopQuery, as far as the REPORT query needs: `filter` with `field = "value"`
- * comparisons joined by `or` (and it must select `@type = "REPORT"`), `fields`, `sort @timestamp asc|desc` and
- * `limit N`. Events get the fields Logs Insights discovers: the system fields, the Lambda REPORT fields (memory in
+ * StartQuery, GetQueryResults and StopQuery, as far as the REPORT queries need: `filter` with `field = "value"`
+ * comparisons joined by `or` (and it must select `@type = "REPORT"`), `fields` (names, or expressions `as` a name:
+ * numbers, fields, + - * /, coalesce), `stats` (count, sum, avg, min, max, pct … as a name: one row), `sort
+ * @timestamp asc|desc` and `limit N`. Events get the fields Logs Insights discovers: the system fields, the Lambda REPORT fields (memory in
  * bytes, MB × 1 000 000) and, for JSON messages, their flattened keys. The first poll answers Running with half
  * the rows and statistics, the next one the outcome, so clients have to poll.
  */
@@ -92,7 +93,8 @@ export class InsightsQueries {
     const matched = inRange.map(({ group, event }) => discoveredFields(group, event)).filter((fields) => plan.filter.some(([f, v]) => fields[f] === v));
     matched.sort((a, b) => (Number(a['@timestamp#ms']) - Number(b['@timestamp#ms'])) * (plan.descending ? -1 : 1));
     const limit = Math.min(plan.limit ?? 10_000, typeof input.limit === 'number' ? input.limit : 10_000);
-    const rows = matched.slice(0, limit).map((fields) => [
+    for (const fields of matched) for (const [name, expression] of plan.computed) fields[name] = valueText(evaluate(expression, fields));
+    const rows = plan.stats ? [statsRow(plan.stats, matched)] : matched.slice(0, limit).map((fields) => [
       ...(plan.fields ?? ['@timestamp', '@message']).filter((f) => fields[f] !== undefined).map((field) => ({ field, value: fields[field] })),
       { field: '@ptr', value: Buffer.from(`${fields['@log']}:${fields['@timestamp#ms']}:${randomUUID()}`).toString('base64') },
     ]);
@@ -104,11 +106,27 @@ export class InsightsQueries {
   }
 }
 
-interface QueryPlan { filter: [string, string][]; fields?: string[]; descending: boolean; limit?: number }
+interface QueryPlan {
+  filter: [string, string][];
+  fields?: string[];
+  /** `fields <expression> as name`: computed per event before stats. */
+  computed: [string, Expression][];
+  stats?: [string, Aggregate][];
+  descending: boolean;
+  limit?: number;
+}
+
+type Expression =
+  | { kind: 'number'; value: number }
+  | { kind: 'field'; name: string }
+  | { kind: 'call'; name: string; args: Expression[] }
+  | { kind: 'binary'; op: string; left: Expression; right: Expression };
+
+interface Aggregate { fn: string; arg?: Expression; percentile?: number }
 
 /** The commands of a query, or why it is malformed (for this emulator). */
 function parseQuery(text: string): QueryPlan | string {
-  const plan: QueryPlan = { filter: [], descending: false };
+  const plan: QueryPlan = { filter: [], computed: [], descending: false };
   for (const command of text.split('|').map((c) => c.trim()).filter(Boolean)) {
     const [, verb, rest] = /^(\w+)\s+([\s\S]*)$/.exec(command) ?? [];
     if (verb === 'filter') {
@@ -117,8 +135,25 @@ function parseQuery(text: string): QueryPlan | string {
         if (!comparison) return `The emulator cannot evaluate the filter '${part.trim()}'.`;
         plan.filter.push([comparison[1], comparison[2]]);
       }
+    } else if (verb === 'fields' && /\sas\s/.test(rest)) {
+      for (const part of splitTopLevel(rest)) {
+        const [, expression, name] = /^([\s\S]+?)\s+as\s+(\w+)$/.exec(part) ?? [];
+        const parsed = expression ? parseExpression(expression) : undefined;
+        if (!parsed) return `The emulator cannot compute '${part}'.`;
+        plan.computed.push([name, parsed]);
+      }
     } else if (verb === 'fields') {
       plan.fields = rest.split(',').map((f) => f.trim());
+    } else if (verb === 'stats') {
+      plan.stats = [];
+      for (const part of splitTopLevel(rest)) {
+        const [, fn, args, name] = /^(count|sum|avg|min|max|pct)\(([\s\S]*)\)\s+as\s+(\w+)$/.exec(part) ?? [];
+        if (!fn) return `The emulator cannot run the aggregate '${part}'.`;
+        const [arg, percentile] = splitTopLevel(args);
+        const expression = arg === '*' ? undefined : parseExpression(arg);
+        if (arg !== '*' && !expression) return `The emulator cannot compute '${arg}'.`;
+        plan.stats.push([name, { fn, arg: expression, percentile: percentile === undefined ? undefined : Number(percentile) }]);
+      }
     } else if (verb === 'sort' && /^@timestamp(\s+(asc|desc))?$/.test(rest.trim())) {
       plan.descending = rest.trim().endsWith('desc');
     } else if (verb === 'limit' && /^\d+$/.test(rest.trim())) {
@@ -129,6 +164,91 @@ function parseQuery(text: string): QueryPlan | string {
   }
   if (!plan.filter.some(([f, v]) => f === '@type' && v === 'REPORT')) return 'Only queries that filter @type = "REPORT" are emulated.';
   return plan;
+}
+
+/** Splits on the commas outside parentheses. */
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')') depth--;
+    else if (text[i] === ',' && depth === 0) { parts.push(text.slice(start, i).trim()); start = i + 1; }
+  }
+  parts.push(text.slice(start).trim());
+  return parts.filter(Boolean);
+}
+
+/** Numbers, fields (`@duration`, `record.metrics.durationMs`), `coalesce(…)` and + - * /, as Logs Insights reads them. */
+function parseExpression(text: string): Expression | undefined {
+  const tokens = text.match(/\d+(\.\d+)?|[@\w.]+|[()+\-*/,]/g) ?? [];
+  let at = 0;
+  const primary = (): Expression | undefined => {
+    const token = tokens[at++];
+    if (token === undefined) return undefined;
+    if (token === '(') { const inner = sum(); return tokens[at++] === ')' ? inner : undefined; }
+    if (/^\d/.test(token)) return { kind: 'number', value: Number(token) };
+    if (tokens[at] !== '(') return { kind: 'field', name: token };
+    at++;
+    const args: Expression[] = [];
+    while (tokens[at] !== ')') {
+      const arg = sum();
+      if (!arg) return undefined;
+      args.push(arg);
+      if (tokens[at] === ',') at++;
+      else if (tokens[at] !== ')') return undefined;
+    }
+    at++;
+    return token === 'coalesce' ? { kind: 'call', name: token, args } : undefined;
+  };
+  const binary = (next: () => Expression | undefined, ops: string[]) => (): Expression | undefined => {
+    let left = next();
+    while (left && ops.includes(tokens[at])) {
+      const op = tokens[at++];
+      const right = next();
+      if (!right) return undefined;
+      left = { kind: 'binary', op, left, right };
+    }
+    return left;
+  };
+  const product = binary(primary, ['*', '/']);
+  const sum = binary(product, ['+', '-']);
+  const expression = sum();
+  return at === tokens.length ? expression : undefined;
+}
+
+/** An expression's value for one event: undefined where a field is missing (coalesce takes the next). */
+function evaluate(e: Expression, fields: Record<string, string>): number | undefined {
+  if (e.kind === 'number') return e.value;
+  if (e.kind === 'field') return fields[e.name] === undefined || fields[e.name] === '' ? undefined : Number(fields[e.name]);
+  if (e.kind === 'call') {
+    for (const arg of e.args) { const v = evaluate(arg, fields); if (v !== undefined) return v; }
+    return undefined;
+  }
+  const [l, r] = [evaluate(e.left, fields), evaluate(e.right, fields)];
+  if (l === undefined || r === undefined) return undefined;
+  return e.op === '+' ? l + r : e.op === '-' ? l - r : e.op === '*' ? l * r : l / r;
+}
+
+function valueText(value: number | undefined): string {
+  return value === undefined ? '' : String(value);
+}
+
+/** One stats row over the matched events (pct by nearest rank; Logs Insights' own is an approximation). */
+function statsRow(stats: [string, Aggregate][], matched: Record<string, string>[]): { field: string; value: string }[] {
+  return stats.map(([field, { fn, arg, percentile }]) => {
+    const values = arg ? matched.map((f) => evaluate(arg, f)).filter((v): v is number => v !== undefined && Number.isFinite(v)) : [];
+    const sorted = [...values].sort((a, b) => a - b);
+    const value = fn === 'count' ? (arg ? values.length : matched.length)
+      : values.length === 0 ? undefined
+        : fn === 'sum' ? values.reduce((a, b) => a + b, 0)
+          : fn === 'avg' ? values.reduce((a, b) => a + b, 0) / values.length
+            : fn === 'min' ? sorted[0]
+              : fn === 'max' ? sorted[sorted.length - 1]
+                : sorted[Math.max(0, Math.ceil((percentile! / 100) * sorted.length) - 1)];
+    return { field, value: valueText(value) };
+  });
 }
 
 /** The fields Logs Insights discovers in one event (`@timestamp#ms` is ours, for sorting). */

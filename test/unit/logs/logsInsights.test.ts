@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { AwsProblemError } from '../../../src/core/aws/awsErrors';
 import type { InvocationRecord } from '../../../src/core/insights/invocationRecord';
-import { readReportRecords, reportRecordsFromRows, REPORT_QUERY, runLogsInsightsQuery } from '../../../src/core/logs/logsInsights';
+import { readReportRecords, reportRecordsFromRows, REPORT_QUERY, REPORT_STATS_QUERY, runLogsInsightsQuery } from '../../../src/core/logs/logsInsights';
+import { insightsViewData } from '../../../src/core/insights/insightsView';
 import { LogsService } from '../../support/awsEmulator/logs';
 import type { AwsEmulator } from '../../support/awsEmulator/server';
 import { startLogsEmulator, stopLogsEmulator } from '../../support/awsEmulator/logsEmulator';
@@ -70,7 +71,7 @@ describe('Logs Insights (REPORT records of deployed functions)', function () {
     assert.equal(result.via, 'Logs Insights');
     assert.equal(result.note, undefined);
     assert.deepEqual(result.records, calls.map((c) => expected(c)));
-    const [query] = logs.startedQueries;
+    const query = logs.startedQueries.find((q) => q.queryString === REPORT_QUERY)!;
     assert.deepEqual(query.logGroupNames, [GROUP]);
     assert.deepEqual([query.startTime, query.endTime], [range.startTime / 1000, range.endTime / 1000], 'the range goes as epoch seconds');
     assert.equal(query.queryString, REPORT_QUERY);
@@ -117,9 +118,10 @@ describe('Logs Insights (REPORT records of deployed functions)', function () {
     await assert.rejects(read({ signal: controller.signal, pollMs: 10_000, onProgress: (status) => { if (status === 'Running') setTimeout(() => controller.abort(), 20); } }),
       (e: Error) => e.name === 'AbortError');
     assert.ok(Date.now() - began < 5_000, 'the wait between polls ends at once');
-    assert.equal(logs.startedQueries.length, 1);
-    assert.deepEqual(logs.stoppedQueries, [logs.startedQueries[0].queryId]);
-    assert.equal(polls(), 1);
+    // The rows and the whole range's stats: both stopped on AWS.
+    assert.deepEqual(logs.startedQueries.map((q) => q.queryString).sort(), [REPORT_QUERY, REPORT_STATS_QUERY].sort());
+    assert.deepEqual([...logs.stoppedQueries].sort(), logs.startedQueries.map((q) => q.queryId).sort());
+    assert.ok(polls() <= 2, 'no poll after the cancel');
   });
 
   it('when Logs Insights is not allowed, falls back to FilterLogEvents and still returns the records', async () => {
@@ -147,15 +149,48 @@ describe('Logs Insights (REPORT records of deployed functions)', function () {
       logs.insightsOutcome = outcome;
       await assert.rejects(read(), (e: Error) => e.name === 'Error' && said[outcome].test(e.message) && e.message.includes(GROUP), outcome);
     }
-    assert.deepEqual(logs.stoppedQueries, [], 'a query that ended is not stopped');
+    const rowQueries = new Set(logs.startedQueries.filter((q) => q.queryString === REPORT_QUERY).map((q) => q.queryId));
+    assert.equal(rowQueries.size, 3);
+    assert.deepEqual(logs.stoppedQueries.filter((id) => rowQueries.has(id)), [], 'a query that ended is not stopped');
   });
 
   it('an empty range returns no records; a group that does not exist yet says so', async () => {
     writeCalls();
     const empty = await read({ startTime: base - 3_600_000, endTime: base - 120_000 });
-    assert.deepEqual(empty, { records: [], via: 'Logs Insights', note: undefined });
+    assert.deepEqual(empty, { records: [], via: 'Logs Insights', note: undefined, totals: undefined });
     const missing = await read({ logGroup: '/aws/lambda/never-invoked' });
     assert.deepEqual(missing.records, []);
     assert.match(missing.note ?? '', /never-invoked does not exist yet/);
+  });
+
+  it("computes the whole range's figures with a Logs Insights stats query, text and JSON report lines alike", async () => {
+    writeCalls();
+    const json: Call = { id: 'json-4', ended: base + 30_000, duration: 20.5, billed: 21, memory: 256, used: 95, init: 150 };
+    logs.put(GROUP, STREAM, JSON.stringify({ time: new Date(json.ended).toISOString(), type: 'platform.report', record: {
+      requestId: json.id, status: 'success', metrics: { durationMs: json.duration, billedDurationMs: json.billed, memorySizeMB: json.memory, maxMemoryUsedMB: json.used, initDurationMs: json.init } } }), json.ended);
+    const result = await read();
+    assert.equal(result.records.length, 4);
+    assert.ok(logs.startedQueries.some((q) => q.queryString === REPORT_STATS_QUERY), 'the stats query ran beside the rows');
+    // By hand: durations 8.09, 20.5, 412.37, 3000.46 (nearest rank); two cold starts; billed 413+3000+9+21 ms at 256 MB.
+    const { gbSeconds, ...rest } = result.totals!;
+    assert.deepEqual(rest, { calls: 4, coldStarts: 2, p50Ms: 20.5, p90Ms: 3000.46, p99Ms: 3000.46, maxMs: 3000.46, usedP99Mb: 140, usedMaxMb: 140, sizeMb: 256 });
+    assert.ok(Math.abs(gbSeconds - ((413 + 3000 + 9 + 21) * 256) / 1_024_000) < 1e-9, `GB-seconds ${gbSeconds}`);
+    assert.equal(result.note, undefined);
+  });
+
+  it('a range with more calls than the rows hold: the first 10 000 drawn, the whole range counted and said', async () => {
+    for (let i = 0; i < 10_003; i++) {
+      logs.put(GROUP, STREAM, reportLine({ id: `call-${i}`, ended: base + i, duration: i === 10_002 ? 900 : 5, billed: 5, memory: 128, used: 60 }), base + i);
+    }
+    const result = await read();
+    assert.equal(result.records.length, 10_000);
+    assert.equal(result.totals?.calls, 10_003);
+    assert.equal(result.totals?.maxMs, 900, 'a call past the rows is in the totals');
+    assert.match(result.note ?? '', /first 10,000 of the range's 10,003 invocations are drawn; the Whole range table/);
+    // The panel's data carries the totals, with what the range cost, only when they say more than the rows.
+    const data = insightsViewData('orders', result.records, 'test', undefined, result.totals);
+    assert.equal(data.totals?.calls, 10_003);
+    assert.ok(Math.abs(data.totals!.costUsd - (10_003 * 0.2e-6 + result.totals!.gbSeconds * 0.0000133334)) < 1e-12, 'arm64 at the list price');
+    assert.equal(insightsViewData('orders', result.records, 'test', undefined, { ...result.totals!, calls: 10_000 }).totals, undefined);
   });
 });
