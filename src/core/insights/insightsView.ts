@@ -190,4 +190,4 @@ export type FromInsightsPage =
   | { readonly type: 'load'; readonly request: LoadRequest }
   | { readonly type: 'stop-load' }
   | { readonly type: 'range'; readonly ms: number }
-  | { readonly type: 'probe-result'; readonly shown: Record<string, string>; readonly charts: Array<{ readonly name: string; readonly inked: number }>; readonly rows: number };
+  | { readonly type: 'probe-result'; readonly shown: Record<string, string>; readonly charts: Array<{ readonly name: string; readonly inked: number }>; readonly rows: number; readonly state?: unknown };

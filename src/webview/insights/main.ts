@@ -107,7 +107,7 @@ function probe(): FromInsightsPage {
   const values: Record<string, string> = {};
   for (const e of document.querySelectorAll<HTMLElement>('[data-probe]')) values[e.dataset.probe!] = e.textContent ?? '';
   const charts = [...pages.values()].flatMap((p) => p.charts);
-  return { type: 'probe-result', shown: values, charts: charts.map((c) => ({ name: c.name, inked: inkedPixels(c) })), rows: document.querySelectorAll('table.calls tbody tr').length };
+  return { type: 'probe-result', shown: values, charts: charts.map((c) => ({ name: c.name, inked: inkedPixels(c) })), rows: document.querySelectorAll('table.calls tbody tr').length, state: vscode?.getState() };
 }
 
 window.addEventListener('message', (event: MessageEvent<ToInsightsPage>) => receive(event.data));

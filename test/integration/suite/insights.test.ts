@@ -101,8 +101,16 @@ describe('Lambda Insights panel (real host)', function () {
   it('a panel brought back after a reload (the serializer, with the state its page kept) shows its function again; a state without one closes it', async () => {
     const api = await extensionApi();
     for (const p of [...api.insights.panels.values()]) p.panel.dispose();
+    // Figures to show even when this test runs alone (the first test's runs are there otherwise).
+    api.insights.store.add({ function: 'OrdersFunction', time: Date.now() - 1000, requestId: 'restore-1', durationMs: 12.5, billedDurationMs: 13,
+      memorySizeMb: 128, maxMemoryUsedMb: 60, status: 'ok', architecture: 'x86_64', source: 'run' });
+    // What the page keeps (vscode.setState) is what VS Code hands the serializer after a reload: read it from a live page.
+    const live = api.insights.open('OrdersFunction');
+    const kept = await waitFor('the state the page kept', async () => (await live.probe()).state as { tab?: number; panel?: unknown } | undefined, 20_000);
+    assert.deepEqual(kept.panel, { function: 'OrdersFunction' });
+    live.panel.dispose();
     const panel = vscode.window.createWebviewPanel('lambdaWorkbench.insights', 'restored', vscode.ViewColumn.Active, { enableScripts: true });
-    await api.insights.restore(panel, { tab: 0, panel: { function: 'OrdersFunction' } });
+    await api.insights.restore(panel, kept);
     const restored = api.insights.panels.get('local:OrdersFunction');
     assert.equal(restored?.panel, panel);
     const expected = String(api.insights.store.records('OrdersFunction').length);
