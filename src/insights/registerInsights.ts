@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { recordOf } from '../core/insights/invocationRecord';
 import { InvocationStore, RECORD_FILE, RecordFile, addRecordLines, loadRecords } from '../core/insights/invocationStore';
@@ -108,7 +109,9 @@ class RecordFileFollower {
 
   async read(uri: vscode.Uri): Promise<void> {
     let bytes: Uint8Array;
-    try { bytes = await vscode.workspace.fs.readFile(uri); } catch { return; }
+    // A local folder is read here: workspace.fs goes through the window, which is busy making the panel (~100 ms
+    // for a file that does not exist, measured at a panel's first open).
+    try { bytes = uri.scheme === 'file' ? await readFile(uri.fsPath) : await vscode.workspace.fs.readFile(uri); } catch { return; }
     let offset = this.offsets.get(uri.fsPath) ?? 0;
     if (bytes.length < offset) offset = 0;
     const text = Buffer.from(bytes.subarray(offset)).toString('utf8');

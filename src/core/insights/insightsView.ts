@@ -179,7 +179,7 @@ export type ToInsightsPage =
   /** What the page keeps for the panel serializer (which function, local or deployed). */
   | { readonly type: 'state'; readonly state: unknown };
 /** Where the page's time went, ms from its document's start (the benchmark prints it). */
-export interface PageTiming { readonly scriptStarted: number; readonly scriptEnded: number; readonly rendered: number; readonly drawn: number }
+export interface PageTiming { readonly scriptLoaded: number; readonly scriptEnded: number; readonly rendered: number; readonly drawn: number }
 export type FromInsightsPage =
   /** `embedded`: the page already drew the messages its HTML carried. */
   | { readonly type: 'ready'; readonly embedded?: boolean }
@@ -190,4 +190,4 @@ export type FromInsightsPage =
   | { readonly type: 'load'; readonly request: LoadRequest }
   | { readonly type: 'stop-load' }
   | { readonly type: 'range'; readonly ms: number }
-  | { readonly type: 'probe-result'; readonly shown: Record<string, string>; readonly charts: Array<{ readonly name: string; readonly inked: number }>; readonly rows: number; readonly state?: unknown };
+  | { readonly type: 'probe-result'; readonly shown: Record<string, string>; readonly charts: Array<{ readonly name: string; readonly inked: number }>; readonly rows: number; readonly state?: unknown; readonly tabs?: string[]; readonly renders?: number };

@@ -63,11 +63,14 @@ function cellWidth(host: HTMLElement): number {
 export function drawCharts(host: HTMLElement, data: InsightsViewData, charts: Chart[]): () => void {
   const steps: Array<() => void> = [];
   let stopped = false;
+  // Each after the frame before it was painted: in a frame callback it would delay that paint (rAF callbacks run
+  // before the frame is produced), so the first chart would appear only with the second.
+  const afterPaint = (f: () => void): void => { requestAnimationFrame(() => setTimeout(f, 0)); };
   const later = (): void => {
     const next = steps.shift();
     if (!next || stopped) return;
     next();
-    if (steps.length) requestAnimationFrame(later);
+    if (steps.length) afterPaint(later);
   };
   const p = palette();
   const { series: calls, summary } = data;
@@ -122,7 +125,7 @@ export function drawCharts(host: HTMLElement, data: InsightsViewData, charts: Ch
       ],
     }, [index, calls.environments])));
   }
-  requestAnimationFrame(later);
+  afterPaint(later);
   return () => { stopped = true; };
 }
 

@@ -43,7 +43,11 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<st
   return e;
 }
 
+/** Pages drawn since load (the tests see that a late Load run tab does not draw the charts again). */
+let renders = 0;
+
 function render(root: HTMLElement, data: InsightsViewData): void {
+  renders++;
   readingStatus.textContent = '';
   pages.get(root)?.stop?.();
   for (const c of pages.get(root)?.charts ?? []) c.destroy();
@@ -61,7 +65,6 @@ function render(root: HTMLElement, data: InsightsViewData): void {
   root.append(numbers(data));
   const tabs = element('vscode-tabs', { 'selected-index': String((vscode?.getState() as { tab?: number } | undefined)?.tab ?? 0) });
   tabs.append(element('vscode-tab-header', { slot: 'header' }, 'Charts'), element('vscode-tab-header', { slot: 'header' }, 'Table'));
-  if (loadRun) tabs.append(element('vscode-tab-header', { slot: 'header' }, 'Load run'));
   const chartPanel = element('vscode-tab-panel');
   const grid = element('div', { class: 'charts' });
   chartPanel.append(grid);
@@ -78,11 +81,7 @@ function render(root: HTMLElement, data: InsightsViewData): void {
   const showTable = (): void => { if (!tableShown) { tableShown = true; tablePanel.append(callsTable(data)); } };
   if (tabIndex() === 1 || !vscode) showTable();
   tabs.append(chartPanel, tablePanel);
-  if (loadRun) {
-    const loadPanel = element('vscode-tab-panel');
-    loadPanel.append(loadRun.element);
-    tabs.append(loadPanel);
-  }
+  if (loadRun) addLoadTab(tabs, loadRun);
   tabs.addEventListener('vsc-tabs-select', (e) => {
     const tab = (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
     vscode?.setState({ ...(vscode.getState() as object), tab });
@@ -97,17 +96,25 @@ function render(root: HTMLElement, data: InsightsViewData): void {
   requestAnimationFrame(() => setTimeout(() => vscode?.postMessage({ type: 'drawn', charts: charts.length, page: pageTiming(rendered) }), 0));
 }
 
+/** The Load run tab: drawn with the page, or added to a drawn one (the charts are not drawn again). */
+function addLoadTab(tabs: HTMLElement, view: LoadRunView): void {
+  const panel = element('vscode-tab-panel');
+  panel.append(view.element);
+  tabs.append(element('vscode-tab-header', { slot: 'header' }, 'Load run'), panel);
+}
+
 function pageTiming(rendered: number): PageTiming {
-  // Where the script's compile starts: the panel marks it just before the script (a report has no mark).
-  const started = performance.getEntriesByName('script-start')[0]?.startTime ?? 0;
-  return { scriptStarted: started, scriptEnded, rendered, drawn: performance.now() };
+  // The script's download ends where its compile starts (a report's inline script has no entry: 0).
+  const script = performance.getEntriesByType('resource').find((e) => e.name.includes('insights.js')) as PerformanceResourceTiming | undefined;
+  return { scriptLoaded: script?.responseEnd ?? 0, scriptEnded, rendered, drawn: performance.now() };
 }
 
 function probe(): FromInsightsPage {
   const values: Record<string, string> = {};
   for (const e of document.querySelectorAll<HTMLElement>('[data-probe]')) values[e.dataset.probe!] = e.textContent ?? '';
   const charts = [...pages.values()].flatMap((p) => p.charts);
-  return { type: 'probe-result', shown: values, charts: charts.map((c) => ({ name: c.name, inked: inkedPixels(c) })), rows: document.querySelectorAll('table.calls tbody tr').length, state: vscode?.getState() };
+  return { type: 'probe-result', shown: values, charts: charts.map((c) => ({ name: c.name, inked: inkedPixels(c) })), rows: document.querySelectorAll('table.calls tbody tr').length, state: vscode?.getState(),
+    tabs: [...document.querySelectorAll('vscode-tab-header')].map((e) => e.textContent ?? ''), renders };
 }
 
 window.addEventListener('message', (event: MessageEvent<ToInsightsPage>) => receive(event.data));
@@ -138,7 +145,11 @@ function receive(message: ToInsightsPage): void {
     // Load runs are offered where the extension says they can run (local functions): the tab appears then.
     if (message.type === 'load-ready' && !loadRun && vscode) {
       loadRun = new LoadRunView((m) => vscode.postMessage(m));
-      for (const [root, page] of pages) render(root, page.data);
+      for (const [root, page] of pages) {
+        const tabs = root.querySelector('vscode-tabs');
+        if (tabs) addLoadTab(tabs, loadRun);
+        else render(root, page.data);
+      }
     }
     loadRun?.receive(message);
   }

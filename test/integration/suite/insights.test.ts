@@ -3,7 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { summarize } from '../../../src/core/insights/insightsSummary';
+import type { ToInsightsPage } from '../../../src/core/insights/insightsView';
 import { REPORT_QUERY, REPORT_STATS_QUERY } from '../../../src/core/logs/logsInsights';
+import { localFeed } from '../../../src/insights/insightsFeeds';
+import type { InsightsLoadRuns } from '../../../src/insights/insightsLoadRuns';
+import { INSIGHTS_VIEW_TYPE, InsightsPanel } from '../../../src/insights/insightsPanel';
+import type { OutputLog } from '../../../src/output/outputLog';
 import type { RunOutcome } from '../../../src/localHandlers/localRunner';
 import { extensionApi, workspaceRoot } from '../support/api';
 import { canScreenshot, screenshot } from '../support/screens';
@@ -122,6 +127,31 @@ describe('Lambda Insights panel (real host)', function () {
     await api.insights.restore(empty, undefined);
     assert.equal(closed, true);
     panel.dispose();
+  });
+
+  it('the first chart does not wait for whether a load run can start (the handler index); the Load run tab then joins the drawn page', async () => {
+    const api = await extensionApi();
+    for (const p of [...api.insights.panels.values()]) p.panel.dispose();
+    api.insights.store.add({ function: 'SlowIndexFunction', time: Date.now() - 1000, requestId: 'slow-1', durationMs: 7, billedDurationMs: 7,
+      memorySizeMb: 128, maxMemoryUsedMb: 55, status: 'ok', architecture: 'x86_64', source: 'run' });
+    let release: (message: Extract<ToInsightsPage, { type: 'load-ready' }>) => void = () => undefined;
+    const loads: InsightsLoadRuns = { ready: () => new Promise((resolve) => { release = resolve; }), run: async () => undefined };
+    const channel = vscode.window.createOutputChannel('Insights test', { log: true });
+    const log: OutputLog = Object.assign(channel, { channel, showError: (m: string) => channel.error(m) });
+    const webview = vscode.window.createWebviewPanel(INSIGHTS_VIEW_TYPE, 'slow index', vscode.ViewColumn.Active, { enableScripts: true });
+    const panel = new InsightsPanel(webview, localFeed('SlowIndexFunction', api.insights.store, async () => undefined), loads, log, vscode.extensions.getExtension('lambda-workbench.lambda-workbench')!.extensionUri, () => undefined);
+    try {
+      const first = await waitFor('the figures while the index is still scanning', async () => { const p = await panel.probe(); return p.shown.calls === '1' ? p : undefined; }, 20_000);
+      assert.deepEqual(first.tabs, ['Charts', 'Table']);
+      release({ type: 'load-ready', enabled: true, defaults: { requests: 10, concurrency: 2, maxEnvironments: 2, rampSeconds: 0 } });
+      const after = await waitFor('the Load run tab', async () => { const p = await panel.probe(); return p.tabs?.includes('Load run') ? p : undefined; }, 20_000);
+      assert.deepEqual(after.tabs, ['Charts', 'Table', 'Load run']);
+      assert.equal(after.renders, first.renders, 'the page was not drawn again for it');
+    } finally {
+      panel.dispose();
+      webview.dispose();
+      channel.dispose();
+    }
   });
 
   it('a function whose every call timed out says so above its figures', async () => {
