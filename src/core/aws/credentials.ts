@@ -1,3 +1,6 @@
+import { access } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { AwsCredentials } from '../runtime/environmentVariables';
 
 /** Credentials and, for temporary ones (SSO, assume-role, credential_process), when they expire. */
@@ -20,13 +23,14 @@ export interface CredentialRequest {
 export async function resolveProfileCredentials(req: CredentialRequest = {}): Promise<ExpiringCredentials | undefined> {
   const env = req.env ?? process.env;
   const explicitProfile = req.profile ?? env.AWS_PROFILE;
+  // What the SDK's env provider returns of them, read here without loading it.
   if (!explicitProfile && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
-    const { fromEnv } = await import('@aws-sdk/credential-provider-env');
-    const c = await fromEnv()();
-    return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken };
+    return { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) };
   }
   // File locations come from the given environment (AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE respected).
-  const files = { filepath: env.AWS_SHARED_CREDENTIALS_FILE, configFilepath: env.AWS_CONFIG_FILE };
+  const files = { filepath: env.AWS_SHARED_CREDENTIALS_FILE || undefined, configFilepath: env.AWS_CONFIG_FILE || undefined };
+  // Neither file there (a machine without the AWS CLI set up): nothing to read, so the reader is not loaded either.
+  if (!explicitProfile && !(await sharedFilesExist(env))) return undefined;
   const profile = await readProfile(explicitProfile ?? 'default', files);
   if (!profile && !explicitProfile) return undefined; // no default profile: run without credentials
   if (profile && isStaticKeys(profile)) {
@@ -41,6 +45,16 @@ export async function resolveProfileCredentials(req: CredentialRequest = {}): Pr
     if (explicitProfile) throw error; // the user named a profile: say why it failed
     return undefined;
   }
+}
+
+/** Whether the shared credentials or config file exists where the SDK would look (its home directory order). */
+async function sharedFilesExist(env: NodeJS.ProcessEnv): Promise<boolean> {
+  const home = env.HOME || env.USERPROFILE || (env.HOMEPATH ? `${env.HOMEDRIVE || 'C:\\'}${env.HOMEPATH}` : homedir());
+  const paths = [env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials'), env.AWS_CONFIG_FILE || join(home, '.aws', 'config')];
+  // A path the SDK expands (~/…) is left to it.
+  if (paths.some((p) => p.startsWith('~'))) return true;
+  const found = await Promise.all(paths.map((p) => access(p).then(() => true, () => false)));
+  return found.some(Boolean);
 }
 
 type ProfileData = Record<string, string | undefined>;

@@ -41,11 +41,27 @@ describe('CLI start-up: each command loads what it needs', function () {
     assert.deepEqual(r.packages, []);
   });
 
-  it('a local invoke never loads the AWS SDK\'s clients (only the small shared-config reader, for the function\'s credentials)', () => {
+  it('a local invoke loads no vendor file: credentials from the environment, or none on a machine without AWS files', () => {
     const r = loadedBy(['invoke', 'examples/hello-node/app.handler', '--event', '{}']);
     assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(r.ours.filter((f) => f.startsWith('vendor/')), ['vendor/aws-config.js']);
+    assert.deepEqual(r.ours.filter((f) => f.startsWith('vendor/')), []);
     assert.deepEqual(r.packages, []);
+    const home = mkdtempSync(join(tmpdir(), 'lwb-home-'));
+    try {
+      const bare = loadedBy(['invoke', 'examples/hello-node/app.handler', '--event', '{}'],
+        { HOME: home, USERPROFILE: home, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '', AWS_SHARED_CREDENTIALS_FILE: '', AWS_CONFIG_FILE: '' });
+      assert.equal(bare.status, 0, bare.stderr);
+      assert.deepEqual(bare.ours.filter((f) => f.startsWith('vendor/')), [], 'no ~/.aws files: nothing to read');
+      // With a config file there, the shared-config reader reads it.
+      mkdirSync(join(home, '.aws'));
+      writeFileSync(join(home, '.aws', 'config'), '[default]\nregion = eu-west-1\n');
+      const withConfig = loadedBy(['invoke', 'examples/hello-node/app.handler', '--event', '{}'],
+        { HOME: home, USERPROFILE: home, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '', AWS_SHARED_CREDENTIALS_FILE: '', AWS_CONFIG_FILE: '' });
+      assert.equal(withConfig.status, 0, withConfig.stderr);
+      assert.deepEqual(withConfig.ours.filter((f) => f.startsWith('vendor/')), ['vendor/aws-config.js']);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('a profile with plain keys in the credentials file is read without the SDK\'s ini provider', () => {
