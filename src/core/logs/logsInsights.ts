@@ -28,10 +28,11 @@ export const REPORT_QUERY = [
 export const REPORT_STATS_QUERY = [
   'filter @type = "REPORT" or type = "platform.report"',
   'fields coalesce(@duration, record.metrics.durationMs) as durationMs, coalesce(@initDuration, record.metrics.initDurationMs) as initMs, '
-    + 'coalesce(@maxMemoryUsed / 1000000, record.metrics.maxMemoryUsedMB) as usedMb, coalesce(@memorySize / 1000000, record.metrics.memorySizeMB) as sizeMb, '
-    + 'coalesce(@billedDuration, record.metrics.billedDurationMs) * coalesce(@memorySize / 1000000, record.metrics.memorySizeMB) / 1024000 as gbSeconds',
+    + 'coalesce(@maxMemoryUsed / 1000000, record.metrics.maxMemoryUsedMB) as usedMb, coalesce(@memorySize / 1000000, record.metrics.memorySizeMB) as memoryMb, '
+    + 'coalesce(@billedDuration, record.metrics.billedDurationMs) * coalesce(@memorySize / 1000000, record.metrics.memorySizeMB) / 1024000 as callGbSeconds',
+  // Aliases unlike the fields above (a stats alias that names a field would be ambiguous).
   'stats count(*) as calls, count(initMs) as coldStarts, pct(durationMs, 50) as p50Ms, pct(durationMs, 90) as p90Ms, pct(durationMs, 99) as p99Ms, '
-    + 'max(durationMs) as maxMs, pct(usedMb, 99) as usedP99Mb, max(usedMb) as usedMaxMb, max(sizeMb) as sizeMb, sum(gbSeconds) as gbSeconds',
+    + 'max(durationMs) as maxMs, pct(usedMb, 99) as usedP99Mb, max(usedMb) as usedMaxMb, max(memoryMb) as sizeMb, sum(callGbSeconds) as gbSeconds',
 ].join(' | ');
 
 /** The stats row as numbers; none when the range had no call (Logs Insights then answers no row, or a zero count). */

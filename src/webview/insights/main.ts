@@ -101,6 +101,8 @@ function addLoadTab(tabs: HTMLElement, view: LoadRunView): void {
   const panel = element('vscode-tab-panel');
   panel.append(view.element);
   tabs.append(element('vscode-tab-header', { slot: 'header' }, 'Load run'), panel);
+  // A page that was left on this tab (restored after a reload) shows it once it exists.
+  if ((vscode?.getState() as { tab?: number } | undefined)?.tab === 2) (tabs as HTMLElement & { selectedIndex: number }).selectedIndex = 2;
 }
 
 function pageTiming(rendered: number): PageTiming {
