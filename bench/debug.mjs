@@ -26,6 +26,17 @@ for (const r of rows) {
   console.log(`${r.name.padEnd(28)}${(r.samples[0] / 1000).toFixed(2).padStart(10)} s${(m / 1000).toFixed(2).padStart(8)} s${(Math.max(...r.samples) / 1000).toFixed(2).padStart(8)} s   ${m < GOAL_MS ? 'met' : 'MISSED'} / ${Math.max(...r.samples) < GOAL_MS ? 'met' : 'missed'}`);
 }
 
+const withPhases = rows.filter((r) => r.phases?.length);
+if (withPhases.length) {
+  console.log('\nwhere F5 went (ms): VS Code before our provider | our resolve | VS Code to the debugger\'s provider | to its adapter\'s initialize | adapter to the stop');
+  const cells = (p) => [p.beforeOurs, p.ours, p.toDebugger, p.toAdapter, p.adapterToStop].map((x) => x.toFixed(0).padStart(6)).join(' |');
+  for (const r of withPhases) {
+    const med = Object.fromEntries(Object.keys(r.phases[0]).map((k) => [k, median(r.phases.map((p) => p[k]))]));
+    console.log(`${r.name.padEnd(28)} first ${cells(r.phases[0])}`);
+    console.log(`${''.padEnd(28)} median${cells(med)}`);
+  }
+}
+
 const functions = read('test-results/bench-functions.json') ?? [];
 if (functions.length) console.log('\nFunctions view: first page resolved (tree items built), median of 5; goal < 300 ms; what the view holds');
 for (const r of functions) {

@@ -72,6 +72,8 @@ export class LambdaDebugProvider implements vscode.DebugConfigurationProvider {
   readonly results = new Map<string, Promise<InvokeResult | undefined>>();
   /** What is started ahead of a window's first session (set by registerDebugging). */
   warmup?: DebugWarmup;
+  /** The last resolve's span (performance.now()): the benchmark tells our part of F5 from VS Code's and js-debug's. */
+  lastResolve?: { readonly started: number; returned?: number };
 
   constructor(private readonly runner: LocalRunner, private readonly index: HandlerIndex, private readonly choices: EventChoices,
     private readonly docs: RunDocuments, private readonly catalog: EventCatalog, private readonly log: OutputLog) {}
@@ -103,6 +105,15 @@ export class LambdaDebugProvider implements vscode.DebugConfigurationProvider {
    * so `${workspaceFolder}`, `${file}` and `${fileDirname}` in our own attributes are substituted here.
    */
   async resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, raw: LambdaDebugConfiguration): Promise<vscode.DebugConfiguration | null | undefined> {
+    const span: { started: number; returned?: number } = (this.lastResolve = { started: performance.now() });
+    try {
+      return await this.resolveRaw(folder, raw);
+    } finally {
+      span.returned = performance.now();
+    }
+  }
+
+  private async resolveRaw(folder: vscode.WorkspaceFolder | undefined, raw: LambdaDebugConfiguration): Promise<vscode.DebugConfiguration | null | undefined> {
     let config = raw;
     if (!config.type && !config.request && !config.name) {
       // F5 without a launch.json: debug the handler in the active editor.
