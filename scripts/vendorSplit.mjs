@@ -13,10 +13,13 @@ const require = createRequire(import.meta.url);
 
 /** Which vendor file a package goes to. The SDK's clients share one (one copy of @smithy between them); reading
  *  the shared config files and the environment's keys (every local invoke asks for the function's credentials) and
- *  the event-stream codec (streamed invokes) are small files of their own, so a local run never parses the clients. */
+ *  the event-stream codec (streamed invokes) and the SigV4 signer (AWS_IAM function URLs) are small files of their
+ *  own, so a local run never parses the clients. */
 export function vendorGroup(specifier) {
   if (specifier === '@smithy/core/config' || specifier === '@aws-sdk/credential-provider-env') return 'aws-config';
   if (specifier === '@smithy/core/event-streams') return 'aws-event-streams';
+  // The local API's check of signed function URL requests: the signer alone, not the clients.
+  if (specifier === '@smithy/signature-v4') return 'aws-sigv4';
   if (/^@(aws-sdk|smithy|aws-crypto)\//.test(specifier)) return 'aws-sdk';
   if (specifier === 'yaml' || specifier === 'jsonc-parser' || specifier === 'jose') return specifier;
   return undefined;

@@ -46,7 +46,7 @@ function headerPairs(raw: readonly string[]): [string, string][] {
   return pairs;
 }
 
-function queryPairs(rawQuery: string): [string, string][] {
+export function queryPairs(rawQuery: string): [string, string][] {
   return rawQuery ? [...new URLSearchParams(rawQuery)] : [];
 }
 
@@ -148,7 +148,8 @@ export function eventV2(ctx: EventContext, req: ApiRequest): Record<string, unkn
     headers,
     ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
     requestContext: {
-      accountId: url ? 'anonymous' : req.accountId, apiId: url ? domainName.split('.')[0] : ctx.api.id.toLowerCase(),
+      // A function URL's caller is anonymous unless it signed (AWS_IAM): then its account.
+      accountId: url && !ctx.authorizer ? 'anonymous' : req.accountId, apiId: url ? domainName.split('.')[0] : ctx.api.id.toLowerCase(),
       ...(ctx.authorizer ? { authorizer: ctx.authorizer } : {}),
       domainName, domainPrefix: domainName.split('.')[0],
       http: { method: req.method, path: req.path, protocol: req.protocol, sourceIp: req.sourceIp, userAgent: headers['user-agent'] ?? '' },

@@ -232,8 +232,13 @@ export function readApiModel(text: string, file: string): ApiModel {
       const urlAuthType = String(url.AuthType ?? 'NONE') === 'AWS_IAM' ? 'AWS_IAM' : 'NONE';
       apis.set(functionId, { id: functionId, kind: 'url', stage: '$default', cors: listCors(url.Cors), binaryMediaTypes: [], authorizers: {}, urlAuthType });
       routes.push({ api: functionId, kind: 'url', method: 'ANY', path: '$default', functionId, payloadVersion: '2.0', invokeMode: String(url.InvokeMode ?? 'BUFFERED') === 'RESPONSE_STREAM' ? 'RESPONSE_STREAM' : 'BUFFERED' });
-      if (urlAuthType === 'AWS_IAM') notes.push(`${functionId}'s URL has AuthType AWS_IAM: requests are not SigV4-verified locally (every request is let in).`);
+      if (urlAuthType === 'AWS_IAM') notes.push(iamUrlNote(functionId));
     }
   }
   return { apis: [...apis.values()], routes, notes };
+}
+
+/** What the start banner says of an `AWS_IAM` function URL. */
+export function iamUrlNote(functionId: string): string {
+  return `${functionId}'s URL has AuthType AWS_IAM: requests must be SigV4-signed (service lambda) with the local profile's keys; others get 403.`;
 }

@@ -4,6 +4,8 @@ import type { Logger } from '../logger';
 import { listenOnLoopback } from '../net/listenOnLoopback';
 import { foreignRequest } from '../net/loopbackGuard';
 import { requestTarget } from '../net/requestTarget';
+import type { AwsCredentials } from '../runtime/environmentVariables';
+import { checkSigV4 } from './sigV4';
 import type { LocalLambda } from '../runtime/localLambda';
 import { StreamedResponseReader } from '../runtime/streamedResponse';
 import { LambdaServiceError, type FunctionConfig, type InvokeResult } from '../runtime/types';
@@ -51,6 +53,8 @@ export interface LocalApiOptions {
   readonly invokeOverride?: (functionId: string, config: FunctionConfig, event: string) => Promise<InvokeResult | undefined> | undefined;
   /** Tests shorten API Gateway's integration timeouts. */
   readonly integrationTimeoutMs?: Partial<Record<ApiKind, number>>;
+  /** The local credentials (the functions'): an `AWS_IAM` function URL lets in requests signed with their keys. */
+  readonly credentials?: () => Promise<AwsCredentials | undefined>;
 }
 
 export interface LocalApi {
@@ -146,6 +150,15 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       requestId: randomUUID(), time: new Date(), protocol: `HTTP/${req.httpVersion}`, accountId: options.accountId ?? '123456789012', region: options.region ?? 'us-east-1',
     };
     let authorizer: Record<string, unknown> | undefined;
+    if (api.kind === 'url' && api.urlAuthType === 'AWS_IAM') {
+      const check = await checkSigV4({ method, path: url.pathname, rawQuery: url.query, rawHeaders: req.rawHeaders, body }, await options.credentials?.(), request.region);
+      if (!check.ok) {
+        send(res, { status: 403, headers: [['content-type', 'application/json']], body: Buffer.from(check.body) });
+        return access({ status: 403, problem: check.problem });
+      }
+      // Who signed, as far as it is known here: the access key and account (IAM's user ids are not).
+      authorizer = { iam: { accessKey: check.accessKey, accountId: request.accountId, callerId: null, cognitoIdentity: null, principalOrgId: null, userArn: null, userId: null } };
+    }
     if (match.route.authorizer) {
       const decision = await options.authorizers?.authorize(api, match, request);
       if (!decision) {

@@ -78,6 +78,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const api = await startLocalApi({
     lambda: options.lambda, model, functions, port: options.port ?? 3000, region: options.target?.region, authorizers,
     onAccess: options.onAccess, onLog: options.onLog, logger: options.logger, integrationTimeoutMs: options.integrationTimeoutMs, invokeOverride: options.invokeOverride,
+    credentials: () => options.lambda.credentials(),
   });
   const byName = new Map([...functions.values()].map((c) => [c.name, c]));
   let invoke: InvokeApi;

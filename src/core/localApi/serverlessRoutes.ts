@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
-import { identitySources, referencedId, type ApiDefinition, type ApiModel, type ApiRoute, type AuthorizerConfig, type CorsConfig } from './apiRoutes';
+import { iamUrlNote, identitySources, referencedId, type ApiDefinition, type ApiModel, type ApiRoute, type AuthorizerConfig, type CorsConfig } from './apiRoutes';
 
 /** A function of serverless.yml, as a local run needs it (the handler is `file.export` relative to the service). */
 export interface ServerlessFunction {
@@ -118,6 +118,7 @@ export function readServerlessApi(text: string, file: string): { model: ApiModel
   const restAuthorizers: Record<string, AuthorizerConfig> = {};
   const httpAuthorizers = httpApiAuthorizers(httpApiSettings.authorizers, functionOf);
   const open: string[] = [];
+  const iamUrls: string[] = [];
   for (const [id, fn] of Object.entries(isObj(doc.functions) ? doc.functions : {})) {
     if (!isObj(fn) || typeof fn.handler !== 'string') continue;
     functions.push({
@@ -150,6 +151,7 @@ export function readServerlessApi(text: string, file: string): { model: ApiModel
     if (fn.url) {
       const url = isObj(fn.url) ? fn.url : {};
       apis.push({ id, kind: 'url', stage: '$default', cors: cors(url.cors), binaryMediaTypes: [], authorizers: {}, urlAuthType: url.authorizer === 'aws_iam' ? 'AWS_IAM' : 'NONE' });
+      if (url.authorizer === 'aws_iam') iamUrls.push(id);
       routes.push({ api: id, kind: 'url', method: 'ANY', path: '$default', functionId: id, payloadVersion: '2.0', invokeMode: url.invokeMode === 'RESPONSE_STREAM' ? 'RESPONSE_STREAM' : 'BUFFERED' });
     }
   }
@@ -158,6 +160,6 @@ export function readServerlessApi(text: string, file: string): { model: ApiModel
     apis.push({ id: 'ServerlessRestApi', kind: 'rest', stage, cors: [...restCors.values()][0], binaryMediaTypes: [], authorizers: restAuthorizers });
   }
   if (routes.some((r) => r.kind === 'http')) apis.push({ id: 'ServerlessHttpApi', kind: 'http', stage: '$default', cors: cors(httpApiSettings.cors), binaryMediaTypes: [], authorizers: httpAuthorizers });
-  const notes = open.length ? [`Open locally, their authorizers cannot run here: ${open.join(', ')}.`] : [];
+  const notes = [...(open.length ? [`Open locally, their authorizers cannot run here: ${open.join(', ')}.`] : []), ...iamUrls.map(iamUrlNote)];
   return { model: { apis, routes, notes }, functions };
 }

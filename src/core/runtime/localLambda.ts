@@ -83,6 +83,12 @@ export class LocalLambda {
     this.limits = { maxEnvironments: options.maxEnvironments ?? 10, idleTimeoutMs: options.idleTimeoutMs ?? 10 * 60_000 };
   }
 
+  /** The credentials its functions get (none when they cannot be resolved): an AWS_IAM function URL checks
+   *  request signatures against them. */
+  credentials(): Promise<AwsCredentials | undefined> {
+    return this.options.credentials?.().catch(() => undefined) ?? Promise.resolve(undefined);
+  }
+
   /** Environments one function may have at once (beyond it, calls are throttled). */
   get maxEnvironments(): number { return this.limits.maxEnvironments; }
 

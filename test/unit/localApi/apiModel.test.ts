@@ -43,7 +43,7 @@ Resources:
     assert.equal(rest.stage, 'Prod', "SAM's implicit REST API stage");
     assert.deepEqual(rest.cors?.allowOrigins, ['*'], "Globals.Api.Cors, its quotes taken off");
     assert.equal(model.apis.find((a) => a.id === 'ServerlessHttpApi')!.stage, '$default');
-    assert.match(model.notes.join('\n'), /AuthType AWS_IAM: requests are not SigV4-verified locally/);
+    assert.match(model.notes.join('\n'), /AuthType AWS_IAM: requests must be SigV4-signed \(service lambda\) with the local profile's keys/);
   });
 
   it('routes the most specific route first: literal, then {param}, then {greedy+}, own method before ANY, $default last', () => {
