@@ -36,7 +36,18 @@ export class RouteItem extends vscode.TreeItem {
 
 /** A route's URL with its parameters named in place (`/users/id`), for a browser or curl. */
 export const sampleUrl = (line: RouteLine): string => line.url.replace(/\{([^}+]+)\+?\}/g, '$1').replace(/\/\*? \(\$default\)$|\$default$/, '');
-export const curlFor = (line: RouteLine): string => `curl -i -X ${line.route.method === 'ANY' ? 'GET' : line.route.method} '${sampleUrl(line)}'`;
+/** A curl command for the route; an AWS_IAM function URL's signs with SigV4, with the keys of the shell's environment
+ *  (never the keys themselves: the clipboard is not a place for secrets). */
+export const curlFor = (line: RouteLine): string => {
+  const method = line.route.method === 'ANY' ? 'GET' : line.route.method;
+  const sign = line.sigV4Region
+    ? ` --aws-sigv4 'aws:amz:${line.sigV4Region}:lambda' --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" -H "x-amz-security-token: $AWS_SESSION_TOKEN"`
+    : '';
+  return `curl -i -X ${method}${sign} '${sampleUrl(line)}'`;
+};
+
+const SIGNED_CURL_NOTE = 'The command signs with the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) of your shell: '
+  + "the local API lets in the keys of the profile it runs with (`eval \"$(aws configure export-credentials --format env)\"` sets them).";
 
 /** Start / Stop Local API, the status-bar item, the routes in the Local Handlers view (Open in Browser, Copy as curl). */
 export function registerLocalApi(context: vscode.ExtensionContext, deps: { local: LocalHandlers; log: OutputLog; debug: Pick<LambdaDebugProvider, 'runInDebugger'> }) {
@@ -129,12 +140,20 @@ export function registerLocalApi(context: vscode.ExtensionContext, deps: { local
   }),
   vscode.commands.registerCommand('lambdaWorkbench.openRouteInBrowser', async (arg?: unknown) => {
     const line = await routeOf(arg);
-    if (line) await vscode.env.openExternal(vscode.Uri.parse(sampleUrl(line)));
+    if (!line) return false;
+    if (line.sigV4Region) {
+      // A browser sends no SigV4 signature: the page would be Lambda's 403.
+      void vscode.window.showWarningMessage(`${line.route.functionId}'s URL uses AuthType AWS_IAM: a browser cannot sign its requests. Copy it as curl instead (the command signs them).`, 'Copy as curl')
+        .then((choice) => (choice ? vscode.commands.executeCommand('lambdaWorkbench.copyRouteAsCurl', new RouteItem(line)) : undefined));
+      return false;
+    }
+    return vscode.env.openExternal(vscode.Uri.parse(sampleUrl(line)));
   }),
   vscode.commands.registerCommand('lambdaWorkbench.copyRouteAsCurl', async (arg?: unknown) => {
     const line = await routeOf(arg);
     if (!line) return undefined;
     await vscode.env.clipboard.writeText(curlFor(line));
+    if (line.sigV4Region) void vscode.window.showInformationMessage(SIGNED_CURL_NOTE);
     return curlFor(line);
   }));
   return { get session() { return session; } };

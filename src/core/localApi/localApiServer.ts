@@ -4,7 +4,7 @@ import type { Logger } from '../logger';
 import { listenOnLoopback } from '../net/listenOnLoopback';
 import { foreignRequest } from '../net/loopbackGuard';
 import { requestTarget } from '../net/requestTarget';
-import type { AwsCredentials } from '../runtime/environmentVariables';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, type AwsCredentials } from '../runtime/environmentVariables';
 import { checkSigV4 } from './sigV4';
 import type { LocalLambda } from '../runtime/localLambda';
 import { StreamedResponseReader } from '../runtime/streamedResponse';
@@ -147,7 +147,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     const { api, match, path } = found;
     const request: ApiRequest = {
       method, path, rawQuery: url.query, rawHeaders: req.rawHeaders, body, sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
-      requestId: randomUUID(), time: new Date(), protocol: `HTTP/${req.httpVersion}`, accountId: options.accountId ?? '123456789012', region: options.region ?? 'us-east-1',
+      requestId: randomUUID(), time: new Date(), protocol: `HTTP/${req.httpVersion}`, accountId: options.accountId ?? DEFAULT_ACCOUNT_ID, region: options.region ?? DEFAULT_REGION,
     };
     let authorizer: Record<string, unknown> | undefined;
     if (api.kind === 'url' && api.urlAuthType === 'AWS_IAM') {

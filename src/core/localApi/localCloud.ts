@@ -3,6 +3,7 @@ import type { Logger } from '../logger';
 import { resolveTarget, type TargetRequest } from '../project/functionTarget';
 import { parseSamTemplateText } from '../project/samTemplate';
 import { startInvokeApi, type InvokeApi } from '../runtime/invokeApiServer';
+import { DEFAULT_REGION } from '../runtime/environmentVariables';
 import type { LocalLambda } from '../runtime/localLambda';
 import type { FunctionConfig } from '../runtime/types';
 import { Authorizers } from './apiAuthorizers';
@@ -42,6 +43,8 @@ export interface RouteLine {
   readonly url: string;
   readonly functionName: string;
   readonly text: string;
+  /** An `AWS_IAM` function URL: requests must be SigV4-signed for service lambda in this region. */
+  readonly sigV4Region?: string;
 }
 
 export interface LocalCloud {
@@ -104,7 +107,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const functionName = functions.get(route.functionId)?.name ?? route.functionId;
     const how = [KIND[route.kind], route.kind === 'url' ? route.invokeMode : `payload ${route.payloadVersion}`, route.authorizer ? `authorizer ${route.authorizer}` : undefined].filter(Boolean).join(', ');
     const shown = route.kind === 'url' ? `${base}/*` : `${stagePrefix(def)}${route.path === '$default' ? '/* ($default)' : route.path}`;
-    return { route, url, functionName, text: `${route.method.padEnd(6)} ${shown} → ${route.functionId} (${how})` };
+    const signed = def.kind === 'url' && def.urlAuthType === 'AWS_IAM' ? { sigV4Region: options.target?.region ?? DEFAULT_REGION } : {};
+    return { route, url, functionName, text: `${route.method.padEnd(6)} ${shown} → ${route.functionId} (${how})`, ...signed };
   });
   return {
     api, invoke, model, functions, routes, authorizers,

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +117,39 @@ describe('Start Local API (real host)', function () {
       assert.ok(session.access.some((a) => a.coldReason === 'code changed'), 'the access line says why it was cold');
     } finally {
       await vscode.commands.executeCommand('lambdaWorkbench.stopLocalApi');
+    }
+  });
+
+  it('an AWS_IAM function URL: unsigned requests get 403, Copy as curl gives a SigV4-signing command that gets in with the local keys, Open in Browser says why it cannot', async () => {
+    const api = await extensionApi();
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    const keys = { AWS_ACCESS_KEY_ID: 'AKIDLOCALAPIHOST', AWS_SECRET_ACCESS_KEY: 'local-api-host-secret' };
+    Object.assign(process.env, keys);
+    await vscode.commands.executeCommand('lambdaWorkbench.stopLocalApi');
+    writeFileSync(join(dir, 'iam.yaml'), [
+      'Transform: AWS::Serverless-2016-10-31', 'Resources:', '  PrivateFunction:', '    Type: AWS::Serverless::Function', '    Properties:',
+      '      Runtime: nodejs20.x', '      CodeUri: src/', '      Handler: echo.handler', '      FunctionUrlConfig: { AuthType: AWS_IAM }', ''].join('\n'));
+    try {
+      await waitFor('the local keys', async () => { await api.functions.session.reload(); return api.functions.session.hasCredentials; }, 20_000);
+      await vscode.commands.executeCommand('lambdaWorkbench.startLocalApi', undefined, { template: join(dir, 'iam.yaml'), port: 0 });
+      const line = api.localApi.session!.routes.find((r) => r.route.functionId === 'PrivateFunction')!;
+      assert.equal(line.sigV4Region, 'us-east-1');
+      const [root] = await api.localHandlers.tree.getChildren();
+      const item = (await api.localHandlers.tree.getChildren(root)).find((r) => String(r.description).startsWith('PrivateFunction'));
+      assert.ok(item, 'the route in the view');
+      assert.equal((await fetch(line.url)).status, 403, 'unsigned');
+      const curl = await vscode.commands.executeCommand<string>('lambdaWorkbench.copyRouteAsCurl', item);
+      assert.match(curl, /^curl -i -X GET --aws-sigv4 'aws:amz:us-east-1:lambda' --user "\$AWS_ACCESS_KEY_ID:\$AWS_SECRET_ACCESS_KEY" /);
+      assert.doesNotMatch(curl, /local-api-host-secret/, 'no secret on the clipboard');
+      // The copied command, run as a user would in a shell that has the profile's keys.
+      const out = await new Promise<string>((resolve, reject) => execFile('bash', ['-c', `${curl} -s`], { env: { ...process.env, ...keys, AWS_SESSION_TOKEN: '' } }, (error, stdout) => (error ? reject(error) : resolve(stdout))));
+      assert.match(out, /^HTTP\/1\.1 200/);
+      assert.equal(await vscode.commands.executeCommand('lambdaWorkbench.openRouteInBrowser', item), false, 'no browser page for a route it cannot sign');
+    } finally {
+      await vscode.commands.executeCommand('lambdaWorkbench.stopLocalApi');
+      if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID; else process.env.AWS_ACCESS_KEY_ID = saved.id;
+      if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY; else process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+      await api.functions.session.reload();
     }
   });
 
