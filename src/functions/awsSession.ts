@@ -154,7 +154,9 @@ export class AwsSession implements vscode.Disposable {
     this.region = this.state.get<string>(REGION_KEY) ?? await defaultRegion(this.profile);
     try {
       this.stats.credentialChecks++;
-      await this.lambda().config.credentials();
+      // The clients' own provider, asked directly: a client built just for this check would load the SDK's clients
+      // (1.7 MB) while the sidebar opens — a 30–50 ms stall of the host beside the first Local Handlers tree.
+      await this.sdkCredentials();
       this.hasCredentials = true;
     } catch (error) {
       this.hasCredentials = false;

@@ -77,6 +77,7 @@ describe('Extension activation', () => {
     assert.equal(api.functions.session.stats.credentialChecks, 1, 'one check for the views and the status bar');
     // The check read the shared config files or the environment's keys: the vendor file for that loaded on use.
     assert.ok(loadedVendorFiles().includes('aws-config.js'), loadedVendorFiles().join(', '));
+    assert.ok(!loadedVendorFiles().includes('aws-sdk.js'), `the check builds no SDK client: ${loadedVendorFiles().join(', ')}`);
   });
 
   it('contributes the Lambda Workbench container with the three views', async () => {
