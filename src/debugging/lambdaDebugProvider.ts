@@ -176,6 +176,11 @@ export class LambdaDebugProvider implements vscode.DebugConfigurationProvider {
     if (run && !run.result) this.start(run);
   }
 
+  /** js-debug's session of the function's process finished its configuration (breakpoints set): init may run. */
+  debuggerReady(runId: string): void {
+    this.pending.get(runId)?.environment?.debuggerReady();
+  }
+
   sessionStarted(runId: string): void {
     const run = this.pending.get(runId);
     if (run) run.sessionStarted = true;

@@ -18,6 +18,10 @@ export function registerDebugging(context: vscode.ExtensionContext, deps: {
   const provider = new LambdaDebugProvider(deps.runner, deps.index, deps.choices, deps.docs, deps.catalog, deps.log);
   provider.warmup = new DebugWarmup(deps.index, deps.log);
   const runIdOf = (session: vscode.DebugSession): string | undefined => session.configuration.__lambdaRunId as string | undefined;
+  const rootRunId = (session: vscode.DebugSession): string | undefined => {
+    for (let s: vscode.DebugSession | undefined = session; s; s = s.parentSession) if (runIdOf(s)) return runIdOf(s);
+    return undefined;
+  };
   context.subscriptions.push(provider.warmup,
     vscode.debug.registerDebugConfigurationProvider('lambda', provider, vscode.DebugConfigurationProviderTriggerKind.Initial),
     vscode.debug.registerDebugConfigurationProvider('lambda', { provideDebugConfigurations: (folder) => provider.dynamicConfigurations(folder) }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
@@ -33,6 +37,19 @@ export function registerDebugging(context: vscode.ExtensionContext, deps: {
           if (runId && message.type === 'event' && message.event === 'debugpyWaitingForServer') provider.startPending(runId);
         },
       }),
+    }),
+    // js-debug runs the function's process in a child session of our attach: once VS Code has sent it the
+    // breakpoints (its configurationDone is answered), the runtime may load the handler.
+    vscode.debug.registerDebugAdapterTrackerFactory('pwa-node', {
+      createDebugAdapterTracker: (session) => {
+        const runId = session.parentSession ? rootRunId(session) : undefined;
+        if (!runId) return undefined;
+        return {
+          onDidSendMessage: (message: { type?: string; command?: string }) => {
+            if (message.type === 'response' && message.command === 'configurationDone') provider.debuggerReady(runId);
+          },
+        };
+      },
     }),
     trackPauses((session) => provider.pausesOf(session)),
     vscode.debug.onDidStartDebugSession((session) => {

@@ -227,6 +227,8 @@ async function invokeStreaming(fn, event, headers) {
 
 async function main() {
   let fn;
+  // Under the editor's debugger: its breakpoints are set before the handler's module (init code) loads.
+  if (process.env.LWB_DEBUG_GATE) await api.request('GET', `${BASE}/lambda-workbench/debugger-ready`).catch(() => undefined);
   try {
     fn = await init();
   } catch (error) {

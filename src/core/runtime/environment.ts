@@ -129,6 +129,14 @@ export class Environment {
     });
   }
 
+  /** Under a debugger: it has set its breakpoints, so the runtime may load the handler (see openDebugGate). */
+  debuggerReady(): void {
+    this.debuggerHasBreakpoints = true;
+    this.api?.openDebugGate();
+  }
+
+  private debuggerHasBreakpoints = false;
+
   /** Stops the process and the API server. Safe to call more than once. */
   kill(): void {
     // Still starting (probe, TypeScript build, server): nothing to signal, so the call ends here and start() spawns
@@ -166,6 +174,7 @@ export class Environment {
     });
     if (stopped()) return api.close();
     this.api = api;
+    if (this.debuggerHasBreakpoints) api.openDebugGate();
     const base = buildEnvironment({
       config: this.config, runtimeApi: this.api.address, runtimeDir: this.plan.runtimeDir, logStream: this.logStream,
       credentials: this.options.credentials, host: process.env,

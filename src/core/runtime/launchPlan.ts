@@ -78,7 +78,11 @@ export async function planLaunch(config: FunctionConfig, settings: LaunchSetting
       args.push('--enable-source-maps');
     }
     if (nodePath.length) extraEnv.NODE_PATH = nodePath.join(delimiter);
-    if (settings.debug) args.push(`--inspect-brk=127.0.0.1:${settings.debug.port}`);
+    if (settings.debug) {
+      args.push(`--inspect-brk=127.0.0.1:${settings.debug.port}`);
+      // The bootstrap waits for the debugger's breakpoints before loading the handler (RuntimeApiServer's gate).
+      extraEnv.LWB_DEBUG_GATE = '1';
+    }
     args.push(join(runtimeDir, 'bootstrap.js'));
     return { command: node.path, args, extraEnv, runtimeDir, writesEndMarks: true, compiled, versionNotice: versionNotice(config.runtime, node) };
   }

@@ -43,6 +43,9 @@ export interface RuntimeApiEvents {
 export const STREAMED_RESPONSE_LIMIT = 200 * 1024 * 1024;
 
 const PREFIX = '/2018-06-01/runtime';
+/** Our bootstraps' own request (not in the Runtime API): see RuntimeApiServer.openDebugGate. */
+export const DEBUG_GATE_PATH = `${PREFIX}/lambda-workbench/debugger-ready`;
+const DEBUG_GATE_MS = 5000;
 
 /**
  * The Lambda Runtime API for one environment, on 127.0.0.1 and a random port. It implements the endpoints and
@@ -79,6 +82,8 @@ export class RuntimeApiServer {
   }
 
   close(): void {
+    if (this.gate.timer) clearTimeout(this.gate.timer);
+    for (const res of this.gate.waiting.splice(0)) res.destroy();
     this.waiting?.destroy();
     this.waiting = undefined;
     this.server.close();
@@ -115,9 +120,27 @@ export class RuntimeApiServer {
     this.flush();
   }
 
+  /** Under a debugger (not an AWS endpoint): our Node bootstrap asks before it loads the handler, and is answered
+   *  once the debugger has set its breakpoints (openDebugGate), so a breakpoint in init code always binds in time —
+   *  or after DEBUG_GATE_MS, so a debugger that never says so delays a session, never hangs it. */
+  private gate: { open: boolean; waiting: MinimalResponse[]; timer?: NodeJS.Timeout } = { open: false, waiting: [] };
+
+  openDebugGate(): void {
+    this.gate.open = true;
+    if (this.gate.timer) clearTimeout(this.gate.timer);
+    for (const res of this.gate.waiting.splice(0)) res.send(204, {}, '');
+  }
+
+  private awaitDebugGate(res: MinimalResponse): void {
+    if (this.gate.open) return res.send(204, {}, '');
+    this.gate.waiting.push(res);
+    this.gate.timer ??= setTimeout(() => this.openDebugGate(), DEBUG_GATE_MS);
+  }
+
   private route(req: MinimalRequest, res: MinimalResponse): void {
     const url = req.url;
     if (req.method === 'GET' && url === `${PREFIX}/invocation/next`) return this.awaitNext(res);
+    if (req.method === 'GET' && url === DEBUG_GATE_PATH) return this.awaitDebugGate(res);
     if (req.method !== 'POST') return json(res, 405, { errorMessage: 'Method not allowed', errorType: 'MethodNotAllowed' });
     const invocation = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
     const isInitError = url === `${PREFIX}/init/error`;

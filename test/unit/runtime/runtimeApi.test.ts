@@ -122,4 +122,15 @@ describe('Runtime API server (wire level)', () => {
     const refused = await call(api.address, 'POST', '/2018-06-01/runtime/invocation/other/response', '{}', { 'Lambda-Workbench-Then-Next': '1' });
     assert.equal(refused.status, 400);
   });
+
+  it('under a debugger, the bootstraps\' debugger-ready request waits until the debugger set its breakpoints (or opens at once once it has)', async () => {
+    let answered = false;
+    const waiting = call(api.address, 'GET', '/2018-06-01/runtime/lambda-workbench/debugger-ready').then((r) => { answered = true; return r; });
+    // Still held while the debugger has not said so (a round trip that would have been answered has passed).
+    await call(api.address, 'GET', '/2018-06-01/runtime/lambda-workbench/unknown').catch(() => undefined);
+    assert.equal(answered, false, 'held until the breakpoints are set');
+    api.openDebugGate();
+    assert.equal((await waiting).status, 204);
+    assert.equal((await call(api.address, 'GET', '/2018-06-01/runtime/lambda-workbench/debugger-ready')).status, 204, 'answered at once afterwards');
+  });
 });
