@@ -1,13 +1,19 @@
 #!/usr/bin/env node
-// `lambda-workbench`: this file only turns on Node's compile cache (Node 22.1 and later) before the CLI's bundle
-// loads, so later runs reuse V8's compiled code for it and for the vendor files instead of compiling them again.
-// The cache is the user's private folder, not Node's default under /tmp, where another local user could plant it.
+// `lambda-workbench`: this file only sets up the process before the CLI's bundle loads. It turns on Node's compile
+// cache (Node 22.1 and later), so later runs reuse V8's compiled code for the bundle and the vendor files instead of
+// compiling them again; the cache is the user's private folder, not Node's default under /tmp, where another local
+// user could plant it. A serving command tunes V8's tiering for itself (see servingJit.ts). And `--version` is
+// answered here, without loading the bundle (scripts and shells ask it to check what is installed: ~7 ms less).
 import { mkdirSync } from 'node:fs';
 import * as nodeModule from 'node:module';
+import { setFlagsFromString } from 'node:v8';
+import { packageVersion } from '../core/packageInfo';
 import { userCacheDir } from '../core/userCache';
+import { servingJitFlags } from './servingJit';
 
-const withCache = nodeModule as { enableCompileCache?: (dir: string) => unknown };
-if (withCache.enableCompileCache && !process.env.NODE_COMPILE_CACHE) {
+function enableCompileCache(): void {
+  const withCache = nodeModule as { enableCompileCache?: (dir: string) => unknown };
+  if (!withCache.enableCompileCache || process.env.NODE_COMPILE_CACHE) return;
   try {
     const dir = userCacheDir('compile-cache');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -16,5 +22,15 @@ if (withCache.enableCompileCache && !process.env.NODE_COMPILE_CACHE) {
     // No cache (read-only home): the CLI runs as before, compiling each time.
   }
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle beside this one, loaded after the cache is on
-(require('./cli-main.js') as { main(): void }).main();
+
+const [command, ...rest] = process.argv.slice(2);
+if ((command === '--version' || command === '-v') && rest.length === 0) {
+  // A reader that went away (`lambda-workbench --version | head -0`) asked for nothing more: not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => { if (error.code !== 'EPIPE') throw error; });
+  process.stdout.write(`${packageVersion()}\n`);
+} else {
+  for (const flag of servingJitFlags(command, process.versions.v8)) setFlagsFromString(flag);
+  enableCompileCache();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle beside this one, loaded after the cache is on
+  (require('./cli-main.js') as { main(): void }).main();
+}

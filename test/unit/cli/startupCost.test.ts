@@ -34,11 +34,27 @@ function loadedBy(args: string[], env: NodeJS.ProcessEnv = {}): { status: number
 describe('CLI start-up: each command loads what it needs', function () {
   this.timeout(60_000);
 
-  it('--version loads the two CLI files and nothing else', () => {
-    const r = loadedBy(['--version']);
-    assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(r.ours, ['cli-main.js', 'cli.js']);
-    assert.deepEqual(r.packages, []);
+  it('--version is answered by the entry file alone; any other command loads the bundle', () => {
+    for (const flag of ['--version', '-v']) {
+      const r = loadedBy([flag]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(r.ours, ['cli.js'], flag);
+      assert.deepEqual(r.packages, []);
+    }
+    const help = loadedBy(['--help']);
+    assert.equal(help.status, 0, help.stderr);
+    assert.deepEqual(help.ours, ['cli-main.js', 'cli.js']);
+  });
+
+  it('--version printed by the entry file is the package\'s, and a reader that closed early is no error', () => {
+    const bin = join(root, 'dist', 'cli.js');
+    const r = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+    assert.equal(r.stdout, `${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version}\n`);
+    if (process.platform === 'win32') return;
+    // `true` reads nothing and exits at once, long before Node has started: the write meets a closed pipe.
+    const piped = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" --version | true`], { encoding: 'utf8' });
+    assert.equal(piped.status, 0);
+    assert.doesNotMatch(piped.stderr, /EPIPE|Unhandled/, piped.stderr);
   });
 
   it('a local invoke loads no vendor file: credentials from the environment, or none on a machine without AWS files', () => {
