@@ -7,24 +7,26 @@ import { packageRoot } from '../../../src/core/packageInfo';
 
 const root = packageRoot();
 
-/** Runs dist/cli.js with a preload that prints, at exit, every file of ours the process loaded (paths under dist/)
- *  and every module loaded from node_modules. */
-function loadedBy(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stderr: string; ours: string[]; packages: string[] } {
+/** Runs dist/cli.js with a preload that prints, at exit, every file of ours the process loaded (paths under dist/),
+ *  every module loaded from node_modules and the built-in modules loaded after the preload's start. */
+function loadedBy(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stderr: string; ours: string[]; packages: string[]; builtins: string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'lwb-loaded-'));
   const preload = join(dir, 'preload.js');
   const report = join(dir, 'loaded.json');
-  writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(report)}, JSON.stringify(Object.keys(require.cache))));`);
+  writeFileSync(preload, `const before = new Set(process.moduleLoadList);
+process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(report)}, JSON.stringify({ files: Object.keys(require.cache), builtins: process.moduleLoadList.filter((m) => !before.has(m)) })));`);
   try {
     const r = spawnSync(process.execPath, ['-r', preload, join(root, 'dist', 'cli.js'), ...args], {
       cwd: root, encoding: 'utf8', env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', ...env },
     });
-    const files = JSON.parse(readFileSync(report, 'utf8')) as string[];
+    const { files, builtins } = JSON.parse(readFileSync(report, 'utf8')) as { files: string[]; builtins: string[] };
     const dist = join(root, 'dist');
     return {
       status: r.status,
       stderr: r.stderr,
       ours: files.filter((f) => f.startsWith(dist)).map((f) => f.slice(dist.length + 1).replace(/\\/g, '/')).sort(),
       packages: files.filter((f) => /[/\\]node_modules[/\\]/.test(f)),
+      builtins: builtins.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length)),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -62,6 +64,9 @@ describe('CLI start-up: each command loads what it needs', function () {
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(r.ours.filter((f) => f.startsWith('vendor/')), []);
     assert.deepEqual(r.packages, []);
+    // Built-ins it has no use for (each 1–2 ms to load): zlib is for gzipped sample events, v8 for serving commands.
+    assert.ok(r.builtins.includes('child_process'), 'the check sees built-ins');
+    assert.deepEqual(r.builtins.filter((m) => ['zlib', 'v8', 'http', 'https'].includes(m)), []);
     const home = mkdtempSync(join(tmpdir(), 'lwb-home-'));
     try {
       const bare = loadedBy(['invoke', 'examples/hello-node/app.handler', '--event', '{}'],
