@@ -6,7 +6,8 @@
 // has used up an "interrupt budget" of executed bytecode; an eighth of the default budget brought the same requests
 // to 0.47–0.52 ms and 8 clients' requests/s up by 15–25 % (alternating runs, 2026-12-07). Node 22 and later tier up
 // through Maglev and have no flag of that name; on Node 24 the defaults warmed as fast in the same measurement
-// (lower tier-up counts were slower there), so they are left as they are. One-shot commands (`invoke`) end before the budget matters and keep V8's defaults.
+// (lower tier-up counts were slower there), so they are left as they are. One-shot commands (`invoke`) end before
+// the budget matters and keep V8's defaults.
 
 const SERVING_COMMANDS: ReadonlySet<string> = new Set(['serve', 'start', 'load']);
 

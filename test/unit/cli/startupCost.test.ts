@@ -55,7 +55,6 @@ describe('CLI start-up: each command loads what it needs', function () {
     if (process.platform === 'win32') return;
     // `true` reads nothing and exits at once, long before Node has started: the write meets a closed pipe.
     const piped = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" --version | true`], { encoding: 'utf8' });
-    assert.equal(piped.status, 0);
     assert.doesNotMatch(piped.stderr, /EPIPE|Unhandled/, piped.stderr);
   });
 
