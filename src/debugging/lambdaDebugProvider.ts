@@ -23,6 +23,16 @@ import { PauseClock } from './pauseClock';
 import type { OutputLog } from '../output/outputLog';
 
 /** The attributes of a `lambda` launch configuration (package.json `configurationAttributes`). */
+/** The run a debug session belongs to: its own, or the nearest parent's (js-debug runs the function's process in
+ *  a child session of our attach). */
+export function runIdOf(session: vscode.DebugSession): string | undefined {
+  for (let s: vscode.DebugSession | undefined = session; s; s = s.parentSession) {
+    const id = s.configuration.__lambdaRunId as string | undefined;
+    if (id) return id;
+  }
+  return undefined;
+}
+
 export interface LambdaDebugConfiguration extends vscode.DebugConfiguration {
   handler?: string;
   runtime?: string;
@@ -195,11 +205,8 @@ export class LambdaDebugProvider implements vscode.DebugConfigurationProvider {
 
   /** The pause clock of the run a debug session belongs to (js-debug's child sessions through their parent). */
   pausesOf(session: vscode.DebugSession): PauseClock | undefined {
-    for (let s: vscode.DebugSession | undefined = session; s; s = s.parentSession) {
-      const id = s.configuration.__lambdaRunId as string | undefined;
-      if (id) return this.pending.get(id)?.pauses;
-    }
-    return undefined;
+    const id = runIdOf(session);
+    return id === undefined ? undefined : this.pending.get(id)?.pauses;
   }
 
   /** Log lines a debug session's Debug Console was given (the tests read it; the console itself cannot be read). */

@@ -7,7 +7,7 @@ import { UNTRUSTED_MESSAGE, type LocalRunner } from '../localHandlers/localRunne
 import type { RunDocuments } from '../localHandlers/runDocuments';
 import type { OutputLog } from '../output/outputLog';
 import { DebugWarmup } from './debugWarmup';
-import { configurationFor, LambdaDebugProvider, PYTHON_DEBUG_TYPE } from './lambdaDebugProvider';
+import { configurationFor, LambdaDebugProvider, PYTHON_DEBUG_TYPE, runIdOf } from './lambdaDebugProvider';
 import { trackPauses } from './pauseClock';
 
 /** Registers the `lambda` debug type, debugpy's adapter for Python, and the Debug command. */
@@ -17,11 +17,7 @@ export function registerDebugging(context: vscode.ExtensionContext, deps: {
 }): LambdaDebugProvider {
   const provider = new LambdaDebugProvider(deps.runner, deps.index, deps.choices, deps.docs, deps.catalog, deps.log);
   provider.warmup = new DebugWarmup(deps.index, deps.log);
-  const runIdOf = (session: vscode.DebugSession): string | undefined => session.configuration.__lambdaRunId as string | undefined;
-  const rootRunId = (session: vscode.DebugSession): string | undefined => {
-    for (let s: vscode.DebugSession | undefined = session; s; s = s.parentSession) if (runIdOf(s)) return runIdOf(s);
-    return undefined;
-  };
+  const ownRunId = (session: vscode.DebugSession): string | undefined => session.configuration.__lambdaRunId as string | undefined;
   context.subscriptions.push(provider.warmup,
     vscode.debug.registerDebugConfigurationProvider('lambda', provider, vscode.DebugConfigurationProviderTriggerKind.Initial),
     vscode.debug.registerDebugConfigurationProvider('lambda', { provideDebugConfigurations: (folder) => provider.dynamicConfigurations(folder) }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
@@ -33,7 +29,7 @@ export function registerDebugging(context: vscode.ExtensionContext, deps: {
       createDebugAdapterTracker: (session) => ({
         onDidSendMessage: (message: { type?: string; event?: string }) => {
           // The adapter listens and waits for the debuggee: now the environment may start and connect to it.
-          const runId = runIdOf(session);
+          const runId = ownRunId(session);
           if (runId && message.type === 'event' && message.event === 'debugpyWaitingForServer') provider.startPending(runId);
         },
       }),
@@ -42,7 +38,7 @@ export function registerDebugging(context: vscode.ExtensionContext, deps: {
     // breakpoints (its configurationDone is answered), the runtime may load the handler.
     vscode.debug.registerDebugAdapterTrackerFactory('pwa-node', {
       createDebugAdapterTracker: (session) => {
-        const runId = session.parentSession ? rootRunId(session) : undefined;
+        const runId = session.parentSession ? runIdOf(session) : undefined;
         if (!runId) return undefined;
         return {
           onDidSendMessage: (message: { type?: string; command?: string }) => {
@@ -53,11 +49,11 @@ export function registerDebugging(context: vscode.ExtensionContext, deps: {
     }),
     trackPauses((session) => provider.pausesOf(session)),
     vscode.debug.onDidStartDebugSession((session) => {
-      const runId = runIdOf(session);
+      const runId = ownRunId(session);
       if (runId) provider.sessionStarted(runId);
     }),
     vscode.debug.onDidTerminateDebugSession((session) => {
-      const runId = runIdOf(session);
+      const runId = ownRunId(session);
       if (runId) provider.sessionEnded(runId);
     }),
     vscode.commands.registerCommand('lambdaWorkbench.debugHandler', async (arg?: unknown) => {

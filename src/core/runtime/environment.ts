@@ -88,6 +88,8 @@ export class Environment {
   private streamContentType = 'application/octet-stream';
   private exit?: { code: number | null; signal: NodeJS.Signals | null };
   private treeKilled = false;
+  /** The debugger said its breakpoints are set before the Runtime API existed: the gate opens when it starts. */
+  private debuggerHasBreakpoints = false;
   private closedResolve?: () => void;
   /** Settles once the process has exited and its output is drained (at once if it never started). */
   readonly closed = new Promise<void>((resolve) => { this.closedResolve = resolve; });
@@ -134,8 +136,6 @@ export class Environment {
     this.debuggerHasBreakpoints = true;
     this.api?.openDebugGate();
   }
-
-  private debuggerHasBreakpoints = false;
 
   /** Stops the process and the API server. Safe to call more than once. */
   kill(): void {

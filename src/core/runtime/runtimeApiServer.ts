@@ -44,7 +44,7 @@ export const STREAMED_RESPONSE_LIMIT = 200 * 1024 * 1024;
 
 const PREFIX = '/2018-06-01/runtime';
 /** Our bootstraps' own request (not in the Runtime API): see RuntimeApiServer.openDebugGate. */
-export const DEBUG_GATE_PATH = `${PREFIX}/lambda-workbench/debugger-ready`;
+const DEBUG_GATE_PATH = `${PREFIX}/lambda-workbench/debugger-ready`;
 const DEBUG_GATE_MS = 5000;
 
 /**
