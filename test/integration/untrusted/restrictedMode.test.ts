@@ -9,11 +9,17 @@ import { waitFor } from '../../support/waitFor';
 describe('An untrusted workspace (Restricted Mode)', function () {
   this.timeout(60_000);
 
-  it('opens the folder untrusted, and the extension still activates and lists handlers', async () => {
-    assert.equal(vscode.workspace.isTrusted, false);
+  // Every case below needs the listed handlers, also when LWB_TEST_GREP runs one of them alone.
+  const handlersListed = async (): Promise<void> => {
     const api = await extensionApi();
     await api.localHandlers.index.whenReady();
     await waitFor('the handlers', () => api.localHandlers.index.all().some((h) => h.name === 'OrdersFunction'));
+  };
+  before(handlersListed);
+
+  it('opens the folder untrusted, and the extension still activates and lists handlers', async () => {
+    assert.equal(vscode.workspace.isTrusted, false);
+    await handlersListed();
   });
 
   it('refuses to run workspace code and says why; nothing runs', async () => {
