@@ -59,13 +59,14 @@ export class RuntimeApiServer {
   private queued?: PendingInvocation;
   private inFlight?: string;
 
-  private constructor(private readonly events: RuntimeApiEvents) {
+  private constructor(private readonly events: RuntimeApiEvents, private readonly debugGateMs: number) {
     // Runtimes keep one connection open and long-poll /next: the minimal server has no timeouts.
     this.server = new MinimalHttpServer((req, res) => this.route(req, res));
   }
 
-  static async start(events: RuntimeApiEvents): Promise<RuntimeApiServer> {
-    const api = new RuntimeApiServer(events);
+  /** `debugGateMs`: how long the debugger-ready request waits at most (a test shortens it). */
+  static async start(events: RuntimeApiEvents, { debugGateMs = DEBUG_GATE_MS }: { debugGateMs?: number } = {}): Promise<RuntimeApiServer> {
+    const api = new RuntimeApiServer(events, debugGateMs);
     api.port = await listenOnLoopback(api.server.listener);
     return api;
   }
@@ -122,7 +123,7 @@ export class RuntimeApiServer {
 
   /** Under a debugger (not an AWS endpoint): our Node bootstrap asks before it loads the handler, and is answered
    *  once the debugger has set its breakpoints (openDebugGate), so a breakpoint in init code always binds in time —
-   *  or after DEBUG_GATE_MS, so a debugger that never says so delays a session, never hangs it. */
+   *  or after debugGateMs (5 s), so a debugger that never says so delays a session, never hangs it. */
   private gate: { open: boolean; waiting: MinimalResponse[]; timer?: NodeJS.Timeout } = { open: false, waiting: [] };
 
   openDebugGate(): void {
@@ -134,7 +135,7 @@ export class RuntimeApiServer {
   private awaitDebugGate(res: MinimalResponse): void {
     if (this.gate.open) return res.send(204, {}, '');
     this.gate.waiting.push(res);
-    this.gate.timer ??= setTimeout(() => this.openDebugGate(), DEBUG_GATE_MS);
+    this.gate.timer ??= setTimeout(() => this.openDebugGate(), this.debugGateMs);
   }
 
   private route(req: MinimalRequest, res: MinimalResponse): void {

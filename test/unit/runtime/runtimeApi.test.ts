@@ -133,4 +133,19 @@ describe('Runtime API server (wire level)', () => {
     assert.equal((await waiting).status, 204);
     assert.equal((await call(api.address, 'GET', '/2018-06-01/runtime/lambda-workbench/debugger-ready')).status, 204, 'answered at once afterwards');
   });
+
+  it('a debugger that never says its breakpoints are set only delays the runtime: the gate opens by itself', async () => {
+    const gated = await RuntimeApiServer.start({ onNext: () => undefined, onReply: () => undefined }, { debugGateMs: 50 });
+    try {
+      let answered = false;
+      const waiting = call(gated.address, 'GET', '/2018-06-01/runtime/lambda-workbench/debugger-ready').then((r) => { answered = true; return r; });
+      await call(gated.address, 'GET', '/2018-06-01/runtime/lambda-workbench/unknown').catch(() => undefined);
+      assert.equal(answered, false, 'held at first');
+      // Bounded, so a gate that never opens fails here (and close() below lets go of the request) instead of hanging.
+      const never = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the gate never opened by itself')), 5000).unref());
+      assert.equal((await Promise.race([waiting, never])).status, 204, 'answered without openDebugGate');
+    } finally {
+      gated.close();
+    }
+  });
 });
