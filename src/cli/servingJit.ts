@@ -1,10 +1,11 @@
 // How a long-running serving command asks V8 to optimise its request path sooner.
 //
 // `serve`, `start` and `load` answer thousands of calls from one process, and until V8 has optimised the code of
-// that path each call costs more: on Node 20 a freshly started `start` took 0.60–0.80 ms (p50) per request over its
-// first 1 500 requests and reached ~0.4 ms only after them. Node 18 and 20 (V8 ≤ 11) optimise a function once it
-// has used up an "interrupt budget" of executed bytecode; an eighth of the default budget brought the same requests
-// to 0.47–0.52 ms and 8 clients' requests/s up by 15–25 % (alternating runs, 2026-12-07). Node 22 and later tier up
+// that path each call costs more: a freshly started server got faster over its first ~1 500 requests, which is
+// what `npm run bench:api` measures. Node 18 and 20 (V8 ≤ 11) optimise a function once it has used up an
+// "interrupt budget" of executed bytecode; with an eighth of the default, bench:api's 1-client p50 went from 0.78×
+// serverless-offline's to 0.49–0.69× and its 8-client requests/s from 1.57× to 1.83–2.23× (Node 20, 2026-12-07,
+// one run before, five after). Node 22 and later tier up
 // through Maglev and have no flag of that name; on Node 24 the defaults warmed as fast in the same measurement
 // (lower tier-up counts were slower there), so they are left as they are. One-shot commands (`invoke`) end before
 // the budget matters and keep V8's defaults.
