@@ -5,10 +5,9 @@
 // what `npm run bench:api` measures. Node 18 and 20 (V8 ≤ 11) optimise a function once it has used up an
 // "interrupt budget" of executed bytecode; with an eighth of the default, bench:api's 1-client p50 went from 0.78×
 // serverless-offline's to 0.49–0.69× and its 8-client requests/s from 1.57× to 1.83–2.23× (Node 20, 2026-12-07,
-// one run before, five after). Node 22 and later tier up
-// through Maglev and have no flag of that name; on Node 24 the defaults warmed as fast in the same measurement
-// (lower tier-up counts were slower there), so they are left as they are. One-shot commands (`invoke`) end before
-// the budget matters and keep V8's defaults.
+// one run before, five after). Node 22 and later tier up through Maglev and have no flag of that name; on Node 24
+// a fresh `start` warmed as fast with V8's defaults (timed by hand; lower tier-up counts were slower), so they are
+// left as they are. One-shot commands (`invoke`) end before the budget matters and keep V8's defaults.
 
 const SERVING_COMMANDS: ReadonlySet<string> = new Set(['serve', 'start', 'load']);
 
