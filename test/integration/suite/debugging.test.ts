@@ -15,9 +15,14 @@ async function debugAndStop(watcher: StopWatcher, config: Record<string, unknown
   vscode.debug.addBreakpoints([breakpoint]);
   const before = new Set(api.debugResults.keys());
   try {
+    watcher.begin();
     const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], { type: 'lambda', request: 'launch', name: `test ${file}`, ...config });
     assert.equal(started, true, 'the debug session started');
-    const stop = await watcher.next();
+    const stop = await watcher.next().catch(async (error: Error) => {
+      // What the function printed says why it did not stop (a crash, the handler run through, a kill).
+      const doc = await vscode.workspace.openTextDocument(api.localHandlers.docs.uriFor(file.split('/')[0], 'debug'));
+      throw new Error(`${error.message}\nThe debug output document:\n${doc.getText()}`);
+    });
     const frame = await topFrame(stop);
     const runId = [...api.debugResults.keys()].find((k) => !before.has(k));
     assert.ok(runId, 'a debug run was registered');

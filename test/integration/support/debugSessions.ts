@@ -17,7 +17,10 @@ export class StopWatcher implements vscode.Disposable {
   readonly live = new Set<vscode.DebugSession>();
   private waiting: { resolve: (s: StoppedAt) => void }[] = [];
   private readonly queue: StoppedAt[] = [];
-  readonly events: { type: string; event: string }[] = [];
+  /** Every event any adapter sent, with the session's name and a time (a timeout reports those since its wait). */
+  readonly events: { type: string; event: string; session: string; at: number; detail?: string }[] = [];
+  /** Where the next timeout's report starts (begin()), else at its own wait. */
+  private since?: { index: number; at: number };
 
   constructor() {
     this.lifecycle = [
@@ -31,7 +34,11 @@ export class StopWatcher implements vscode.Disposable {
     this.registration = vscode.debug.registerDebugAdapterTrackerFactory('*', {
       createDebugAdapterTracker: (session) => ({
         onDidSendMessage: (message: { type?: string; event?: string; body?: { threadId?: number } }) => {
-          if (message.type === 'event' && message.event) this.events.push({ type: session.type, event: message.event });
+          if (message.type === 'event' && message.event) {
+            const body = (message as { body?: { output?: string; reason?: string } }).body;
+            const detail = message.event === 'output' ? body?.output?.trim().slice(0, 200) : body?.reason;
+            this.events.push({ type: session.type, event: message.event, session: `${session.name}#${session.id.slice(0, 8)}`, at: Date.now(), detail });
+          }
           if (message.type === 'event' && message.event === 'stopped') {
             const stop = { session, threadId: message.body?.threadId ?? 0 };
             const waiter = this.waiting.shift();
@@ -43,7 +50,15 @@ export class StopWatcher implements vscode.Disposable {
     });
   }
 
+  /** The next timeout reports the events from here (call it before starting the session). */
+  begin(): void {
+    this.since = { index: this.events.length, at: Date.now() };
+  }
+
   next(timeoutMs = 30_000): Promise<StoppedAt> {
+    const from = this.since?.index ?? this.events.length;
+    const startedAt = this.since?.at ?? Date.now();
+    this.since = undefined;
     while (this.queue.length && !this.live.has(this.queue[0].session)) this.queue.shift();
     const queued = this.queue.shift();
     if (queued) return Promise.resolve(queued);
@@ -51,7 +66,21 @@ export class StopWatcher implements vscode.Disposable {
       const entry = { resolve: (s: StoppedAt) => { clearTimeout(timer); resolve(s); } };
       const timer = setTimeout(() => {
         this.waiting = this.waiting.filter((w) => w !== entry);
-        reject(new Error(`no stopped event within ${timeoutMs} ms (events seen: ${this.events.map((e) => `${e.type}:${e.event}`).join(', ')})`));
+        // Only this wait's events, loadedSource runs counted, so the message says what the sessions did instead.
+        const lines: string[] = [];
+        let previous = '';
+        let repeats = 0;
+        for (const e of this.events.slice(from)) {
+          const key = `${e.session} ${e.event}`;
+          if (key === previous && e.event === 'loadedSource') {
+            lines[lines.length - 1] = `${lines[lines.length - 1].replace(/ ×\d+$/, '')} ×${++repeats + 1}`;
+            continue;
+          }
+          previous = key;
+          repeats = 0;
+          lines.push(`+${e.at - startedAt}ms ${key}${e.detail ? ` (${e.detail})` : ''}`);
+        }
+        reject(new Error(`no stopped event within ${timeoutMs} ms; what the debug adapters sent meanwhile:\n  ${lines.join('\n  ') || '(nothing)'}`));
       }, timeoutMs);
       this.waiting.push(entry);
     });
