@@ -162,6 +162,10 @@ export class LambdaDebugProvider implements vscode.DebugConfigurationProvider {
         await waitForPort(port, 15_000);
         return {
           type: 'node', request: 'attach', name: config.name, address: '127.0.0.1', port, continueOnAttach: true, restart: false,
+          // The function keeps the environment Lambda gives it: js-debug would otherwise write its bootloader into the
+          // process's NODE_OPTIONS (and VSCODE_INSPECTOR_OPTIONS) at attach, and list the process tree to look for
+          // children, before the handler runs.
+          autoAttachChildProcesses: false, attachExistingChildren: false,
           sourceMaps: true, resolveSourceMapLocations: ['**'], skipFiles: ['<node_internals>/**', '**/assets/runtime/node/**'],
           // Where js-debug looks for source maps ahead of loading: the compiled TypeScript, else the function's own
           // folder — its default is the whole workspace, a scan that made a window's first session seconds long.

@@ -134,9 +134,7 @@ export class LocalLambda {
     return { environments: entry?.pool.size ?? 0, busy: entry?.pool.busy ?? 0 };
   }
 
-  /** Stops everything — busy environments and ones still starting included — and waits until every process has
-   *  exited. Later calls are refused. */
-  /** Takes no more calls and stops once what runs has finished: idle environments now, busy ones and debug
+  /** Stops once what runs has finished (its owner has replaced it): idle environments now, busy ones and debug
    *  environments when their call ends (a settings change must not kill a run or a paused debug session). */
   async retire(): Promise<void> {
     const closing: Promise<void>[] = [];
@@ -147,6 +145,8 @@ export class LocalLambda {
     await this.dispose();
   }
 
+  /** Stops everything — busy environments and ones still starting included — and waits until every process has
+   *  exited. Later calls are refused. */
   async dispose(): Promise<void> {
     this.disposed = true;
     const closing: Promise<void>[] = [];

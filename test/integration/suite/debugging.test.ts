@@ -61,8 +61,10 @@ describe('F5: breakpoints in JavaScript, TypeScript and Python (real host)', fun
     watcher = new StopWatcher();
   });
   after(() => watcher.dispose());
-  afterEach(async () => {
-    // Every session ends by itself once its invocation is done (the environment exits).
+  afterEach(async function () {
+    // Every session ends by itself once its invocation is done (the environment exits); one a failed test left
+    // paused is stopped, so the next test starts clean.
+    if (this.currentTest?.state === 'failed') await vscode.debug.stopDebugging();
     await waitFor('no debug session left', () => watcher.live.size === 0, 15_000);
   });
 
@@ -88,6 +90,8 @@ describe('F5: breakpoints in JavaScript, TypeScript and Python (real host)', fun
     assert.equal(stop.path, join(workspaceRoot(), 'js-handler', 'orders.js'));
     assert.equal(stop.line, 6);
     assert.equal(await stop.value('total'), '7');
+    // The function's environment is Lambda's, not js-debug's: nothing it injects for child processes.
+    assert.equal(await stop.value("Object.keys(process.env).filter((k) => /^(NODE_OPTIONS|VSCODE_)/.test(k)).join(',')"), "''");
     // js-debug looks for source maps in the function's folder, not the whole workspace (its default).
     assert.deepEqual(stop.attach.outFiles, [join(workspaceRoot(), 'js-handler', '**', '*.{js,mjs,cjs}'), '!**/node_modules/**']);
     const result = await stop.finish();
