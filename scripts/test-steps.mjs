@@ -5,6 +5,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 
+/** How much of the first failure's message the summary repeats. */
+const DETAIL_LINES = 40;
+
 /** Runs a command with its output passed through, keeping the last lines and mocha's first failure (its count,
  *  title and error) for the reason of a failure. */
 function run(cmd, args, env) {
@@ -17,8 +20,13 @@ function run(cmd, args, env) {
         const line = raw.trim();
         if (!line) continue;
         tail.push(line);
-        if (!failing && /^\d+ failing$/.test(line)) failing = { count: line, lines: [] };
-        else if (failing && (failing.lines.length ? failing.lines.length < 3 : /^1\) /.test(line))) failing.lines.push(line);
+        if (!failing && /^\d+ failing$/.test(line)) failing = { count: line, lines: [], detail: [], done: false };
+        else if (failing && !failing.done && (failing.detail.length || /^1\) /.test(line))) {
+          // The first failure's whole message, without its stack, for the summary (CI shows the end of a run).
+          if (/^2\) /.test(line) || failing.detail.length >= DETAIL_LINES) failing.done = true;
+          else if (!/^at /.test(line)) failing.detail.push(line);
+          if (failing.lines.length < 3) failing.lines.push(line);
+        }
       }
       tail.splice(0, Math.max(0, tail.length - 40));
     };
@@ -28,7 +36,7 @@ function run(cmd, args, env) {
     child.on('error', (error) => resolve({ code: 127, tail: [error.message] }));
     child.on('close', (code, signal) => {
       if (failing?.lines.length) tail.push(`${failing.count}, the first: ${failing.lines.join(' ').replace(/^1\) /, '')}`);
-      resolve({ code: code ?? signal, tail });
+      resolve({ code: code ?? signal, tail, detail: failing && failing.detail.length > 3 ? failing.detail : undefined });
     });
   });
 }
@@ -57,11 +65,12 @@ export async function runSteps(steps, { env = process.env } = {}) {
       continue;
     }
     const started = Date.now();
-    const { code, tail } = await run(step.cmd, step.args, env);
+    const { code, tail, detail } = await run(step.cmd, step.args, env);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     outcome.set(step.name, code === 0 ? 'ok' : 'failed');
     console.log(`── ${step.name}: ${code === 0 ? 'ok' : `FAILED (exit ${code})`} in ${seconds} s`);
-    if (code !== 0) problems.push(`FAILED ${step.name}: ${reason(tail)}\n  what to do: ${step.fix}`);
+    const full = detail ? `\n  the first failure, whole:\n${detail.map((l) => `    ${l}`).join('\n')}` : '';
+    if (code !== 0) problems.push(`FAILED ${step.name}: ${reason(tail)}${full}\n  what to do: ${step.fix}`);
   }
 
   let passed = 0;

@@ -50,6 +50,18 @@ describe('npm test\'s steps: a failed tool install does not hide the code\'s sta
     assert.match(r.stdout, /\n5 passed, 3 failed\n$/);
   });
 
+  it('repeats the first failure\'s whole message, without its stack, under its summary line (CI shows a run\'s end)', () => {
+    const mochaFailure = ['  2 failing', '', '  1) F5: breakpoints', '       JavaScript: stops:', '     Error: no stopped event within 30000 ms; what the debug adapters sent meanwhile:',
+      '  +0ms test#1 initialized', '  +40ms child#2 thread (started)', '  +41ms child#2 terminated', 'The debug output document:', '# Debugging js-handler',
+      '      at Timeout._onTimeout (out/test/integration/support/debugSessions.js:79:16)', '', '  2) another test', '     Error: later'];
+    const r = runSteps([{ name: 'integration tests', script: `console.log(${JSON.stringify(mochaFailure.join('\n'))}); ${writeReport('integration-main', 5, 2)}; process.exit(1)`, report: 'integration-', fix: 'rerun them' }]);
+    assert.equal(r.status, 1);
+    const summary = r.stdout.slice(r.stdout.indexOf('── summary'));
+    assert.match(summary, /FAILED integration tests: 2 failing, the first: F5: breakpoints JavaScript: stops: Error: no stopped event within 30000 ms; what the debug adapters sent meanwhile:\n {2}the first failure, whole:\n/);
+    assert.match(summary, /\n {4}\+41ms child#2 terminated\n {4}The debug output document:\n {4}# Debugging js-handler\n {2}what to do: rerun them\n/);
+    assert.doesNotMatch(summary, /Timeout\._onTimeout|another test/, 'no stack, and only the first failure');
+  });
+
   it('all green: exit 0', () => {
     const r = runSteps([{ name: 'unit tests', script: writeReport('unit', 3, 0), report: 'unit', fix: '' }]);
     assert.equal(r.status, 0, r.stdout);
