@@ -22,7 +22,6 @@ import { resultSection } from '../localHandlers/runHistory';
 import { PauseClock } from './pauseClock';
 import type { OutputLog } from '../output/outputLog';
 
-/** The attributes of a `lambda` launch configuration (package.json `configurationAttributes`). */
 /** The run a debug session belongs to: its own, or the nearest parent's (js-debug runs the function's process in
  *  a child session of our attach). */
 export function runIdOf(session: vscode.DebugSession): string | undefined {
@@ -33,6 +32,7 @@ export function runIdOf(session: vscode.DebugSession): string | undefined {
   return undefined;
 }
 
+/** The attributes of a `lambda` launch configuration (package.json `configurationAttributes`). */
 export interface LambdaDebugConfiguration extends vscode.DebugConfiguration {
   handler?: string;
   runtime?: string;
