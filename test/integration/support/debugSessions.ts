@@ -67,20 +67,15 @@ export class StopWatcher implements vscode.Disposable {
       const timer = setTimeout(() => {
         this.waiting = this.waiting.filter((w) => w !== entry);
         // Only this wait's events, loadedSource runs counted, so the message says what the sessions did instead.
-        const lines: string[] = [];
-        let previous = '';
-        let repeats = 0;
+        const lines: { key: string; text: string; count: number }[] = [];
         for (const e of this.events.slice(from)) {
           const key = `${e.session} ${e.event}`;
-          if (key === previous && e.event === 'loadedSource') {
-            lines[lines.length - 1] = `${lines[lines.length - 1].replace(/ ×\d+$/, '')} ×${++repeats + 1}`;
-            continue;
-          }
-          previous = key;
-          repeats = 0;
-          lines.push(`+${e.at - startedAt}ms ${key}${e.detail ? ` (${e.detail})` : ''}`);
+          const last = lines.at(-1);
+          if (e.event === 'loadedSource' && last?.key === key) last.count++;
+          else lines.push({ key, text: `+${e.at - startedAt}ms ${key}${e.detail ? ` (${e.detail})` : ''}`, count: 1 });
         }
-        reject(new Error(`no stopped event within ${timeoutMs} ms; what the debug adapters sent meanwhile:\n  ${lines.join('\n  ') || '(nothing)'}`));
+        const shown = lines.map((l) => (l.count > 1 ? `${l.text} ×${l.count}` : l.text));
+        reject(new Error(`no stopped event within ${timeoutMs} ms; what the debug adapters sent meanwhile:\n  ${shown.join('\n  ') || '(nothing)'}`));
       }, timeoutMs);
       this.waiting.push(entry);
     });
