@@ -135,7 +135,8 @@ describe('Runtime API server (wire level)', () => {
   });
 
   it('a debugger that never says its breakpoints are set only delays the runtime: the gate opens by itself', async () => {
-    const gated = await RuntimeApiServer.start({ onNext: () => undefined, onReply: () => undefined }, { debugGateMs: 50 });
+    // A second, not 50 ms: a loaded machine's round trip below must not outlast the wait and fail "held at first".
+    const gated = await RuntimeApiServer.start({ onNext: () => undefined, onReply: () => undefined }, { debugGateMs: 1000 });
     try {
       let answered = false;
       const waiting = call(gated.address, 'GET', '/2018-06-01/runtime/lambda-workbench/debugger-ready').then((r) => { answered = true; return r; });
