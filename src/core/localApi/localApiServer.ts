@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../logger';
 import { listenOnLoopback } from '../net/listenOnLoopback';
+import { MinimalHttpServer, type MinimalRequest, type MinimalResponse } from '../net/minimalHttpServer';
 import { foreignRequest } from '../net/loopbackGuard';
 import { requestTarget } from '../net/requestTarget';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, type AwsCredentials } from '../runtime/environmentVariables';
@@ -68,7 +68,10 @@ export interface LocalApi {
 }
 
 /** One server and the port it listens on (see listenOnLoopback). */
-interface Listener { readonly server: Server; readonly routers: { api: ApiDefinition; router: ApiRouter }[]; port: number }
+interface Listener { readonly server: MinimalHttpServer; readonly routers: { api: ApiDefinition; router: ApiRouter }[]; port: number }
+
+/** What browsers and other clients get that runtimes need not: a Date header, and node:http's 16 KB head limit. */
+const CLIENT_FACING = { dateHeader: true, maxHeadBytes: 16 * 1024 } as const;
 
 /**
  * A template's APIs over real HTTP on 127.0.0.1: REST APIs (payload 1.0; served under their stage, `/Prod/users`,
@@ -85,28 +88,39 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   // HTTP APIs first: their `$default` stage has no prefix; a staged path is tried with and without its stage.
   gatewayApis.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'http' ? -1 : 1));
   const listeners: Listener[] = [];
-  const handler = (listener: () => Listener) => (req: IncomingMessage, res: ServerResponse): void => {
-    void serve(listener(), req, res).catch((error: unknown) => {
-      options.logger?.error(error instanceof Error ? error : String(error));
-      if (!res.headersSent) send(res, gatewayReply.internalError(String(error)));
-      else res.destroy();
-    });
+  // The body is read first (over API Gateway's 10 MB it is counted, not kept); a GET's ends with its head.
+  const handler = (listener: () => Listener) => (req: MinimalRequest, res: MinimalResponse): void => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.onData = (chunk) => {
+      size += chunk.length;
+      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
+    };
+    req.onEnd = () => {
+      const body = size > MAX_REQUEST_BYTES ? undefined : chunks.length === 0 ? NO_BODY : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+      void serve(listener(), req, res, body).catch((error: unknown) => {
+        options.logger?.error(error instanceof Error ? error : String(error));
+        if (res.status === 0) send(res, gatewayReply.internalError(String(error)));
+        else res.destroy();
+      });
+    };
   };
 
-  const main: Listener = { server: createServer(handler(() => main)), routers: gatewayApis.map((api) => ({ api, router: new ApiRouter(byApi(api.id)) })), port: 0 };
-  main.port = await listenOnLoopback(main.server, options.port ?? 3000);
+  const main: Listener = { server: new MinimalHttpServer(handler(() => main), CLIENT_FACING), routers: gatewayApis.map((api) => ({ api, router: new ApiRouter(byApi(api.id)) })), port: 0 };
+  main.port = await listenOnLoopback(main.server.listener, options.port ?? 3000);
   listeners.push(main);
   const functionUrls = new Map<string, string>();
   for (const api of options.model.apis.filter((a) => a.kind === 'url')) {
-    const listener: Listener = { server: createServer(handler(() => listener)), routers: [{ api, router: new ApiRouter(byApi(api.id)) }], port: 0 };
-    listener.port = await listenOnLoopback(listener.server);
+    const listener: Listener = { server: new MinimalHttpServer(handler(() => listener), CLIENT_FACING), routers: [{ api, router: new ApiRouter(byApi(api.id)) }], port: 0 };
+    listener.port = await listenOnLoopback(listener.server.listener);
     listeners.push(listener);
     functionUrls.set(api.id, `http://127.0.0.1:${listener.port}`);
   }
 
-  async function serve(listener: Listener, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** `body`: undefined when it was over API Gateway's limit. */
+  async function serve(listener: Listener, req: MinimalRequest, res: MinimalResponse, body: Buffer | undefined): Promise<void> {
     const started = performance.now();
-    const method = (req.method ?? 'GET').toUpperCase();
+    const method = req.method;
     const url = requestTarget(req.url);
     const access = (reply: Pick<AccessEntry, 'status'> & Partial<AccessEntry>): void =>
       options.onAccess?.({ method, path: url.pathname, durationMs: performance.now() - started, ...reply });
@@ -119,12 +133,9 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     const allowed = origin !== undefined && ((localOrigin && corsOf.some((c) => originAllowed(c, origin))) || named) ? [origin] : [];
     const refusal = foreignRequest(req, listener.port, { allowedOrigins: allowed });
     if (refusal) {
-      req.resume();
       send(res, { status: 403, headers: [['content-type', 'application/json']], body: Buffer.from(JSON.stringify({ message: refusal })) });
       return access({ status: 403, problem: refusal });
     }
-    const read = readBody(req);
-    const body = read instanceof Buffer ? read : await read;
     if (!body) {
       send(res, gatewayReply.tooLarge());
       return access({ status: 413, problem: 'request body over 10 MB' });
@@ -146,7 +157,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     }
     const { api, match, path } = found;
     const request: ApiRequest = {
-      method, path, rawQuery: url.query, rawHeaders: req.rawHeaders, body, sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+      method, path, rawQuery: url.query, rawHeaders: req.rawHeaders, body, sourceIp: req.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
       requestId: randomUUID(), time: new Date(), protocol: `HTTP/${req.httpVersion}`, accountId: options.accountId ?? DEFAULT_ACCOUNT_ID, region: options.region ?? DEFAULT_REGION,
     };
     let authorizer: Record<string, unknown> | undefined;
@@ -181,7 +192,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     const coldReason = changed.has(match.route.functionId) ? 'code changed' : undefined;
     changed.delete(match.route.functionId);
     const outcome = await invoke(api, match, config, event, res, cors);
-    access({ status: outcome.reply?.status ?? res.statusCode, functionId: match.route.functionId, requestId: outcome.result?.requestId, cold: outcome.result?.coldStart, coldReason: outcome.result?.coldStart ? coldReason : undefined, problem: outcome.reply?.problem });
+    access({ status: outcome.reply?.status ?? res.status, functionId: match.route.functionId, requestId: outcome.result?.requestId, cold: outcome.result?.coldStart, coldReason: outcome.result?.coldStart ? coldReason : undefined, problem: outcome.reply?.problem });
   }
 
   /** The function's configuration at its code revision (one object per revision, not per request). */
@@ -196,7 +207,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   }
 
   /** Invokes the route's function and answers; a RESPONSE_STREAM function URL writes chunks as they come. */
-  async function invoke(api: ApiDefinition, match: RouteMatch, config: FunctionConfig, event: string, res: ServerResponse, cors: [string, string][]): Promise<{ result?: InvokeResult; reply?: HttpReply }> {
+  async function invoke(api: ApiDefinition, match: RouteMatch, config: FunctionConfig, event: string, res: MinimalResponse, cors: [string, string][]): Promise<{ result?: InvokeResult; reply?: HttpReply }> {
     const overridden = options.invokeOverride?.(match.route.functionId, config, event);
     if (overridden) {
       const result = await overridden;
@@ -211,9 +222,9 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       onResponseChunk: streaming ? (chunk, _id, contentType) => {
         reader ??= new StreamedResponseReader(contentType, (prelude) => {
           const headers: [string, string][] = [...Object.entries(prelude.headers ?? {}), ...(prelude.cookies ?? []).map((c): [string, string] => ['set-cookie', c]), ...cors];
-          res.writeHead(prelude.statusCode ?? 200, headers.flat());
+          res.start(prelude.statusCode ?? 200, headers);
         }, (data) => {
-          if (!res.headersSent) res.writeHead(200, [['content-type', contentType], ...cors].flat());
+          if (res.status === 0) res.start(200, [['content-type', contentType], ...cors]);
           res.write(data);
         });
         reader.push(chunk);
@@ -235,7 +246,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       running.catch(() => undefined); // the function runs on, as behind API Gateway; its result is dropped
       return { reply: finish(res, gatewayReply.timeout(`the integration did not answer within ${limit / 1000} s (API Gateway's limit for ${api.kind === 'rest' ? 'REST APIs' : 'HTTP APIs'})`), cors) };
     }
-    if (res.headersSent) {
+    if (res.status !== 0) {
       res.end();
       return { result };
     }
@@ -267,10 +278,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       changed.add(functionId);
     },
     async close() {
-      await Promise.all(listeners.map(({ server }) => new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      })));
+      await Promise.all(listeners.map(({ server }) => server.close()));
     },
   };
 }
@@ -282,34 +290,21 @@ function replyFor(api: ApiDefinition, match: RouteMatch, config: FunctionConfig,
   return replyFromPayload(api.kind, match.route.payloadVersion, result.payload);
 }
 
-function finish(res: ServerResponse, reply: HttpReply, cors: [string, string][]): HttpReply {
+function finish(res: MinimalResponse, reply: HttpReply, cors: [string, string][]): HttpReply {
   const headers = reply.status >= 500 || reply.status === 429 ? reply.headers : [...reply.headers, ...cors];
-  send(res, { ...reply, headers });
-  return reply;
+  try {
+    send(res, { ...reply, headers });
+    return reply;
+  } catch (error) {
+    // A header no HTTP response can carry (CR LF in a value): nothing was written; the gateway answers 502.
+    const malformed = gatewayReply.internalError(`Execution failed due to configuration error: Malformed Lambda proxy response: ${(error as Error).message}`);
+    send(res, malformed);
+    return malformed;
+  }
 }
 
-function send(res: ServerResponse, reply: HttpReply): void {
-  const headers = [...reply.headers, ['content-length', String(reply.body.length)]];
-  res.writeHead(reply.status, headers.flat());
-  res.end(reply.body);
+function send(res: MinimalResponse, reply: HttpReply): void {
+  res.send(reply.status, reply.headers, reply.body);
 }
 
 const NO_BODY = Buffer.alloc(0);
-
-/** The body, or undefined when it is over API Gateway's limit (the rest is drained, not buffered). */
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> | Buffer {
-  // A request without a body (most GETs) is complete when it arrives: no stream to wait on.
-  if (req.complete && req.readableLength === 0 && req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return NO_BODY;
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_REQUEST_BYTES) over = true;
-      else chunks.push(c);
-    });
-    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}

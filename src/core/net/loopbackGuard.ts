@@ -1,5 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-
 /**
  * The door of every local server: it binds 127.0.0.1, and that is not enough — a web page the user visits can send
  * requests to 127.0.0.1 (a cross-origin POST needs no preflight), and DNS rebinding lets a page read the answers
@@ -13,8 +11,11 @@ export interface LoopbackGuardOptions {
 
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
 
+/** A request as the guard reads it: node:http's IncomingMessage and MinimalHttpServer's request both are one. */
+export interface GuardedRequest { readonly headers: { readonly host?: string; readonly origin?: string } }
+
 /** Why the request is refused, or undefined when it may pass. */
-export function foreignRequest(req: IncomingMessage, port: number, options: LoopbackGuardOptions = {}): string | undefined {
+export function foreignRequest(req: GuardedRequest, port: number, options: LoopbackGuardOptions = {}): string | undefined {
   const host = (req.headers.host ?? '').toLowerCase();
   if (!LOOPBACK_HOSTS.some((name) => host === `${name}:${port}`)) {
     return `Host '${req.headers.host ?? ''}' is not this local server (127.0.0.1:${port}): refused, so a web page cannot reach it through a DNS name.`;
@@ -27,12 +28,9 @@ export function foreignRequest(req: IncomingMessage, port: number, options: Loop
 }
 
 /** Answers a foreign request with 403 and returns true; false lets it through. */
-export function refuseForeign(req: IncomingMessage, res: ServerResponse, port: number, options?: LoopbackGuardOptions): boolean {
+export function refuseForeign(req: GuardedRequest, res: { send(status: number, headers: Record<string, string>, body: string): void }, port: number, options?: LoopbackGuardOptions): boolean {
   const reason = foreignRequest(req, port, options);
   if (!reason) return false;
-  req.resume();
-  const body = JSON.stringify({ message: reason });
-  res.writeHead(403, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'x-amzn-ErrorType': 'AccessDeniedException' });
-  res.end(body);
+  res.send(403, { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'AccessDeniedException' }, JSON.stringify({ message: reason }));
   return true;
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Logger } from '../logger';
 import { listenOnLoopback } from '../net/listenOnLoopback';
 import { refuseForeign } from '../net/loopbackGuard';
+import { MinimalHttpServer, type MinimalRequest, type MinimalResponse } from '../net/minimalHttpServer';
+import { requestTarget } from '../net/requestTarget';
 import { AsyncInvocationQueue, type AsyncQueueSettings } from './asyncQueue';
 import { functionArn } from './environmentVariables';
 import { validateEvent, type LocalLambda } from './localLambda';
@@ -33,6 +34,7 @@ export interface InvokeApi {
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 const STREAM_PATH = /^\/2021-11-15\/functions\/([^/]+)\/response-streaming-invocations$/;
 const TAIL_BYTES = 4096;
+const BODY_KEPT = Math.max(SYNC_PAYLOAD_LIMIT, ASYNC_PAYLOAD_LIMIT);
 
 /**
  * Lambda's Invoke API (`POST /2015-03-31/functions/{name}/invocations`) over local functions, so the AWS SDK and
@@ -44,22 +46,31 @@ const TAIL_BYTES = 4096;
 export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeApi> {
   const queue = new AsyncInvocationQueue(options.lambda, options.onResult, options.logger, options.asyncSettings);
   let port = 0; // set once it listens (see listenOnLoopback)
-  const server = createServer((req, res) => {
-    if (refuseForeign(req, res, port, { allowedOrigins: options.allowedOrigins })) return;
-    handle(req, res, options, queue).catch((error: unknown) => {
-      options.logger?.error(error instanceof Error ? error : String(error));
-      if (!res.headersSent) sendError(res, new LambdaServiceError('ServiceException', error instanceof Error ? error.message : String(error), 500));
-    });
-  });
-  port = await listenOnLoopback(server, options.port);
+  // The body is read first: up to the larger payload limit it is kept, beyond it only counted (handle() answers 413).
+  const server = new MinimalHttpServer((req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.onData = (chunk) => {
+      size += chunk.length;
+      if (size <= BODY_KEPT) chunks.push(chunk);
+    };
+    req.onEnd = () => {
+      if (refuseForeign(req, res, port, { allowedOrigins: options.allowedOrigins })) return;
+      const body = size > BODY_KEPT ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+      handle(req, res, { body, size }, options, queue).catch((error: unknown) => {
+        options.logger?.error(error instanceof Error ? error : String(error));
+        if (res.status === 0) sendError(res, new LambdaServiceError('ServiceException', error instanceof Error ? error.message : String(error), 500));
+      });
+    };
+  }, { dateHeader: true, maxHeadBytes: 16 * 1024 });
+  port = await listenOnLoopback(server.listener, options.port);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    close: () => new Promise<void>((resolve) => {
+    close: () => {
       queue.close();
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+      return server.close();
+    },
   };
 }
 
@@ -72,42 +83,38 @@ export function functionNameFrom(identifier: string): { name: string; qualifier?
   return { name: parts[0], qualifier: parts[1] };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, options: InvokeApiOptions, queue: AsyncInvocationQueue): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+/** `received.body`: undefined when it was over every payload limit; `size`: its length in bytes. */
+async function handle(req: MinimalRequest, res: MinimalResponse, received: { body: Buffer | undefined; size: number }, options: InvokeApiOptions, queue: AsyncInvocationQueue): Promise<void> {
+  const url = requestTarget(req.url);
   const streaming = STREAM_PATH.exec(url.pathname);
   const match = INVOKE_PATH.exec(url.pathname) ?? streaming;
   if (!match || req.method !== 'POST') {
-    req.resume();
     return sendError(res, new LambdaServiceError('ResourceNotFoundException', `Unknown operation ${req.method} ${url.pathname}`, 404));
   }
   const identifier = safeDecode(match[1]);
   if (identifier === undefined) {
-    req.resume();
     return sendError(res, new LambdaServiceError('InvalidRequestContentException', `The function name '${match[1]}' is not valid percent-encoding.`, 400));
   }
   const { name, qualifier } = functionNameFrom(identifier);
   const config = options.functions.get(name);
-  const qualifierParam = url.searchParams.get('Qualifier') ?? qualifier;
+  const qualifierParam = (url.query ? new URLSearchParams(url.query).get('Qualifier') : null) ?? qualifier;
   if (!config || (qualifierParam && qualifierParam !== '$LATEST')) {
-    req.resume();
     const arn = config ? functionArn(config) : `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
     return sendError(res, new LambdaServiceError('ResourceNotFoundException',
       `Function not found: ${arn}${qualifierParam ? `:${qualifierParam}` : ''}. Local functions: ${[...options.functions.keys()].join(', ') || 'none'}.`, 404));
   }
   const type = header(req, 'x-amz-invocation-type') ?? 'RequestResponse';
   if (streaming && type !== 'RequestResponse' && type !== 'DryRun') {
-    req.resume();
     return sendError(res, new LambdaServiceError('InvalidRequestContentException', `1 validation error detected: Value '${type}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [RequestResponse, DryRun]`, 400));
   }
   const limit = type === 'Event' ? ASYNC_PAYLOAD_LIMIT : SYNC_PAYLOAD_LIMIT;
-  const body = await readBody(req, limit);
-  if (body === undefined) {
+  const body = received.body;
+  if (body === undefined || received.size > limit) {
     return sendError(res, new LambdaServiceError('RequestTooLargeException', `Request must be smaller than ${limit} bytes for the InvokeFunction operation`, 413));
   }
   const event = body.length === 0 ? '{}' : body.toString('utf8');
   if (type === 'DryRun') {
-    res.writeHead(204, { 'x-amzn-RequestId': randomUUID() }).end();
-    return;
+    return res.send(204, { 'x-amzn-RequestId': randomUUID() }, '');
   }
   let clientContext: unknown;
   const encodedContext = header(req, 'x-amz-client-context');
@@ -121,8 +128,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Invoke
     try { validateEvent(event); } catch (error) { return sendError(res, error); }
     const requestId = randomUUID();
     queue.enqueue(config, event, requestId, clientContext);
-    res.writeHead(202, { 'x-amzn-RequestId': requestId, 'Content-Length': 0 }).end();
-    return;
+    return res.send(202, { 'x-amzn-RequestId': requestId }, '');
   }
   if (type !== 'RequestResponse') {
     return sendError(res, new LambdaServiceError('InvalidRequestContentException', `1 validation error detected: Value '${type}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`, 400));
@@ -139,14 +145,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Invoke
     'Content-Type': 'application/json',
     'x-amzn-RequestId': result.requestId,
     'X-Amz-Executed-Version': '$LATEST',
-    'Content-Length': Buffer.byteLength(result.payload),
   };
   if (result.functionError) headers['X-Amz-Function-Error'] = result.functionError;
   if (header(req, 'x-amz-log-type') === 'Tail') headers['X-Amz-Log-Result'] = logTail(result.logs);
-  res.writeHead(200, headers).end(result.payload);
+  res.send(200, headers, result.payload);
 }
 
-async function invokeStreaming(req: IncomingMessage, res: ServerResponse, options: InvokeApiOptions, config: FunctionConfig,
+async function invokeStreaming(req: MinimalRequest, res: MinimalResponse, options: InvokeApiOptions, config: FunctionConfig,
   name: string, event: string, clientContext: unknown): Promise<void> {
   let writer: ResponseStreamWriter | undefined;
   let result: InvokeResult;
@@ -157,7 +162,7 @@ async function invokeStreaming(req: IncomingMessage, res: ServerResponse, option
       onResponseChunk: (chunk, requestId, contentType) => (writer ??= new ResponseStreamWriter(res, requestId)).chunk(chunk, contentType),
     });
   } catch (error) {
-    if (!res.headersSent) return sendError(res, error);
+    if (res.status === 0) return sendError(res, error);
     res.destroy();
     return;
   }
@@ -172,31 +177,17 @@ export function logTail(lines: readonly string[]): string {
   return text.subarray(Math.max(0, text.length - TAIL_BYTES)).toString('base64');
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
+function header(req: MinimalRequest, name: string): string | undefined {
+  return req.headers[name];
 }
 
 /** An error as the service sends it: status, x-amzn-ErrorType, and a JSON body with Type and message. */
-function sendError(res: ServerResponse, error: unknown): void {
+function sendError(res: MinimalResponse, error: unknown): void {
   const e = error instanceof LambdaServiceError ? error : new LambdaServiceError('ServiceException', error instanceof Error ? error.message : String(error), 500);
   const body = JSON.stringify({ Type: e.statusCode >= 500 ? 'Service' : 'User', message: e.message, ...(e.errorType === 'TooManyRequestsException' ? { Reason: 'ConcurrentInvocationLimitExceeded' } : {}) });
   const headers: Record<string, string | number> = {
-    'Content-Type': 'application/json', 'x-amzn-ErrorType': e.errorType, 'x-amzn-RequestId': randomUUID(), 'Content-Length': Buffer.byteLength(body),
+    'Content-Type': 'application/json', 'x-amzn-ErrorType': e.errorType, 'x-amzn-RequestId': randomUUID(),
   };
   if (e.errorType === 'TooManyRequestsException') headers['Retry-After'] = '1';
-  res.writeHead(e.statusCode, headers).end(body);
+  res.send(e.statusCode, headers, body);
 }

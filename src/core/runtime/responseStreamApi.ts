@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { MinimalResponse } from '../net/minimalHttpServer';
 import { EventStreamCodec } from '@smithy/core/event-streams';
 import type { InvokeResult } from './types';
 
@@ -8,9 +8,9 @@ import type { InvokeResult } from './types';
 // Made on the first streamed answer: loading the codec is not a cost of every run.
 let codec: EventStreamCodec | undefined;
 
-function event(type: string, contentType: string, body: Uint8Array): Uint8Array {
+function event(type: string, contentType: string, body: Uint8Array): Buffer {
   codec ??= new EventStreamCodec((bytes) => Buffer.from(bytes).toString('utf8'), (text) => new Uint8Array(Buffer.from(text, 'utf8')));
-  return codec.encode({
+  const bytes = codec.encode({
     headers: {
       ':event-type': { type: 'string', value: type },
       ':content-type': { type: 'string', value: contentType },
@@ -18,6 +18,7 @@ function event(type: string, contentType: string, body: Uint8Array): Uint8Array 
     },
     body,
   });
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** One streamed invocation's HTTP answer. The head goes out with the first chunk (or at the end), so it can carry
@@ -25,13 +26,13 @@ function event(type: string, contentType: string, body: Uint8Array): Uint8Array 
 export class ResponseStreamWriter {
   private started = false;
 
-  constructor(private readonly res: ServerResponse, private readonly requestId: string) {}
+  constructor(private readonly res: MinimalResponse, private readonly requestId: string) {}
 
   private start(contentType: string): void {
     if (this.started) return;
     this.started = true;
     // The SDK reads the function's content type from Content-Type (ResponseStreamContentType).
-    this.res.writeHead(200, { 'Content-Type': contentType, 'x-amzn-RequestId': this.requestId, 'X-Amz-Executed-Version': '$LATEST' });
+    this.res.start(200, [['Content-Type', contentType], ['x-amzn-RequestId', this.requestId], ['X-Amz-Executed-Version', '$LATEST']]);
   }
 
   chunk(chunk: Buffer, contentType = 'application/octet-stream'): void {
@@ -50,6 +51,7 @@ export class ResponseStreamWriter {
       complete.ErrorDetails = result.error.errorMessage;
     }
     if (logResult) complete.LogResult = logResult;
-    this.res.end(event('InvokeComplete', 'application/json', Buffer.from(JSON.stringify(complete))));
+    this.res.write(event('InvokeComplete', 'application/json', Buffer.from(JSON.stringify(complete))));
+    this.res.end();
   }
 }

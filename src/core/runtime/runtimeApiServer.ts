@@ -87,7 +87,7 @@ export class RuntimeApiServer {
     for (const res of this.gate.waiting.splice(0)) res.destroy();
     this.waiting?.destroy();
     this.waiting = undefined;
-    this.server.close();
+    void this.server.close();
   }
 
   private flush(): void {

@@ -186,6 +186,11 @@ describe('local API: a template\'s REST API, HTTP API and function URL over real
       assert.deepEqual(await res.json(), { message: 'Internal server error' });
       assert.match(access.at(-1)?.problem ?? '', /Malformed Lambda proxy response/);
     }
+    // A header that would split the response: 502, and the access log says which header (nothing injected).
+    const split = await respond('/respond', { return: { statusCode: 200, headers: { 'x-evil': 'a\r\nset-cookie: stolen=1' }, body: 'x' } });
+    assert.equal(split.status, 502);
+    assert.equal(split.headers.get('set-cookie'), null);
+    assert.match(access.at(-1)?.problem ?? '', /Malformed Lambda proxy response: Invalid character in header content \["x-evil"\]/);
     const thrown = await respond('/respond', { throw: 'boom' });
     assert.equal(thrown.status, 502);
     assert.match(access.at(-1)?.problem ?? '', /ResponderFunction failed: Error: boom/);
