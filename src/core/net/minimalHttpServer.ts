@@ -273,7 +273,7 @@ class Connection {
 }
 
 const CRLF = Buffer.from('\r\n', 'latin1');
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** A response head as it goes on the wire: Latin-1 (a string is written as UTF-8, the same bytes only for ASCII). */
 function headBytes(head: string): string | Buffer {

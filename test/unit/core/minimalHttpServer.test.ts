@@ -131,7 +131,7 @@ describe('MinimalHttpServer (the Runtime API\'s HTTP/1.1 reader)', () => {
     const second = rawClient(port);
     second.socket.write('GET /wait HTTP/1.1\r\nHost: x\r\n\r\n');
     await until(() => seen.length === 2, 'second request read');
-    server.close();
+    void server.close();
     await second.closed;
   });
 
