@@ -3,6 +3,7 @@ import type { Logger } from '../logger';
 import { listenOnLoopback } from '../net/listenOnLoopback';
 import { MinimalHttpServer, type MinimalRequest, type MinimalResponse } from '../net/minimalHttpServer';
 import { foreignRequest } from '../net/loopbackGuard';
+import { readRequestBody } from '../net/requestBody';
 import { requestTarget } from '../net/requestTarget';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, type AwsCredentials } from '../runtime/environmentVariables';
 import { checkSigV4 } from './sigV4';
@@ -89,22 +90,13 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   gatewayApis.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'http' ? -1 : 1));
   const listeners: Listener[] = [];
   // The body is read first (over API Gateway's 10 MB it is counted, not kept); a GET's ends with its head.
-  const handler = (listener: () => Listener) => (req: MinimalRequest, res: MinimalResponse): void => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.onData = (chunk) => {
-      size += chunk.length;
-      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
-    };
-    req.onEnd = () => {
-      const body = size > MAX_REQUEST_BYTES ? undefined : chunks.length === 0 ? NO_BODY : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-      void serve(listener(), req, res, body).catch((error: unknown) => {
-        options.logger?.error(error instanceof Error ? error : String(error));
-        if (res.status === 0) send(res, gatewayReply.internalError(String(error)));
-        else res.destroy();
-      });
-    };
-  };
+  const handler = (listener: () => Listener) => (req: MinimalRequest, res: MinimalResponse): void => readRequestBody(req, MAX_REQUEST_BYTES, (body) => {
+    void serve(listener(), req, res, body).catch((error: unknown) => {
+      options.logger?.error(error instanceof Error ? error : String(error));
+      if (res.status === 0) send(res, gatewayReply.internalError(String(error)));
+      else res.destroy();
+    });
+  });
 
   const main: Listener = { server: new MinimalHttpServer(handler(() => main), CLIENT_FACING), routers: gatewayApis.map((api) => ({ api, router: new ApiRouter(byApi(api.id)) })), port: 0 };
   main.port = await listenOnLoopback(main.server.listener, options.port ?? 3000);
@@ -307,4 +299,3 @@ function send(res: MinimalResponse, reply: HttpReply): void {
   res.send(reply.status, reply.headers, reply.body);
 }
 
-const NO_BODY = Buffer.alloc(0);

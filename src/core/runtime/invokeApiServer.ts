@@ -3,6 +3,7 @@ import type { Logger } from '../logger';
 import { listenOnLoopback } from '../net/listenOnLoopback';
 import { refuseForeign } from '../net/loopbackGuard';
 import { MinimalHttpServer, type MinimalRequest, type MinimalResponse } from '../net/minimalHttpServer';
+import { readRequestBody } from '../net/requestBody';
 import { requestTarget } from '../net/requestTarget';
 import { AsyncInvocationQueue, type AsyncQueueSettings } from './asyncQueue';
 import { functionArn } from './environmentVariables';
@@ -47,22 +48,13 @@ export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeA
   const queue = new AsyncInvocationQueue(options.lambda, options.onResult, options.logger, options.asyncSettings);
   let port = 0; // set once it listens (see listenOnLoopback)
   // The body is read first: up to the larger payload limit it is kept, beyond it only counted (handle() answers 413).
-  const server = new MinimalHttpServer((req, res) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.onData = (chunk) => {
-      size += chunk.length;
-      if (size <= BODY_KEPT) chunks.push(chunk);
-    };
-    req.onEnd = () => {
-      if (refuseForeign(req, res, port, { allowedOrigins: options.allowedOrigins })) return;
-      const body = size > BODY_KEPT ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-      handle(req, res, { body, size }, options, queue).catch((error: unknown) => {
-        options.logger?.error(error instanceof Error ? error : String(error));
-        if (res.status === 0) sendError(res, new LambdaServiceError('ServiceException', error instanceof Error ? error.message : String(error), 500));
-      });
-    };
-  }, { dateHeader: true, maxHeadBytes: 16 * 1024 });
+  const server = new MinimalHttpServer((req, res) => readRequestBody(req, BODY_KEPT, (body, size) => {
+    if (refuseForeign(req, res, port, { allowedOrigins: options.allowedOrigins })) return;
+    handle(req, res, { body, size }, options, queue).catch((error: unknown) => {
+      options.logger?.error(error instanceof Error ? error : String(error));
+      if (res.status === 0) sendError(res, new LambdaServiceError('ServiceException', error instanceof Error ? error.message : String(error), 500));
+    });
+  }), { dateHeader: true, maxHeadBytes: 16 * 1024 });
   port = await listenOnLoopback(server.listener, options.port);
   return {
     url: `http://127.0.0.1:${port}`,

@@ -1,21 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { connect, type Socket } from 'node:net';
 import { listenOnLoopback } from '../../../src/core/net/listenOnLoopback';
 import { MinimalHttpServer, type MinimalHandler, type MinimalServerOptions } from '../../../src/core/net/minimalHttpServer';
-
-/** A raw TCP client: what went over the wire, byte for byte. */
-function rawClient(port: number): { socket: Socket; received: () => string; closed: Promise<void> } {
-  const socket = connect(port, '127.0.0.1');
-  let text = '';
-  socket.on('data', (c: Buffer) => { text += c.toString('latin1'); });
-  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
-  return { socket, received: () => text, closed };
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(check(), what);
-}
+import { rawClient, until } from '../support/rawHttpClient';
 
 describe('MinimalHttpServer answering clients (the local API): streams, HEAD, header checks', () => {
   let server: MinimalHttpServer | undefined;

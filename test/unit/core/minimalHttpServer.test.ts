@@ -1,27 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listenOnLoopback } from '../../../src/core/net/listenOnLoopback';
 import { MinimalHttpServer, type MinimalRequest, type MinimalResponse } from '../../../src/core/net/minimalHttpServer';
+import { rawClient, until } from '../support/rawHttpClient';
 
 interface Seen { method: string; url: string; headers: Record<string, string>; body: Buffer; pieces: number; trailers: Record<string, string> }
-
-/** A raw TCP client: what went over the wire, byte for byte. */
-function rawClient(port: number): { socket: Socket; received: () => string; closed: Promise<void> } {
-  const socket = connect(port, '127.0.0.1');
-  let text = '';
-  socket.on('data', (c: Buffer) => { text += c.toString('latin1'); });
-  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
-  return { socket, received: () => text, closed };
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(check(), what);
-}
 
 describe('MinimalHttpServer (the Runtime API\'s HTTP/1.1 reader)', () => {
   let server: MinimalHttpServer;
