@@ -104,8 +104,8 @@ export class RuntimeApiServer {
       'Lambda-Runtime-Invoked-Function-Arn': inv.functionArn,
       'Lambda-Runtime-Trace-Id': inv.traceId,
     };
-    if (inv.clientContext !== undefined) headers['Lambda-Runtime-Client-Context'] = inv.clientContext;
-    if (inv.cognitoIdentity !== undefined) headers['Lambda-Runtime-Cognito-Identity'] = inv.cognitoIdentity;
+    if (inv.clientContext !== undefined) headers['Lambda-Runtime-Client-Context'] = asciiJson(inv.clientContext);
+    if (inv.cognitoIdentity !== undefined) headers['Lambda-Runtime-Cognito-Identity'] = asciiJson(inv.cognitoIdentity);
     res.send(200, headers, inv.event);
   }
 
@@ -208,6 +208,12 @@ function header(req: MinimalRequest, name: string): string | undefined {
 function trailer(req: MinimalRequest, name: string): string | undefined {
   const value = req.trailers[name];
   return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** JSON text with every non-ASCII character as a `\\u` escape: the same value to any JSON parser, and a header value
+ *  that is the same bytes however a runtime decodes its headers (and that HTTP can carry at all: no `€`). */
+function asciiJson(text: string): string {
+  return text.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function json(res: MinimalResponse, status: number, body: unknown): void {

@@ -109,6 +109,22 @@ for (const lang of languages) {
       });
     });
 
+    describe('context object, beyond ASCII', () => {
+      it('hands on a client context and identity with any characters unchanged (HTTP headers carry them escaped)', async () => {
+        const custom = { city: 'Zürich', price: '5 €', face: '😀', lines: 'a\r\nb' };
+        const result = await lambda.invoke(fnConfig(lang, 'context'), '{}', { clientContext: { custom }, identity: { cognitoIdentityId: 'id-é€', cognitoIdentityPoolId: 'pool-1' } });
+        assert.equal(result.functionError, undefined, result.payload);
+        const c = json(result);
+        if (lang.name === 'node') {
+          assert.deepEqual(c.clientContext, { custom });
+          assert.deepEqual(c.identity, { cognitoIdentityId: 'id-é€', cognitoIdentityPoolId: 'pool-1' });
+        } else {
+          assert.deepEqual(c.client_context_custom, custom);
+          assert.equal(c.identity_id, 'id-é€');
+        }
+      });
+    });
+
     describe('log lines', () => {
       it('writes START, the function output, END, REPORT and our ESTIMATE in order', async () => {
         const lines: string[] = [];
