@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger';
 import { listenOnLoopback } from '../net/listenOnLoopback';
-import { MinimalHttpServer, type MinimalRequest, type MinimalResponse } from '../net/minimalHttpServer';
+import { CLIENT_FACING, MinimalHttpServer, type MinimalRequest, type MinimalResponse } from '../net/minimalHttpServer';
 import { foreignRequest } from '../net/loopbackGuard';
 import { readRequestBody } from '../net/requestBody';
 import { requestTarget } from '../net/requestTarget';
@@ -70,9 +70,6 @@ export interface LocalApi {
 
 /** One server and the port it listens on (see listenOnLoopback). */
 interface Listener { readonly server: MinimalHttpServer; readonly routers: { api: ApiDefinition; router: ApiRouter }[]; port: number }
-
-/** What browsers and other clients get that runtimes need not: a Date header, and node:http's 16 KB head limit. */
-const CLIENT_FACING = { dateHeader: true, maxHeadBytes: 16 * 1024 } as const;
 
 /**
  * A template's APIs over real HTTP on 127.0.0.1: REST APIs (payload 1.0; served under their stage, `/Prod/users`,

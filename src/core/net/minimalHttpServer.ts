@@ -53,6 +53,9 @@ export interface MinimalServerOptions {
   readonly dateHeader?: boolean;
 }
 
+/** What browsers, curl and the AWS SDK get that runtimes need not: a Date header, and node:http's 16 KB head limit. */
+export const CLIENT_FACING: MinimalServerOptions = { dateHeader: true, maxHeadBytes: 16 * 1024 };
+
 export type MinimalHandler = (req: MinimalRequest, res: MinimalResponse) => void;
 
 const MAX_HEAD_BYTES = 1024 * 1024;
@@ -79,7 +82,7 @@ export class MinimalHttpServer {
 }
 
 /** One response: its bytes so far, and whether it is complete. `chunked`: a streamed body's pieces are framed. */
-interface Slot { pieces: (string | Buffer)[]; status: number; done: boolean; close: boolean; chunked: boolean; noBody: boolean; onClose?: () => void }
+interface Slot { pieces: (string | Buffer)[]; status: number; done: boolean; close: boolean; chunked: boolean; onClose?: () => void }
 
 type Body = { kind: 'length'; left: number } | { kind: 'chunk-size' } | { kind: 'chunk-data'; left: number } | { kind: 'chunk-end' } | { kind: 'trailers' };
 
@@ -198,7 +201,7 @@ class Connection {
   }
 
   private respond(close: boolean, isHead: boolean, httpVersion: '1.0' | '1.1'): MinimalResponse {
-    const slot: Slot = { pieces: [], status: 0, done: false, close, chunked: false, noBody: isHead };
+    const slot: Slot = { pieces: [], status: 0, done: false, close, chunked: false };
     this.slots.push(slot);
     const date = this.settings.dateHeader;
     return {
@@ -228,7 +231,7 @@ class Connection {
         this.flush();
       },
       write: (chunk) => {
-        if (slot.status === 0 || slot.done || slot.noBody || chunk.length === 0) return;
+        if (slot.status === 0 || slot.done || isHead || chunk.length === 0) return;
         const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
         slot.pieces.push(slot.chunked ? Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`, 'latin1'), bytes, CRLF]) : bytes);
         this.flush();

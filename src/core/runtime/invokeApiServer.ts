@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger';
 import { listenOnLoopback } from '../net/listenOnLoopback';
 import { refuseForeign } from '../net/loopbackGuard';
-import { MinimalHttpServer, type MinimalRequest, type MinimalResponse } from '../net/minimalHttpServer';
+import { CLIENT_FACING, MinimalHttpServer, type MinimalRequest, type MinimalResponse } from '../net/minimalHttpServer';
 import { readRequestBody } from '../net/requestBody';
 import { requestTarget } from '../net/requestTarget';
 import { AsyncInvocationQueue, type AsyncQueueSettings } from './asyncQueue';
@@ -54,7 +54,7 @@ export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeA
       options.logger?.error(error instanceof Error ? error : String(error));
       if (res.status === 0) sendError(res, new LambdaServiceError('ServiceException', error instanceof Error ? error.message : String(error), 500));
     });
-  }), { dateHeader: true, maxHeadBytes: 16 * 1024 });
+  }), CLIENT_FACING);
   port = await listenOnLoopback(server.listener, options.port);
   return {
     url: `http://127.0.0.1:${port}`,
