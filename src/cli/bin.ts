@@ -4,9 +4,11 @@
 // compiling them again; the cache is the user's private folder, not Node's default under /tmp, where another local
 // user could plant it. A serving command tunes V8's tiering for itself (see servingJit.ts). And `--version` is
 // answered here, without loading the bundle (scripts and shells ask it to check what is installed: ~7 ms less).
+// `invoke` starts its function's runtime here, before the bundle loads (see earlyStart.ts).
 import { mkdirSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import { packageVersion } from '../core/packageInfo';
+import { startEarly } from '../core/runtime/earlyStart';
 import { userCacheDir } from '../core/userCache';
 import { servingJitFlags } from './servingJit';
 
@@ -31,7 +33,9 @@ if ((command === '--version' || command === '-v') && rest.length === 0) {
   // node:v8 is required only when there is a flag to set: loading it costs every other command ~1.8 ms.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   for (const flag of servingJitFlags(command, process.versions.v8)) (require('node:v8') as typeof import('node:v8')).setFlagsFromString(flag);
+  // A one-shot invoke starts the runtime it launched last time now, so both interpreters start side by side.
+  const earlyStart = command === 'invoke' && !process.env.LAMBDA_WORKBENCH_NO_EARLY_START ? startEarly({ argv: process.argv.slice(2), cwd: process.cwd() }) : undefined;
   enableCompileCache();
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle beside this one, loaded after the cache is on
-  (require('./cli-main.js') as { main(): void }).main();
+  (require('./cli-main.js') as typeof import('./main')).main(earlyStart);
 }

@@ -1,3 +1,5 @@
+import type { EarlyStart } from '../core/runtime/earlyStart';
+
 /** What a sub-command sees of the outside world; tests pass recorders, `main` passes the process. */
 export interface CliIO {
   readonly out: (text: string) => void;
@@ -7,6 +9,8 @@ export interface CliIO {
   readonly env: NodeJS.ProcessEnv;
   /** Aborted on Ctrl+C so long work (serve, tail, repeat) can stop cleanly. */
   readonly signal: AbortSignal;
+  /** `invoke`: the runtime the entry file started before the command loaded (earlyStart.ts). */
+  readonly earlyStart?: EarlyStart;
 }
 
 export interface CliCommand {

@@ -1,4 +1,5 @@
 import { packageVersion } from '../core/packageInfo';
+import type { EarlyStart } from '../core/runtime/earlyStart';
 import { commands } from './commands';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliIO, type CommandEntry } from './cliCommand';
 
@@ -64,7 +65,7 @@ export async function runCli(argv: readonly string[], io: CliIO, available: read
  *  the exit is a clean 0, as the reader asked for no more. */
 let stdoutClosed = false;
 
-function processIO(): CliIO {
+function processIO(earlyStart?: EarlyStart): CliIO {
   const controller = new AbortController();
   let interrupts = 0;
   process.on('SIGINT', () => {
@@ -90,15 +91,17 @@ function processIO(): CliIO {
     cwd: process.cwd(),
     env: process.env,
     signal: controller.signal,
+    earlyStart,
   };
 }
 
-/** The process entry (dist/cli.js calls it once the compile cache is on). */
-export function main(): void {
+/** The process entry (dist/cli.js calls it once the compile cache is on, with the runtime it started early). */
+export function main(earlyStart?: EarlyStart): void {
   // The SDK is bundled into this CLI at a fixed version, so its notice that *future* SDK releases will need Node 22
   // says nothing to a user of this build; it only clutters every AWS command's output on Node 20.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  runCli(process.argv.slice(2), processIO()).then(
+  // An early runtime no environment adopted is stopped whatever the command's end (a usage error included).
+  runCli(process.argv.slice(2), processIO(earlyStart)).finally(() => earlyStart?.settle()).then(
     (code) => { process.exitCode = stdoutClosed ? EXIT_OK : code; },
     (error: unknown) => {
       process.stderr.write(`lambda-workbench: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);

@@ -6,12 +6,16 @@
 // loop is empty), any other handler once the event loop is empty. Plain CommonJS, no dependencies.
 'use strict';
 const fs = require('node:fs');
+const { awaitFunction } = require('./earlyStart');
 const { writeMarks, END_MARKS_HEADER } = require('./outputMarks');
 const { RuntimeApi } = require('./runtimeApi');
 const { patchConsole } = require('./logging');
 const { loadHandler, handlerShape } = require('./handlerLoader');
 const { installGlobal, streamingOf, createResponseStream } = require('./responseStream');
 const { RuntimeError, errorBody, CALLBACK_REMOVED, CALLBACK_DEPRECATED, NODE_EXIT } = require('./errors');
+
+// Started early (before the CLI knew the function): wait for it here, after our own modules have loaded.
+awaitFunction();
 
 const BASE = '/2018-06-01/runtime';
 const NEXT = ['GET', `${BASE}/invocation/next`];

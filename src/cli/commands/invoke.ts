@@ -108,7 +108,10 @@ export const invokeCommand: CliCommand = {
     const lambda = new LocalLambda({
       onInvoked: recorder.onInvoked,
       maxEnvironments,
-      settings: { nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined, interpreters: interpreterOptions(v.interpreter as string[] | undefined) },
+      settings: {
+        nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined, interpreters: interpreterOptions(v.interpreter as string[] | undefined),
+        earlyStart: io.earlyStart,
+      },
       credentials: memoizeCredentials(() => resolveProfileCredentials({ profile, env: io.env }).catch((error: unknown) => {
         // A named profile that fails is worth a word; the function still runs, without credentials.
         io.err(`warning: no credentials from profile '${profile ?? io.env.AWS_PROFILE ?? 'default'}': ${error instanceof Error ? error.message : String(error)}\n`);

@@ -74,6 +74,8 @@ export class Environment {
   private api?: RuntimeApiServer;
   private plan?: LaunchPlan;
   private spawnedAt = 0;
+  /** An adopted early process: when it would have been spawned (earlyStart.ts), read once it has said so. */
+  private earlySpawnedAt?: () => number;
   /** Debugger pause totals when the process started and when init ended (see DebugOptions.pausedMs). */
   private pausedAtSpawn = 0;
   private pausedInInit = 0;
@@ -182,8 +184,11 @@ export class Environment {
     const env = { ...base, ...this.plan.extraEnv };
     this.spawnedAt = performance.now();
     this.pausedAtSpawn = this.pausedMs();
-    // Its own process group (POSIX), so the environment's whole tree can be killed at once.
-    const child = spawn(this.plan.command, this.plan.args, {
+    const family = this.plan.earlyStartable;
+    const early = family ? this.options.settings?.earlyStart?.adopt(this.plan, family, env, this.config.codeDir) : undefined;
+    this.earlySpawnedAt = early?.spawnedAt;
+    // Its own process group (POSIX), so the environment's whole tree can be killed at once (an early one too).
+    const child = early?.child ?? spawn(this.plan.command, this.plan.args, {
       cwd: this.config.codeDir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32', windowsHide: true,
     });
     this.child = child;
@@ -214,6 +219,7 @@ export class Environment {
     if (!this.initialized) {
       this.initialized = true;
       this.pausedInInit = this.pausedMs() - this.pausedAtSpawn;
+      if (this.earlySpawnedAt) this.spawnedAt = this.earlySpawnedAt();
       this.initDurationMs = performance.now() - this.spawnedAt - this.pausedInInit;
     }
     this.runtimeWaiting = true;

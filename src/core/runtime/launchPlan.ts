@@ -2,6 +2,7 @@ import { nodeHandlerParts } from './handlerName';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { assetPath } from '../packageInfo';
+import type { EarlyStart } from './earlyStart';
 import { RuntimeSetupError, resolveNode, resolvePython, versionNotice } from './interpreters';
 import { layerSearchPaths, layerVariables } from './layers';
 import { compileTypeScriptHandler, typeScriptSource } from './typescriptBuild';
@@ -24,6 +25,8 @@ export interface LaunchSettings {
   /** Interpreters by runtime (`{ "python3.12": "/usr/bin/python3.12" }`), over nodePath / pythonPath. */
   readonly interpreters?: Readonly<Record<string, string>>;
   readonly debug?: DebugOptions;
+  /** A runtime the CLI started before it knew its function, for the first environment to adopt (earlyStart.ts). */
+  readonly earlyStart?: EarlyStart;
 }
 
 /** The process an environment runs, and what the runner needs to know about it. */
@@ -37,6 +40,9 @@ export interface LaunchPlan {
   readonly writesEndMarks: boolean;
   /** The local interpreter is another version than the runtime declares: said once per run. */
   readonly versionNotice?: string;
+  /** Our bootstrap, which can wait for its function's variables (earlyStart.ts): the language; a custom runtime or a
+   *  debugged one (paused before its first line) cannot. */
+  readonly earlyStartable?: 'nodejs' | 'python';
   /** Set when a TypeScript handler was compiled: the JavaScript that runs and whether it was rebuilt now. */
   readonly compiled?: { file: string; rebuilt: boolean };
 }
@@ -84,7 +90,10 @@ export async function planLaunch(config: FunctionConfig, settings: LaunchSetting
       extraEnv.LWB_DEBUG_GATE = '1';
     }
     args.push(join(runtimeDir, 'bootstrap.js'));
-    return { command: node.path, args, extraEnv, runtimeDir, writesEndMarks: true, compiled, versionNotice: versionNotice(config.runtime, node) };
+    return {
+      command: node.path, args, extraEnv, runtimeDir, writesEndMarks: true, compiled, versionNotice: versionNotice(config.runtime, node),
+      earlyStartable: settings.debug ? undefined : 'nodejs',
+    };
   }
 
   if (family === 'python') {
@@ -98,7 +107,10 @@ export async function planLaunch(config: FunctionConfig, settings: LaunchSetting
       : ['-u', bootstrap];
     const extraEnv: Record<string, string> = { ...layerEnv, PYTHONDONTWRITEBYTECODE: '1' };
     if (settings.debug) extraEnv.PYDEVD_DISABLE_FILE_VALIDATION = '1';
-    return { command: python.path, args, extraEnv, runtimeDir, writesEndMarks: true, versionNotice: versionNotice(config.runtime, python) };
+    return {
+      command: python.path, args, extraEnv, runtimeDir, writesEndMarks: true, versionNotice: versionNotice(config.runtime, python),
+      earlyStartable: settings.debug ? undefined : 'python',
+    };
   }
 
   // Custom runtime: the user's own `bootstrap` in the task root, as Lambda looks for it.

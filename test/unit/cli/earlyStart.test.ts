@@ -1,0 +1,141 @@
+import * as assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packageRoot } from '../../../src/core/packageInfo';
+import { adoptableEnv, EARLY_START_VARIABLE } from '../../../src/core/runtime/earlyStart';
+import { processesWith } from '../support/runtimeFixtures';
+
+const bin = join(packageRoot(), 'dist', 'cli.js');
+const hasPython = spawnSync('python3', ['--version']).status === 0;
+
+interface Seen {
+  /** The process's environment as it was started (/proc/self/environ): names the early start's variable. */
+  startedEarly: boolean;
+  env: Record<string, string>;
+  cwd: string;
+  argv?: string[];
+  execArgv?: string[];
+  path?: string[];
+  fromNodePath?: string;
+  maxHeaderSize?: number;
+  zone: string;
+}
+
+/** Runs `lambda-workbench invoke` as a user does (node dist/cli.js), in `cwd` with its own cache folder; returns
+ *  what the handler saw and the CLI's pid (the early process carries it in EARLY_START_VARIABLE). */
+function invoke(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; seen?: Seen; err: string; pid: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, 'invoke', ...args], { cwd, env: { ...process.env, LAMBDA_WORKBENCH_CACHE_DIR: join(cwd, '.cache'), ...env } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { err += chunk.toString(); });
+    child.once('error', reject);
+    child.once('close', (code) => {
+      let seen: Seen | undefined;
+      try { seen = JSON.parse(out) as Seen; } catch { /* a usage error prints no result */ }
+      resolve({ code, seen, err, pid: child.pid! });
+    });
+  });
+}
+
+/** Variables that differ between any two calls, early or not. */
+const PER_RUN = new Set(['AWS_LAMBDA_RUNTIME_API', 'AWS_LAMBDA_LOG_STREAM_NAME', '_X_AMZN_TRACE_ID']);
+const stable = (env: Record<string, string>): Record<string, string> => Object.fromEntries(Object.entries(env).filter(([key]) => !PER_RUN.has(key)));
+
+describe('CLI: invoke starts the runtime early (while its own code loads) and adopts it', function () {
+  this.timeout(60_000);
+  let dir: string;
+  before(function () {
+    if (process.platform !== 'linux') this.skip(); // /proc/self/environ shows how a process was started
+  });
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'lwb-early-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('Node: the second run of a command line adopts the early process, which sees what a fresh spawn gives it', async () => {
+    mkdirSync(join(dir, 'shared', 'greeting'), { recursive: true });
+    writeFileSync(join(dir, 'shared', 'greeting', 'index.js'), 'module.exports = "from NODE_PATH";');
+    writeFileSync(join(dir, '.env'), `NODE_PATH=${join(dir, 'shared')}\nTABLE_NAME=orders\n`);
+    writeFileSync(join(dir, 'app.js'), `exports.handler = async () => ({
+      startedEarly: require('fs').readFileSync('/proc/self/environ', 'latin1').includes(${JSON.stringify(EARLY_START_VARIABLE)}),
+      env: { ...process.env }, cwd: process.cwd(), argv: process.argv, execArgv: process.execArgv,
+      fromNodePath: require('greeting'), zone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    });`);
+    const first = await invoke(dir, ['app.handler']);
+    assert.equal(first.code, 0, first.err);
+    assert.equal(first.seen!.startedEarly, false, 'nothing is known of this command line yet');
+    const second = await invoke(dir, ['app.handler']);
+    assert.equal(second.code, 0, second.err);
+    assert.equal(second.seen!.startedEarly, true, 'the runtime this command line launched last time was started early');
+    assert.equal(second.seen!.env[EARLY_START_VARIABLE], undefined);
+    assert.deepEqual(stable(second.seen!.env), stable(first.seen!.env));
+    for (const key of ['cwd', 'argv', 'execArgv', 'fromNodePath', 'zone'] as const) assert.deepEqual(second.seen![key], first.seen![key], key);
+    assert.equal(second.seen!.fromNodePath, 'from NODE_PATH');
+    assert.match(second.err, /^REPORT RequestId: .*\tInit Duration: [\d.]+ ms/m);
+    const off = await invoke(dir, ['app.handler'], { LAMBDA_WORKBENCH_NO_EARLY_START: '1' });
+    assert.equal(off.seen!.startedEarly, false, 'LAMBDA_WORKBENCH_NO_EARLY_START turns it off');
+    for (const run of [first, second, off]) assert.deepEqual(processesWith(`${EARLY_START_VARIABLE}=${run.pid}`), []);
+  });
+
+  it('Python: the adopted process has the same environment, folder and module path (PYTHONPATH placed as Python places it)', async function () {
+    if (!hasPython) this.skip();
+    writeFileSync(join(dir, '.env'), 'PYTHONPATH=lib:/opt/extra\nTABLE_NAME=orders\n');
+    writeFileSync(join(dir, 'app.py'), `import os, sys, time
+def handler(event, context):
+    started = open('/proc/self/environ', 'rb').read().decode('latin-1')
+    return {"startedEarly": ${JSON.stringify(EARLY_START_VARIABLE)} in started, "env": dict(os.environ), "cwd": os.getcwd(),
+            "path": sys.path, "zone": time.strftime("%Z"), "bytecode": sys.dont_write_bytecode}
+`);
+    const first = await invoke(dir, ['app.handler']);
+    assert.equal(first.code, 0, first.err);
+    const second = await invoke(dir, ['app.handler']);
+    assert.equal(second.code, 0, second.err);
+    assert.deepEqual([first.seen!.startedEarly, second.seen!.startedEarly], [false, true]);
+    assert.deepEqual(stable(second.seen!.env), stable(first.seen!.env));
+    for (const key of ['cwd', 'path', 'zone', 'bytecode'] as const) assert.deepEqual(second.seen![key as keyof Seen], first.seen![key as keyof Seen], key);
+    assert.ok(second.seen!.path!.includes(join(dir, 'lib')), 'PYTHONPATH is on the module path');
+    for (const run of [first, second]) assert.deepEqual(processesWith(`${EARLY_START_VARIABLE}=${run.pid}`), []);
+  });
+
+  it('a function that sets a variable read at start is spawned fresh, and the early process is stopped', async () => {
+    writeFileSync(join(dir, 'app.js'), `exports.handler = async () => ({
+      startedEarly: require('fs').readFileSync('/proc/self/environ', 'latin1').includes(${JSON.stringify(EARLY_START_VARIABLE)}),
+      env: {}, cwd: process.cwd(), maxHeaderSize: require('http').maxHeaderSize, zone: '',
+    });`);
+    assert.equal((await invoke(dir, ['app.handler'])).code, 0);
+    // NODE_OPTIONS is read as Node starts: a process already running cannot take it.
+    writeFileSync(join(dir, '.env'), 'NODE_OPTIONS=--max-http-header-size=12345\n');
+    const fresh = await invoke(dir, ['app.handler']);
+    assert.equal(fresh.code, 0, fresh.err);
+    assert.equal(fresh.seen!.startedEarly, false);
+    assert.equal(fresh.seen!.maxHeaderSize, 12345, 'NODE_OPTIONS took effect');
+    assert.deepEqual(processesWith(`${EARLY_START_VARIABLE}=${fresh.pid}`), [], 'the early process did not outlive the CLI');
+  });
+
+  it('a command that ends before any environment (a usage error) stops the early process and exits', async () => {
+    writeFileSync(join(dir, 'app.js'), 'exports.handler = async () => ({});');
+    assert.equal((await invoke(dir, ['app.handler'])).code, 0);
+    rmSync(join(dir, 'app.js'));
+    const gone = await invoke(dir, ['app.handler']);
+    assert.equal(gone.code, 2, gone.err);
+    assert.deepEqual(processesWith(`${EARLY_START_VARIABLE}=${gone.pid}`), []);
+  });
+});
+
+describe('early start: which variables an early process can still take', () => {
+  const started = { PATH: '/usr/bin', LANG: 'C.UTF-8', [EARLY_START_VARIABLE]: '1' };
+  it('takes what the runtime reads later: Lambda variables, user variables, PATH, the module search paths', () => {
+    assert.ok(adoptableEnv(started, { PATH: '/opt/bin:/usr/bin', LANG: 'C.UTF-8', TABLE_NAME: 'x', AWS_REGION: 'eu-west-1', TZ: ':UTC', NODE_PATH: '/opt/nodejs' }, 'nodejs'));
+    assert.ok(adoptableEnv(started, { ...started, PYTHONPATH: '/opt/python', PYTHONDONTWRITEBYTECODE: '1' }, 'python'));
+  });
+  it('refuses what an interpreter reads only as it starts', () => {
+    for (const [key, family] of [['NODE_OPTIONS', 'nodejs'], ['NODE_EXTRA_CA_CERTS', 'nodejs'], ['UV_THREADPOOL_SIZE', 'nodejs'], ['PYTHONHASHSEED', 'python'],
+      ['PYTHONHOME', 'python'], ['LD_LIBRARY_PATH', 'python'], ['LD_PRELOAD', 'nodejs'], ['LC_ALL', 'python'], ['HOME', 'python']] as const) {
+      assert.equal(adoptableEnv(started, { ...started, [key]: 'x' }, family), false, key);
+    }
+    assert.equal(adoptableEnv(started, { ...started, LANG: 'de_DE.UTF-8' }, 'nodejs'), false, 'a different LANG');
+    assert.equal(adoptableEnv(started, { ...started, PATH: undefined }, 'nodejs'), true, 'PATH is read when a command runs');
+  });
+});
