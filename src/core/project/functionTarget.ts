@@ -59,7 +59,22 @@ export async function resolveTarget(req: TargetRequest): Promise<FunctionConfig>
   } else {
     config = await fromHandlerPath(req);
   }
+  checkFunctionName(config.name);
+  if (config.region !== undefined && !AWS_REGION.test(config.region)) {
+    throw new TargetError(`'${config.region}' is not an AWS Region name (such as us-east-1): use letters, digits and hyphens.`);
+  }
   return withOverrides(withEnvironmentFiles(config, req), req);
+}
+
+/** Lambda's rule for a function's name. A name outside it would fail at deploy time, and locally it cannot go into
+ *  the function ARN the Runtime API sends as a header (a '€' is no header character). */
+const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+/** A Region is a DNS label in every endpoint (us-east-1, eusc-de-east-1; a local stand-in such as 'local' too). */
+const AWS_REGION = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+function checkFunctionName(name: string, where = ''): void {
+  if (FUNCTION_NAME.test(name)) return;
+  throw new TargetError(`'${name}'${where} is not a function name Lambda accepts: use 1 to 64 letters (A-Z, a-z), digits, hyphens (-) or underscores (_).`);
 }
 
 /** The CLI's --layer and logging options over what the template says. */
@@ -148,6 +163,7 @@ async function fromTemplate(file: string, req: TargetRequest): Promise<FunctionC
   const family = req.runtime ? runtimeFamily(req.runtime) : fn.runtime ? runtimeFamily(fn.runtime) : undefined;
   if (!family) throw new TargetError(`${fn.logicalId} has no Runtime (container images are not supported); pass --runtime.`);
   if (!fn.handler && family !== 'provided') throw new TargetError(`${fn.logicalId} has no Handler in ${relative(req.cwd, file)}.`);
+  if (!req.name) checkFunctionName(fn.name, fn.name === fn.logicalId ? '' : ` (the FunctionName of ${fn.logicalId} in ${relative(req.cwd, file)})`);
   return {
     name: req.name ?? fn.name,
     runtime: req.runtime ?? fn.runtime!,

@@ -168,6 +168,10 @@ export class Environment {
     }
     const api = await RuntimeApiServer.start({
       onNext: () => this.onNext(), onReply: (r) => this.onReply(r),
+      onUndeliverable: (requestId, error) => {
+        const current = this.active;
+        if (current?.requestId === requestId) this.failSetup(current, new RuntimeSetupError(`The event could not be handed to the runtime: ${error.message}`));
+      },
       onStreamStart: (_requestId, contentType) => { this.streamContentType = contentType; },
       onStreamChunk: (requestId, chunk) => {
         const current = this.active;

@@ -37,6 +37,8 @@ export interface RuntimeApiEvents {
   onStreamStart?(requestId: string, contentType: string): void;
   /** One piece of a streaming response, as it arrived. */
   onStreamChunk?(requestId: string, chunk: Buffer): void;
+  /** An event could not be sent: one of its values is no header value (the runtime still waits for an event). */
+  onUndeliverable?(requestId: string, error: Error): void;
 }
 
 /** Lambda's limit on a streamed response (200 MB since 2025). */
@@ -106,7 +108,15 @@ export class RuntimeApiServer {
     };
     if (inv.clientContext !== undefined) headers['Lambda-Runtime-Client-Context'] = asciiJson(inv.clientContext);
     if (inv.cognitoIdentity !== undefined) headers['Lambda-Runtime-Cognito-Identity'] = asciiJson(inv.cognitoIdentity);
-    res.send(200, headers, inv.event);
+    try {
+      res.send(200, headers, inv.event);
+    } catch (error) {
+      // Names and regions are checked where they are accepted; this keeps any value that slipped through from
+      // throwing out of the server (which would end the process, or leave the call waiting forever).
+      this.inFlight = undefined;
+      this.waiting = res;
+      this.events.onUndeliverable?.(inv.requestId, error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   /** A long poll for the next event: answered by deliver(). */

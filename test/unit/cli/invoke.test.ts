@@ -84,6 +84,25 @@ describe('CLI: invoke', function () {
     assert.match(r.err, /No handler file for 'src\/nothing\.handler': looked for src\/nothing\.js, src\/nothing\.mjs/);
   });
 
+  it('refuses a function name Lambda would refuse (--name, or a template\'s FunctionName) and a Region that is none, before anything runs (exit 2)', async () => {
+    for (const name of ['x€', 'my function', 'a'.repeat(65)]) {
+      const r = await cli(['invoke', 'examples/hello-node/app.handler', '--name', name], { cwd: root });
+      assert.equal(r.code, 2, `${name}: ${r.err}`);
+      assert.match(r.err, /is not a function name Lambda accepts: use 1 to 64 letters/, name);
+      assert.doesNotMatch(r.err, /START RequestId/, 'nothing ran');
+    }
+    assert.equal((await cli(['invoke', 'examples/hello-node/app.handler', '--name', 'orders_v2-API'], { cwd: root })).code, 0);
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-cli-'));
+    writeFileSync(join(dir, 'app.js'), 'exports.handler = async () => 1;');
+    writeFileSync(join(dir, 'template.yaml'), 'Resources:\n  Orders:\n    Type: AWS::Serverless::Function\n    Properties: { FunctionName: "Zürich orders", Runtime: nodejs20.x, Handler: app.handler, CodeUri: . }\n');
+    const t = await cli(['invoke', 'template.yaml', 'Orders'], { cwd: dir });
+    assert.equal(t.code, 2, t.err);
+    assert.match(t.err, /'Zürich orders' \(the FunctionName of Orders in template\.yaml\) is not a function name Lambda accepts/);
+    const region = await cli(['invoke', 'examples/hello-node/app.handler', '--region', 'eu-€'], { cwd: root });
+    assert.equal(region.code, 2, region.err);
+    assert.match(region.err, /'eu-€' is not an AWS Region name \(such as us-east-1\)/);
+  });
+
   it('rejects out-of-range memory and timeout and unknown options (exit 2)', async () => {
     for (const args of [['--memory', '64'], ['--memory', '20000'], ['--timeout', '901'], ['--timeout', 'soon'], ['--frobnicate']]) {
       const r = await cli(['invoke', 'examples/hello-node/app.handler', ...args], { cwd: root });

@@ -53,6 +53,24 @@ describe('Runtime API server (wire level)', () => {
     assert.equal(next.headers['lambda-runtime-cognito-identity'], '{"i":1}');
   });
 
+  it('an event with a value no header can carry is reported as undeliverable, and the waiting runtime gets the next one', async () => {
+    const undeliverable: string[] = [];
+    const own = await RuntimeApiServer.start({ onNext: () => { nexts++; }, onReply: () => undefined, onUndeliverable: (id, error) => undeliverable.push(`${id}: ${error.message}`) });
+    try {
+      const pending = call(own.address, 'GET', '/2018-06-01/runtime/invocation/next');
+      await waitFor('the /next poll to arrive', () => nexts === 1);
+      own.deliver({ requestId: 'req-bad', event: '{}', deadlineMs: 1, functionArn: 'arn:aws:lambda:us-east-1:1:function:x€', traceId: 'Root=1-x' });
+      assert.equal(undeliverable.length, 1);
+      assert.match(undeliverable[0], /^req-bad: .*Lambda-Runtime-Invoked-Function-Arn/i);
+      own.deliver({ requestId: 'req-good', event: '{"ok":1}', deadlineMs: 1, functionArn: 'arn:aws:lambda:us-east-1:1:function:x', traceId: 'Root=1-x' });
+      const next = await pending;
+      assert.equal(next.headers['lambda-runtime-aws-request-id'], 'req-good');
+      assert.equal(next.body, '{"ok":1}');
+    } finally {
+      own.close();
+    }
+  });
+
   it('accepts a response with 202 and rejects an unknown request id with 400', async () => {
     const pending = call(api.address, 'GET', '/2018-06-01/runtime/invocation/next');
     api.deliver({ requestId: 'req-2', event: '{}', deadlineMs: 0, functionArn: 'a', traceId: 't' });
