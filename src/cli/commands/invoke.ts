@@ -37,7 +37,8 @@ Options:
       --memory <MB>          ${MIN_MEMORY_MB}–${MAX_MEMORY_MB} (default 128)
       --profile <name>       AWS profile whose credentials the function gets (default: AWS_PROFILE / default)
       --region <region>      AWS_REGION the function sees (default: us-east-1)
-      --name <name>          function name (default: the code folder's name or the template's)
+      --name <name>          function name, 1–64 letters, digits, '-' or '_' (default: the code folder's name or
+                             the template's)
       --layer <folder>       a layer's content (nodejs/, python/, bin/...), as Lambda mounts it in /opt; repeatable,
                              later layers over earlier ones, after the template's own LayerVersions
       --log-format <format>  Text or JSON (Lambda's LoggingConfig; default: the template's, else Text)

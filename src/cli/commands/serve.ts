@@ -20,7 +20,7 @@ With no target, ./template.yaml is used.
 
 Options:
   -p, --port <port>          port on 127.0.0.1 (default 3001; 0 picks a free one)
-      --name <name>          function name for a single handler target
+      --name <name>          function name for a single handler target (letters, digits, '-', '_')
       --env-file <file>      variables for every function (over the template's)
       --profile <name>       AWS profile whose credentials the functions get
       --region <region>      AWS_REGION the functions see (default: us-east-1)

@@ -106,7 +106,8 @@ export function startEarly(inputs: EarlyStartInputs): EarlyStart {
   const env = inputs.env ?? process.env;
   const file = inputs.file ?? join(userCacheDir('launches', env), 'launches.json');
   const key = [inputs.cwd, ...inputs.argv].join('\0');
-  const known = process.platform === 'win32' ? undefined : readMemory(file)[key];
+  const supported = process.platform !== 'win32';
+  const known = supported ? readMemory(file)[key] : undefined;
   let child: ChildProcess | undefined;
   // The variables a runtime needs to start at all, as the environment passes them (environmentVariables.ts).
   const startedEnv: Record<string, string> = { [EARLY_START_VARIABLE]: String(process.pid) };
@@ -153,7 +154,7 @@ export function startEarly(inputs: EarlyStartInputs): EarlyStart {
       asked = true;
       const early = adoptableEnv(startedEnv, wanted, family);
       const same = known !== undefined && sameSpec(known, spec);
-      if (isAbsolute(spec.command) && (!same || (known.early !== false) !== early)) written = remember(file, key, spec, early).catch(() => undefined);
+      if (supported && isAbsolute(spec.command) && (!same || (known.early !== false) !== early)) written = remember(file, key, spec, early).catch(() => undefined);
       if (!child || !adoptable || !same || !early) {
         stop();
         return undefined;
