@@ -2,6 +2,7 @@ import { nodeHandlerParts } from './handlerName';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { assetPath } from '../packageInfo';
+import { ensurePrivateDir, userCacheDir } from '../userCache';
 import type { EarlyStart } from './earlyStart';
 import { RuntimeSetupError, resolveNode, resolvePython, versionNotice } from './interpreters';
 import { layerSearchPaths, layerVariables } from './layers';
@@ -45,6 +46,15 @@ export interface LaunchPlan {
   readonly earlyStartable?: 'nodejs' | 'python';
   /** Set when a TypeScript handler was compiled: the JavaScript that runs and whether it was rebuilt now. */
   readonly compiled?: { file: string; rebuilt: boolean };
+}
+
+let bytecodeDir: Promise<string | undefined> | undefined;
+
+/** The private folder for the Python runtime's compiled bytecode (made once per process, mode 0700). */
+function runtimeBytecodeDir(): Promise<string | undefined> {
+  const dir = userCacheDir('python-bytecode');
+  bytecodeDir ??= ensurePrivateDir(dir).then(() => dir, () => undefined);
+  return bytecodeDir;
 }
 
 /** node_modules folders from codeDir up, for NODE_PATH (compiled TypeScript may live outside the project). */
@@ -102,9 +112,11 @@ export async function planLaunch(config: FunctionConfig, settings: LaunchSetting
     const bootstrap = join(runtimeDir, 'bootstrap.py');
     // -u: unbuffered, so print() lines stream live as they do on Lambda.
     // Debugging: -Xfrozen_modules=off so breakpoints in the standard library bind (debugpy warns otherwise).
+    // Otherwise the runtime's bytecode is kept in the private cache (see bootstrap.py); none when it cannot be made.
+    const bytecode = settings.debug ? undefined : await runtimeBytecodeDir();
     const args = settings.debug
       ? ['-u', '-Xfrozen_modules=off', '-m', 'debugpy', '--connect', `127.0.0.1:${settings.debug.port}`, '--wait-for-client', bootstrap]
-      : ['-u', bootstrap];
+      : ['-u', bootstrap, ...(bytecode ? [bytecode] : [])];
     const extraEnv: Record<string, string> = { ...layerEnv, PYTHONDONTWRITEBYTECODE: '1' };
     if (settings.debug) extraEnv.PYDEVD_DISABLE_FILE_VALIDATION = '1';
     return {
