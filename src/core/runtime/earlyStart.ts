@@ -80,6 +80,20 @@ async function remember(file: string, key: string, spec: LaunchSpec, early: bool
   await rename(temporary, file);
 }
 
+/** A command line's key in the memory: a hash, so no argument (an inline event may hold a token) is written to
+ *  disk. Not a cryptographic one (node:crypto would delay the early start): a collision only starts a process the
+ *  environment then does not adopt, since the launch itself is compared. */
+function commandLineKey(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x9e3779b9;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return `${(a >>> 0).toString(16).padStart(8, '0')}${(b >>> 0).toString(16).padStart(8, '0')}`;
+}
+
 /** Whether a child process (and its pipes) keeps the event loop alive. */
 function setHeld(child: ChildProcess, held: boolean): void {
   for (const target of [child, ...child.stdio]) {
@@ -105,7 +119,7 @@ export interface EarlyStartInputs {
 export function startEarly(inputs: EarlyStartInputs): EarlyStart {
   const env = inputs.env ?? process.env;
   const file = inputs.file ?? join(userCacheDir('launches', env), 'launches.json');
-  const key = [inputs.cwd, ...inputs.argv].join('\0');
+  const key = commandLineKey([inputs.cwd, ...inputs.argv].join('\0'));
   const supported = process.platform !== 'win32';
   const known = supported ? readMemory(file)[key] : undefined;
   let child: ChildProcess | undefined;

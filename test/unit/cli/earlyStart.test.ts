@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../../src/core/packageInfo';
@@ -112,6 +112,18 @@ def handler(event, context):
     assert.equal(fresh.seen!.startedEarly, false);
     assert.equal(fresh.seen!.maxHeaderSize, 12345, 'NODE_OPTIONS took effect');
     assert.deepEqual(processesWith(`${EARLY_START_VARIABLE}=${fresh.pid}`), [], 'the early process did not outlive the CLI');
+  });
+
+  it('the launch memory holds no argument of the command line (an inline event may carry a token)', async () => {
+    writeFileSync(join(dir, 'app.js'), 'exports.handler = async (event) => ({ n: event.n });');
+    const args = ['app.handler', '--event', '{"n":1,"token":"tok-7f3a91"}'];
+    assert.equal((await invoke(dir, args)).code, 0);
+    const memory = readFileSync(join(dir, '.cache', 'launches', 'launches.json'), 'utf8');
+    assert.match(memory, /bootstrap\.js/, 'the launch is remembered');
+    for (const secret of ['tok-7f3a91', 'app.handler', dir]) assert.ok(!memory.includes(secret), `${secret} is not in ${memory}`);
+    const again = await invoke(dir, args);
+    assert.equal(again.code, 0, again.err);
+    assert.deepEqual(processesWith(`${EARLY_START_VARIABLE}=${again.pid}`), []);
   });
 
   it('a command that ends before any environment (a usage error) stops the early process and exits', async () => {
