@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { ensurePrivateDir, userCacheDir } from '../userCache';
+import { parseEntries, rememberEntry, userCacheDir } from '../userCache';
 
 /**
  * A one-shot `lambda-workbench invoke` pays two interpreter starts one after the other: the CLI's own, then the
@@ -60,24 +59,12 @@ interface Entry extends LaunchSpec {
   readonly early?: boolean;
 }
 
+/** Read synchronously: the entry file spawns the early process before anything else runs (the CLI only; the
+ *  extension never starts a runtime early). */
 function readMemory(file: string): Record<string, Entry> {
-  try {
-    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    return parsed && typeof parsed === 'object' ? parsed as Record<string, Entry> : {};
-  } catch {
-    return {};
-  }
-}
-
-async function remember(file: string, key: string, spec: LaunchSpec, early: boolean): Promise<void> {
-  // Read again: another CLI may have written its own entry since this one started.
-  const all = readMemory(file);
-  all[key] = { command: spec.command, args: [...spec.args], at: Date.now(), early };
-  const kept = Object.entries(all).sort((a, b) => (b[1].at ?? 0) - (a[1].at ?? 0)).slice(0, MAX_ENTRIES);
-  await ensurePrivateDir(dirname(file));
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, JSON.stringify(Object.fromEntries(kept)), { mode: 0o600 });
-  await rename(temporary, file);
+  let text: string | undefined;
+  try { text = readFileSync(file, 'utf8'); } catch { /* none yet */ }
+  return parseEntries<Entry>(text);
 }
 
 /** A command line's key in the memory: a hash, so no argument (an inline event may hold a token) is written to
@@ -168,7 +155,7 @@ export function startEarly(inputs: EarlyStartInputs): EarlyStart {
       asked = true;
       const early = adoptableEnv(startedEnv, wanted, family);
       const same = known !== undefined && sameSpec(known, spec);
-      if (supported && isAbsolute(spec.command) && (!same || (known.early !== false) !== early)) written = remember(file, key, spec, early).catch(() => undefined);
+      if (supported && isAbsolute(spec.command) && (!same || (known.early !== false) !== early)) written = rememberEntry<Entry>(file, key, { command: spec.command, args: [...spec.args], at: Date.now(), early }, MAX_ENTRIES).catch(() => undefined);
       if (!child || !adoptable || !same || !early) {
         stop();
         return undefined;

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { open, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { ensurePrivateDir, userCacheDir } from '../userCache';
+import { readEntries, rememberEntry, userCacheDir } from '../userCache';
 import type { Interpreter } from './interpreters';
 
 /**
@@ -90,31 +90,15 @@ export function interpreterCache(file = join(userCacheDir('interpreters'), 'inte
     const shim = await isScript(located).catch(() => false) ? await shimContext(cwd, env) : '';
     return createHash('sha256').update([kind, command, located, own, shim].join('\0')).digest('hex').slice(0, 32);
   };
-  const readAll = async (): Promise<Record<string, Entry>> => {
-    try {
-      const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
-      return parsed && typeof parsed === 'object' ? parsed as Record<string, Entry> : {};
-    } catch {
-      return {};
-    }
-  };
   return {
     async lookup(kind, command) {
       const key = await keyOf(kind, command);
       const remember = async (found: Interpreter): Promise<void> => {
         const real = await fingerprint(found.path);
         if (!key || !real) return;
-        // Read again, not reused from the lookup: another CLI may have added its own entry meanwhile.
-        const all = await readAll();
-        all[key] = { path: found.path, version: found.version, fullVersion: found.fullVersion, real, at: Date.now() };
-        const kept = Object.entries(all).sort((a, b) => (b[1].at ?? 0) - (a[1].at ?? 0)).slice(0, MAX_ENTRIES);
-        await ensurePrivateDir(dirname(file));
-        // Written aside and renamed: two CLIs finishing at once never leave half a file.
-        const temporary = `${file}.${process.pid}.tmp`;
-        await writeFile(temporary, JSON.stringify(Object.fromEntries(kept)), { mode: 0o600 });
-        await rename(temporary, file);
+        await rememberEntry<Entry>(file, key, { path: found.path, version: found.version, fullVersion: found.fullVersion, real, at: Date.now() }, MAX_ENTRIES);
       };
-      const entry = key ? (await readAll())[key] : undefined;
+      const entry = key ? (await readEntries<Entry>(file))[key] : undefined;
       if (!entry || typeof entry.path !== 'string' || typeof entry.version !== 'string') return { remember };
       // The executable it names must be the one probed (not replaced, not upgraded in place).
       if (await fingerprint(entry.path) !== entry.real) return { remember };
