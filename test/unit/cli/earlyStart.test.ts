@@ -126,6 +126,19 @@ def handler(event, context):
     assert.deepEqual(processesWith(`${EARLY_START_VARIABLE}=${again.pid}`), []);
   });
 
+  it('a damaged launch memory starts nothing early and is written anew', async () => {
+    writeFileSync(join(dir, 'app.js'), 'exports.handler = async () => ({ ok: true });');
+    mkdirSync(join(dir, '.cache', 'launches'), { recursive: true });
+    const file = join(dir, '.cache', 'launches', 'launches.json');
+    writeFileSync(file, '{"half": {"command": "/bin/');
+    const r = await invoke(dir, ['app.handler']);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(r.seen, { ok: true });
+    const entries = Object.values(JSON.parse(readFileSync(file, 'utf8')) as Record<string, { args: string[] }>);
+    assert.equal(entries.length, 1);
+    assert.match(entries[0].args.join(' '), /bootstrap\.js/);
+  });
+
   it('a command that ends before any environment (a usage error) stops the early process and exits', async () => {
     writeFileSync(join(dir, 'app.js'), 'exports.handler = async () => ({});');
     assert.equal((await invoke(dir, ['app.handler'])).code, 0);
