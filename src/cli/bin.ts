@@ -34,7 +34,7 @@ if ((command === '--version' || command === '-v') && rest.length === 0) {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   for (const flag of servingJitFlags(command, process.versions.v8)) (require('node:v8') as typeof import('node:v8')).setFlagsFromString(flag);
   // A one-shot invoke starts the runtime it launched last time now, so both interpreters start side by side.
-  const earlyStart = command === 'invoke' && !process.env.LAMBDA_WORKBENCH_NO_EARLY_START ? startEarly({ argv: process.argv.slice(2), cwd: process.cwd() }) : undefined;
+  const earlyStart = command === 'invoke' && !process.env.LAMBDA_WORKBENCH_NO_EARLY_START ? startEarly({ argv: process.argv.slice(2), cwd: process.cwd(), launcher: [process.execPath, __filename] }) : undefined;
   enableCompileCache();
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle beside this one, loaded after the cache is on
   (require('./cli-main.js') as typeof import('./main')).main(earlyStart);

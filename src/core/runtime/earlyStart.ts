@@ -94,9 +94,12 @@ const sameSpec = (a: LaunchSpec, b: LaunchSpec): boolean => a.command === b.comm
 const wallNow = (): number => performance.timeOrigin + performance.now();
 
 export interface EarlyStartInputs {
-  /** The CLI's arguments after `node cli.js`, and its folder: together the key of what it launched before. */
+  /** The CLI's arguments after `node cli.js`, and its folder: with `launcher`, the key of what it launched before. */
   readonly argv: readonly string[];
   readonly cwd: string;
+  /** The Node and entry file running the CLI (default: this process's): two installs used in one folder (a global
+   *  one and a project's `npx` one) each keep their own launch instead of replacing each other's on every run. */
+  readonly launcher?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
   /** Where launches are remembered (default: the user's private cache folder). */
   readonly file?: string;
@@ -106,7 +109,8 @@ export interface EarlyStartInputs {
 export function startEarly(inputs: EarlyStartInputs): EarlyStart {
   const env = inputs.env ?? process.env;
   const file = inputs.file ?? join(userCacheDir('launches', env), 'launches.json');
-  const key = commandLineKey([inputs.cwd, ...inputs.argv].join('\0'));
+  const launcher = inputs.launcher ?? [process.execPath, process.argv[1] ?? ''];
+  const key = commandLineKey([...launcher, inputs.cwd, ...inputs.argv].join('\0'));
   const supported = process.platform !== 'win32';
   const known = supported ? readMemory(file)[key] : undefined;
   let child: ChildProcess | undefined;

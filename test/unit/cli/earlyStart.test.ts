@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../../src/core/packageInfo';
@@ -25,9 +25,9 @@ interface Seen {
 
 /** Runs `lambda-workbench invoke` as a user does (node dist/cli.js), in `cwd` with its own cache folder; returns
  *  what the handler saw and the CLI's pid (the early process carries it in EARLY_START_VARIABLE). */
-function invoke(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; seen?: Seen; err: string; pid: number }> {
+function invoke(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}, cli = bin): Promise<{ code: number | null; seen?: Seen; err: string; pid: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'invoke', ...args], { cwd, env: { ...process.env, LAMBDA_WORKBENCH_CACHE_DIR: join(cwd, '.cache'), ...env } });
+    const child = spawn(process.execPath, [cli, 'invoke', ...args], { cwd, env: { ...process.env, LAMBDA_WORKBENCH_CACHE_DIR: join(cwd, '.cache'), ...env } });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
@@ -137,6 +137,23 @@ def handler(event, context):
     const entries = Object.values(JSON.parse(readFileSync(file, 'utf8')) as Record<string, { args: string[] }>);
     assert.equal(entries.length, 1);
     assert.match(entries[0].args.join(' '), /bootstrap\.js/);
+  });
+
+  it('two installs used in one folder each keep their own launch (neither replaces the other\'s on every run)', async () => {
+    writeFileSync(join(dir, 'app.js'), `exports.handler = async () => ({
+      startedEarly: require('fs').readFileSync('/proc/self/environ', 'latin1').includes(${JSON.stringify(EARLY_START_VARIABLE)}),
+    });`);
+    // A second install of the same version (a global one beside a project's npx one): its own bootstrap path.
+    const other = join(dir, 'other-install');
+    for (const part of ['dist', 'assets', 'package.json']) cpSync(join(packageRoot(), part), join(other, part), { recursive: true });
+    const otherBin = join(other, 'dist', 'cli.js');
+    const runs = [];
+    for (const cli of [bin, otherBin, bin, otherBin]) {
+      const run = await invoke(dir, ['app.handler'], {}, cli);
+      assert.equal(run.code, 0, run.err);
+      runs.push(run.seen!.startedEarly);
+    }
+    assert.deepEqual(runs, [false, false, true, true], 'each install started early what it launched itself last time');
   });
 
   it('a command that ends before any environment (a usage error) stops the early process and exits', async () => {
