@@ -1,3 +1,4 @@
+import type { FileIdentity } from '../core/localApi/codeWatcher';
 import type { EarlyStart } from '../core/runtime/earlyStart';
 
 /** What a sub-command sees of the outside world; tests pass recorders, `main` passes the process. */
@@ -11,6 +12,9 @@ export interface CliIO {
   readonly signal: AbortSignal;
   /** `invoke`: the runtime the entry file started before the command loaded (earlyStart.ts). */
   readonly earlyStart?: EarlyStart;
+  /** The files `out` and `err` end in when the user redirected them to files (`> server.out`): `start` must not
+   *  take its own output for changed code. */
+  readonly outputFiles?: () => FileIdentity[];
 }
 
 export interface CliCommand {

@@ -1,3 +1,4 @@
+import { fstatSync } from 'node:fs';
 import { packageVersion } from '../core/packageInfo';
 import type { EarlyStart } from '../core/runtime/earlyStart';
 import { commands } from './commands';
@@ -92,6 +93,14 @@ function processIO(earlyStart?: EarlyStart): CliIO {
     env: process.env,
     signal: controller.signal,
     earlyStart,
+    outputFiles: () => [1, 2].flatMap((fd) => {
+      try {
+        const stats = fstatSync(fd);
+        return stats.isFile() ? [{ dev: stats.dev, ino: stats.ino }] : [];
+      } catch {
+        return [];
+      }
+    }),
   };
 }
 

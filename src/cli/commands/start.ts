@@ -55,7 +55,7 @@ export const startCommand: CliCommand = {
       cloud = await startLocalCloud({
         template, lambda, port: intOption(v.port, 'port', 0, 65535) ?? 3000, invokePort: intOption(v['invoke-port'], 'invoke-port', 0, 65535),
         target: { cwd: io.cwd, region, envFile: v['env-file'] as string | undefined, nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined },
-        jwksFile: v.jwks ? resolve(io.cwd, v.jwks as string) : undefined, hotReload: !v['no-reload'],
+        jwksFile: v.jwks ? resolve(io.cwd, v.jwks as string) : undefined, hotReload: !v['no-reload'], outputFiles: io.outputFiles?.(),
         onAccess: (e) => access.write(`${accessLine(e)}\n`),
         onLog: v.quiet ? undefined : (id, line) => functionLog.write(`[${id}] ${line}\n`),
         onReload: (ids, file) => io.err(`[start] ${file} changed: ${ids.join(', ')} will start fresh on the next request\n`),

@@ -8,7 +8,7 @@ import type { LocalLambda } from '../runtime/localLambda';
 import type { FunctionConfig } from '../runtime/types';
 import { Authorizers } from './apiAuthorizers';
 import { readApiModel, stagePrefix, type ApiModel, type ApiRoute } from './apiRoutes';
-import { CodeWatcher } from './codeWatcher';
+import { CodeWatcher, type FileIdentity } from './codeWatcher';
 import { readServerlessApi } from './serverlessRoutes';
 import { startLocalApi, type AccessEntry, type LocalApi } from './localApiServer';
 
@@ -24,6 +24,8 @@ export interface LocalCloudOptions {
   /** Reload code on save (default true, through fs.watch); the editor passes its own watcher (VS Code's, which
    *  does not walk folders on the extension host's thread). */
   readonly hotReload?: boolean | WatchFolders;
+  /** For fs.watch: files this process's own output goes to, never taken for changed code (see CodeWatcher). */
+  readonly outputFiles?: readonly FileIdentity[];
   readonly onAccess?: (entry: AccessEntry) => void;
   readonly onLog?: (functionId: string, line: string) => void;
   readonly onReload?: (functionIds: string[], file: string) => void;
@@ -96,7 +98,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     for (const id of ids) api.codeChanged(id);
     options.onReload?.(ids, file);
   };
-  const watch: WatchFolders = typeof options.hotReload === 'function' ? options.hotReload : (f, onChange) => new CodeWatcher(f, onChange);
+  const watch: WatchFolders = typeof options.hotReload === 'function' ? options.hotReload : (f, onChange) => new CodeWatcher(f, onChange, options.outputFiles);
   const watcher = options.hotReload === false ? undefined : watch(folders, reload);
   const apis = new Map(model.apis.map((a) => [a.id, a]));
   const routes = model.routes.map((route): RouteLine => {

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
@@ -8,6 +9,7 @@ import { once } from 'node:events';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { waitForNoChildren } from '../support/runtimeFixtures';
 import { cli } from '../support/cliHarness';
+import { packageRoot } from '../../../src/core/packageInfo';
 
 describe('CLI: start (a serverless.yml service over HTTP)', function () {
   this.timeout(60_000);
@@ -100,5 +102,46 @@ exports.stream = awslambda.streamifyResponse(async (event, stream) => { stream.w
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
+  });
+});
+
+describe('CLI: start with its output redirected into the function\'s folder (`> server.out`)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'lwb-start-out-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('does not take its own output for changed code: requests after the first stay warm', async () => {
+    writeFileSync(join(dir, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31
+Resources:
+  App:
+    Type: AWS::Serverless::Function
+    Properties: { Runtime: nodejs20.x, CodeUri: ., Handler: app.handler, Events: { Get: { Type: HttpApi, Properties: { Path: /v, Method: GET } } } }
+`);
+    writeFileSync(join(dir, 'app.js'), "exports.handler = async () => ({ statusCode: 200, body: 'ok' });");
+    for (const [name, redirect] of [['server.out', 'stdout and stderr'], ['start.log', 'a .log name']] as const) {
+      const file = join(dir, name);
+      const fd = openSync(file, 'w');
+      const server = spawn(process.execPath, [join(packageRoot(), 'dist', 'cli.js'), 'start', '--port', '0', '--invoke-port', '0'], { cwd: dir, stdio: ['ignore', fd, fd], detached: true });
+      closeSync(fd);
+      try {
+        let url: string | undefined;
+        for (const deadline = Date.now() + 20_000; !url && Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+          url = /Local API on (http:\/\/127\.0\.0\.1:\d+)/.exec(readFileSync(file, 'utf8'))?.[1];
+        }
+        assert.ok(url, `${redirect}: the server started: ${readFileSync(file, 'utf8')}`);
+        for (let i = 0; i < 4; i++) {
+          assert.equal(await (await fetch(`${url}/v`)).text(), 'ok');
+          await new Promise((r) => setTimeout(r, 150)); // longer than the watcher's 30 ms wait for more changes
+        }
+      } finally {
+        server.kill('SIGINT');
+        await once(server, 'exit');
+      }
+      const output = readFileSync(file, 'utf8');
+      assert.doesNotMatch(output, /will start fresh/, `${redirect}: ${output}`);
+      assert.deepEqual([...output.matchAll(/^GET \/v 200 [\d.]+ ms (cold|warm)/gm)].map((m) => m[1]), ['cold', 'warm', 'warm', 'warm'], redirect);
+    }
+    assert.deepEqual(await waitForNoChildren(), []);
   });
 });

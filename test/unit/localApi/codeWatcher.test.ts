@@ -1,0 +1,61 @@
+import * as assert from 'node:assert/strict';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CodeWatcher, functionsOwning } from '../../../src/core/localApi/codeWatcher';
+
+describe('hot reload: which changed files are code', () => {
+  const root = join(tmpdir(), 'lwb-owning');
+  const folders = new Map([['Orders', join(root, 'orders')], ['Shared', root]]);
+
+  it('a source file, a data file or .env reloads every function whose folder holds it', () => {
+    for (const name of ['app.js', 'lib/db.py', 'index.ts', 'config.json', 'templates/mail.html', '.env']) {
+      assert.deepEqual(functionsOwning(folders, join(root, 'orders', name)), ['Orders', 'Shared'], name);
+    }
+    assert.deepEqual(functionsOwning(folders, join(root, 'other.js')), ['Shared']);
+  });
+
+  it('logs, editor swap and backup files, OS litter, bytecode and tool folders reload nothing', () => {
+    for (const name of ['server.log', 'logs/app.LOG', '.app.js.swp', 'app.js~', '.#app.js', '#app.js#', '4913', 'app.js___jb_tmp___',
+      '.DS_Store', 'Thumbs.db', 'lib/db.pyc', 'node_modules/x/index.js', '.git/index', '__pycache__/db.cpython-312.pyc', '.mypy_cache/x.json']) {
+      assert.deepEqual(functionsOwning(folders, join(root, 'orders', name)), [], name);
+    }
+  });
+});
+
+describe('hot reload: the folder watcher', function () {
+  this.timeout(20_000);
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'lwb-watch-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** The reports a watcher makes while `act` runs and a little after (the watcher waits 30 ms for more). */
+  async function reportsDuring(outputFile: string | undefined, act: () => void): Promise<string[]> {
+    const files: string[] = [];
+    const own = outputFile ? [statSync(outputFile)].map((s) => ({ dev: s.dev, ino: s.ino })) : [];
+    const watcher = new CodeWatcher(new Map([['Fn', dir]]), (_ids, file) => files.push(file), own);
+    try {
+      await new Promise((r) => setTimeout(r, 100)); // the watch is set up
+      act();
+      await new Promise((r) => setTimeout(r, 400));
+    } finally {
+      watcher.close();
+    }
+    return files;
+  }
+
+  it("the process's own output file (a server started with `> server.out` there) is no code change; a saved file is", async () => {
+    const out = join(dir, 'server.out');
+    writeFileSync(out, '');
+    writeFileSync(join(dir, 'app.js'), 'exports.handler = async () => 1;');
+    assert.deepEqual(await reportsDuring(out, () => appendFileSync(out, 'GET /hello 200 0.4 ms warm Fn 1a2b3c4d\n')), []);
+    assert.deepEqual(await reportsDuring(out, () => writeFileSync(join(dir, 'app.js'), 'exports.handler = async () => 2;')), ['app.js']);
+    // Without knowing it is the process's own output, the same write is a change (what the identity check stops).
+    assert.deepEqual(await reportsDuring(undefined, () => appendFileSync(out, 'more\n')), ['server.out']);
+  });
+
+  it('a log file a handler writes in its folder is no code change', async () => {
+    mkdirSync(join(dir, 'logs'));
+    assert.deepEqual(await reportsDuring(undefined, () => appendFileSync(join(dir, 'logs', 'debug.log'), 'line\n')), []);
+  });
+});
