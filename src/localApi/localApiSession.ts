@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions, type RouteLine, type WatchFolders } from '../core/localApi/localCloud';
 import { accessLine } from '../core/localApi/accessLine';
@@ -10,14 +11,22 @@ const ESC = '\x1b[';
 const dim = (s: string): string => `${ESC}2m${s}${ESC}0m`;
 const colour = (status: number): string => `${ESC}${status >= 500 ? '31' : status >= 400 ? '33' : '32'}m${status}${ESC}0m`;
 
-/** Hot reload through VS Code's file watcher: fs.watch's recursive mode would walk the folders on the host. */
-const watchWithVsCode: WatchFolders = (folders, onChange) => {
-  const watchers = [...new Set(folders.values())].map((folder) => {
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), '**/*'));
-    const changed = (uri: vscode.Uri): void => {
-      const ids = functionsOwning(folders, uri.fsPath);
-      if (ids.length) onChange(ids, vscode.workspace.asRelativePath(uri));
-    };
+/** Hot reload through VS Code's file watcher: fs.watch's recursive mode would walk the folders on the host. The
+ *  definition files (the template) are watched wherever they are and reported with no function, as CodeWatcher does. */
+const watchWithVsCode: WatchFolders = (folders, onChange, files) => {
+  const folderList = [...new Set(folders.values())];
+  const changed = (uri: vscode.Uri): void => {
+    if (files.includes(uri.fsPath)) return onChange([], vscode.workspace.asRelativePath(uri));
+    const ids = functionsOwning(folders, uri.fsPath);
+    if (ids.length) onChange(ids, vscode.workspace.asRelativePath(uri));
+  };
+  const outside = files.filter((file) => !folderList.some((folder) => file.startsWith(folder + path.sep)));
+  const patterns = [
+    ...folderList.map((folder) => new vscode.RelativePattern(vscode.Uri.file(folder), '**/*')),
+    ...outside.map((file) => new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file))),
+  ];
+  const watchers = patterns.map((pattern) => {
+    const watcher = vscode.workspace.createFileSystemWatcher(pattern);
     return [watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed)];
   }).flat();
   return { close: () => { for (const w of watchers) w.dispose(); } };
@@ -37,6 +46,8 @@ export class LocalApiSession implements vscode.Disposable {
   private terminal?: vscode.Terminal;
   /** Every request served, for the tests and the routes view. */
   readonly access: AccessEntry[] = [];
+  /** The template was saved with other routes: the view shows them. */
+  readonly routesChanged = new vscode.EventEmitter<void>();
 
   private constructor(readonly template: string, readonly cloud: LocalCloud, private readonly lambda: LocalLambda, private readonly status: vscode.StatusBarItem) {}
 
@@ -51,6 +62,11 @@ export class LocalApiSession implements vscode.Disposable {
       onAccess: (e) => { holder.session?.access.push(e); write(`${accessText(e)}\r\n`); },
       onLog: (id, line) => write(`${dim(`[${id}]`)} ${line.replace(/\n/g, '\r\n')}\r\n`),
       onReload: (ids, file) => write(dim(`${file} changed: ${ids.join(', ')} start fresh on the next request\r\n`)),
+      onRoutesChanged: (routes) => {
+        write(`${dim('The routes are now:')}\r\n${routes.map((r) => `  ${r.text}\r\n`).join('')}`);
+        holder.session?.routesChanged.fire();
+      },
+      onDefinitionError: (file, message) => write(`${ESC}33m${file} changed but cannot be read, so the last good version keeps serving: ${message}${ESC}0m\r\n`),
       logger: log, invokeOverride, hotReload: watchWithVsCode,
     });
     const status = vscode.window.createStatusBarItem('lambdaWorkbench.localApi', vscode.StatusBarAlignment.Left, 48);
@@ -90,6 +106,7 @@ export class LocalApiSession implements vscode.Disposable {
 
   async stop(): Promise<void> {
     this.status.dispose();
+    this.routesChanged.dispose();
     const terminal = this.terminal;
     this.terminal = undefined;
     this.closed.fire();

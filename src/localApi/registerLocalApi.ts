@@ -112,6 +112,7 @@ export function registerLocalApi(context: vscode.ExtensionContext, deps: { local
       const started = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Starting the local API' }, () =>
         LocalApiSession.start(template, local.runner.createLambda('start'), log, port, () => void stop(), debugOverride));
       await setRunning(started);
+      started.routesChanged.event(() => changed.fire());
       log.info(`Local API of ${template} on ${started.url} (${started.routes.length} routes)`);
       return started;
     } catch (error) {

@@ -59,6 +59,8 @@ export const startCommand: CliCommand = {
         onAccess: (e) => access.write(`${accessLine(e)}\n`),
         onLog: v.quiet ? undefined : (id, line) => functionLog.write(`[${id}] ${line}\n`),
         onReload: (ids, file) => io.err(`[start] ${file} changed: ${ids.join(', ')} will start fresh on the next request\n`),
+        onRoutesChanged: (routes) => io.out(`[start] the routes are now:\n${routes.map((r) => `  ${r.text}\n`).join('') || '  (none: only the Invoke API is served)\n'}`),
+        onDefinitionError: (file, message) => io.err(`[start] ${file} changed but cannot be read, so the last good version keeps serving: ${message}\n`),
         logger: commandLogger('start', io),
       });
     } catch (error) {

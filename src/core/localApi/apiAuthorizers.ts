@@ -60,6 +60,11 @@ export class Authorizers {
 
   constructor(private readonly options: AuthorizerOptions) {}
 
+  /** Drops cached results: the template was read again, and an authorizer's function or TTL may have changed. */
+  forget(): void {
+    this.cache.clear();
+  }
+
   async authorize(api: ApiDefinition, match: RouteMatch, req: ApiRequest): Promise<AuthorizerDecision | undefined> {
     const config = api.authorizers[match.route.authorizer ?? ''];
     if (!config) return undefined;

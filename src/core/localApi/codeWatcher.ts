@@ -1,5 +1,7 @@
-import { stat, watch, type FSWatcher } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { stat, watch } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import { watchFolderTree, type FolderTreeWatch } from './folderTree';
 
 /** Folders whose changes are never code a function runs from its own folder (or are written by builds). */
 const IGNORED = /(^|[/\\])(node_modules|\.git|\.hg|\.svn|\.aws-sam|\.serverless|__pycache__|\.pytest_cache|\.mypy_cache|\.ruff_cache|\.nyc_output|coverage)([/\\]|$)/;
@@ -30,54 +32,108 @@ export function functionsOwning(folders: ReadonlyMap<string, string>, file: stri
   return ids;
 }
 
+export interface CodeWatcherOptions {
+  /** Files that define the functions (the template, an env file), watched wherever they are: a change to one is
+   *  reported with no function (what it changes is known once it is read again). */
+  readonly files?: readonly string[];
+  /** The files this process writes its own output to (`lambda-workbench start > server.out` in the function's
+   *  folder): their changes are not code, whatever their name. */
+  readonly outputFiles?: readonly FileIdentity[];
+}
+
 /**
  * Watches the code folders of functions and says which functions' code changed (changes within 30 ms are one
  * report). A file under several code folders (a shared one) changes every function that has it.
  */
 export class CodeWatcher {
-  private readonly watchers: FSWatcher[] = [];
+  private readonly watchers: { close(): void }[] = [];
+  private readonly trees: FolderTreeWatch[] = [];
   private pending = new Set<string>();
+  private definitionChanged = false;
+  /** The files changed since the last report (absolute path → the name to show), in order. */
+  private changedFiles = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly definitionFiles = new Set<string>();
 
-  /**
-   * `outputFiles`: the files this process writes its own output to (`lambda-workbench start > server.out` in the
-   * function's folder): their changes are not code, whatever their name.
-   */
-  constructor(folders: ReadonlyMap<string, string>, private readonly onChange: (functionIds: string[], file: string) => void, outputFiles: readonly FileIdentity[] = []) {
-    for (const folder of new Set(folders.values())) {
+  constructor(folders: ReadonlyMap<string, string>, private readonly onChange: (functionIds: string[], file: string) => void, options: CodeWatcherOptions = {}) {
+    const files = this.definitionFiles;
+    for (const file of options.files ?? []) files.add(file);
+    const outputFiles = options.outputFiles ?? [];
+    const folderList = [...new Set(folders.values())];
+    const onFile = (file: string, shown: string): void => {
+      if (files.has(file)) {
+        this.definitionChanged = true;
+        return this.schedule(file, shown);
+      }
+      const ids = functionsOwning(folders, file);
+      if (ids.length === 0) return;
+      const changed = (): void => {
+        for (const id of ids) this.pending.add(id);
+        this.schedule(file, shown);
+      };
+      if (outputFiles.length === 0) return changed();
+      stat(file, (error, stats) => {
+        if (!error && outputFiles.some((own) => own.dev === stats.dev && own.ino === stats.ino)) return;
+        changed();
+      });
+    };
+    for (const folder of folderList) {
       try {
-        const watcher = watch(folder, { recursive: true }, (_event, name) => {
-          if (!name) return;
-          const file = join(folder, name.toString());
-          const ids = functionsOwning(folders, file);
-          if (ids.length === 0) return;
-          const changed = (): void => {
-            for (const id of ids) this.pending.add(id);
-            this.schedule(relative(folder, file));
-          };
-          if (outputFiles.length === 0) return changed();
-          stat(file, (error, stats) => {
-            if (!error && outputFiles.some((own) => own.dev === stats.dev && own.ino === stats.ino)) return;
-            changed();
-          });
-        });
-        watcher.on('error', () => undefined); // a folder removed under the server: nothing more to watch there
-        this.watchers.push(watcher);
+        const tree = watchFolderTree(folder, (path) => IGNORED.test(relative(folder, path)), (path) => onFile(path, relative(folder, path)));
+        this.trees.push(tree);
+        this.watchers.push(tree);
       } catch {
         // A folder that does not exist yet has no code to reload.
       }
     }
+    // A definition file outside every code folder: its own folder, not recursively (an editor's save may replace
+    // the file, which a watch on the file itself would stop seeing).
+    for (const file of files) {
+      if (folderList.some((folder) => file.startsWith(folder + sep))) continue;
+      try {
+        const watcher = watch(dirname(file), (_event, name) => { if (name && join(dirname(file), name.toString()) === file) onFile(file, basename(file)); });
+        watcher.on('error', () => undefined);
+        this.watchers.push(watcher);
+      } catch {
+        // No such folder: nothing to reload from there.
+      }
+    }
   }
 
-  private schedule(file: string): void {
+  /** Settles once every code folder is watched (Linux walks them asynchronously). */
+  get ready(): Promise<void> {
+    return Promise.all(this.trees.map((t) => t.ready)).then(() => undefined);
+  }
+
+  /** The folders watched one by one (see folderTree.ts), for tests. */
+  get watchedFolders(): number {
+    return this.trees.reduce((n, t) => n + t.folders, 0);
+  }
+
+  private schedule(file: string, shown: string): void {
     if (this.closed) return; // a stat answered after close()
+    this.changedFiles.delete(file);
+    this.changedFiles.set(file, shown);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       const ids = [...this.pending];
+      const definition = this.definitionChanged;
+      const changed = [...this.changedFiles].reverse();
       this.pending = new Set();
-      if (ids.length) this.onChange(ids, file);
+      this.definitionChanged = false;
+      this.changedFiles = new Map();
+      if (ids.length || definition) void this.nameOf(changed).then((name) => { if (!this.closed) this.onChange(ids, name); });
     }, 30);
+  }
+
+  /** The file a report names: a definition file, else the last changed one still there (an editor's or `sed -i`'s
+   *  save also touches a copy it renames over the file), else the last one (a deletion). */
+  private async nameOf(changed: [string, string][]): Promise<string> {
+    const definition = changed.find(([file]) => this.definitionFiles.has(file));
+    if (definition) return definition[1];
+    for (const [file, shown] of changed) if (await access(file).then(() => true, () => false)) return shown;
+    return changed[0][1];
   }
 
   close(): void {

@@ -63,13 +63,16 @@ export interface LocalApi {
   readonly url: string;
   /** Each function URL's own address, by function logical id (a function URL owns its whole path space). */
   readonly functionUrls: ReadonlyMap<string, string>;
-  /** Marks a function's code as changed: its next request starts a fresh environment. */
-  codeChanged(functionId: string): void;
+  /** Marks a function's code as changed: its next request starts a fresh environment, whose access line gives
+   *  `reason` (default `code changed`). */
+  codeChanged(functionId: string, reason?: string): void;
+  /** Serves a re-read template's routes from the next request on (function URLs that stay keep their ports). */
+  update(model: ApiModel): Promise<void>;
   close(): Promise<void>;
 }
 
 /** One server and the port it listens on (see listenOnLoopback). */
-interface Listener { readonly server: MinimalHttpServer; readonly routers: { api: ApiDefinition; router: ApiRouter }[]; port: number }
+interface Listener { readonly server: MinimalHttpServer; routers: { api: ApiDefinition; router: ApiRouter }[]; port: number }
 
 /**
  * A template's APIs over real HTTP on 127.0.0.1: REST APIs (payload 1.0; served under their stage, `/Prod/users`,
@@ -80,11 +83,15 @@ interface Listener { readonly server: MinimalHttpServer; readonly routers: { api
  */
 export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
   const revisions = new Map<string, number>();
-  const changed = new Set<string>();
-  const byApi = (id: string): ApiRoute[] => options.model.routes.filter((r) => r.api === id);
-  const gatewayApis = options.model.apis.filter((a) => a.kind !== 'url' && byApi(a.id).length > 0);
-  // HTTP APIs first: their `$default` stage has no prefix; a staged path is tried with and without its stage.
-  gatewayApis.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'http' ? -1 : 1));
+  /** Why each function's next start is fresh (`code changed`, `template changed`), until a request says it. */
+  const changed = new Map<string, string>();
+  let model = options.model;
+  const byApi = (id: string): ApiRoute[] => model.routes.filter((r) => r.api === id);
+  /** The routers of the main port: every API Gateway API with routes, HTTP APIs first (their `$default` stage has
+   *  no prefix; a staged path is tried with and without its stage). */
+  const gatewayRouters = (): Listener['routers'] => model.apis.filter((a) => a.kind !== 'url' && byApi(a.id).length > 0)
+    .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'http' ? -1 : 1))
+    .map((api) => ({ api, router: new ApiRouter(byApi(api.id)) }));
   const listeners: Listener[] = [];
   // The body is read first (over API Gateway's 10 MB it is counted, not kept); a GET's ends with its head.
   const handler = (listener: () => Listener) => (req: MinimalRequest, res: MinimalResponse): void => readRequestBody(req, MAX_REQUEST_BYTES, (body) => {
@@ -95,16 +102,36 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     });
   });
 
-  const main: Listener = { server: new MinimalHttpServer(handler(() => main), CLIENT_FACING), routers: gatewayApis.map((api) => ({ api, router: new ApiRouter(byApi(api.id)) })), port: 0 };
+  const main: Listener = { server: new MinimalHttpServer(handler(() => main), CLIENT_FACING), routers: gatewayRouters(), port: 0 };
   main.port = await listenOnLoopback(main.server.listener, options.port ?? 3000);
   listeners.push(main);
   const functionUrls = new Map<string, string>();
-  for (const api of options.model.apis.filter((a) => a.kind === 'url')) {
-    const listener: Listener = { server: new MinimalHttpServer(handler(() => listener), CLIENT_FACING), routers: [{ api, router: new ApiRouter(byApi(api.id)) }], port: 0 };
-    listener.port = await listenOnLoopback(listener.server.listener);
-    listeners.push(listener);
-    functionUrls.set(api.id, `http://127.0.0.1:${listener.port}`);
+  /** Function URLs by function: each on a port of its own, kept across template reloads while the URL stays. */
+  const urlListeners = new Map<string, Listener>();
+  async function openFunctionUrls(): Promise<void> {
+    const wanted = new Map(model.apis.filter((a) => a.kind === 'url').map((api) => [api.id, api]));
+    for (const [id, listener] of urlListeners) {
+      if (wanted.has(id)) continue;
+      urlListeners.delete(id);
+      functionUrls.delete(id);
+      listeners.splice(listeners.indexOf(listener), 1);
+      await listener.server.close();
+    }
+    for (const [id, api] of wanted) {
+      const routers = [{ api, router: new ApiRouter(byApi(api.id)) }];
+      const known = urlListeners.get(id);
+      if (known) {
+        known.routers = routers;
+        continue;
+      }
+      const listener: Listener = { server: new MinimalHttpServer(handler(() => listener), CLIENT_FACING), routers, port: 0 };
+      listener.port = await listenOnLoopback(listener.server.listener);
+      listeners.push(listener);
+      urlListeners.set(id, listener);
+      functionUrls.set(id, `http://127.0.0.1:${listener.port}`);
+    }
   }
+  await openFunctionUrls();
 
   /** `body`: undefined when it was over API Gateway's limit. */
   async function serve(listener: Listener, req: MinimalRequest, res: MinimalResponse, body: Buffer | undefined): Promise<void> {
@@ -178,7 +205,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     }
     const event = JSON.stringify(apiEvent({ api, route: match.route, pathParameters: match.pathParameters, authorizer }, request));
     const cors = api.kind === 'rest' ? [] : responseCorsHeaders(api.cors, origin);
-    const coldReason = changed.has(match.route.functionId) ? 'code changed' : undefined;
+    const coldReason = changed.get(match.route.functionId);
     changed.delete(match.route.functionId);
     const outcome = await invoke(api, match, config, event, res, cors);
     access({ status: outcome.reply?.status ?? res.status, functionId: match.route.functionId, requestId: outcome.result?.requestId, cold: outcome.result?.coldStart, coldReason: outcome.result?.coldStart ? coldReason : undefined, problem: outcome.reply?.problem });
@@ -262,9 +289,14 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   return {
     url: `http://127.0.0.1:${main.port}`,
     functionUrls,
-    codeChanged(functionId) {
+    codeChanged(functionId, reason = 'code changed') {
       revisions.set(functionId, (revisions.get(functionId) ?? 0) + 1);
-      changed.add(functionId);
+      changed.set(functionId, reason);
+    },
+    async update(next) {
+      model = next;
+      main.routers = gatewayRouters();
+      await openFunctionUrls();
     },
     async close() {
       await Promise.all(listeners.map(({ server }) => server.close()));

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Logger } from '../logger';
 import { resolveTarget, type TargetRequest } from '../project/functionTarget';
 import { parseSamTemplateText } from '../project/samTemplate';
@@ -28,14 +29,20 @@ export interface LocalCloudOptions {
   readonly outputFiles?: readonly FileIdentity[];
   readonly onAccess?: (entry: AccessEntry) => void;
   readonly onLog?: (functionId: string, line: string) => void;
+  /** A save made these functions start fresh on their next request. */
   readonly onReload?: (functionIds: string[], file: string) => void;
+  /** The template (or an env file) changed and its routes with it: the routes as they are now. */
+  readonly onRoutesChanged?: (routes: readonly RouteLine[]) => void;
+  /** The template (or an env file) changed but cannot be read: the last good one keeps serving. */
+  readonly onDefinitionError?: (file: string, message: string) => void;
   readonly logger?: Logger;
   readonly integrationTimeoutMs?: LocalApiOptionsTimeouts;
   readonly invokeOverride?: Parameters<typeof startLocalApi>[0]['invokeOverride'];
 }
 
-/** Watches function code folders (function id → folder) and reports changed functions; close() stops it. */
-export type WatchFolders = (folders: ReadonlyMap<string, string>, onChange: (functionIds: string[], file: string) => void) => { close(): void };
+/** Watches function code folders (function id → folder) and the definition `files` (the template, an env file),
+ *  and reports changed functions (none for a definition file: see CodeWatcher); close() stops it. */
+export type WatchFolders = (folders: ReadonlyMap<string, string>, onChange: (functionIds: string[], file: string) => void, files: readonly string[]) => { close(): void };
 
 type LocalApiOptionsTimeouts = Parameters<typeof startLocalApi>[0]['integrationTimeoutMs'];
 
@@ -52,6 +59,7 @@ export interface RouteLine {
 export interface LocalCloud {
   readonly api: LocalApi;
   readonly invoke: InvokeApi;
+  /** The model and routes of the template as last read (a saved template is read again). */
   readonly model: ApiModel;
   readonly functions: ReadonlyMap<string, FunctionConfig>;
   readonly routes: readonly RouteLine[];
@@ -61,24 +69,36 @@ export interface LocalCloud {
 
 const KIND = { rest: 'REST API', http: 'HTTP API', url: 'function URL' } as const;
 
-/** A template's (or serverless.yml's) local cloud: its APIs and function URLs over HTTP, the Invoke API beside them, code reloaded on save. */
-export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+/** What a template says: its APIs and its functions' configurations (by logical id). */
+interface CloudDefinition {
+  readonly model: ApiModel;
+  readonly functions: Map<string, FunctionConfig>;
+}
+
+async function readDefinition(options: LocalCloudOptions): Promise<CloudDefinition> {
   const text = await readFile(options.template, 'utf8');
   const functions = new Map<string, FunctionConfig>();
-  let model: ApiModel;
   if (/(^|[/\\])serverless\.ya?ml$/.test(options.template)) {
     const service = readServerlessApi(text, options.template);
-    model = service.model;
     for (const fn of service.functions) {
       const config = await resolveTarget({ cwd: process.cwd(), ...options.target, spec: fn.spec, name: fn.name, runtime: fn.runtime, timeout: fn.timeout, memorySize: fn.memorySize });
       functions.set(fn.id, { ...config, environment: { ...fn.environment, ...config.environment } });
     }
-  } else {
-    model = readApiModel(text, options.template);
-    for (const fn of parseSamTemplateText(text, options.template, { region: options.target?.region }).functions) {
-      functions.set(fn.logicalId, await resolveTarget({ cwd: process.cwd(), ...options.target, spec: options.template, resource: fn.logicalId }));
-    }
+    return { model: service.model, functions };
   }
+  const model = readApiModel(text, options.template);
+  for (const fn of parseSamTemplateText(text, options.template, { region: options.target?.region }).functions) {
+    functions.set(fn.logicalId, await resolveTarget({ cwd: process.cwd(), ...options.target, spec: options.template, resource: fn.logicalId }));
+  }
+  return { model, functions };
+}
+
+/** A template's (or serverless.yml's) local cloud: its APIs and function URLs over HTTP, the Invoke API beside them, code reloaded on save. */
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const first = await readDefinition(options);
+  let model = first.model;
+  // One map each for the servers, updated in place when the template is read again.
+  const functions = first.functions;
   const authorizers = new Authorizers({ lambda: options.lambda, functions, jwksFile: options.jwksFile, onLog: options.onLog });
   const api = await startLocalApi({
     lambda: options.lambda, model, functions, port: options.port ?? 3000, region: options.target?.region, authorizers,
@@ -93,15 +113,80 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await api.close();
     throw error;
   }
-  const folders = new Map([...functions].map(([id, c]) => [id, c.codeDir]));
-  const reload = (ids: string[], file: string): void => {
-    for (const id of ids) api.codeChanged(id);
-    options.onReload?.(ids, file);
+  const watch: WatchFolders = typeof options.hotReload === 'function' ? options.hotReload : (f, onChange, files) => new CodeWatcher(f, onChange, { files, outputFiles: options.outputFiles });
+  // The template and an --env-file are read again when they change, wherever they are; a function's .env is in its folder.
+  const definitionFiles = [options.template, ...(options.target?.envFile ? [resolve(options.target.cwd, options.target.envFile)] : [])];
+  let watched = '';
+  let watcher: { close(): void } | undefined;
+  const watchFolders = (): void => {
+    if (options.hotReload === false) return;
+    const folders = new Map([...functions].map(([id, c]) => [id, c.codeDir]));
+    const key = JSON.stringify([...folders]);
+    if (key === watched) return;
+    watcher?.close();
+    watched = key;
+    watcher = watch(folders, (ids, file) => { reloading = reloading.then(() => reload(ids, file)); }, definitionFiles);
   };
-  const watch: WatchFolders = typeof options.hotReload === 'function' ? options.hotReload : (f, onChange) => new CodeWatcher(f, onChange, options.outputFiles);
-  const watcher = options.hotReload === false ? undefined : watch(folders, reload);
+  let routes = routeLines(model, api, functions, options.target?.region);
+  let closed = false;
+  let reloading = Promise.resolve();
+
+  /** A change under a code folder or to the template: the template and env files are read again (a function's
+   *  configuration may come from them), then each function whose code or configuration changed starts fresh. */
+  async function reload(ids: string[], file: string): Promise<void> {
+    if (closed) return;
+    let next: CloudDefinition;
+    try {
+      next = await readDefinition(options);
+    } catch (error) {
+      // Half-way through an edit, most likely: the last good definition keeps serving, the code change applies.
+      const known = ids.filter((id) => functions.has(id));
+      for (const id of known) api.codeChanged(id);
+      if (known.length) options.onReload?.(known, file);
+      options.onDefinitionError?.(file, error instanceof Error ? error.message : String(error));
+      return;
+    }
+    if (closed) return;
+    const fresh = new Map(ids.map((id) => [id, 'code changed']));
+    for (const [id, config] of next.functions) {
+      if (!fresh.has(id) && JSON.stringify(functions.get(id)) !== JSON.stringify(config)) fresh.set(id, 'configuration changed');
+    }
+    functions.clear();
+    for (const [id, config] of next.functions) functions.set(id, config);
+    byName.clear();
+    for (const config of functions.values()) byName.set(config.name, config);
+    const routesBefore = routes.map((r) => r.text).join('\n');
+    if (JSON.stringify(next.model) !== JSON.stringify(model)) {
+      model = next.model;
+      await api.update(model);
+    }
+    routes = routeLines(model, api, functions, options.target?.region);
+    const starting = [...fresh].filter(([id]) => functions.has(id));
+    for (const [id, reason] of starting) api.codeChanged(id, reason);
+    authorizers.forget();
+    watchFolders();
+    if (starting.length) options.onReload?.(starting.map(([id]) => id), file);
+    if (routes.map((r) => r.text).join('\n') !== routesBefore) options.onRoutesChanged?.(routes);
+  }
+
+  watchFolders();
+  return {
+    api, invoke, functions, authorizers,
+    get model() { return model; },
+    get routes() { return routes; },
+    async close() {
+      closed = true;
+      watcher?.close();
+      await reloading;
+      await Promise.all([api.close(), invoke.close()]);
+    },
+  };
+}
+
+/** The banner's and the editor's line for each route. */
+function routeLines(model: ApiModel, api: LocalApi, functions: ReadonlyMap<string, FunctionConfig>, region: string | undefined): RouteLine[] {
   const apis = new Map(model.apis.map((a) => [a.id, a]));
-  const routes = model.routes.map((route): RouteLine => {
+  return model.routes.map((route): RouteLine => {
     const def = apis.get(route.api)!;
     const base = route.kind === 'url' ? api.functionUrls.get(route.api)! : api.url;
     const path = route.path === '$default' ? '/' : route.path;
@@ -109,14 +194,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const functionName = functions.get(route.functionId)?.name ?? route.functionId;
     const how = [KIND[route.kind], route.kind === 'url' ? route.invokeMode : `payload ${route.payloadVersion}`, route.authorizer ? `authorizer ${route.authorizer}` : undefined].filter(Boolean).join(', ');
     const shown = route.kind === 'url' ? `${base}/*` : `${stagePrefix(def)}${route.path === '$default' ? '/* ($default)' : route.path}`;
-    const signed = def.kind === 'url' && def.urlAuthType === 'AWS_IAM' ? { sigV4Region: options.target?.region ?? DEFAULT_REGION } : {};
+    const signed = def.kind === 'url' && def.urlAuthType === 'AWS_IAM' ? { sigV4Region: region ?? DEFAULT_REGION } : {};
     return { route, url, functionName, text: `${route.method.padEnd(6)} ${shown} → ${route.functionId} (${how})`, ...signed };
   });
-  return {
-    api, invoke, model, functions, routes, authorizers,
-    async close() {
-      watcher?.close();
-      await Promise.all([api.close(), invoke.close()]);
-    },
-  };
 }

@@ -33,6 +33,6 @@ export function parseCloudFormation(text: string, source: string): Record<string
     if (!doc || typeof doc !== 'object') throw new Error('the document is not a mapping');
     return doc as Record<string, unknown>;
   } catch (error) {
-    throw new Error(`${source}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    throw new Error(`${source}: ${error instanceof Error ? error.message.split('\n')[0].replace(/:$/, '') : String(error)}`);
   }
 }

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -116,6 +116,30 @@ describe('Start Local API (real host)', function () {
       await waitFor('the new code', async () => ((await (await fetch(`${session.url}/v2/items/1`)).json()) as { reloaded?: boolean }).reloaded === true, 15_000);
       assert.ok(session.access.some((a) => a.coldReason === 'code changed'), 'the access line says why it was cold');
     } finally {
+      await vscode.commands.executeCommand('lambdaWorkbench.stopLocalApi');
+    }
+  });
+
+  it('a saved template with a new route: the route is served and appears in the Local Handlers view without a restart', async () => {
+    const api = await extensionApi();
+    await vscode.commands.executeCommand('lambdaWorkbench.startLocalApi', undefined, { template: join(dir, 'template.yaml'), port: 0 });
+    const session = api.localApi.session!;
+    const file = join(dir, 'template.yaml');
+    const original = readFileSync(file, 'utf8');
+    try {
+      const tree = api.localHandlers.tree;
+      const labels = async (): Promise<string[]> => (await tree.getChildren((await tree.getChildren())[0])).map((r) => String(r.label));
+      assert.ok(!(await labels()).includes('GET /v2/reports'));
+      assert.equal((await fetch(`${session.url}/v2/reports`)).status, 200, 'before: the greedy /v2/{proxy+} route answers it');
+      let refreshed = 0;
+      const listening = tree.onDidChangeTreeData(() => { refreshed++; });
+      writeFileSync(file, original.replace('        HttpSpecial:', "        HttpReports: { Type: HttpApi, Properties: { ApiId: !Ref HttpApi, Path: /v2/reports, Method: GET } }\n        HttpSpecial:"));
+      await waitFor('the view told to refresh, the new route in it', async () => refreshed > 0 && (await labels()).includes('GET /v2/reports'), 15_000);
+      listening.dispose();
+      const event = JSON.parse(await (await fetch(`${session.url}/v2/reports`)).text()) as { routeKey: string };
+      assert.equal(event.routeKey, 'GET /v2/reports', 'the new, more specific route serves it');
+    } finally {
+      writeFileSync(file, original);
       await vscode.commands.executeCommand('lambdaWorkbench.stopLocalApi');
     }
   });

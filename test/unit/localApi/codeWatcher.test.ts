@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodeWatcher, functionsOwning } from '../../../src/core/localApi/codeWatcher';
@@ -30,13 +30,13 @@ describe('hot reload: the folder watcher', function () {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   /** The reports a watcher makes while `act` runs and a little after (the watcher waits 30 ms for more). */
-  async function reportsDuring(outputFile: string | undefined, act: () => void): Promise<string[]> {
+  async function reportsDuring(outputFile: string | undefined, act: () => void | Promise<void>): Promise<string[]> {
     const files: string[] = [];
     const own = outputFile ? [statSync(outputFile)].map((s) => ({ dev: s.dev, ino: s.ino })) : [];
-    const watcher = new CodeWatcher(new Map([['Fn', dir]]), (_ids, file) => files.push(file), own);
+    const watcher = new CodeWatcher(new Map([['Fn', dir]]), (_ids, file) => files.push(file), { outputFiles: own });
     try {
-      await new Promise((r) => setTimeout(r, 100)); // the watch is set up
-      act();
+      await watcher.ready;
+      await act();
       await new Promise((r) => setTimeout(r, 400));
     } finally {
       watcher.close();
@@ -57,5 +57,41 @@ describe('hot reload: the folder watcher', function () {
   it('a log file a handler writes in its folder is no code change', async () => {
     mkdirSync(join(dir, 'logs'));
     assert.deepEqual(await reportsDuring(undefined, () => appendFileSync(join(dir, 'logs', 'debug.log'), 'line\n')), []);
+  });
+
+  /** An editor's atomic save: the new text goes to a copy, which is renamed over the file. */
+  const saveByRename = (file: string, text: string): void => {
+    writeFileSync(`${file}.tmp-save`, text);
+    renameSync(`${file}.tmp-save`, file);
+  };
+
+  it('a file saved by renaming a copy over it (vim, JetBrains IDEs) is seen at every save, not only the first', async () => {
+    mkdirSync(join(dir, 'lib'));
+    writeFileSync(join(dir, 'lib', 'db.js'), '1');
+    const seen = await reportsDuring(undefined, async () => {
+      for (const text of ['2', '3', '4']) {
+        saveByRename(join(dir, 'lib', 'db.js'), text);
+        await new Promise((r) => setTimeout(r, 150)); // each save its own report (the watcher waits 30 ms)
+      }
+    });
+    assert.deepEqual(seen, [join('lib', 'db.js'), join('lib', 'db.js'), join('lib', 'db.js')]);
+  });
+
+  it('a folder made after the start is watched; node_modules is never walked', async () => {
+    for (let i = 0; i < 20; i++) mkdirSync(join(dir, 'node_modules', `pkg${i}`, 'lib'), { recursive: true });
+    mkdirSync(join(dir, 'src'));
+    const watcher = new CodeWatcher(new Map([['Fn', dir]]), () => undefined);
+    try {
+      await watcher.ready;
+      if (process.platform === 'linux') assert.equal(watcher.watchedFolders, 2, 'the folder and src/, not the 40 folders of node_modules');
+    } finally {
+      watcher.close();
+    }
+    const seen = await reportsDuring(undefined, async () => {
+      mkdirSync(join(dir, 'src', 'handlers'));
+      await new Promise((r) => setTimeout(r, 150));
+      writeFileSync(join(dir, 'src', 'handlers', 'orders.js'), 'exports.handler = async () => 1;');
+    });
+    assert.equal(seen.at(-1), join('src', 'handlers', 'orders.js'));
   });
 });

@@ -1,0 +1,105 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalCloud, type LocalCloud, type RouteLine } from '../../../src/core/localApi/localCloud';
+import type { AccessEntry } from '../../../src/core/localApi/localApiServer';
+import { LocalLambda } from '../../../src/core/runtime/localLambda';
+import { waitForNoChildren } from '../support/runtimeFixtures';
+
+/** The template, saved as editors do (a copy renamed over it). */
+function template(dir: string, options: { color: string; post?: boolean; url?: boolean; broken?: boolean }): void {
+  const text = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  App:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      CodeUri: src/
+      Handler: app.handler
+      Environment: { Variables: { COLOR: ${options.color} } }
+${options.url ? '      FunctionUrlConfig: { AuthType: NONE }\n' : ''}      Events:
+        Get: { Type: HttpApi, Properties: { Path: /v, Method: GET } }
+${options.post ? '        Post: { Type: HttpApi, Properties: { Path: /w, Method: POST } }\n' : ''}${options.broken ? '  Broken: [\n' : ''}`;
+  writeFileSync(join(dir, 'template.yaml.saving'), text);
+  renameSync(join(dir, 'template.yaml.saving'), join(dir, 'template.yaml'));
+}
+
+describe('local API: a saved template is read again (routes, variables, function URLs) without a restart', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let lambda: LocalLambda;
+  let cloud: LocalCloud;
+  const access: AccessEntry[] = [];
+  const errors: string[] = [];
+  let routesSeen: (routes: readonly RouteLine[]) => void = () => undefined;
+  const nextRoutes = (): Promise<readonly RouteLine[]> => new Promise((resolve) => { routesSeen = resolve; });
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'lwb-template-reload-'));
+    mkdirSync(join(dir, 'src'));
+    // The template is outside the function's code folder (src/), and so is the env file.
+    writeFileSync(join(dir, 'src', 'app.js'), 'exports.handler = async () => ({ statusCode: 200, body: `${process.env.COLOR} ${process.env.SHADE}` });');
+    writeFileSync(join(dir, 'local.env'), 'SHADE=light\n');
+    template(dir, { color: 'red' });
+    lambda = new LocalLambda();
+    cloud = await startLocalCloud({
+      template: join(dir, 'template.yaml'), lambda, port: 0, invokePort: 0, target: { cwd: dir, envFile: 'local.env' },
+      onAccess: (e) => access.push(e), onRoutesChanged: (routes) => routesSeen(routes), onDefinitionError: (_file, message) => errors.push(message),
+    });
+  });
+  after(async () => {
+    await cloud.close();
+    await lambda.dispose();
+    rmSync(dir, { recursive: true, force: true });
+    assert.deepEqual(await waitForNoChildren(), []);
+  });
+
+  const get = async (path: string, init?: RequestInit): Promise<string> => {
+    const res = await fetch(`${cloud.api.url}${path}`, init);
+    return `${res.status} ${await res.text()}`;
+  };
+  const until = async (what: string, check: () => Promise<boolean>): Promise<void> => {
+    for (const deadline = Date.now() + 10_000; !(await check());) {
+      if (Date.now() > deadline) throw new Error(`never: ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
+  it('a changed variable reaches the next request, a cold start that says why', async () => {
+    assert.equal(await get('/v'), '200 red light');
+    template(dir, { color: 'blue' });
+    await until('the new variable', async () => (await get('/v')) === '200 blue light');
+    assert.equal(access.filter((a) => a.cold).at(-1)?.coldReason, 'configuration changed');
+    writeFileSync(join(dir, 'local.env'), 'SHADE=dark\n');
+    await until('the env file read again', async () => (await get('/v')) === '200 blue dark');
+  });
+
+  it('a route and a function URL added are served, and the routes are told; removed, they are gone', async () => {
+    assert.equal(await get('/w', { method: 'POST' }), '404 {"message":"Not Found"}');
+    const added = nextRoutes();
+    template(dir, { color: 'blue', post: true, url: true });
+    const routes = await added;
+    assert.deepEqual(routes.map((r) => r.text.replace(/:\d+/, ':PORT')), [
+      'GET    /v → App (HTTP API, payload 2.0)', 'POST   /w → App (HTTP API, payload 2.0)', 'ANY    http://127.0.0.1:PORT/* → App (function URL, BUFFERED)',
+    ]);
+    assert.deepEqual(cloud.routes, routes);
+    assert.equal(await get('/w', { method: 'POST' }), '200 blue dark');
+    const functionUrl = cloud.api.functionUrls.get('App')!;
+    assert.equal(await (await fetch(`${functionUrl}/any/path`)).text(), 'blue dark');
+    const removed = nextRoutes();
+    template(dir, { color: 'blue' });
+    assert.equal((await removed).length, 1);
+    assert.equal(await get('/w', { method: 'POST' }), '404 {"message":"Not Found"}');
+    await assert.rejects(fetch(`${functionUrl}/any/path`), 'the function URL port is closed');
+  });
+
+  it('a template that cannot be read says why, and the last good one keeps serving', async () => {
+    template(dir, { color: 'green', broken: true });
+    await until('the error reported', async () => errors.length > 0);
+    assert.match(errors[0], /template\.yaml/);
+    assert.equal(await get('/v'), '200 blue dark');
+    template(dir, { color: 'green' });
+    await until('the mended template', async () => (await get('/v')) === '200 green dark');
+  });
+});
