@@ -125,7 +125,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     if (key === watched) return;
     watcher?.close();
     watched = key;
-    watcher = watch(folders, (ids, file) => { reloading = reloading.then(() => reload(ids, file)); }, definitionFiles);
+    watcher = watch(folders, (ids, file) => {
+      // One reload at a time, in order; one that failed (a port for a new function URL) does not stop the next.
+      reloading = reloading.then(() => reload(ids, file)).catch((error: unknown) => options.logger?.error(error instanceof Error ? error : String(error)));
+    }, definitionFiles);
   };
   let routes = routeLines(model, api, functions, options.target?.region);
   let closed = false;
