@@ -41,8 +41,12 @@ export interface LocalApiOptions {
   readonly model: ApiModel;
   /** Configurations by the template's logical id. */
   readonly functions: ReadonlyMap<string, FunctionConfig>;
-  /** Port of the API Gateway APIs (0: a free one); function URLs get the next free ports. */
+  /** Port of the API Gateway APIs (0: a free one). Function URLs take the ports after it in the template's order
+   *  (the same addresses at every start, for a web app that calls them), skipping `reservedPorts` and any in use;
+   *  with port 0 they take free ones. */
   readonly port?: number;
+  /** Ports the function URLs must leave alone (the Invoke API's, started after this server). */
+  readonly reservedPorts?: readonly number[];
   readonly region?: string;
   readonly accountId?: string;
   readonly authorizers?: Authorizers;
@@ -125,11 +129,26 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
         continue;
       }
       const listener: Listener = { server: new MinimalHttpServer(handler(() => listener), CLIENT_FACING), routers, port: 0 };
-      listener.port = await listenOnLoopback(listener.server.listener);
+      listener.port = await listenForFunctionUrl(listener.server.listener);
       listeners.push(listener);
       urlListeners.set(id, listener);
       functionUrls.set(id, `http://127.0.0.1:${listener.port}`);
     }
+  }
+  /** The first of the ports after the APIs' that is neither reserved nor in use, else a free one. */
+  async function listenForFunctionUrl(server: MinimalHttpServer['listener']): Promise<number> {
+    if (options.port === 0) return listenOnLoopback(server);
+    const held = new Set([main.port, ...(options.reservedPorts ?? []), ...listeners.map((l) => l.port)]);
+    for (let port = main.port + 1, tries = 0; port <= 65535 && tries < 20; port++) {
+      if (held.has(port)) continue;
+      tries++;
+      try {
+        return await listenOnLoopback(server, port);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      }
+    }
+    return listenOnLoopback(server);
   }
   await openFunctionUrls();
 

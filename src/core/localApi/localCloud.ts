@@ -100,15 +100,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   // One map each for the servers, updated in place when the template is read again.
   const functions = first.functions;
   const authorizers = new Authorizers({ lambda: options.lambda, functions, jwksFile: options.jwksFile, onLog: options.onLog });
+  const port = options.port ?? 3000;
+  const invokePort = options.invokePort ?? (port === 0 ? 0 : port + 1);
   const api = await startLocalApi({
-    lambda: options.lambda, model, functions, port: options.port ?? 3000, region: options.target?.region, authorizers,
+    lambda: options.lambda, model, functions, port, reservedPorts: [invokePort], region: options.target?.region, authorizers,
     onAccess: options.onAccess, onLog: options.onLog, logger: options.logger, integrationTimeoutMs: options.integrationTimeoutMs, invokeOverride: options.invokeOverride,
     credentials: () => options.lambda.credentials(),
   });
   const byName = new Map([...functions.values()].map((c) => [c.name, c]));
   let invoke: InvokeApi;
   try {
-    invoke = await startInvokeApi({ lambda: options.lambda, functions: byName, port: options.invokePort ?? (options.port === 0 ? 0 : (options.port ?? 3000) + 1), logger: options.logger });
+    invoke = await startInvokeApi({ lambda: options.lambda, functions: byName, port: invokePort, logger: options.logger });
   } catch (error) {
     await api.close();
     throw error;
