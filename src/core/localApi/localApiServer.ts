@@ -87,7 +87,7 @@ interface Listener { readonly server: MinimalHttpServer; routers: { api: ApiDefi
  */
 export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
   const revisions = new Map<string, number>();
-  /** Why each function's next start is fresh (`code changed`, `template changed`), until a request says it. */
+  /** Why each function's next start is fresh (`code changed`, `configuration changed`), until a request says it. */
   const changed = new Map<string, string>();
   let model = options.model;
   const byApi = (id: string): ApiRoute[] => model.routes.filter((r) => r.api === id);
