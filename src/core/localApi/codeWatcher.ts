@@ -3,8 +3,9 @@ import { access } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { watchFolderTree, type FolderTreeWatch } from './folderTree';
 
-/** Folders whose changes are never code a function runs from its own folder (or are written by builds). */
-const IGNORED = /(^|[/\\])(node_modules|\.git|\.hg|\.svn|\.aws-sam|\.serverless|__pycache__|\.pytest_cache|\.mypy_cache|\.ruff_cache|\.nyc_output|coverage)([/\\]|$)/;
+/** Folders whose changes are never code a function runs from its own folder (or are written by builds and tools;
+ *  a virtual environment's thousands of folders would each need a watch on Linux). */
+const IGNORED = /(^|[/\\])(node_modules|\.git|\.hg|\.svn|\.aws-sam|\.serverless|__pycache__|\.pytest_cache|\.mypy_cache|\.ruff_cache|\.nyc_output|\.tox|\.venv|venv|coverage)([/\\]|$)/;
 /** Files no function loads as code: logs (a server's output redirected into its function's folder, or a handler's
  *  own log file, would otherwise retire the environment after every request, each reload notice changing the log
  *  again), editors' swap, backup and probe files (an editor's final write or rename is the change), OS litter and

@@ -17,7 +17,7 @@ describe('hot reload: which changed files are code', () => {
 
   it('logs, editor swap and backup files, OS litter, bytecode and tool folders reload nothing', () => {
     for (const name of ['server.log', 'logs/app.LOG', '.app.js.swp', 'app.js~', '.#app.js', '#app.js#', '4913', 'app.js___jb_tmp___',
-      '.DS_Store', 'Thumbs.db', 'lib/db.pyc', 'node_modules/x/index.js', '.git/index', '__pycache__/db.cpython-312.pyc', '.mypy_cache/x.json']) {
+      '.DS_Store', 'Thumbs.db', 'lib/db.pyc', 'node_modules/x/index.js', '.git/index', '__pycache__/db.cpython-312.pyc', '.mypy_cache/x.json', '.venv/lib/python3.12/site-packages/x.py']) {
       assert.deepEqual(functionsOwning(folders, join(root, 'orders', name)), [], name);
     }
   });
