@@ -156,6 +156,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     for (const [id, config] of next.functions) {
       if (!fresh.has(id) && JSON.stringify(functions.get(id)) !== JSON.stringify(config)) fresh.set(id, 'configuration changed');
     }
+    // A function gone from the template: its idle environments stop now, not when the server does.
+    for (const [id, config] of functions) if (!next.functions.has(id)) options.lambda.invalidate(config.name);
     functions.clear();
     for (const [id, config] of next.functions) functions.set(id, config);
     byName.clear();

@@ -8,7 +8,7 @@ import { LocalLambda } from '../../../src/core/runtime/localLambda';
 import { waitForNoChildren } from '../support/runtimeFixtures';
 
 /** The template, saved as editors do (a copy renamed over it). */
-function template(dir: string, options: { color: string; post?: boolean; url?: boolean; broken?: boolean }): void {
+function template(dir: string, options: { color: string; post?: boolean; url?: boolean; broken?: boolean; other?: boolean }): void {
   const text = `Transform: AWS::Serverless-2016-10-31
 Resources:
   App:
@@ -20,7 +20,10 @@ Resources:
       Environment: { Variables: { COLOR: ${options.color} } }
 ${options.url ? '      FunctionUrlConfig: { AuthType: NONE }\n' : ''}      Events:
         Get: { Type: HttpApi, Properties: { Path: /v, Method: GET } }
-${options.post ? '        Post: { Type: HttpApi, Properties: { Path: /w, Method: POST } }\n' : ''}${options.broken ? '  Broken: [\n' : ''}`;
+${options.post ? '        Post: { Type: HttpApi, Properties: { Path: /w, Method: POST } }\n' : ''}${options.other ? `  Other:
+    Type: AWS::Serverless::Function
+    Properties: { Runtime: nodejs20.x, CodeUri: src/, Handler: app.handler, Events: { Get: { Type: HttpApi, Properties: { Path: /other, Method: GET } } } }
+` : ''}${options.broken ? '  Broken: [\n' : ''}`;
   writeFileSync(join(dir, 'template.yaml.saving'), text);
   renameSync(join(dir, 'template.yaml.saving'), join(dir, 'template.yaml'));
 }
@@ -94,6 +97,20 @@ describe('local API: a saved template is read again (routes, variables, function
     await assert.rejects(fetch(`${functionUrl}/any/path`), 'the function URL port is closed');
   });
 
+  it('a function removed from the template: its route is gone and its idle environment stops', async () => {
+    const added = nextRoutes();
+    template(dir, { color: 'blue', other: true });
+    await added;
+    assert.equal(await get('/other'), '200 undefined dark');
+    const name = cloud.functions.get('Other')!.name;
+    assert.equal(lambda.stats(name).environments, 1);
+    const removed = nextRoutes();
+    template(dir, { color: 'blue' });
+    await removed;
+    assert.equal(await get('/other'), '404 {"message":"Not Found"}');
+    await until('the environment stopped', async () => lambda.stats(name).environments === 0);
+  });
+
   it('a template that cannot be read says why, and the last good one keeps serving', async () => {
     template(dir, { color: 'green', broken: true });
     await until('the error reported', async () => errors.length > 0);
@@ -101,5 +118,41 @@ describe('local API: a saved template is read again (routes, variables, function
     assert.equal(await get('/v'), '200 blue dark');
     template(dir, { color: 'green' });
     await until('the mended template', async () => (await get('/v')) === '200 green dark');
+  });
+});
+
+describe('local API: a saved serverless.yml is read again too', function () {
+  this.timeout(60_000);
+  it('a changed provider variable and an added httpApi route apply without a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-sls-reload-'));
+    const service = (color: string, extra = ''): void => {
+      writeFileSync(join(dir, 'serverless.yml.saving'), `service: shop
+provider: { name: aws, runtime: nodejs20.x, environment: { COLOR: ${color} } }
+functions:
+  hello:
+    handler: handler.hello
+    events:
+      - httpApi: 'GET /hello'
+${extra}`);
+      renameSync(join(dir, 'serverless.yml.saving'), join(dir, 'serverless.yml'));
+    };
+    writeFileSync(join(dir, 'handler.js'), 'exports.hello = async () => ({ statusCode: 200, body: process.env.COLOR });');
+    service('red');
+    const lambda = new LocalLambda();
+    const cloud = await startLocalCloud({ template: join(dir, 'serverless.yml'), lambda, port: 0, invokePort: 0, target: { cwd: dir } });
+    try {
+      const get = async (path: string): Promise<string> => { const res = await fetch(`${cloud.api.url}${path}`); return `${res.status} ${await res.text()}`; };
+      assert.equal(await get('/hello'), '200 red');
+      service('blue', "      - httpApi: 'GET /greeting'\n");
+      for (const deadline = Date.now() + 10_000; (await get('/greeting')) !== '200 blue';) {
+        if (Date.now() > deadline) throw new Error(`never served: ${await get('/greeting')}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(await get('/hello'), '200 blue');
+    } finally {
+      await cloud.close();
+      await lambda.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
