@@ -12,13 +12,13 @@ const dim = (s: string): string => `${ESC}2m${s}${ESC}0m`;
 const colour = (status: number): string => `${ESC}${status >= 500 ? '31' : status >= 400 ? '33' : '32'}m${status}${ESC}0m`;
 
 /** Hot reload through VS Code's file watcher: fs.watch's recursive mode would walk the folders on the host. The
- *  definition files (the template) are watched wherever they are and reported with no function, as CodeWatcher does. */
+ *  definition files (the template, env files) are watched wherever they are and reported as such, as CodeWatcher does. */
 const watchWithVsCode: WatchFolders = (folders, onChange, files) => {
   const folderList = [...new Set(folders.values())];
   const changed = (uri: vscode.Uri): void => {
-    if (files.includes(uri.fsPath)) return onChange([], vscode.workspace.asRelativePath(uri));
+    if (files.includes(uri.fsPath)) return onChange([], vscode.workspace.asRelativePath(uri), true);
     const ids = functionsOwning(folders, uri.fsPath);
-    if (ids.length) onChange(ids, vscode.workspace.asRelativePath(uri));
+    if (ids.length) onChange(ids, vscode.workspace.asRelativePath(uri), false);
   };
   const outside = files.filter((file) => !folderList.some((folder) => file.startsWith(folder + path.sep)));
   const patterns = [

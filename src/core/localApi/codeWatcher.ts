@@ -34,8 +34,8 @@ export function functionsOwning(folders: ReadonlyMap<string, string>, file: stri
 }
 
 export interface CodeWatcherOptions {
-  /** Files that define the functions (the template, an env file), watched wherever they are: a change to one is
-   *  reported with no function (what it changes is known once it is read again). */
+  /** Files that define the functions (the template, env files), watched wherever they are: a change to one is
+   *  reported as such, with no function of its own (what it changes is known once it is read again). */
   readonly files?: readonly string[];
   /** The files this process writes its own output to (`lambda-workbench start > server.out` in the function's
    *  folder): their changes are not code, whatever their name. */
@@ -57,7 +57,8 @@ export class CodeWatcher {
   private closed = false;
   private readonly definitionFiles = new Set<string>();
 
-  constructor(folders: ReadonlyMap<string, string>, private readonly onChange: (functionIds: string[], file: string) => void, options: CodeWatcherOptions = {}) {
+  /** `onChange`: the functions whose code changed, the file to name, and whether a definition file changed too. */
+  constructor(folders: ReadonlyMap<string, string>, private readonly onChange: (functionIds: string[], file: string, definitionChanged: boolean) => void, options: CodeWatcherOptions = {}) {
     const files = this.definitionFiles;
     for (const file of options.files ?? []) files.add(file);
     const outputFiles = options.outputFiles ?? [];
@@ -124,7 +125,7 @@ export class CodeWatcher {
       this.pending = new Set();
       this.definitionChanged = false;
       this.changedFiles = new Map();
-      if (ids.length || definition) void this.nameOf(changed).then((name) => { if (!this.closed) this.onChange(ids, name); });
+      if (ids.length || definition) void this.nameOf(changed).then((name) => { if (!this.closed) this.onChange(ids, name, definition); });
     }, 30);
   }
 

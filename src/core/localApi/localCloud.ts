@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Logger } from '../logger';
 import { resolveTarget, type TargetRequest } from '../project/functionTarget';
 import { parseSamTemplateText } from '../project/samTemplate';
@@ -40,9 +40,9 @@ export interface LocalCloudOptions {
   readonly invokeOverride?: Parameters<typeof startLocalApi>[0]['invokeOverride'];
 }
 
-/** Watches function code folders (function id → folder) and the definition `files` (the template, an env file),
- *  and reports changed functions (none for a definition file: see CodeWatcher); close() stops it. */
-export type WatchFolders = (folders: ReadonlyMap<string, string>, onChange: (functionIds: string[], file: string) => void, files: readonly string[]) => { close(): void };
+/** Watches function code folders (function id → folder) and the definition `files` (the template, env files), and
+ *  reports the functions whose code changed and whether a definition file did (see CodeWatcher); close() stops it. */
+export type WatchFolders = (folders: ReadonlyMap<string, string>, onChange: (functionIds: string[], file: string, definitionChanged: boolean) => void, files: readonly string[]) => { close(): void };
 
 type LocalApiOptionsTimeouts = Parameters<typeof startLocalApi>[0]['integrationTimeoutMs'];
 
@@ -116,8 +116,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     throw error;
   }
   const watch: WatchFolders = typeof options.hotReload === 'function' ? options.hotReload : (f, onChange, files) => new CodeWatcher(f, onChange, { files, outputFiles: options.outputFiles });
-  // The template and an --env-file are read again when they change, wherever they are; a function's .env is in its folder.
-  const definitionFiles = [options.template, ...(options.target?.envFile ? [resolve(options.target.cwd, options.target.envFile)] : [])];
   let watched = '';
   let watcher: { close(): void } | undefined;
   const watchFolders = (): void => {
@@ -127,19 +125,27 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     if (key === watched) return;
     watcher?.close();
     watched = key;
-    watcher = watch(folders, (ids, file) => {
+    // What a configuration is read from, wherever it is: the template, an --env-file, each code folder's .env.
+    const definitionFiles = [...new Set([options.template, ...(options.target?.envFile ? [resolve(options.target.cwd, options.target.envFile)] : []),
+      ...[...folders.values()].map((folder) => join(folder, '.env'))])];
+    watcher = watch(folders, (ids, file, definitionChanged) => {
       // One reload at a time, in order; one that failed (a port for a new function URL) does not stop the next.
-      reloading = reloading.then(() => reload(ids, file)).catch((error: unknown) => options.logger?.error(error instanceof Error ? error : String(error)));
+      reloading = reloading.then(() => reload(ids, file, definitionChanged)).catch((error: unknown) => options.logger?.error(error instanceof Error ? error : String(error)));
     }, definitionFiles);
   };
   let routes = routeLines(model, api, functions, options.target?.region);
   let closed = false;
   let reloading = Promise.resolve();
 
-  /** A change under a code folder or to the template: the template and env files are read again (a function's
-   *  configuration may come from them), then each function whose code or configuration changed starts fresh. */
-  async function reload(ids: string[], file: string): Promise<void> {
+  /** A change under a code folder: those functions start fresh. A change to the template or an env file: they are
+   *  read again, then each function whose code or configuration changed starts fresh. */
+  async function reload(ids: string[], file: string, definitionChanged: boolean): Promise<void> {
     if (closed) return;
+    if (!definitionChanged) {
+      for (const id of ids) api.codeChanged(id);
+      options.onReload?.(ids, file);
+      return;
+    }
     let next: CloudDefinition;
     try {
       next = await readDefinition(options);

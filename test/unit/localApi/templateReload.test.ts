@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startLocalCloud, type LocalCloud, type RouteLine } from '../../../src/core/localApi/localCloud';
 import type { AccessEntry } from '../../../src/core/localApi/localApiServer';
 import { LocalLambda } from '../../../src/core/runtime/localLambda';
+import { waitFor } from '../../support/waitFor';
 import { waitForNoChildren } from '../support/runtimeFixtures';
 
 /** The template, saved as editors do (a copy renamed over it). */
@@ -62,20 +63,19 @@ describe('local API: a saved template is read again (routes, variables, function
     const res = await fetch(`${cloud.api.url}${path}`, init);
     return `${res.status} ${await res.text()}`;
   };
-  const until = async (what: string, check: () => Promise<boolean>): Promise<void> => {
-    for (const deadline = Date.now() + 10_000; !(await check());) {
-      if (Date.now() > deadline) throw new Error(`never: ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
 
   it('a changed variable reaches the next request, a cold start that says why', async () => {
     assert.equal(await get('/v'), '200 red light');
     template(dir, { color: 'blue' });
-    await until('the new variable', async () => (await get('/v')) === '200 blue light');
+    await waitFor('the new variable', async () => (await get('/v')) === '200 blue light');
     assert.equal(access.filter((a) => a.cold).at(-1)?.coldReason, 'configuration changed');
     writeFileSync(join(dir, 'local.env'), 'SHADE=dark\n');
-    await until('the env file read again', async () => (await get('/v')) === '200 blue dark');
+    await waitFor('the env file read again', async () => (await get('/v')) === '200 blue dark');
+    // The code folder's own .env is read again too (its variables override the template's), and so is its removal.
+    writeFileSync(join(dir, 'src', '.env'), 'COLOR=violet\n');
+    await waitFor("the code folder's .env read again", async () => (await get('/v')) === '200 violet dark');
+    rmSync(join(dir, 'src', '.env'));
+    await waitFor('the .env gone', async () => (await get('/v')) === '200 blue dark');
   });
 
   it('a route and a function URL added are served, and the routes are told; removed, they are gone', async () => {
@@ -108,16 +108,16 @@ describe('local API: a saved template is read again (routes, variables, function
     template(dir, { color: 'blue' });
     await removed;
     assert.equal(await get('/other'), '404 {"message":"Not Found"}');
-    await until('the environment stopped', async () => lambda.stats(name).environments === 0);
+    await waitFor('the environment stopped', async () => lambda.stats(name).environments === 0);
   });
 
   it('a template that cannot be read says why, and the last good one keeps serving', async () => {
     template(dir, { color: 'green', broken: true });
-    await until('the error reported', async () => errors.length > 0);
+    await waitFor('the error reported', async () => errors.length > 0);
     assert.match(errors[0], /template\.yaml/);
     assert.equal(await get('/v'), '200 blue dark');
     template(dir, { color: 'green' });
-    await until('the mended template', async () => (await get('/v')) === '200 green dark');
+    await waitFor('the mended template', async () => (await get('/v')) === '200 green dark');
   });
 });
 
@@ -144,10 +144,7 @@ ${extra}`);
       const get = async (path: string): Promise<string> => { const res = await fetch(`${cloud.api.url}${path}`); return `${res.status} ${await res.text()}`; };
       assert.equal(await get('/hello'), '200 red');
       service('blue', "      - httpApi: 'GET /greeting'\n");
-      for (const deadline = Date.now() + 10_000; (await get('/greeting')) !== '200 blue';) {
-        if (Date.now() > deadline) throw new Error(`never served: ${await get('/greeting')}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await waitFor('the added route', async () => (await get('/greeting')) === '200 blue');
       assert.equal(await get('/hello'), '200 blue');
     } finally {
       await cloud.close();
