@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { waitForNoChildren } from '../support/runtimeFixtures';
 import { cli } from '../support/cliHarness';
+import { waitFor } from '../../support/waitFor';
 import { packageRoot } from '../../../src/core/packageInfo';
 
 describe('CLI: start (a serverless.yml service over HTTP)', function () {
@@ -125,11 +126,7 @@ Resources:
       const server = spawn(process.execPath, [join(packageRoot(), 'dist', 'cli.js'), 'start', '--port', '0', '--invoke-port', '0'], { cwd: dir, stdio: ['ignore', fd, fd], detached: true });
       closeSync(fd);
       try {
-        let url: string | undefined;
-        for (const deadline = Date.now() + 20_000; !url && Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
-          url = /Local API on (http:\/\/127\.0\.0\.1:\d+)/.exec(readFileSync(file, 'utf8'))?.[1];
-        }
-        assert.ok(url, `${redirect}: the server started: ${readFileSync(file, 'utf8')}`);
+        const url = await waitFor(`${redirect}: the server's address`, () => /Local API on (http:\/\/127\.0\.0\.1:\d+)/.exec(readFileSync(file, 'utf8'))?.[1], 20_000);
         for (let i = 0; i < 4; i++) {
           assert.equal(await (await fetch(`${url}/v`)).text(), 'ok');
           await new Promise((r) => setTimeout(r, 150)); // longer than the watcher's 30 ms wait for more changes

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { listenOnLoopback } from '../../../src/core/net/listenOnLoopback';
 import { MinimalHttpServer, type MinimalHandler, type MinimalServerOptions } from '../../../src/core/net/minimalHttpServer';
-import { rawClient, until } from '../support/rawHttpClient';
+import { rawClient } from '../support/rawHttpClient';
+import { waitFor } from '../../support/waitFor';
 
 describe('MinimalHttpServer answering clients (the local API): streams, HEAD, header checks', () => {
   let server: MinimalHttpServer | undefined;
@@ -47,11 +48,11 @@ describe('MinimalHttpServer answering clients (the local API): streams, HEAD, he
     });
     const client = rawClient(port);
     client.socket.write('GET /first HTTP/1.1\r\nHost: x\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\n\r\n');
-    await until(() => client.received().includes('1\r\na\r\n'), 'the first piece');
+    await waitFor('the first piece', () => client.received().includes('1\r\na\r\n'), 2000);
     await new Promise((r) => setTimeout(r, 30));
     assert.equal((client.received().match(/HTTP\/1\.1 200/g) ?? []).length, 1, 'the second answer is held');
     finish();
-    await until(() => client.received().endsWith('\r\n\r\nb'), 'the second answer after the first ended');
+    await waitFor('the second answer after the first ended', () => client.received().endsWith('\r\n\r\nb'), 2000);
     assert.match(client.received(), /0\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
     client.socket.destroy();
   });
@@ -60,7 +61,7 @@ describe('MinimalHttpServer answering clients (the local API): streams, HEAD, he
     const port = await serve((req, res) => res.send(req.url === '/empty' ? 204 : 200, [['content-length', '999']], 'twelve bytes'));
     const client = rawClient(port);
     client.socket.write('HEAD /h HTTP/1.1\r\nHost: x\r\n\r\nDELETE /empty HTTP/1.1\r\nHost: x\r\n\r\nGET /g HTTP/1.1\r\nHost: x\r\n\r\n');
-    await until(() => client.received().endsWith('twelve bytes'), 'three answers');
+    await waitFor('three answers', () => client.received().endsWith('twelve bytes'), 2000);
     const [head, noContent, get] = client.received().split(/(?=HTTP\/1\.1 )/);
     assert.match(head, /^HTTP\/1\.1 200 OK\r\nContent-Length: 12\r\n\r\n$/, "the handler's own Content-Length is replaced");
     assert.equal(noContent, 'HTTP/1.1 204 No Content\r\n\r\n');
@@ -112,7 +113,7 @@ describe('MinimalHttpServer answering clients (the local API): streams, HEAD, he
     });
     const client = rawClient(port);
     client.socket.write('GET / HTTP/1.1\r\nHost: x\r\nX-Multi: 1\r\nx-multi: 2\r\nCamel-Case: v\r\n\r\n');
-    await until(() => seen.length === 1, 'the request');
+    await waitFor('the request', () => seen.length === 1, 2000);
     client.socket.destroy();
     assert.deepEqual(seen[0], { raw: ['Host', 'x', 'X-Multi', '1', 'x-multi', '2', 'Camel-Case', 'v'], version: '1.1', address: '127.0.0.1', merged: '1, 2' });
   });

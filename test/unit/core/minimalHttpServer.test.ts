@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listenOnLoopback } from '../../../src/core/net/listenOnLoopback';
 import { MinimalHttpServer, type MinimalRequest, type MinimalResponse } from '../../../src/core/net/minimalHttpServer';
-import { rawClient, until } from '../support/rawHttpClient';
+import { rawClient } from '../support/rawHttpClient';
+import { waitFor } from '../../support/waitFor';
 
 interface Seen { method: string; url: string; headers: Record<string, string>; body: Buffer; pieces: number; trailers: Record<string, string> }
 
@@ -37,11 +38,11 @@ describe('MinimalHttpServer (the Runtime API\'s HTTP/1.1 reader)', () => {
     };
     const client = rawClient(port);
     client.socket.write('GET /first HTTP/1.1\r\nHost: x\r\n\r\nPOST /second HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabcGET /third HTTP/1.1\r\nHost: x\r\n\r\n');
-    await until(() => seen.length === 3, 'all three requests read');
+    await waitFor('all three requests read', () => seen.length === 3, 2000);
     await new Promise((r) => setTimeout(r, 30));
     assert.equal(client.received(), '', 'nothing is sent before the first answer');
     held[0]();
-    await until(() => (client.received().match(/HTTP\/1\.1 200/g) ?? []).length === 3, 'three answers');
+    await waitFor('three answers', () => (client.received().match(/HTTP\/1\.1 200/g) ?? []).length === 3, 2000);
     const bodies = client.received().split('\r\n\r\n').slice(1).map((part) => part.split('HTTP/1.1')[0]);
     assert.deepEqual(bodies, ['/first', '/second', '/third']);
     assert.equal(seen[1].body.toString(), 'abc');
@@ -51,10 +52,10 @@ describe('MinimalHttpServer (the Runtime API\'s HTTP/1.1 reader)', () => {
   it('says 100 Continue to Expect: 100-continue before the body is sent', async () => {
     const client = rawClient(port);
     client.socket.write('POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n');
-    await until(() => client.received().includes('100 Continue'), 'the interim answer');
+    await waitFor('the interim answer', () => client.received().includes('100 Continue'), 2000);
     assert.equal(client.received(), 'HTTP/1.1 100 Continue\r\n\r\n');
     client.socket.write('hello');
-    await until(() => client.received().includes('got /big 5'), 'the final answer');
+    await waitFor('the final answer', () => client.received().includes('got /big 5'), 2000);
     client.socket.destroy();
   });
 
@@ -66,7 +67,7 @@ describe('MinimalHttpServer (the Runtime API\'s HTTP/1.1 reader)', () => {
       client.socket.write(byte);
       await new Promise((r) => setImmediate(r));
     }
-    await until(() => client.received().includes('got /stream 11'), 'the answer');
+    await waitFor('the answer', () => client.received().includes('got /stream 11'), 2000);
     assert.equal(seen[0].body.toString(), 'hello world');
     assert.ok(seen[0].pieces >= 11, `each byte handed on as it came (${seen[0].pieces} pieces)`);
     assert.deepEqual(seen[0].trailers, { 'lambda-runtime-function-error-type': 'Oops', 'x-second': 'two' });
@@ -76,7 +77,7 @@ describe('MinimalHttpServer (the Runtime API\'s HTTP/1.1 reader)', () => {
   it('keeps the connection for the next request, and closes it after Connection: close or an HTTP/1.0 request', async () => {
     const client = rawClient(port);
     client.socket.write('GET /a HTTP/1.1\r\nHost: x\r\n\r\n');
-    await until(() => client.received().includes('got /a'), 'first answer');
+    await waitFor('first answer', () => client.received().includes('got /a'), 2000);
     client.socket.write('GET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     await client.closed;
     assert.match(client.received(), /got \/b 0$/);
@@ -101,7 +102,7 @@ describe('MinimalHttpServer (the Runtime API\'s HTTP/1.1 reader)', () => {
       assert.match(client.received(), new RegExp(`^HTTP/1\\.1 ${status} `));
       const next = rawClient(port);
       next.socket.write('GET /after HTTP/1.1\r\nHost: x\r\n\r\n');
-      await until(() => next.received().includes('got /after'), 'a later connection is served');
+      await waitFor('a later connection is served', () => next.received().includes('got /after'), 2000);
       next.socket.destroy();
     });
   }
@@ -111,12 +112,12 @@ describe('MinimalHttpServer (the Runtime API\'s HTTP/1.1 reader)', () => {
     answer = (_req, res) => { res.onClose = () => { closedSeen++; }; };
     const first = rawClient(port);
     first.socket.write('GET /wait HTTP/1.1\r\nHost: x\r\n\r\n');
-    await until(() => seen.length === 1, 'request read');
+    await waitFor('request read', () => seen.length === 1, 2000);
     first.socket.destroy();
-    await until(() => closedSeen === 1, 'onClose after the client went away');
+    await waitFor('onClose after the client went away', () => closedSeen === 1, 2000);
     const second = rawClient(port);
     second.socket.write('GET /wait HTTP/1.1\r\nHost: x\r\n\r\n');
-    await until(() => seen.length === 2, 'second request read');
+    await waitFor('second request read', () => seen.length === 2, 2000);
     void server.close();
     await second.closed;
   });
