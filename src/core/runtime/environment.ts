@@ -89,7 +89,8 @@ export class Environment {
   private peakKb = 0;
   private streamContentType = 'application/octet-stream';
   private exit?: { code: number | null; signal: NodeJS.Signals | null };
-  private treeKilled = false;
+  /** The kill of the process tree, once begun (its signals are sent when it resolves). */
+  private treeKill?: Promise<void>;
   /** The debugger said its breakpoints are set before the Runtime API existed: the gate opens when it starts. */
   private debuggerHasBreakpoints = false;
   private closedResolve?: () => void;
@@ -144,16 +145,16 @@ export class Environment {
     // Still starting (probe, TypeScript build, server): nothing to signal, so the call ends here and start() spawns
     // nothing after its next await.
     if (!this.child && this.active) this.failSetup(this.active, abortError('The environment was stopped while it started.'));
-    this.killTree();
+    void this.killTree();
     if (this.state !== 'busy') this.markDead();
   }
 
   /** Kills the runtime and every process it started (see processTree.ts); the exit is observed by onExit. */
-  private killTree(): void {
+  private killTree(): Promise<void> | undefined {
     const pid = this.child?.pid;
-    if (pid === undefined || this.exit !== undefined || this.treeKilled) return;
-    this.treeKilled = true;
-    void killProcessTree(pid);
+    if (pid === undefined || this.exit !== undefined || this.treeKill) return this.treeKill;
+    this.treeKill = killProcessTree(pid);
+    return this.treeKill;
   }
 
   private async start(active: Active): Promise<void> {
@@ -369,8 +370,11 @@ export class Environment {
     if (this.state === 'dead') return;
     this.state = 'dead';
     if (!this.child || this.exit !== undefined) this.closedResolve?.();
-    this.api?.close();
-    this.killTree();
+    // The Runtime API closes only once the tree's signals are sent: a runtime that saw it close would exit by itself
+    // first, and a child that left its group would be re-parented before the walk could find it.
+    const killing = this.killTree();
+    if (killing) void killing.finally(() => this.api?.close());
+    else this.api?.close();
     this.options.onDeath?.(this);
   }
 

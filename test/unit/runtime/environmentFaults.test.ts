@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { pbkdf2, randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +35,20 @@ describe('Process trees: an environment owns what its handler starts', function 
       assert.deepEqual(await noneLeft(mark), [], 'the handler\'s child is gone');
     });
   }
+
+  it('stopping an idle environment kills a detached (setsid) child it left, even when the host\'s thread pool is slow to walk the tree', async () => {
+    const mark = `mark-${randomUUID()}`;
+    const result = await lambda.invoke(fnConfig(node, 'spawnHolder'), JSON.stringify({ mark, detached: true, ms: 0 }));
+    assert.equal(JSON.parse(result.payload), 'held');
+    assert.equal(processesWith(mark).length, 1);
+    // The walk reads /proc through libuv's thread pool: keep it busy (as a host's file work would) for ~0.5 s. If the
+    // runtime learned of the stop meanwhile (its Runtime API closing) it would exit, and its child would be
+    // re-parented before the walk could link it to the environment.
+    const busy = Array.from({ length: 16 }, () => new Promise((r) => pbkdf2('x', 'y', 400_000, 32, 'sha256', r)));
+    await lambda.dispose();
+    await Promise.all(busy);
+    assert.deepEqual(await noneLeft(mark), [], 'the detached child is gone');
+  });
 
   it('a crash kills what the handler started in its group', async () => {
     const mark = `mark-${randomUUID()}`;
