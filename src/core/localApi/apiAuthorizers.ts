@@ -6,6 +6,7 @@ import { eventV1, eventV2, requestHeader, type ApiRequest } from './apiEvents';
 import { gatewayReply, type HttpReply } from './apiResponses';
 import { routeKey, type RouteMatch } from './apiRouter';
 import type { ApiDefinition, AuthorizerConfig } from './apiRoutes';
+import { claimStrings, verifyCognitoToken } from './cognitoAuthorizer';
 
 /** Let in, with what reaches `requestContext.authorizer`; or answered by the gateway (401, 403, 500). */
 export type AuthorizerDecision = { readonly context: Record<string, unknown> } | { readonly reply: HttpReply };
@@ -49,8 +50,9 @@ export function policyDecision(policy: Policy | undefined, arn: string): 'allow'
 /**
  * The authorizers of a template, run by the local gateway before a route's function: REST TOKEN and REQUEST Lambda
  * authorizers (IAM policy answers), HTTP API REQUEST Lambda authorizers (simple `{ isAuthorized }` or policy answers,
- * payload 1.0/2.0), and HTTP API JWT authorizers (issuer, audience, expiry and signature through jose, keys from the
- * issuer's OpenID configuration or a local JWKS file). Lambda results are cached per identity for their TTL.
+ * payload 1.0/2.0), HTTP API JWT authorizers (issuer, audience, expiry and signature through jose, keys from the
+ * issuer's OpenID configuration or a local JWKS file) and REST Cognito user pool authorizers (cognitoAuthorizer.ts).
+ * Lambda results are cached per identity for their TTL.
  */
 export class Authorizers {
   private readonly cache = new Map<string, CachedOutput>();
@@ -70,8 +72,12 @@ export class Authorizers {
     if (!config) return undefined;
     const identity = [...config.headers.map((h) => requestHeader(req, h)), ...config.queryStrings.map((q) => query(req, q))];
     // A request without the identity sources is refused before the authorizer runs, as API Gateway does.
-    if (identity.length > 0 && identity.some((v) => v === undefined || v === '')) return { reply: gatewayReply.unauthorized() };
+    const missing = [...config.headers.map((h) => `${h} header`), ...config.queryStrings.map((q) => `${q} query parameter`)].filter((_, i) => identity[i] === undefined || identity[i] === '');
+    if (missing.length) return { reply: { ...gatewayReply.unauthorized(), problem: `authorizer ${config.name}: the request has no ${missing.join(' or ')}` } };
     if (config.type === 'jwt') return this.verifyJwt(config, identity[0] ?? '', match.route.scopes ?? []);
+    if (config.type === 'cognito') {
+      return verifyCognitoToken(config, identity[0] ?? '', match.route.scopes ?? config.cognito?.scopes ?? [], (issuer, jwksUrl) => this.keysFor(issuer, jwksUrl));
+    }
     if (config.type === 'token' && config.validationExpression && !new RegExp(config.validationExpression).test(identity[0] ?? '')) {
       return { reply: gatewayReply.unauthorized() };
     }
@@ -151,14 +157,15 @@ export class Authorizers {
       if (routeScopes.length && !routeScopes.some((s) => scopes.includes(s))) {
         return { reply: { ...gatewayReply.forbidden('http'), problem: `JWT authorizer ${config.name}: the token's scopes (${scopes.join(' ') || 'none'}) include none of the route's ${routeScopes.join(', ')}` } };
       }
-      return { context: { jwt: { claims: payload, scopes: scopes.length ? scopes : null } } };
+      return { context: { jwt: { claims: claimStrings(payload, 'http'), scopes: scopes.length ? scopes : null } } };
     } catch (error) {
       return fail(error instanceof Error ? error.message : String(error));
     }
   }
 
-  /** The issuer's keys (its OpenID configuration's jwks_uri, fetched once and cached by jose), or the local file's. */
-  private async keysFor(issuer: string | undefined): Promise<JWTVerifyGetKey> {
+  /** The issuer's keys: a local JWKS file's, or the issuer's own (at `jwksUrl`, or its OpenID configuration's
+   *  jwks_uri), fetched once and cached by jose. */
+  private async keysFor(issuer: string | undefined, jwksUrl?: string): Promise<JWTVerifyGetKey> {
     const id = this.options.jwksFile ?? issuer ?? '';
     let keys = this.keySets.get(id);
     if (!keys) {
@@ -166,14 +173,19 @@ export class Authorizers {
       if (this.options.jwksFile) keys = createLocalJWKSet(JSON.parse(await readFile(this.options.jwksFile, 'utf8')) as Parameters<typeof createLocalJWKSet>[0]);
       else {
         if (!issuer) throw new Error('the authorizer has no issuer and no JWKS file was given');
-        const discovery = await fetch(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
-        if (!discovery.ok) throw new Error(`the issuer's OpenID configuration answered HTTP ${discovery.status}`);
-        const { jwks_uri: jwksUri } = await discovery.json() as { jwks_uri?: string };
-        if (!jwksUri) throw new Error("the issuer's OpenID configuration has no jwks_uri");
-        keys = createRemoteJWKSet(new URL(jwksUri));
+        keys = createRemoteJWKSet(new URL(jwksUrl ?? await discoveredJwksUrl(issuer)));
       }
       this.keySets.set(id, keys);
     }
     return keys;
   }
+}
+
+/** An OpenID issuer's jwks_uri, from its configuration. */
+async function discoveredJwksUrl(issuer: string): Promise<string> {
+  const discovery = await fetch(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
+  if (!discovery.ok) throw new Error(`the issuer's OpenID configuration answered HTTP ${discovery.status}`);
+  const { jwks_uri: jwksUri } = await discovery.json() as { jwks_uri?: string };
+  if (!jwksUri) throw new Error("the issuer's OpenID configuration has no jwks_uri");
+  return jwksUri;
 }

@@ -1,4 +1,5 @@
 import { parseCloudFormation } from '../project/cloudFormationYaml';
+import { cognitoIssuer } from './cognitoAuthorizer';
 
 /** REST API (API Gateway v1), HTTP API (v2), or a function URL. */
 export type ApiKind = 'rest' | 'http' | 'url';
@@ -15,8 +16,9 @@ export interface CorsConfig {
 
 export interface AuthorizerConfig {
   readonly name: string;
-  /** REST TOKEN / REQUEST Lambda authorizers, HTTP API REQUEST Lambda authorizers, HTTP API JWT authorizers. */
-  readonly type: 'token' | 'request' | 'jwt';
+  /** REST TOKEN / REQUEST Lambda authorizers, REST Cognito user pool authorizers, HTTP API REQUEST Lambda
+   *  authorizers, HTTP API JWT authorizers. */
+  readonly type: 'token' | 'request' | 'cognito' | 'jwt';
   /** Logical id of the authorizer function (Lambda authorizers). */
   readonly functionId?: string;
   /** Header names (lower case) and query parameters the identity comes from; missing ones answer 401 at once. */
@@ -27,9 +29,13 @@ export interface AuthorizerConfig {
   /** HTTP API Lambda authorizers: the event format and whether `{ isAuthorized }` answers are allowed. */
   readonly payloadVersion?: PayloadVersion;
   readonly simpleResponses?: boolean;
-  /** REST TOKEN authorizers: a token that does not match is refused without calling the function. */
+  /** REST TOKEN authorizers: a token that does not match is refused without calling the function (Cognito ones:
+   *  the token's audience). */
   readonly validationExpression?: string;
   readonly jwt?: { readonly issuer?: string; readonly audience: readonly string[] };
+  /** Cognito authorizers: the issuers of their user pools (none: a pool the template makes, so any pool's), and the
+   *  OAuth scopes of the methods that name none of their own. */
+  readonly cognito?: { readonly issuers: readonly string[]; readonly scopes: readonly string[] };
 }
 
 export interface ApiDefinition {
@@ -61,7 +67,7 @@ export interface ApiRoute {
   readonly authorizer?: string;
   /** Function URLs: whether the response streams. */
   readonly invokeMode?: 'BUFFERED' | 'RESPONSE_STREAM';
-  /** JWT routes: the token must carry one of these scopes (`Auth.AuthorizationScopes`). */
+  /** JWT and Cognito routes: the token must carry one of these scopes (`Auth.AuthorizationScopes`). */
   readonly scopes?: readonly string[];
 }
 
@@ -133,17 +139,30 @@ function restAuthorizers(auth: unknown): { authorizers: Record<string, Authorize
   const authorizers: Record<string, AuthorizerConfig> = {};
   if (!isObj(auth)) return { authorizers };
   for (const [name, a] of Object.entries(isObj(auth.Authorizers) ? auth.Authorizers : {})) {
-    if (!isObj(a) || a.FunctionArn === undefined) continue;
+    if (!isObj(a)) continue;
     const identity = isObj(a.Identity) ? a.Identity : {};
+    const validationExpression = typeof identity.ValidationExpression === 'string' ? identity.ValidationExpression : undefined;
+    if (a.UserPoolArn !== undefined) {
+      authorizers[name] = {
+        name, type: 'cognito', headers: [String(identity.Header ?? 'Authorization').toLowerCase()], queryStrings: [], ttlSeconds: 0, validationExpression,
+        cognito: { issuers: cognitoIssuers(a.UserPoolArn), scopes: strings(a.AuthorizationScopes) },
+      };
+      continue;
+    }
+    if (a.FunctionArn === undefined) continue;
     const type = String(a.FunctionPayloadType ?? 'TOKEN').toUpperCase() === 'REQUEST' ? 'request' : 'token';
     const sources = type === 'token' ? { headers: [String(identity.Header ?? 'Authorization').toLowerCase()], queryStrings: [] }
       : { headers: strings(identity.Headers).map((h) => h.toLowerCase()), queryStrings: strings(identity.QueryStrings) };
-    authorizers[name] = {
-      name, type, functionId: referencedId(a.FunctionArn), ...sources, ttlSeconds: Number(identity.ReauthorizeEvery ?? 300),
-      validationExpression: typeof identity.ValidationExpression === 'string' ? identity.ValidationExpression : undefined,
-    };
+    authorizers[name] = { name, type, functionId: referencedId(a.FunctionArn), ...sources, ttlSeconds: Number(identity.ReauthorizeEvery ?? 300), validationExpression };
   }
   return { authorizers, defaultAuthorizer: typeof auth.DefaultAuthorizer === 'string' ? auth.DefaultAuthorizer : undefined };
+}
+
+/** `UserPoolArn`: one ARN or a list; an intrinsic (`!GetAtt Pool.Arn`) names a pool not yet known, so none. */
+export function cognitoIssuers(arns: unknown): string[] {
+  const all = Array.isArray(arns) ? arns : [arns];
+  const issuers = all.map(cognitoIssuer);
+  return issuers.every((i) => i !== undefined) ? issuers as string[] : [];
 }
 
 function httpAuthorizers(auth: unknown): { authorizers: Record<string, AuthorizerConfig>; defaultAuthorizer?: string } {
@@ -215,7 +234,10 @@ export function readApiModel(text: string, file: string): ApiModel {
       if (event.Type === 'Api') {
         const apiId = referencedId(ep.RestApiId) ?? 'ServerlessRestApi';
         if (!apis.has(apiId)) apis.set(apiId, restApi(apiId, {}));
-        routes.push({ api: apiId, kind: 'rest', method: String(ep.Method ?? 'ANY').toUpperCase(), path: String(ep.Path ?? '/'), functionId, payloadVersion: '1.0', authorizer: routeAuthorizer(ep, apis.get(apiId)) });
+        routes.push({
+          api: apiId, kind: 'rest', method: String(ep.Method ?? 'ANY').toUpperCase(), path: String(ep.Path ?? '/'), functionId, payloadVersion: '1.0', authorizer: routeAuthorizer(ep, apis.get(apiId)),
+          ...(isObj(ep.Auth) && Array.isArray(ep.Auth.AuthorizationScopes) ? { scopes: strings(ep.Auth.AuthorizationScopes) } : {}),
+        });
       } else if (event.Type === 'HttpApi') {
         const apiId = referencedId(ep.ApiId) ?? 'ServerlessHttpApi';
         if (!apis.has(apiId)) apis.set(apiId, httpApi(apiId, {}));
@@ -235,7 +257,15 @@ export function readApiModel(text: string, file: string): ApiModel {
       if (urlAuthType === 'AWS_IAM') notes.push(iamUrlNote(functionId));
     }
   }
+  for (const api of apis.values()) {
+    for (const a of Object.values(api.authorizers)) if (a.type === 'cognito' && a.cognito?.issuers.length === 0) notes.push(templatePoolNote(a.name));
+  }
   return { apis: [...apis.values()], routes, notes };
+}
+
+/** What the start banner says of a Cognito authorizer whose user pool the template itself creates. */
+export function templatePoolNote(authorizer: string): string {
+  return `${authorizer}: its user pool is made by the template, so locally a token of any Cognito user pool is taken when that pool's published keys sign it and it has not expired.`;
 }
 
 /** What the start banner says of an `AWS_IAM` function URL. */

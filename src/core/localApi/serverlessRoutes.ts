@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
-import { iamUrlNote, identitySources, referencedId, type ApiDefinition, type ApiModel, type ApiRoute, type AuthorizerConfig, type CorsConfig } from './apiRoutes';
+import { cognitoIssuers, iamUrlNote, identitySources, referencedId, templatePoolNote, type ApiDefinition, type ApiModel, type ApiRoute, type AuthorizerConfig, type CorsConfig } from './apiRoutes';
 
 /** A function of serverless.yml, as a local run needs it (the handler is `file.export` relative to the service). */
 export interface ServerlessFunction {
@@ -53,12 +53,21 @@ function sources(value: unknown): { headers: string[]; queryStrings: string[] } 
 /**
  * An `http` event's `authorizer` as the framework reads it: a function of the service by name or ARN, `TOKEN`
  * (the default: the Authorization header, 300 s) or `REQUEST`; `{ name, arn, type, identitySource,
- * identityValidationExpression, resultTtlInSeconds }`. Cognito, IAM and external authorizers cannot run here: a string
- * saying so.
+ * identityValidationExpression, resultTtlInSeconds }`; or `COGNITO_USER_POOLS` with the pool's `arn` and `scopes`. IAM
+ * and external authorizers cannot run here: a string saying so.
  */
 function restAuthorizer(value: unknown, functionOf: FunctionLookup): AuthorizerConfig | string {
   const spec: Obj = isObj(value) ? value : String(value).toLowerCase() === 'aws_iam' ? { type: 'aws_iam' } : { name: value };
   const type = String(spec.type ?? 'token').toLowerCase();
+  if (type === 'cognito_user_pools') {
+    const identity = sources(spec.identitySource ?? 'method.request.header.Authorization');
+    const issuers = cognitoIssuers(spec.arn);
+    return {
+      name: String(spec.name ?? (issuers[0] ? issuers[0].slice(issuers[0].lastIndexOf('/') + 1) : 'CognitoUserPool')), type: 'cognito', headers: identity.headers.slice(0, 1), queryStrings: [], ttlSeconds: 0,
+      validationExpression: typeof spec.identityValidationExpression === 'string' ? spec.identityValidationExpression : undefined,
+      cognito: { issuers, scopes: Array.isArray(spec.scopes) ? spec.scopes.map(String) : [] },
+    };
+  }
   if (type !== 'token' && type !== 'request') return `${type} authorizer`;
   const functionId = functionOf(spec.arn ?? spec.name);
   if (!functionId) return `authorizer ${String(spec.arn ?? spec.name ?? spec.authorizerId ?? '?')} (not a function of this service)`;
@@ -135,7 +144,11 @@ export function readServerlessApi(text: string, file: string): { model: ApiModel
         const authorizer = wanted === undefined ? undefined : restAuthorizer(wanted, functionOf);
         if (typeof authorizer === 'string') open.push(`${at.method} ${at.path} (${authorizer})`);
         else if (authorizer) restAuthorizers[authorizer.name] = authorizer;
-        routes.push({ api: 'ServerlessRestApi', kind: 'rest', ...at, functionId: id, payloadVersion: '1.0', authorizer: typeof authorizer === 'object' ? authorizer.name : undefined });
+        routes.push({
+          api: 'ServerlessRestApi', kind: 'rest', ...at, functionId: id, payloadVersion: '1.0', authorizer: typeof authorizer === 'object' ? authorizer.name : undefined,
+          // Each route its own scopes: routes naming one pool may ask for different ones.
+          ...(typeof authorizer === 'object' && authorizer.cognito ? { scopes: authorizer.cognito.scopes } : {}),
+        });
         const c = isObj(event.http) ? cors(event.http.cors) : undefined;
         if (c) restCors.set(at.path, c);
       } else if (event.httpApi !== undefined) {
@@ -160,6 +173,7 @@ export function readServerlessApi(text: string, file: string): { model: ApiModel
     apis.push({ id: 'ServerlessRestApi', kind: 'rest', stage, cors: [...restCors.values()][0], binaryMediaTypes: [], authorizers: restAuthorizers });
   }
   if (routes.some((r) => r.kind === 'http')) apis.push({ id: 'ServerlessHttpApi', kind: 'http', stage: '$default', cors: cors(httpApiSettings.cors), binaryMediaTypes: [], authorizers: httpAuthorizers });
-  const notes = [...(open.length ? [`Open locally, their authorizers cannot run here: ${open.join(', ')}.`] : []), ...iamUrls.map(iamUrlNote)];
+  const templatePools = Object.values(restAuthorizers).filter((a) => a.type === 'cognito' && a.cognito?.issuers.length === 0).map((a) => templatePoolNote(a.name));
+  const notes = [...(open.length ? [`Open locally, their authorizers cannot run here: ${open.join(', ')}.`] : []), ...iamUrls.map(iamUrlNote), ...templatePools];
   return { model: { apis, routes, notes }, functions };
 }

@@ -257,8 +257,11 @@ describe('local API: a template\'s REST API, HTTP API and function URL over real
     assert.deepEqual(simple.requestContext.authorizer, { lambda: { who: 'simple' } });
     assert.equal((await call('/simple', { headers: { 'x-token': 'bad' } })).status, 403);
     const sign = (claims: Json, expires = '5m') => new jose.SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(claims.iss ?? 'https://issuer.example').setIssuedAt().setExpirationTime(expires).sign(privateKey);
-    const me = await echo('/me', { headers: { authorization: `Bearer ${await sign({ aud: 'orders-api', sub: 'u-7', scope: 'orders.read' })}` } });
+    const me = await echo('/me', { headers: { authorization: `Bearer ${await sign({ aud: 'orders-api', sub: 'u-7', scope: 'orders.read', groups: ['a', 'b'] })}` } });
     assert.equal(me.requestContext.authorizer.jwt.claims.sub, 'u-7');
+    // Every claim a string, as an HTTP API passes them: numbers as digits, a list as `[a b]`.
+    assert.match(me.requestContext.authorizer.jwt.claims.exp, /^\d+$/);
+    assert.equal(me.requestContext.authorizer.jwt.claims.groups, '[a b]');
     assert.deepEqual(me.requestContext.authorizer.jwt.scopes, ['orders.read']);
     const reader = await sign({ aud: 'orders-api', scope: 'orders.read' });
     const forbidden = await call('/admin', { headers: { authorization: `Bearer ${reader}` } });

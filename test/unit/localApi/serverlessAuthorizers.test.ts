@@ -31,7 +31,8 @@ functions:
           method: get
           authorizer: { name: keyAuth, type: request, identitySource: method.request.querystring.key, resultTtlInSeconds: 0 }
       - http: { path: by-arn, method: get, authorizer: { arn: 'arn:aws:lambda:us-east-1:123456789012:function:shop-dev-tokenAuth' } }
-      - http: { path: pool, method: get, authorizer: { type: COGNITO_USER_POOLS, arn: 'arn:aws:cognito-idp:us-east-1:1:userpool/x' } }
+      - http: { path: pool, method: get, authorizer: { type: COGNITO_USER_POOLS, arn: 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Shop1' } }
+      - http: { path: pool-admin, method: get, authorizer: { type: COGNITO_USER_POOLS, arn: 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Shop1', scopes: [shop/admin] } }
       - http: { path: signed, method: get, authorizer: aws_iam }
       - httpApi: { method: GET, path: /simple, authorizer: { name: simple } }
       - httpApi: { method: GET, path: /admin, authorizer: { name: jwt, scopes: [shop.admin] } }
@@ -58,6 +59,7 @@ describe('local API: serverless.yml authorizers run locally, as a SAM template\'
   let lambda: LocalLambda;
   let cloud: LocalCloud;
   let sign: (claims: Record<string, unknown>) => Promise<string>;
+  let signForPool: (claims: Record<string, unknown>) => Promise<string>;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lwb-sls-auth-'));
@@ -68,6 +70,8 @@ describe('local API: serverless.yml authorizers run locally, as a SAM template\'
     writeFileSync(join(dir, 'jwks.json'), JSON.stringify({ keys: [{ ...(await jose.exportJWK(keys.publicKey)), kid: 'k1', alg: 'RS256' }] }));
     sign = (claims) => new jose.SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer('https://issuer.example')
       .setAudience('shop-api').setExpirationTime('5m').sign(keys.privateKey);
+    signForPool = (claims) => new jose.SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer('https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Shop1')
+      .setExpirationTime('5m').sign(keys.privateKey);
     lambda = new LocalLambda();
     cloud = await startLocalCloud({ template: join(dir, 'serverless.yml'), lambda, port: 0, invokePort: 0, jwksFile: join(dir, 'jwks.json'), target: { cwd: dir }, hotReload: false });
   });
@@ -85,9 +89,9 @@ describe('local API: serverless.yml authorizers run locally, as a SAM template\'
     assert.ok(lines.includes('GET /dev/token → echo (REST API, payload 1.0, authorizer tokenAuth)'), lines.join('\n'));
     assert.ok(lines.includes('GET /dev/by-arn → echo (REST API, payload 1.0, authorizer tokenAuth)'));
     assert.ok(lines.includes('GET /simple → echo (HTTP API, payload 2.0, authorizer simple)'));
-    assert.ok(lines.includes('GET /dev/pool → echo (REST API, payload 1.0)'));
+    assert.ok(lines.includes('GET /dev/pool → echo (REST API, payload 1.0, authorizer us-east-1_Shop1)'));
     assert.equal(cloud.model.notes.length, 1);
-    assert.match(cloud.model.notes[0], /GET \/pool \(cognito_user_pools authorizer\)/);
+    assert.doesNotMatch(cloud.model.notes[0], /pool/);
     assert.match(cloud.model.notes[0], /GET \/iam \(authorizer aws_iam\)/);
     assert.match(cloud.model.notes[0], /GET \/signed \(aws_iam authorizer\)/);
   });
@@ -105,7 +109,12 @@ describe('local API: serverless.yml authorizers run locally, as a SAM template\'
     const keyed = await get('/dev/keyed?key=k1');
     assert.equal(keyed.status, 200);
     assert.equal(((await keyed.json()) as { authorizer: Record<string, unknown> }).authorizer.key, 'k1');
-    assert.equal((await get('/dev/pool')).status, 200, 'an authorizer that cannot run leaves its route open (said at start)');
+    assert.equal((await get('/dev/pool')).status, 401, 'a Cognito user pool authorizer without a token');
+    const pooled = await get('/dev/pool', { authorization: await signForPool({ token_use: 'id', sub: 'u9' }) });
+    assert.equal(pooled.status, 200);
+    assert.equal(((await pooled.json()) as { authorizer: { claims: Record<string, unknown> } }).authorizer.claims.sub, 'u9');
+    assert.equal((await get('/dev/pool-admin', { authorization: await signForPool({ token_use: 'access', scope: 'shop/read' }) })).status, 401, 'the route wants shop/admin');
+    assert.equal((await get('/dev/pool-admin', { authorization: await signForPool({ token_use: 'access', scope: 'shop/admin' }) })).status, 200);
   });
 
   it('HTTP API: a simple-response Lambda authorizer and a JWT one with route scopes, from provider.httpApi.authorizers', async () => {
