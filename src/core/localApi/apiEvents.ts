@@ -105,7 +105,7 @@ export function eventV1(ctx: EventContext, req: ApiRequest): Record<string, unkn
     queryStringParameters: q.single,
     multiValueQueryStringParameters: q.multi,
     pathParameters: Object.keys(ctx.pathParameters).length ? ctx.pathParameters : null,
-    stageVariables: null,
+    stageVariables: ctx.api.stageVariables ?? null,
     requestContext: {
       accountId: req.accountId, apiId: ctx.api.id.toLowerCase(), authorizer: ctx.authorizer ?? null, domainName, domainPrefix: domainName.split('.')[0],
       extendedRequestId: req.requestId, httpMethod: req.method,
@@ -156,6 +156,7 @@ export function eventV2(ctx: EventContext, req: ApiRequest): Record<string, unkn
       requestId: req.requestId, routeKey: key, stage: ctx.api.stage, time: clfTime(req.time), timeEpoch: req.time.getTime(),
     },
     ...(Object.keys(ctx.pathParameters).length && !url ? { pathParameters: ctx.pathParameters } : {}),
+    ...(ctx.api.stageVariables && !url ? { stageVariables: ctx.api.stageVariables } : {}),
     ...(body === null ? {} : { body }),
     isBase64Encoded,
   };

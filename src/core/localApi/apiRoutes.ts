@@ -1,5 +1,7 @@
 import { parseCloudFormation } from '../project/cloudFormationYaml';
+import { templateValues } from '../project/samTemplate';
 import { cognitoIssuer } from './cognitoAuthorizer';
+import { addDefinitionRoutes } from './openApiRoutes';
 
 /** REST API (API Gateway v1), HTTP API (v2), or a function URL. */
 export type ApiKind = 'rest' | 'http' | 'url';
@@ -51,6 +53,8 @@ export interface ApiDefinition {
   readonly defaultAuthorizer?: string;
   /** Function URLs: `AWS_IAM` is not verified locally (the start banner says so). */
   readonly urlAuthType?: 'AWS_IAM' | 'NONE';
+  /** The stage's variables (`Variables` of a REST API, `StageVariables` of an HTTP API): the event's `stageVariables`. */
+  readonly stageVariables?: Readonly<Record<string, string>>;
 }
 
 export interface ApiRoute {
@@ -76,6 +80,8 @@ export interface ApiModel {
   readonly routes: ApiRoute[];
   /** What the template declares that a local API does not do, said once at start. */
   readonly notes: string[];
+  /** Local files the APIs' OpenAPI definitions are in (DefinitionUri, AWS::Include): read, and watched, with the template. */
+  readonly definitionFiles?: readonly string[];
 }
 
 type Obj = Record<string, unknown>;
@@ -201,7 +207,7 @@ export function stagePrefix(api: Pick<ApiDefinition, 'kind' | 'stage'>): string 
 }
 
 /** The APIs and routes of a SAM template: `Api` / `HttpApi` events, explicit and implicit APIs, `FunctionUrlConfig`. */
-export function readApiModel(text: string, file: string): ApiModel {
+export function readApiModel(text: string, file: string, documents?: ReadonlyMap<string, unknown>): ApiModel {
   const doc = parseCloudFormation(text, file) as Obj;
   const resources = isObj(doc.Resources) ? doc.Resources : {};
   const globals = isObj(doc.Globals) ? doc.Globals : {};
@@ -209,13 +215,17 @@ export function readApiModel(text: string, file: string): ApiModel {
   const notes: string[] = [];
   const restGlobals = isObj(globals.Api) ? globals.Api : {};
   const httpGlobals = isObj(globals.HttpApi) ? globals.HttpApi : {};
+  const value = templateValues(doc);
+  const variables = (v: unknown): { stageVariables?: Record<string, string> } =>
+    (isObj(v) && Object.keys(v).length ? { stageVariables: Object.fromEntries(Object.entries(v).map(([k, x]) => [k, value(x)])) } : {});
   const restApi = (id: string, p: Obj): ApiDefinition => ({
-    id, kind: 'rest', stage: String(p.StageName ?? 'Prod'), cors: restCors(p.Cors ?? restGlobals.Cors),
+    id, kind: 'rest', stage: value(p.StageName ?? 'Prod'), cors: restCors(p.Cors ?? restGlobals.Cors),
     binaryMediaTypes: strings(p.BinaryMediaTypes ?? restGlobals.BinaryMediaTypes).map((t) => t.replace(/~1/g, '/')), ...restAuthorizers(p.Auth ?? restGlobals.Auth),
+    ...variables(p.Variables ?? restGlobals.Variables),
   });
   const httpApi = (id: string, p: Obj): ApiDefinition => ({
-    id, kind: 'http', stage: String(p.StageName ?? '$default'), cors: listCors(p.CorsConfiguration ?? httpGlobals.CorsConfiguration),
-    binaryMediaTypes: [], ...httpAuthorizers(p.Auth ?? httpGlobals.Auth),
+    id, kind: 'http', stage: value(p.StageName ?? '$default'), cors: listCors(p.CorsConfiguration ?? httpGlobals.CorsConfiguration),
+    binaryMediaTypes: [], ...httpAuthorizers(p.Auth ?? httpGlobals.Auth), ...variables(p.StageVariables ?? httpGlobals.StageVariables),
   });
   for (const [id, r] of Object.entries(resources)) {
     if (!isObj(r)) continue;
@@ -257,10 +267,11 @@ export function readApiModel(text: string, file: string): ApiModel {
       if (urlAuthType === 'AWS_IAM') notes.push(iamUrlNote(functionId));
     }
   }
+  const definitionFiles = addDefinitionRoutes({ resources, apis, routes, notes, templateFile: file, documents });
   for (const api of apis.values()) {
     for (const a of Object.values(api.authorizers)) if (a.type === 'cognito' && a.cognito?.issuers.length === 0) notes.push(templatePoolNote(a.name));
   }
-  return { apis: [...apis.values()], routes, notes };
+  return { apis: [...apis.values()], routes, notes, definitionFiles };
 }
 
 /** What the start banner says of a Cognito authorizer whose user pool the template itself creates. */

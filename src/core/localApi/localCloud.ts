@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../logger';
 import { resolveTarget, type TargetRequest } from '../project/functionTarget';
+import { parseCloudFormation } from '../project/cloudFormationYaml';
 import { parseSamTemplateText } from '../project/samTemplate';
 import { startInvokeApi, type InvokeApi } from '../runtime/invokeApiServer';
 import { DEFAULT_REGION } from '../runtime/environmentVariables';
@@ -86,7 +87,13 @@ async function readDefinition(options: LocalCloudOptions): Promise<CloudDefiniti
     }
     return { model: service.model, functions };
   }
-  const model = readApiModel(text, options.template);
+  let model = readApiModel(text, options.template);
+  if (model.definitionFiles?.length) {
+    // The OpenAPI files the template includes are part of its definition: one that cannot be read fails the read.
+    const documents = new Map<string, unknown>();
+    for (const file of model.definitionFiles) documents.set(file, parseCloudFormation(await readFile(file, 'utf8'), file));
+    model = readApiModel(text, options.template, documents);
+  }
   for (const fn of parseSamTemplateText(text, options.template, { region: options.target?.region }).functions) {
     functions.set(fn.logicalId, await resolveTarget({ cwd: process.cwd(), ...options.target, spec: options.template, resource: fn.logicalId }));
   }
@@ -121,13 +128,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const watchFolders = (): void => {
     if (options.hotReload === false) return;
     const folders = new Map([...functions].map(([id, c]) => [id, c.codeDir]));
-    const key = JSON.stringify([...folders]);
+    const key = JSON.stringify([...folders, model.definitionFiles ?? []]);
     if (key === watched) return;
     watcher?.close();
     watched = key;
     // What a configuration is read from, wherever it is: the template, an --env-file, each code folder's .env.
     const definitionFiles = [...new Set([options.template, ...(options.target?.envFile ? [resolve(options.target.cwd, options.target.envFile)] : []),
-      ...[...folders.values()].map((folder) => join(folder, '.env'))])];
+      ...[...folders.values()].map((folder) => join(folder, '.env')), ...(model.definitionFiles ?? [])])];
     watcher = watch(folders, (ids, file, definitionChanged) => {
       // One reload at a time, in order; one that failed (a port for a new function URL) does not stop the next.
       reloading = reloading.then(() => reload(ids, file, definitionChanged)).catch((error: unknown) => options.logger?.error(error instanceof Error ? error : String(error)));

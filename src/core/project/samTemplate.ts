@@ -102,15 +102,26 @@ function resourceLines(text: string): Map<string, number> {
   return lines;
 }
 
-export function parseSamTemplateText(text: string, file: string, options: { region?: string; accountId?: string } = {}): ParsedTemplate {
-  const doc = parseCloudFormation(text, file) as Obj;
+function resolverFor(doc: Obj, options: { region?: string; accountId?: string }): IntrinsicResolver {
   const parameters: Record<string, string> = {};
   if (isObj(doc.Parameters)) {
     for (const [name, p] of Object.entries(doc.Parameters)) {
       if (isObj(p) && p.Default !== undefined) parameters[name] = String(p.Default);
     }
   }
-  const resolver = new IntrinsicResolver(parameters, options.region ?? 'us-east-1', options.accountId ?? '123456789012');
+  return new IntrinsicResolver(parameters, options.region ?? 'us-east-1', options.accountId ?? '123456789012');
+}
+
+/** A template's values as a local run knows them (parameter defaults, pseudo parameters, Sub, Join…; see
+ *  IntrinsicResolver), for a parsed template `doc`. */
+export function templateValues(doc: unknown, options: { region?: string; accountId?: string } = {}): (value: unknown) => string {
+  const resolver = resolverFor(isObj(doc) ? doc : {}, options);
+  return (value) => resolver.value(value as Json);
+}
+
+export function parseSamTemplateText(text: string, file: string, options: { region?: string; accountId?: string } = {}): ParsedTemplate {
+  const doc = parseCloudFormation(text, file) as Obj;
+  const resolver = resolverFor(doc, options);
   const globals = isObj(doc.Globals) && isObj(doc.Globals.Function) ? doc.Globals.Function : {};
   const lines = resourceLines(text);
   const functions: TemplateFunction[] = [];
