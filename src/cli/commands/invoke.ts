@@ -17,7 +17,7 @@ import { roundMs } from '../../core/runtime/logLines';
 const DEFAULT_MAX_ENVIRONMENTS = 10;
 
 const HELP = `Usage:
-  lambda-workbench invoke <file.function | file | template.yaml [resource] | folder> [options]
+  lambda-workbench invoke <file.function | file | template.yaml [resource] | resource | folder> [options]
 
 Runs a handler in a local Lambda environment (no Docker) and prints its logs (stderr) and result (stdout).
 
@@ -26,6 +26,7 @@ Target:
   app.py                     a file: its function 'lambda_handler' (Python) or 'handler' (Node.js)
   template.yaml MyFunction   a function of a SAM / CloudFormation template (its CodeUri, Handler, Runtime,
                              MemorySize, Timeout, Environment)
+  MyFunction                 a function of ./template.yaml, as 'sam local invoke MyFunction' takes it
   ./my-runtime               a folder with an executable 'bootstrap' (custom runtime, provided.al2023)
 
 Options:

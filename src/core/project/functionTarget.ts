@@ -56,6 +56,9 @@ export async function resolveTarget(req: TargetRequest): Promise<FunctionConfig>
     else throw new TargetError(`${req.spec} is a folder without a template.yaml or a bootstrap. Name a handler instead, e.g. '${join(req.spec, 'app.handler')}'.`);
   } else if (isTemplateFile(full)) {
     config = await fromTemplate(full, req);
+  } else if (!existsSync(full) && /^[A-Za-z0-9_-]+$/.test(req.spec) && workingTemplate(req.cwd)) {
+    // `invoke HelloWorldFunction`, as `sam local invoke` takes it: a function of the folder's template.
+    config = await fromTemplate(workingTemplate(req.cwd)!, { ...req, resource: req.spec });
   } else {
     config = await fromHandlerPath(req);
   }
@@ -64,6 +67,11 @@ export async function resolveTarget(req: TargetRequest): Promise<FunctionConfig>
     throw new TargetError(`'${config.region}' is not an AWS Region name (such as us-east-1): use letters, digits and hyphens.`);
   }
   return withOverrides(withEnvironmentFiles(config, req), req);
+}
+
+/** The template of the working folder, if it has one. */
+function workingTemplate(cwd: string): string | undefined {
+  return TEMPLATE_NAMES.map((n) => join(cwd, n)).find((f) => existsSync(f));
 }
 
 /** Lambda's rule for a function's name. A name outside it would fail at deploy time, and locally it cannot go into

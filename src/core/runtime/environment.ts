@@ -6,6 +6,7 @@ import { RuntimeSetupError } from './interpreters';
 import { planLaunch, type LaunchPlan, type LaunchSettings } from './launchPlan';
 import { estimateLine, PlatformLog, timeoutLine } from './logLines';
 import { kbToMb, MEMORY_POLL_MS, sampleMemory } from './processMemory';
+import { missingModuleHint } from './missingModuleHint';
 import { killProcessTree } from './processTree';
 import { RuntimeApiServer, type RuntimeReply } from './runtimeApiServer';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, type FunctionConfig, type FunctionError, type InvokeOptions, type InvokeResult } from './types';
@@ -464,6 +465,9 @@ export class Environment {
       status, errorType: status === 'error' ? error?.errorType : undefined,
     }));
     this.log(active, estimateLine(active.requestId, cost, this.config.architecture ?? 'x86_64'));
+    const hint = error && this.plan ? missingModuleHint(error, { runtime: this.config.runtime, codeDir: this.config.codeDir, interpreter: this.plan.command, handler: this.config.handler }) : undefined;
+    // Not an AWS line: how to make a failed import work here (each time, like the error it follows).
+    if (hint) this.log(active, `HINT ${hint}`);
     const paused = pausedInCall + (active.cold ? this.pausedInInit : 0);
     if (paused > 0) this.log(active, `PAUSED RequestId: ${active.requestId}\tDebugger: ${paused.toFixed(2)} ms paused, left out of Duration, Init Duration and the cost`);
 

@@ -40,6 +40,15 @@ describe('CLI: invoke', function () {
     assert.equal(r2.code, 0, r2.err);
   });
 
+  it("a bare function name is a function of the working folder's template, as sam local invoke takes it", async () => {
+    const r = await cli(['invoke', 'HelloNode', '--json'], { cwd: examples });
+    assert.equal(r.code, 0, r.err);
+    assert.equal((JSON.parse(r.out) as { memorySizeMb: number }).memorySizeMb, 256, 'the template\'s Globals');
+    const missing = await cli(['invoke', 'HelloGo'], { cwd: examples });
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /template\.yaml has no function 'HelloGo'\. Functions: HelloNode, HelloPython/);
+  });
+
   it('a template with several functions and no resource named is a usage error listing them', async () => {
     const r = await cli(['invoke', 'examples/template.yaml'], { cwd: root });
     assert.equal(r.code, 2);

@@ -1,0 +1,83 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+
+/** What Lambda's Python runtimes carry besides the standard library (the SDK and what it needs). */
+const PYTHON_RUNTIME_PACKAGES = new Set(['boto3', 'botocore', 's3transfer', 'jmespath', 'dateutil', 'urllib3', 'six']);
+/** Import names whose pip package is named otherwise (the usual ones). */
+const PIP_NAMES: Record<string, string> = {
+  dateutil: 'python-dateutil', yaml: 'PyYAML', PIL: 'Pillow', cv2: 'opencv-python', sklearn: 'scikit-learn', bs4: 'beautifulsoup4',
+  dotenv: 'python-dotenv', jwt: 'PyJWT', Crypto: 'pycryptodome', psycopg2: 'psycopg2-binary', magic: 'python-magic',
+};
+/** The AWS SDK for JavaScript v3 and its parts, in Lambda's nodejs18.x and later runtimes. */
+const NODE_RUNTIME_SDK = /^@(aws-sdk|smithy|aws-crypto)\//;
+
+export interface MissingModuleContext {
+  readonly runtime: string;
+  readonly codeDir: string;
+  /** The interpreter that ran the function, for the commands the hint gives. */
+  readonly interpreter: string;
+  /** `app.handler`, `src/app.handler`: a missing handler module is not a missing package. */
+  readonly handler: string;
+}
+
+/** The module a failed load names: Python's `No module named 'x.y'`, Node's `Cannot find module 'x'` (CommonJS)
+ *  and `Cannot find package 'x' imported from …` (ES modules). */
+export function missingModule(errorMessage: string): string | undefined {
+  return /No module named '([^']+)'/.exec(errorMessage)?.[1] ?? /Cannot find (?:module|package) '([^']+)'/.exec(errorMessage)?.[1];
+}
+
+const quoted = (path: string): string => (/[\s'"]/.test(path) ? JSON.stringify(path) : path);
+
+/** The package.json from the function's folder up that lists `name` (what `npm install` there would install). */
+function declaringManifest(codeDir: string, name: string): string | undefined {
+  for (let dir = codeDir, i = 0; i < 8; i++, dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      try {
+        const manifest = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, unknown> | undefined>;
+        if (['dependencies', 'devDependencies', 'optionalDependencies'].some((k) => manifest[k]?.[name] !== undefined)) return file;
+      } catch { /* not JSON: npm would say so */ }
+    }
+    if (dirname(dir) === dir) break;
+  }
+  return undefined;
+}
+
+function nodeHint(name: string, ctx: MissingModuleContext): string | undefined {
+  if (name.startsWith('.') || name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(name) || name.startsWith('node:')) return undefined;
+  const pkg = name.startsWith('@') ? name.split('/').slice(0, 2).join('/') : name.split('/')[0];
+  if (pkg === 'aws-sdk') {
+    return `aws-sdk (the AWS SDK for JavaScript v2) is not in Lambda's nodejs18.x and later runtimes either: use the v3 clients (@aws-sdk/client-*), which are, or package aws-sdk with the function (npm install aws-sdk in ${quoted(ctx.codeDir)}).`;
+  }
+  if (NODE_RUNTIME_SDK.test(pkg)) {
+    return `${pkg} is part of Lambda's ${ctx.runtime} runtime (the AWS SDK for JavaScript v3), not of a local Node: for local runs install it beside the function, e.g. npm install --save-dev ${pkg} in ${quoted(ctx.codeDir)}.`;
+  }
+  const manifest = declaringManifest(ctx.codeDir, pkg);
+  if (manifest) return `${pkg} is in ${quoted(manifest)} but not installed: run npm install in ${quoted(dirname(manifest))}.`;
+  return `${pkg} is not installed in the function's folder or a layer: npm install ${pkg} in ${quoted(ctx.codeDir)}, or add it to a layer.`;
+}
+
+function pythonHint(name: string, ctx: MissingModuleContext): string {
+  const top = name.split('.')[0];
+  const pip = PIP_NAMES[top] ?? top;
+  const python = quoted(ctx.interpreter);
+  if (PYTHON_RUNTIME_PACKAGES.has(top)) {
+    return `${top} is part of Lambda's ${ctx.runtime} runtime but not installed for ${python}: for local runs, ${python} -m pip install ${pip}.`;
+  }
+  const requirements = join(ctx.codeDir, 'requirements.txt');
+  if (existsSync(requirements)) {
+    const where = relative(process.cwd(), requirements) || basename(requirements);
+    return `${top} is not installed for ${python}, nor beside the function. Lambda imports what the deployment package holds: ${python} -m pip install -r ${quoted(where)} -t ${quoted(ctx.codeDir)} puts ${basename(requirements)} there; or run with an interpreter that has it (--python, the lambdaWorkbench.pythonPath setting, e.g. a virtual environment's python).`;
+  }
+  return `${top} is not installed for ${python}, nor in the function's folder or a layer: ${python} -m pip install ${pip} -t ${quoted(ctx.codeDir)} packages it with the function.`;
+}
+
+/** A line that says how to make a failed import work locally, or undefined when the error is not one. */
+export function missingModuleHint(error: { readonly errorType: string; readonly errorMessage: string }, ctx: MissingModuleContext): string | undefined {
+  const name = missingModule(error.errorMessage);
+  const handlerModule = ctx.handler.slice(0, ctx.handler.lastIndexOf('.'));
+  if (!name || name === handlerModule || name === handlerModule.replace(/\//g, '.') || name.endsWith(`/${basename(handlerModule)}`)) return undefined;
+  if (ctx.runtime.startsWith('python')) return /ImportModuleError|ModuleNotFoundError/.test(error.errorType) ? pythonHint(name, ctx) : undefined;
+  if (ctx.runtime.startsWith('nodejs')) return nodeHint(name, ctx);
+  return undefined;
+}

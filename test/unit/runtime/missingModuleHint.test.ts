@@ -1,0 +1,56 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { missingModuleHint } from '../../../src/core/runtime/missingModuleHint';
+import { LocalLambda } from '../../../src/core/runtime/localLambda';
+
+describe('A failed import says how to make it work locally (HINT)', function () {
+  this.timeout(30_000);
+  let dir: string;
+  let lambda: LocalLambda;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lwb-hint-'));
+    lambda = new LocalLambda();
+  });
+  afterEach(async () => {
+    await lambda.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const hints = (logs: readonly string[]): string[] => logs.filter((l) => l.startsWith('HINT '));
+
+  it('Node: an SDK v3 client (built into the runtime, not into a local Node), ESM or CommonJS; v2 aws-sdk; a declared package not installed', async () => {
+    writeFileSync(join(dir, 'esm.mjs'), "import { S3Client } from '@aws-sdk/client-s3-not-here';\nexport const handler = async () => S3Client;\n");
+    writeFileSync(join(dir, 'cjs.js'), "const sdk = require('aws-sdk');\nexports.handler = async () => sdk;\n");
+    writeFileSync(join(dir, 'dep.js'), "const lib = require('left-pad-not-installed/sub');\nexports.handler = async () => lib;\n");
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ dependencies: { 'left-pad-not-installed': '^1.0.0' } }));
+    const run = (handler: string) => lambda.invoke({ name: 'hint', runtime: 'nodejs20.x', handler, codeDir: dir }, '{}');
+    const esm = await run('esm.handler');
+    assert.equal(esm.error?.errorType, 'Error', 'ERR_MODULE_NOT_FOUND, as Lambda reports an ES module\'s');
+    assert.deepEqual(hints(esm.logs), [`HINT @aws-sdk/client-s3-not-here is part of Lambda's nodejs20.x runtime (the AWS SDK for JavaScript v3), not of a local Node: for local runs install it beside the function, e.g. npm install --save-dev @aws-sdk/client-s3-not-here in ${dir}.`]);
+    assert.match(hints((await run('cjs.handler')).logs)[0] ?? '', /^HINT aws-sdk \(the AWS SDK for JavaScript v2\) is not in Lambda's nodejs18\.x and later runtimes either/);
+    assert.deepEqual(hints((await run('dep.handler')).logs), [`HINT left-pad-not-installed is in ${join(dir, 'package.json')} but not installed: run npm install in ${dir}.`]);
+    assert.deepEqual(hints((await run('missing.handler')).logs), [], 'a missing handler file is not a missing package');
+    writeFileSync(join(dir, 'boom.js'), "exports.handler = async () => { throw new Error('order not found'); };\n");
+    assert.deepEqual(hints((await run('boom.handler')).logs), [], 'a function error that is no import');
+  });
+
+  it('Python: a module the requirements.txt would bring, named with the interpreter that lacks it', async () => {
+    writeFileSync(join(dir, 'app.py'), 'import requests_not_installed_here.sessions\n\ndef lambda_handler(event, context):\n    return 1\n');
+    writeFileSync(join(dir, 'requirements.txt'), 'requests_not_installed_here\n');
+    const result = await lambda.invoke({ name: 'hint', runtime: 'python3.12', handler: 'app.lambda_handler', codeDir: dir }, '{}');
+    assert.equal(result.error?.errorType, 'Runtime.ImportModuleError');
+    const [hint] = hints(result.logs);
+    assert.match(hint ?? '', /^HINT requests_not_installed_here is not installed for \S*python\S*, nor beside the function\. Lambda imports what the deployment package holds: \S+ -m pip install -r \S*requirements\.txt -t /, result.logs.join('\n'));
+  });
+
+  it('Python: boto3 is the runtime\'s own; another failure gets no hint', () => {
+    const ctx = { runtime: 'python3.12', codeDir: dir, interpreter: '/usr/bin/python3', handler: 'app.lambda_handler' };
+    assert.equal(missingModuleHint({ errorType: 'Runtime.ImportModuleError', errorMessage: "Unable to import module 'app': No module named 'boto3'" }, ctx),
+      "boto3 is part of Lambda's python3.12 runtime but not installed for /usr/bin/python3: for local runs, /usr/bin/python3 -m pip install boto3.");
+    assert.match(missingModuleHint({ errorType: 'Runtime.ImportModuleError', errorMessage: "Unable to import module 'app': No module named 'dateutil'" }, ctx) ?? '', /pip install python-dateutil\.$/);
+    assert.equal(missingModuleHint({ errorType: 'Runtime.ImportModuleError', errorMessage: "Unable to import module 'app': No module named 'app'" }, ctx), undefined);
+    assert.equal(missingModuleHint({ errorType: 'ValueError', errorMessage: 'bad value' }, ctx), undefined);
+    assert.match(missingModuleHint({ errorType: 'Runtime.ImportModuleError', errorMessage: "Unable to import module 'app': No module named 'yaml'" }, ctx) ?? '', /pip install PyYAML -t /);
+  });
+});
