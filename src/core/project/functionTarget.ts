@@ -184,6 +184,7 @@ async function fromTemplate(file: string, req: TargetRequest): Promise<FunctionC
     environment: fn.environment,
     logging: fn.logging,
     layers: fn.layers,
+    ...(fn.entryPoints ? { entryPoints: fn.entryPoints } : {}),
   };
 }
 

@@ -27,6 +27,8 @@ export interface TemplateFunction {
   readonly layers: string[];
   /** `Layers` this template cannot provide (ARNs of published layers, S3 content): not available locally. */
   readonly unavailableLayers: string[];
+  /** `Metadata: BuildMethod: esbuild` with `BuildProperties.EntryPoints`: the sources SAM builds (see FunctionConfig). */
+  readonly entryPoints?: string[];
 }
 
 export interface ParsedTemplate {
@@ -159,9 +161,16 @@ export function parseSamTemplateText(text: string, file: string, options: { regi
       logging: loggingConfig(props.LoggingConfig, resolver),
       layers,
       unavailableLayers: unavailable,
+      ...esbuildEntryPoints(resource.Metadata, resolver),
     });
   }
   return { file: resolve(file), functions };
+}
+
+function esbuildEntryPoints(metadata: Json | undefined, resolver: IntrinsicResolver): { entryPoints?: string[] } {
+  if (!isObj(metadata) || metadata.BuildMethod !== 'esbuild' || !isObj(metadata.BuildProperties)) return {};
+  const entries = metadata.BuildProperties.EntryPoints;
+  return Array.isArray(entries) && entries.length ? { entryPoints: entries.map((e) => resolver.value(e)) } : {};
 }
 
 function loggingConfig(value: Json | undefined, resolver: IntrinsicResolver): LoggingConfig | undefined {

@@ -86,7 +86,7 @@ export async function planLaunch(config: FunctionConfig, settings: LaunchSetting
     const { modulePath } = nodeHandlerParts(config.handler);
     const hasJs = ['.js', '.mjs', '.cjs'].some((ext) => existsSync(resolve(config.codeDir, modulePath + ext)));
     // A handler with '..' is refused by the runtime (Runtime.MalformedHandlerName): never compile or write outside.
-    const tsSource = hasJs || config.handler.includes('..') ? undefined : typeScriptSource(config.codeDir, modulePath);
+    const tsSource = hasJs || config.handler.includes('..') ? undefined : typeScriptSource(config.codeDir, modulePath, config.entryPoints);
     if (tsSource) {
       compiled = await compileTypeScriptHandler(config.codeDir, modulePath, tsSource, node.version);
       extraEnv.LWB_HANDLER_FILE = compiled.file;

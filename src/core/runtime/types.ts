@@ -44,6 +44,9 @@ export interface FunctionConfig {
   readonly logging?: LoggingConfig;
   /** Layer folders in order (later over earlier), each laid out as Lambda extracts a layer under /opt. */
   readonly layers?: readonly string[];
+  /** SAM's esbuild build (`Metadata.BuildProperties.EntryPoints`, relative to codeDir): the TypeScript sources
+   *  whose built files the Handler names (`src/handlers/foo.ts` builds `foo.js`). */
+  readonly entryPoints?: readonly string[];
   /** Raised when the code changed on disk (a local API's hot reload): a different configuration, so the next call
    *  gets a fresh environment with the new code while calls under way finish on the old one. */
   readonly codeRevision?: number;

@@ -43,13 +43,26 @@ async function upToDate(stampFile: string, root: string): Promise<boolean> {
   }
 }
 
-/** Finds `<module>.ts` (or .mts/.cts/.tsx) for a handler's module path, or undefined. */
-export function typeScriptSource(codeDir: string, modulePath: string): string | undefined {
+/** Finds `<module>.ts` (or .mts/.cts/.tsx) for a handler's module path; else the esbuild entry point SAM would
+ *  build into that module (see builtModule); or undefined. */
+export function typeScriptSource(codeDir: string, modulePath: string, entryPoints: readonly string[] = []): string | undefined {
   for (const ext of ['.ts', '.mts', '.cts', '.tsx']) {
     const candidate = resolve(codeDir, modulePath + ext);
     if (existsSync(candidate)) return candidate;
   }
-  return undefined;
+  const wanted = modulePath.split(sep).join('/');
+  const inside = entryPoints.filter((e) => /\.[cm]?tsx?$/.test(e) && !e.split(/[\\/]/).includes('..'));
+  const entry = inside.find((e) => builtModule(e, inside) === wanted);
+  return entry && existsSync(resolve(codeDir, entry)) ? resolve(codeDir, entry) : undefined;
+}
+
+/** The module an esbuild entry point becomes with SAM's `--outdir`: its path below the entry points' lowest common
+ *  folder (esbuild's default outbase), without the extension — `src/handlers/foo.ts` alone builds `foo.js`. */
+export function builtModule(entry: string, all: readonly string[]): string {
+  const folders = all.map((e) => e.split(/[\\/]/).filter((p) => p && p !== '.').slice(0, -1));
+  let common = 0;
+  while (folders.every((f) => f.length > common && f[common] === folders[0][common])) common++;
+  return entry.split(/[\\/]/).filter((p) => p && p !== '.').slice(common).join('/').replace(/\.[cm]?tsx?$/, '');
 }
 
 /** Whether a TypeScript source is an ES module: `.mts`, or in a package whose nearest package.json says

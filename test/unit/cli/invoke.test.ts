@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../../src/core/packageInfo';
@@ -47,6 +47,22 @@ describe('CLI: invoke', function () {
     const missing = await cli(['invoke', 'HelloGo'], { cwd: examples });
     assert.equal(missing.code, 2);
     assert.match(missing.err, /template\.yaml has no function 'HelloGo'\. Functions: HelloNode, HelloPython/);
+  });
+
+  it("a SAM esbuild function runs the TypeScript entry point its Handler names once built (src/handlers/foo.ts is foo)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-cli-esbuild-'));
+    mkdirSync(join(dir, 'fn', 'src', 'handlers'), { recursive: true });
+    mkdirSync(join(dir, 'fn', 'src', 'jobs'), { recursive: true });
+    writeFileSync(join(dir, 'fn', 'src', 'handlers', 'foo.ts'), "export const handler = async (): Promise<string> => 'foo';\n");
+    writeFileSync(join(dir, 'fn', 'src', 'jobs', 'bar.ts'), "export const handler = async (): Promise<string> => 'bar';\n");
+    const fn = (id: string, handler: string, entries: string[]) => `  ${id}:\n    Type: AWS::Serverless::Function\n    Properties: { CodeUri: fn/, Handler: ${handler}, Runtime: nodejs20.x }\n` +
+      `    Metadata: { BuildMethod: esbuild, BuildProperties: { EntryPoints: [${entries.join(', ')}] } }\n`;
+    writeFileSync(join(dir, 'template.yaml'), `Resources:\n${fn('Foo', 'foo.handler', ['src/handlers/foo.ts'])}${fn('Bar', 'jobs/bar.handler', ['src/handlers/foo.ts', 'src/jobs/bar.ts'])}`);
+    for (const [id, expected] of [['Foo', 'foo'], ['Bar', 'bar']]) {
+      const r = await cli(['invoke', id], { cwd: dir });
+      assert.equal(r.code, 0, r.err);
+      assert.equal(JSON.parse(r.out), expected);
+    }
   });
 
   it('a template with several functions and no resource named is a usage error listing them', async () => {

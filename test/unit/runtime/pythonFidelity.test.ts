@@ -45,7 +45,7 @@ function isPlatformRecord(line: string): boolean {
 
 /** The function's own output lines (the platform's START/END/REPORT/ESTIMATE, error and timeout lines left out). */
 function output(r: InvokeResult): string[] {
-  return r.logs.filter((l) => !/^(START|END|REPORT|ESTIMATE) RequestId: /.test(l) && !/^\d{4}-\d{2}-\d{2}T[\d:.]+Z [0-9a-f-]{36} /.test(l) &&
+  return r.logs.filter((l) => !/^(START|END|REPORT|ESTIMATE) RequestId: |^HINT /.test(l) && !/^\d{4}-\d{2}-\d{2}T[\d:.]+Z [0-9a-f-]{36} /.test(l) &&
     !isPlatformRecord(l));
 }
 
