@@ -1,5 +1,6 @@
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
+import { builtModule } from './esbuildEntryPoints';
 import { parseSamTemplateText } from './samTemplate';
 
 /** A handler found in a workspace, with what the views show and what a run needs to resolve it. */
@@ -106,9 +107,11 @@ export type DiscoveryEntry =
 /** The handler's export name (after the last dot). */
 export const exportName = (handler: string): string => handler.slice(handler.lastIndexOf('.') + 1);
 
-function candidatesFor(codeDir: string, handler: string): string[] {
+function candidatesFor(codeDir: string, handler: string, entryPoints: readonly string[] = []): string[] {
   const modulePath = handler.slice(0, handler.lastIndexOf('.'));
-  return ['.py', '.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'].map((e) => resolve(codeDir, modulePath + e));
+  // A SAM esbuild function's source is the entry point that builds into the Handler's module.
+  const built = entryPoints.filter((e) => builtModule(e, entryPoints) === modulePath).map((e) => resolve(codeDir, e));
+  return [...['.py', '.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'].map((e) => resolve(codeDir, modulePath + e)), ...built];
 }
 
 /** Parses one discovery file's text (pure: no file-system access). A template that does not parse gives an entry
@@ -127,7 +130,7 @@ export function parseDiscoveryFile(file: string, text: string, options: Discover
 function samFunctions(file: string, text: string): DeclaredFunction[] {
   return parseSamTemplateText(text, file).functions.filter((fn) => fn.handler).map((fn) => ({
     origin: 'sam', name: fn.name, resource: fn.logicalId, spec: file, runtime: fn.runtime, codeDir: fn.codeDir, handler: fn.handler!,
-    templateLine: fn.line === undefined ? undefined : fn.line - 1, events: fn.events, candidates: candidatesFor(fn.codeDir, fn.handler!),
+    templateLine: fn.line === undefined ? undefined : fn.line - 1, events: fn.events, candidates: candidatesFor(fn.codeDir, fn.handler!, fn.entryPoints),
   }));
 }
 

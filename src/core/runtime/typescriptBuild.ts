@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { access, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { ensurePrivateDir, userCacheDir } from '../userCache';
+import { builtModule } from '../project/esbuildEntryPoints';
 import { loadEsbuild } from './esbuildLoader';
 
 export interface CompiledHandler {
@@ -54,15 +55,6 @@ export function typeScriptSource(codeDir: string, modulePath: string, entryPoint
   const inside = entryPoints.filter((e) => /\.[cm]?tsx?$/.test(e) && !e.split(/[\\/]/).includes('..'));
   const entry = inside.find((e) => builtModule(e, inside) === wanted);
   return entry && existsSync(resolve(codeDir, entry)) ? resolve(codeDir, entry) : undefined;
-}
-
-/** The module an esbuild entry point becomes with SAM's `--outdir`: its path below the entry points' lowest common
- *  folder (esbuild's default outbase), without the extension — `src/handlers/foo.ts` alone builds `foo.js`. */
-export function builtModule(entry: string, all: readonly string[]): string {
-  const folders = all.map((e) => e.split(/[\\/]/).filter((p) => p && p !== '.').slice(0, -1));
-  let common = 0;
-  while (folders.every((f) => f.length > common && f[common] === folders[0][common])) common++;
-  return entry.split(/[\\/]/).filter((p) => p && p !== '.').slice(common).join('/').replace(/\.[cm]?tsx?$/, '');
 }
 
 /** Whether a TypeScript source is an ES module: `.mts`, or in a package whose nearest package.json says

@@ -52,6 +52,15 @@ describe('handler discovery (pure parsers and merge)', () => {
     ]);
   });
 
+  it("links a SAM esbuild function to the TypeScript entry point its Handler's module is built from", () => {
+    const handlers = mergeHandlers(root, entries({
+      'template.yaml': 'Resources:\n  Foo:\n    Type: AWS::Serverless::Function\n    Properties: { CodeUri: fn/, Handler: foo.handler, Runtime: nodejs20.x }\n' +
+        '    Metadata: { BuildMethod: esbuild, BuildProperties: { EntryPoints: [src/handlers/foo.ts] } }\n',
+      'fn/src/handlers/foo.ts': 'export const handler = async (): Promise<number> => 1;\n',
+    }));
+    assert.deepEqual(handlers.map((h) => [h.id, h.file && h.file.slice(root.length), h.line]), [['sam:template.yaml:Foo', join('/fn/src/handlers/foo.ts'), 0]]);
+  });
+
   it('a broken template is an entry with a problem, not a failure of the whole folder', () => {
     const list = entries({ 'template.yaml': 'Resources:\n  - [unclosed', 'app.py': 'def handler(event, context):\n    pass\n' });
     const template = list.find((e) => e.kind === 'template');
