@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { AwsContext } from '../core/aws/awsContext';
 import { defaultRegion } from '../core/aws/profiles';
+import { parseParameterOverrides } from '../core/project/samConfig';
 import type { CliIO } from './cliCommand';
 import { UsageError } from './cliCommand';
 
@@ -70,4 +71,15 @@ export function durationOption(text: string, option: string, accepts: { units: r
 export async function awsContextOf(v: Record<string, unknown>, io: Pick<CliIO, 'env'>): Promise<AwsContext> {
   const profile = v.profile as string | undefined;
   return { profile, region: (v.region as string | undefined) ?? await defaultRegion(profile, io.env), endpoint: v.endpoint as string | undefined, env: io.env };
+}
+
+/** `--parameter-overrides 'Stage=prod Table="a b"'` (repeatable), as sam takes it. */
+export function parameterOverridesOption(v: Record<string, unknown>): Record<string, string> | undefined {
+  const raw = v['parameter-overrides'];
+  if (raw === undefined) return undefined;
+  try {
+    return parseParameterOverrides(Array.isArray(raw) ? raw.map(String) : [String(raw)]);
+  } catch (error) {
+    throw new UsageError(`--parameter-overrides: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

@@ -10,7 +10,7 @@ import { localLogLine } from '../../core/logs/logFormat';
 import { APPLICATION_LOG_LEVELS, LambdaServiceError, MAX_MEMORY_MB, MAX_TIMEOUT_S, MIN_MEMORY_MB, SYSTEM_LOG_LEVELS, type InvokeResult, type LoggingConfig } from '../../core/runtime/types';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIO } from '../cliCommand';
 import { readEventArgument } from '../eventInput';
-import { durationOption, interpreterOptions, intOption, numberOption, parseOptions } from '../parseOptions';
+import { durationOption, interpreterOptions, intOption, numberOption, parameterOverridesOption, parseOptions } from '../parseOptions';
 import { invocationRecorder, RECORD_HELP, RECORD_OPTIONS } from '../invocationRecorder';
 import { roundMs } from '../../core/runtime/logLines';
 
@@ -34,6 +34,7 @@ Options:
                              s3/put or sqs/receive-message (default: {})
       --runtime <id>         nodejs20.x, python3.12, provided.al2023… (default: from the file / template)
       --env-file <file>      variables (.env or SAM --env-vars JSON) over the template's and ./.env
+      --parameter-overrides <Name=Value ...>  template parameters over their defaults and samconfig's
       --timeout <seconds>    1–${MAX_TIMEOUT_S} (default 3)
       --memory <MB>          ${MIN_MEMORY_MB}–${MAX_MEMORY_MB} (default 128)
       --profile <name>       AWS profile whose credentials the function gets (default: AWS_PROFILE / default)
@@ -63,7 +64,7 @@ export const invokeCommand: CliCommand = {
   help: HELP,
   async run(args, io) {
     const { values: v, positionals } = parseOptions(args, { ...RECORD_OPTIONS,
-      event: { type: 'string', short: 'e' }, runtime: { type: 'string' }, 'env-file': { type: 'string' },
+      event: { type: 'string', short: 'e' }, runtime: { type: 'string' }, 'env-file': { type: 'string' }, 'parameter-overrides': { type: 'string', multiple: true },
       timeout: { type: 'string' }, memory: { type: 'string' }, profile: { type: 'string' }, region: { type: 'string' },
       name: { type: 'string' }, cold: { type: 'boolean' }, repeat: { type: 'string' }, concurrency: { type: 'string' }, ramp: { type: 'string' },
       'max-concurrency': { type: 'string' }, python: { type: 'string' }, node: { type: 'string' }, json: { type: 'boolean' },
@@ -99,7 +100,7 @@ export const invokeCommand: CliCommand = {
       config = await resolveTarget({
         spec: positionals[0], resource: positionals[1], cwd: io.cwd, name: v.name as string | undefined,
         runtime: v.runtime as string | undefined, memorySize, timeout, region: (v.region as string | undefined) ?? io.env.AWS_REGION,
-        envFile: v['env-file'] as string | undefined, nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined,
+        envFile: v['env-file'] as string | undefined, parameterOverrides: parameterOverridesOption(v), nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined,
         layers: v.layer as string[] | undefined, logging: loggingOptions(v), onWarning: (message) => io.err(`warning: ${message}\n`),
       });
     } catch (error) {

@@ -1,9 +1,10 @@
 import { readSamTemplate } from '../../core/project/samTemplate';
+import { samConfigParameters } from '../../core/project/samConfig';
 import { isTemplateFile, resolveTarget, TargetError } from '../../core/project/functionTarget';
 import { startInvokeApi } from '../../core/runtime/invokeApiServer';
 import type { FunctionConfig } from '../../core/runtime/types';
 import { untilAborted, UsageError, type CliCommand } from '../cliCommand';
-import { intOption, parseOptions } from '../parseOptions';
+import { intOption, parameterOverridesOption, parseOptions } from '../parseOptions';
 import { batchedOutput } from '../batchedOutput';
 import { commandLogger, servingLambda } from '../servingLambda';
 import { invocationRecorder, RECORD_HELP, RECORD_OPTIONS } from '../invocationRecorder';
@@ -22,6 +23,7 @@ Options:
   -p, --port <port>          port on 127.0.0.1 (default 3001; 0 picks a free one)
       --name <name>          function name for a single handler target (letters, digits, '-', '_')
       --env-file <file>      variables for every function (over the template's)
+      --parameter-overrides <Name=Value ...>  template parameters over their defaults and samconfig's
       --profile <name>       AWS profile whose credentials the functions get
       --region <region>      AWS_REGION the functions see (default: us-east-1)
       --max-concurrency <n>  environments per function before calls are throttled (default 10)
@@ -35,7 +37,7 @@ export const serveCommand: CliCommand = {
   help: HELP,
   async run(args, io) {
     const { values: v, positionals } = parseOptions(args, { ...RECORD_OPTIONS,
-      port: { type: 'string', short: 'p' }, name: { type: 'string' }, 'env-file': { type: 'string' }, profile: { type: 'string' },
+      port: { type: 'string', short: 'p' }, name: { type: 'string' }, 'env-file': { type: 'string' }, profile: { type: 'string' }, 'parameter-overrides': { type: 'string', multiple: true },
       region: { type: 'string' }, 'max-concurrency': { type: 'string' }, python: { type: 'string' }, node: { type: 'string' }, quiet: { type: 'boolean' },
       interpreter: { type: 'string', multiple: true },
     });
@@ -46,11 +48,12 @@ export const serveCommand: CliCommand = {
     for (const spec of targets) {
       const full = resolve(io.cwd, spec);
       const template = isTemplateFile(full) ? full : existsSync(join(full, 'template.yaml')) && statSync(full).isDirectory() ? join(full, 'template.yaml') : undefined;
-      const common = { cwd: io.cwd, region, envFile: v['env-file'] as string | undefined, nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined };
+      const common = { cwd: io.cwd, region, envFile: v['env-file'] as string | undefined, parameterOverrides: parameterOverridesOption(v), nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined };
       try {
         if (template) {
-          for (const fn of readSamTemplate(template, { region }).functions) {
-            functions.set(fn.name, await resolveTarget({ ...common, spec: template, resource: fn.logicalId }));
+          const parameters = { ...await samConfigParameters(template, 'local_start_lambda'), ...common.parameterOverrides };
+          for (const fn of readSamTemplate(template, { region, parameters }).functions) {
+            functions.set(fn.name, await resolveTarget({ ...common, spec: template, resource: fn.logicalId, templateParameters: parameters }));
           }
         } else {
           if (!existsSync(full) && spec === 'template.yaml' && positionals.length === 0) throw new UsageError('no ./template.yaml here: name a template, a folder or a handler to serve');

@@ -4,7 +4,7 @@ import { startLocalCloud } from '../../core/localApi/localCloud';
 import { accessLine } from '../../core/localApi/accessLine';
 import { TargetError } from '../../core/project/functionTarget';
 import { untilAborted, UsageError, type CliCommand } from '../cliCommand';
-import { intOption, parseOptions } from '../parseOptions';
+import { intOption, parameterOverridesOption, parseOptions } from '../parseOptions';
 import { batchedOutput } from '../batchedOutput';
 import { commandLogger, servingLambda } from '../servingLambda';
 import { invocationRecorder, RECORD_HELP, RECORD_OPTIONS } from '../invocationRecorder';
@@ -22,6 +22,7 @@ Options:
   -p, --port <port>          port of the APIs (default 3000; 0 picks a free one)
       --invoke-port <port>   port of the Invoke API (default: the APIs' port + 1)
       --env-file <file>      variables for every function (over the template's)
+      --parameter-overrides <Name=Value ...>  template parameters over their defaults and samconfig's
       --profile <name>       AWS profile whose credentials the functions get
       --region <region>      AWS_REGION the functions see (default: us-east-1)
       --jwks <file>          keys for JWT authorizers instead of the issuer's published ones
@@ -37,7 +38,7 @@ export const startCommand: CliCommand = {
   help: HELP,
   async run(args, io) {
     const { values: v, positionals } = parseOptions(args, { ...RECORD_OPTIONS,
-      port: { type: 'string', short: 'p' }, 'invoke-port': { type: 'string' }, 'env-file': { type: 'string' }, profile: { type: 'string' },
+      port: { type: 'string', short: 'p' }, 'invoke-port': { type: 'string' }, 'env-file': { type: 'string' }, profile: { type: 'string' }, 'parameter-overrides': { type: 'string', multiple: true },
       region: { type: 'string' }, jwks: { type: 'string' }, 'max-concurrency': { type: 'string' }, 'no-reload': { type: 'boolean' },
       python: { type: 'string' }, node: { type: 'string' }, quiet: { type: 'boolean' }, interpreter: { type: 'string', multiple: true },
     });
@@ -54,7 +55,7 @@ export const startCommand: CliCommand = {
     try {
       cloud = await startLocalCloud({
         template, lambda, port: intOption(v.port, 'port', 0, 65535) ?? 3000, invokePort: intOption(v['invoke-port'], 'invoke-port', 0, 65535),
-        target: { cwd: io.cwd, region, envFile: v['env-file'] as string | undefined, nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined },
+        target: { cwd: io.cwd, region, envFile: v['env-file'] as string | undefined, parameterOverrides: parameterOverridesOption(v), nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined },
         jwksFile: v.jwks ? resolve(io.cwd, v.jwks as string) : undefined, hotReload: !v['no-reload'], outputFiles: io.outputFiles?.(),
         onAccess: (e) => access.write(`${accessLine(e)}\n`),
         onLog: v.quiet ? undefined : (id, line) => functionLog.write(`[${id}] ${line}\n`),

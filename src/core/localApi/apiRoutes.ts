@@ -207,7 +207,9 @@ export function stagePrefix(api: Pick<ApiDefinition, 'kind' | 'stage'>): string 
 }
 
 /** The APIs and routes of a SAM template: `Api` / `HttpApi` events, explicit and implicit APIs, `FunctionUrlConfig`. */
-export function readApiModel(text: string, file: string, documents?: ReadonlyMap<string, unknown>): ApiModel {
+/** `documents`: the OpenAPI files the template includes, once read; `parameters`: the template's parameter values
+ *  over its defaults (samconfig, --parameter-overrides). */
+export function readApiModel(text: string, file: string, { documents, parameters }: { documents?: ReadonlyMap<string, unknown>; parameters?: Readonly<Record<string, string>> } = {}): ApiModel {
   const doc = parseCloudFormation(text, file) as Obj;
   const resources = isObj(doc.Resources) ? doc.Resources : {};
   const globals = isObj(doc.Globals) ? doc.Globals : {};
@@ -215,7 +217,7 @@ export function readApiModel(text: string, file: string, documents?: ReadonlyMap
   const notes: string[] = [];
   const restGlobals = isObj(globals.Api) ? globals.Api : {};
   const httpGlobals = isObj(globals.HttpApi) ? globals.HttpApi : {};
-  const value = templateValues(doc);
+  const value = templateValues(doc, { parameters });
   const variables = (v: unknown): { stageVariables?: Record<string, string> } =>
     (isObj(v) && Object.keys(v).length ? { stageVariables: Object.fromEntries(Object.entries(v).map(([k, x]) => [k, value(x)])) } : {});
   const restApi = (id: string, p: Obj): ApiDefinition => ({

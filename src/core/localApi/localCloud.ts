@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Logger } from '../logger';
 import { resolveTarget, type TargetRequest } from '../project/functionTarget';
 import { parseCloudFormation } from '../project/cloudFormationYaml';
+import { SAM_CONFIG_FILES, samConfigParameters } from '../project/samConfig';
 import { parseSamTemplateText } from '../project/samTemplate';
 import { startInvokeApi, type InvokeApi } from '../runtime/invokeApiServer';
 import { DEFAULT_REGION } from '../runtime/environmentVariables';
@@ -87,15 +88,17 @@ async function readDefinition(options: LocalCloudOptions): Promise<CloudDefiniti
     }
     return { model: service.model, functions };
   }
-  let model = readApiModel(text, options.template);
+  // Read once for every function: samconfig's parameter_overrides for start-api, the command line's over them.
+  const parameters = { ...await samConfigParameters(options.template, 'local_start_api'), ...options.target?.parameterOverrides };
+  let model = readApiModel(text, options.template, { parameters });
   if (model.definitionFiles?.length) {
     // The OpenAPI files the template includes are part of its definition: one that cannot be read fails the read.
     const documents = new Map<string, unknown>();
     for (const file of model.definitionFiles) documents.set(file, parseCloudFormation(await readFile(file, 'utf8'), file));
-    model = readApiModel(text, options.template, documents);
+    model = readApiModel(text, options.template, { documents, parameters });
   }
-  for (const fn of parseSamTemplateText(text, options.template, { region: options.target?.region }).functions) {
-    functions.set(fn.logicalId, await resolveTarget({ cwd: process.cwd(), ...options.target, spec: options.template, resource: fn.logicalId }));
+  for (const fn of parseSamTemplateText(text, options.template, { region: options.target?.region, parameters }).functions) {
+    functions.set(fn.logicalId, await resolveTarget({ cwd: process.cwd(), ...options.target, spec: options.template, resource: fn.logicalId, templateParameters: parameters }));
   }
   return { model, functions };
 }
@@ -134,7 +137,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     watched = key;
     // What a configuration is read from, wherever it is: the template, an --env-file, each code folder's .env.
     const definitionFiles = [...new Set([options.template, ...(options.target?.envFile ? [resolve(options.target.cwd, options.target.envFile)] : []),
-      ...[...folders.values()].map((folder) => join(folder, '.env')), ...(model.definitionFiles ?? [])])];
+      ...[...folders.values()].map((folder) => join(folder, '.env')), ...(model.definitionFiles ?? []),
+      ...SAM_CONFIG_FILES.map((name) => join(dirname(options.template), name))])];
     watcher = watch(folders, (ids, file, definitionChanged) => {
       // One reload at a time, in order; one that failed (a port for a new function URL) does not stop the next.
       reloading = reloading.then(() => reload(ids, file, definitionChanged)).catch((error: unknown) => options.logger?.error(error instanceof Error ? error : String(error)));

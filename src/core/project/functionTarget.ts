@@ -4,6 +4,7 @@ import { parseJson } from '../json/parseJson';
 import { resolveNode, resolvePython, runtimeIdFor } from '../runtime/interpreters';
 import { runtimeFamily, type FunctionConfig, type LoggingConfig } from '../runtime/types';
 import { readDotEnv } from './dotenv';
+import { samConfigParameters, type SamCommand } from './samConfig';
 import { readSamTemplate, type TemplateFunction } from './samTemplate';
 
 /** What the user pointed at, and the settings they gave on top. */
@@ -27,6 +28,12 @@ export interface TargetRequest {
   readonly logging?: Partial<LoggingConfig>;
   /** Told what the local run cannot reproduce (a published layer by ARN). */
   readonly onWarning?: (message: string) => void;
+  /** A template's parameters given on the command line (`--parameter-overrides`), over samconfig's. */
+  readonly parameterOverrides?: Readonly<Record<string, string>>;
+  /** Which samconfig section applies (default `local_invoke`). */
+  readonly samCommand?: SamCommand;
+  /** The template's parameters already merged (samconfig and overrides): the caller read them once for all. */
+  readonly templateParameters?: Readonly<Record<string, string>>;
 }
 
 /** A target that cannot be resolved: the message says what exists and what to type instead. */
@@ -153,7 +160,8 @@ function customRuntime(dir: string, req: TargetRequest): FunctionConfig {
 }
 
 async function fromTemplate(file: string, req: TargetRequest): Promise<FunctionConfig> {
-  const parsed = readSamTemplate(file, { region: req.region });
+  const parameters = req.templateParameters ?? { ...await samConfigParameters(file, req.samCommand ?? 'local_invoke'), ...req.parameterOverrides };
+  const parsed = readSamTemplate(file, { region: req.region, parameters });
   const names = parsed.functions.map((f) => f.logicalId);
   if (parsed.functions.length === 0) throw new TargetError(`${relative(req.cwd, file)} declares no AWS::Serverless::Function or AWS::Lambda::Function.`);
   let fn: TemplateFunction | undefined;

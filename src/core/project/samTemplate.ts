@@ -104,24 +104,33 @@ function resourceLines(text: string): Map<string, number> {
   return lines;
 }
 
-function resolverFor(doc: Obj, options: { region?: string; accountId?: string }): IntrinsicResolver {
+/** What a template is read with: the Region and account of its pseudo parameters, and parameter values over the
+ *  template's defaults (samconfig's parameter_overrides, --parameter-overrides). */
+export interface TemplateOptions {
+  readonly region?: string;
+  readonly accountId?: string;
+  readonly parameters?: Readonly<Record<string, string>>;
+}
+
+function resolverFor(doc: Obj, options: TemplateOptions): IntrinsicResolver {
   const parameters: Record<string, string> = {};
   if (isObj(doc.Parameters)) {
     for (const [name, p] of Object.entries(doc.Parameters)) {
       if (isObj(p) && p.Default !== undefined) parameters[name] = String(p.Default);
     }
   }
+  Object.assign(parameters, options.parameters);
   return new IntrinsicResolver(parameters, options.region ?? 'us-east-1', options.accountId ?? '123456789012');
 }
 
 /** A template's values as a local run knows them (parameter defaults, pseudo parameters, Sub, Join…; see
  *  IntrinsicResolver), for a parsed template `doc`. */
-export function templateValues(doc: unknown, options: { region?: string; accountId?: string } = {}): (value: unknown) => string {
+export function templateValues(doc: unknown, options: TemplateOptions = {}): (value: unknown) => string {
   const resolver = resolverFor(isObj(doc) ? doc : {}, options);
   return (value) => resolver.value(value as Json);
 }
 
-export function parseSamTemplateText(text: string, file: string, options: { region?: string; accountId?: string } = {}): ParsedTemplate {
+export function parseSamTemplateText(text: string, file: string, options: TemplateOptions = {}): ParsedTemplate {
   const doc = parseCloudFormation(text, file) as Obj;
   const resolver = resolverFor(doc, options);
   const globals = isObj(doc.Globals) && isObj(doc.Globals.Function) ? doc.Globals.Function : {};
@@ -207,6 +216,6 @@ function layerFolders(value: Json | undefined, resources: Json | undefined, reso
   return { layers, unavailable };
 }
 
-export function readSamTemplate(file: string, options?: { region?: string; accountId?: string }): ParsedTemplate {
+export function readSamTemplate(file: string, options?: TemplateOptions): ParsedTemplate {
   return parseSamTemplateText(readFileSync(file, 'utf8'), file, options);
 }

@@ -65,6 +65,22 @@ describe('CLI: invoke', function () {
     }
   });
 
+  it("a template's parameters: samconfig.toml's parameter_overrides, --parameter-overrides over them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-cli-params-'));
+    writeFileSync(join(dir, 'app.js'), 'exports.handler = async () => ({ stage: process.env.STAGE, table: process.env.TABLE });\n');
+    writeFileSync(join(dir, 'template.yaml'), 'Parameters:\n  Stage: { Type: String }\n  Table: { Type: String, Default: t-default }\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n' +
+      '    Properties: { CodeUri: ., Handler: app.handler, Runtime: nodejs20.x, Environment: { Variables: { STAGE: !Ref Stage, TABLE: !Ref Table } } }\n');
+    writeFileSync(join(dir, 'samconfig.toml'), '[default.local_invoke.parameters]\nparameter_overrides = "Stage=dev"\n');
+    const config = await cli(['invoke', 'Fn'], { cwd: dir });
+    assert.equal(config.code, 0, config.err);
+    assert.deepEqual(JSON.parse(config.out), { stage: 'dev', table: 't-default' });
+    const given = await cli(['invoke', 'Fn', '--parameter-overrides', 'Stage=prod Table="t prod"'], { cwd: dir });
+    assert.deepEqual(JSON.parse(given.out), { stage: 'prod', table: 't prod' });
+    const bad = await cli(['invoke', 'Fn', '--parameter-overrides', 'Stage'], { cwd: dir });
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--parameter-overrides: 'Stage' is no parameter override/);
+  });
+
   it('a template with several functions and no resource named is a usage error listing them', async () => {
     const r = await cli(['invoke', 'examples/template.yaml'], { cwd: root });
     assert.equal(r.code, 2);
