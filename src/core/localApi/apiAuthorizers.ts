@@ -5,7 +5,8 @@ import type { FunctionConfig } from '../runtime/types';
 import { eventV1, eventV2, requestHeader, type ApiRequest } from './apiEvents';
 import { gatewayReply, type HttpReply } from './apiResponses';
 import { routeKey, type RouteMatch } from './apiRouter';
-import type { ApiDefinition, AuthorizerConfig } from './apiRoutes';
+import type { AuthorizerConfig } from './apiAuthorizerConfig';
+import type { ApiDefinition } from './apiRoutes';
 import { claimStrings, verifyCognitoToken } from './cognitoAuthorizer';
 
 /** Let in, with what reaches `requestContext.authorizer`; or answered by the gateway (401, 403, 500). */

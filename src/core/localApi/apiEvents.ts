@@ -25,6 +25,8 @@ export interface EventContext {
   readonly pathParameters: Record<string, string>;
   /** What an authorizer returned for the request (`requestContext.authorizer`). */
   readonly authorizer?: Record<string, unknown>;
+  /** The API key the request gave a route that needs one (`requestContext.identity.apiKey`, `apiKeyId`). */
+  readonly apiKey?: { readonly id: string; readonly value: string };
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -110,7 +112,7 @@ export function eventV1(ctx: EventContext, req: ApiRequest): Record<string, unkn
       accountId: req.accountId, apiId: ctx.api.id.toLowerCase(), authorizer: ctx.authorizer ?? null, domainName, domainPrefix: domainName.split('.')[0],
       extendedRequestId: req.requestId, httpMethod: req.method,
       identity: {
-        accessKey: null, accountId: null, apiKey: null, apiKeyId: null, caller: null, clientCert: null, cognitoAuthenticationProvider: null,
+        accessKey: null, accountId: null, apiKey: ctx.apiKey?.value ?? null, apiKeyId: ctx.apiKey?.id ?? null, caller: null, clientCert: null, cognitoAuthenticationProvider: null,
         cognitoAuthenticationType: null, cognitoIdentityId: null, cognitoIdentityPoolId: null, principalOrgId: null, sourceIp: req.sourceIp, user: null, userAgent, userArn: null,
       },
       path: stagePath, protocol: req.protocol, requestId: req.requestId, requestTime: clfTime(req.time), requestTimeEpoch: req.time.getTime(),

@@ -22,6 +22,8 @@ export const gatewayReply = {
   tooLarge: (): HttpReply => json(413, 'Request Entity Too Large', 'the request body is over API Gateway\'s 10 MB limit'),
   unknownRoute: (kind: ApiKind): HttpReply => (kind === 'rest' ? json(403, 'Missing Authentication Token') : json(404, 'Not Found')),
   unauthorized: (): HttpReply => json(401, 'Unauthorized'),
+  /** A REST route that needs an API key, without a valid one. */
+  apiKeyForbidden: (): HttpReply => json(403, 'Forbidden'),
   forbidden: (kind: ApiKind): HttpReply => json(403, kind === 'rest' ? 'User is not authorized to access this resource with an explicit deny' : 'Forbidden'),
 };
 

@@ -1,7 +1,8 @@
 import { parseCloudFormation } from '../project/cloudFormationYaml';
 import { templateValues } from '../project/samTemplate';
-import { cognitoIssuer } from './cognitoAuthorizer';
+import { httpAuthorizers, restAuthorizers, templatePoolNote, type AuthorizerConfig } from './apiAuthorizerConfig';
 import { addDefinitionRoutes } from './openApiRoutes';
+import { isObj, referencedId, strings, unquote, type Obj } from './templateFields';
 
 /** REST API (API Gateway v1), HTTP API (v2), or a function URL. */
 export type ApiKind = 'rest' | 'http' | 'url';
@@ -14,30 +15,6 @@ export interface CorsConfig {
   readonly exposeHeaders: readonly string[];
   readonly allowCredentials: boolean;
   readonly maxAge?: number;
-}
-
-export interface AuthorizerConfig {
-  readonly name: string;
-  /** REST TOKEN / REQUEST Lambda authorizers, REST Cognito user pool authorizers, HTTP API REQUEST Lambda
-   *  authorizers, HTTP API JWT authorizers. */
-  readonly type: 'token' | 'request' | 'cognito' | 'jwt';
-  /** Logical id of the authorizer function (Lambda authorizers). */
-  readonly functionId?: string;
-  /** Header names (lower case) and query parameters the identity comes from; missing ones answer 401 at once. */
-  readonly headers: readonly string[];
-  readonly queryStrings: readonly string[];
-  /** How long a result is reused for the same identity (0: not cached). */
-  readonly ttlSeconds: number;
-  /** HTTP API Lambda authorizers: the event format and whether `{ isAuthorized }` answers are allowed. */
-  readonly payloadVersion?: PayloadVersion;
-  readonly simpleResponses?: boolean;
-  /** REST TOKEN authorizers: a token that does not match is refused without calling the function (Cognito ones:
-   *  the token's audience). */
-  readonly validationExpression?: string;
-  readonly jwt?: { readonly issuer?: string; readonly audience: readonly string[] };
-  /** Cognito authorizers: the issuers of their user pools (none: a pool the template makes, so any pool's), and the
-   *  OAuth scopes of the methods that name none of their own. */
-  readonly cognito?: { readonly issuers: readonly string[]; readonly scopes: readonly string[] };
 }
 
 export interface ApiDefinition {
@@ -55,6 +32,17 @@ export interface ApiDefinition {
   readonly urlAuthType?: 'AWS_IAM' | 'NONE';
   /** The stage's variables (`Variables` of a REST API, `StageVariables` of an HTTP API): the event's `stageVariables`. */
   readonly stageVariables?: Readonly<Record<string, string>>;
+  /** REST APIs: whether routes need an API key unless they say otherwise (`Auth.ApiKeyRequired`). */
+  readonly apiKeyRequired?: boolean;
+  /** REST APIs: the keys the template declares with a value (`AWS::ApiGateway::ApiKey` `Value`); none known, any
+   *  key is taken (API Gateway makes them at deploy time). */
+  readonly apiKeys?: readonly ApiKey[];
+}
+
+export interface ApiKey {
+  /** The key's logical id (the event's `apiKeyId` stand-in). */
+  readonly id: string;
+  readonly value: string;
 }
 
 export interface ApiRoute {
@@ -73,6 +61,8 @@ export interface ApiRoute {
   readonly invokeMode?: 'BUFFERED' | 'RESPONSE_STREAM';
   /** JWT and Cognito routes: the token must carry one of these scopes (`Auth.AuthorizationScopes`). */
   readonly scopes?: readonly string[];
+  /** REST routes: a request needs an `x-api-key` header (`Auth.ApiKeyRequired`; serverless.yml `private: true`). */
+  readonly apiKeyRequired?: boolean;
 }
 
 export interface ApiModel {
@@ -82,26 +72,6 @@ export interface ApiModel {
   readonly notes: string[];
   /** Local files the APIs' OpenAPI definitions are in (DefinitionUri, AWS::Include): read, and watched, with the template. */
   readonly definitionFiles?: readonly string[];
-}
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
-const strings = (v: unknown): string[] => list(v).map((x) => unquote(String(x)));
-/** REST Cors values are quoted literals (`"'*'"`): API Gateway's header mapping syntax. */
-const unquote = (s: string): string => s.replace(/^'(.*)'$/, '$1');
-
-/** The logical id behind `!Ref X`, `!GetAtt X.Arn`, `X` or an ARN whose last part is a function name. */
-export function referencedId(value: unknown): string | undefined {
-  if (typeof value === 'string') return value.includes(':') ? value.split(':').pop() : value.split('.')[0];
-  if (!isObj(value)) return undefined;
-  if (typeof value.Ref === 'string') return value.Ref;
-  const att = value['Fn::GetAtt'];
-  if (Array.isArray(att)) return String(att[0]);
-  if (typeof att === 'string') return att.split('.')[0];
-  const sub = value['Fn::Sub'];
-  if (typeof sub === 'string') return /\$\{([A-Za-z0-9]+)(\.Arn)?\}/.exec(sub)?.[1];
-  return undefined;
 }
 
 function restCors(value: unknown): CorsConfig | undefined {
@@ -126,71 +96,6 @@ function listCors(value: unknown): CorsConfig | undefined {
     allowHeaders: strings(value.AllowHeaders).map((h) => h.toLowerCase()), exposeHeaders: strings(value.ExposeHeaders).map((h) => h.toLowerCase()),
     allowCredentials: value.AllowCredentials === true, maxAge: value.MaxAge === undefined ? undefined : Number(value.MaxAge),
   };
-}
-
-/** `method.request.header.Authorization`, `$request.header.Authorization`, `$request.querystring.id` → their parts. */
-export function identitySources(sources: string[]): { headers: string[]; queryStrings: string[] } {
-  const headers: string[] = [];
-  const queryStrings: string[] = [];
-  for (const s of sources) {
-    const header = /header\.(.+)$/i.exec(s);
-    const query = /querystring\.(.+)$/i.exec(s);
-    if (header) headers.push(header[1].toLowerCase());
-    else if (query) queryStrings.push(query[1]);
-  }
-  return { headers, queryStrings };
-}
-
-function restAuthorizers(auth: unknown): { authorizers: Record<string, AuthorizerConfig>; defaultAuthorizer?: string } {
-  const authorizers: Record<string, AuthorizerConfig> = {};
-  if (!isObj(auth)) return { authorizers };
-  for (const [name, a] of Object.entries(isObj(auth.Authorizers) ? auth.Authorizers : {})) {
-    if (!isObj(a)) continue;
-    const identity = isObj(a.Identity) ? a.Identity : {};
-    const validationExpression = typeof identity.ValidationExpression === 'string' ? identity.ValidationExpression : undefined;
-    if (a.UserPoolArn !== undefined) {
-      authorizers[name] = {
-        name, type: 'cognito', headers: [String(identity.Header ?? 'Authorization').toLowerCase()], queryStrings: [], ttlSeconds: 0, validationExpression,
-        cognito: { issuers: cognitoIssuers(a.UserPoolArn), scopes: strings(a.AuthorizationScopes) },
-      };
-      continue;
-    }
-    if (a.FunctionArn === undefined) continue;
-    const type = String(a.FunctionPayloadType ?? 'TOKEN').toUpperCase() === 'REQUEST' ? 'request' : 'token';
-    const sources = type === 'token' ? { headers: [String(identity.Header ?? 'Authorization').toLowerCase()], queryStrings: [] }
-      : { headers: strings(identity.Headers).map((h) => h.toLowerCase()), queryStrings: strings(identity.QueryStrings) };
-    authorizers[name] = { name, type, functionId: referencedId(a.FunctionArn), ...sources, ttlSeconds: Number(identity.ReauthorizeEvery ?? 300), validationExpression };
-  }
-  return { authorizers, defaultAuthorizer: typeof auth.DefaultAuthorizer === 'string' ? auth.DefaultAuthorizer : undefined };
-}
-
-/** `UserPoolArn`: one ARN or a list; an intrinsic (`!GetAtt Pool.Arn`) names a pool not yet known, so none. */
-export function cognitoIssuers(arns: unknown): string[] {
-  const all = Array.isArray(arns) ? arns : [arns];
-  const issuers = all.map(cognitoIssuer);
-  return issuers.every((i) => i !== undefined) ? issuers as string[] : [];
-}
-
-function httpAuthorizers(auth: unknown): { authorizers: Record<string, AuthorizerConfig>; defaultAuthorizer?: string } {
-  const authorizers: Record<string, AuthorizerConfig> = {};
-  if (!isObj(auth)) return { authorizers };
-  for (const [name, a] of Object.entries(isObj(auth.Authorizers) ? auth.Authorizers : {})) {
-    if (!isObj(a)) continue;
-    if (isObj(a.JwtConfiguration)) {
-      const jwt = a.JwtConfiguration;
-      const sources = identitySources(strings(a.IdentitySource ?? '$request.header.Authorization'));
-      authorizers[name] = { name, type: 'jwt', ...sources, ttlSeconds: 0, jwt: { issuer: jwt.issuer === undefined ? undefined : String(jwt.issuer), audience: strings(jwt.audience) } };
-    } else if (a.FunctionArn !== undefined) {
-      const identity = isObj(a.Identity) ? a.Identity : {};
-      authorizers[name] = {
-        name, type: 'request', functionId: referencedId(a.FunctionArn),
-        headers: strings(identity.Headers).map((h) => h.toLowerCase()), queryStrings: strings(identity.QueryStrings),
-        ttlSeconds: Number(identity.ReauthorizeEvery ?? 0), payloadVersion: String(a.AuthorizerPayloadFormatVersion ?? '2.0') === '1.0' ? '1.0' : '2.0',
-        simpleResponses: a.EnableSimpleResponses === true,
-      };
-    }
-  }
-  return { authorizers, defaultAuthorizer: typeof auth.DefaultAuthorizer === 'string' ? auth.DefaultAuthorizer : undefined };
 }
 
 /** A route's `Auth.Authorizer`: a name, `NONE` (no authorizer), or nothing (the API's default). */
@@ -220,11 +125,15 @@ export function readApiModel(text: string, file: string, { documents, parameters
   const value = templateValues(doc, { parameters });
   const variables = (v: unknown): { stageVariables?: Record<string, string> } =>
     (isObj(v) && Object.keys(v).length ? { stageVariables: Object.fromEntries(Object.entries(v).map(([k, x]) => [k, value(x)])) } : {});
-  const restApi = (id: string, p: Obj): ApiDefinition => ({
-    id, kind: 'rest', stage: value(p.StageName ?? 'Prod'), cors: restCors(p.Cors ?? restGlobals.Cors),
-    binaryMediaTypes: strings(p.BinaryMediaTypes ?? restGlobals.BinaryMediaTypes).map((t) => t.replace(/~1/g, '/')), ...restAuthorizers(p.Auth ?? restGlobals.Auth),
-    ...variables(p.Variables ?? restGlobals.Variables),
-  });
+  const apiKeys = declaredApiKeys(resources, value);
+  const restApi = (id: string, p: Obj): ApiDefinition => {
+    const auth = p.Auth ?? restGlobals.Auth;
+    return {
+      id, kind: 'rest', stage: value(p.StageName ?? 'Prod'), cors: restCors(p.Cors ?? restGlobals.Cors),
+      binaryMediaTypes: strings(p.BinaryMediaTypes ?? restGlobals.BinaryMediaTypes).map((t) => t.replace(/~1/g, '/')), ...restAuthorizers(auth),
+      ...variables(p.Variables ?? restGlobals.Variables), apiKeyRequired: isObj(auth) && auth.ApiKeyRequired === true, apiKeys,
+    };
+  };
   const httpApi = (id: string, p: Obj): ApiDefinition => ({
     id, kind: 'http', stage: value(p.StageName ?? '$default'), cors: listCors(p.CorsConfiguration ?? httpGlobals.CorsConfiguration),
     binaryMediaTypes: [], ...httpAuthorizers(p.Auth ?? httpGlobals.Auth), ...variables(p.StageVariables ?? httpGlobals.StageVariables),
@@ -249,6 +158,7 @@ export function readApiModel(text: string, file: string, { documents, parameters
         routes.push({
           api: apiId, kind: 'rest', method: String(ep.Method ?? 'ANY').toUpperCase(), path: String(ep.Path ?? '/'), functionId, payloadVersion: '1.0', authorizer: routeAuthorizer(ep, apis.get(apiId)),
           ...(isObj(ep.Auth) && Array.isArray(ep.Auth.AuthorizationScopes) ? { scopes: strings(ep.Auth.AuthorizationScopes) } : {}),
+          apiKeyRequired: isObj(ep.Auth) && typeof ep.Auth.ApiKeyRequired === 'boolean' ? ep.Auth.ApiKeyRequired : apis.get(apiId)?.apiKeyRequired === true,
         });
       } else if (event.Type === 'HttpApi') {
         const apiId = referencedId(ep.ApiId) ?? 'ServerlessHttpApi';
@@ -270,15 +180,23 @@ export function readApiModel(text: string, file: string, { documents, parameters
     }
   }
   const definitionFiles = addDefinitionRoutes({ resources, apis, routes, notes, templateFile: file, documents });
+  const keyed = routes.filter((r) => r.apiKeyRequired).length;
+  if (keyed) notes.push(apiKeyNote(keyed, apiKeys.length));
   for (const api of apis.values()) {
     for (const a of Object.values(api.authorizers)) if (a.type === 'cognito' && a.cognito?.issuers.length === 0) notes.push(templatePoolNote(a.name));
   }
   return { apis: [...apis.values()], routes, notes, definitionFiles };
 }
 
-/** What the start banner says of a Cognito authorizer whose user pool the template itself creates. */
-export function templatePoolNote(authorizer: string): string {
-  return `${authorizer}: its user pool is made by the template, so locally a token of any Cognito user pool is taken when that pool's published keys sign it and it has not expired.`;
+/** The template's `AWS::ApiGateway::ApiKey` resources that give their `Value`. */
+function declaredApiKeys(resources: Obj, value: (v: unknown) => string): ApiKey[] {
+  return Object.entries(resources).flatMap(([id, r]) => (isObj(r) && r.Type === 'AWS::ApiGateway::ApiKey' && isObj(r.Properties) && r.Properties.Value !== undefined
+    ? [{ id, value: value(r.Properties.Value) }] : []));
+}
+
+/** What the start banner says of routes that need an API key. */
+export function apiKeyNote(routes: number, knownKeys: number): string {
+  return `${routes} route(s) need an API key (x-api-key header, else 403): ${knownKeys ? `one of the template's ${knownKeys} key value(s)` : 'any key is taken locally, as the keys are made when the API is deployed'}.`;
 }
 
 /** What the start banner says of an `AWS_IAM` function URL. */

@@ -1,7 +1,7 @@
 import type { JWTVerifyGetKey } from 'jose' with { 'resolution-mode': 'import' };
 import type { AuthorizerDecision } from './apiAuthorizers';
 import { gatewayReply, type HttpReply } from './apiResponses';
-import type { AuthorizerConfig } from './apiRoutes';
+import type { AuthorizerConfig } from './apiAuthorizerConfig';
 
 /** A user pool's token issuer: `https://cognito-idp.<region>.amazonaws.com/<pool id>`. */
 const COGNITO_ISSUER = /^https:\/\/cognito-idp\.[a-z0-9-]+\.amazonaws\.com\/[a-z0-9-]+_[0-9A-Za-z]+$/;

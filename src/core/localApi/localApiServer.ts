@@ -11,7 +11,7 @@ import type { LocalLambda } from '../runtime/localLambda';
 import { StreamedResponseReader } from '../runtime/streamedResponse';
 import { LambdaServiceError, type FunctionConfig, type InvokeResult } from '../runtime/types';
 import { originAllowed, preflightHeaders, responseCorsHeaders } from './apiCors';
-import { apiEvent, type ApiRequest } from './apiEvents';
+import { apiEvent, requestHeader, type ApiRequest } from './apiEvents';
 import { gatewayReply, replyFromPayload, type HttpReply } from './apiResponses';
 import { ApiRouter, type RouteMatch } from './apiRouter';
 import { stagePrefix, type ApiDefinition, type ApiKind, type ApiModel, type ApiRoute } from './apiRoutes';
@@ -205,6 +205,16 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       // Who signed, as far as it is known here: the access key and account (IAM's user ids are not).
       authorizer = { iam: { accessKey: check.accessKey, accountId: request.accountId, callerId: null, cognitoIdentity: null, principalOrgId: null, userArn: null, userId: null } };
     }
+    let apiKey: { id: string; value: string } | undefined;
+    if (match.route.apiKeyRequired) {
+      // Checked before any authorizer, as API Gateway does; a key is any one when the template declares none.
+      const value = requestHeader(request, 'x-api-key');
+      apiKey = value ? (api.apiKeys?.length ? api.apiKeys.find((k) => k.value === value) : { id: 'local-api-key', value }) : undefined;
+      if (!apiKey) {
+        send(res, gatewayReply.apiKeyForbidden());
+        return access({ status: 403, problem: value ? "the x-api-key is none of the template's ApiKey values" : 'the route needs an API key: the request has no x-api-key header' });
+      }
+    }
     if (match.route.authorizer) {
       const decision = await options.authorizers?.authorize(api, match, request);
       if (!decision) {
@@ -222,7 +232,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       send(res, gatewayReply.internalError(`the route's function ${match.route.functionId} is not in the template`));
       return access({ status: 502, problem: `unknown function ${match.route.functionId}` });
     }
-    const event = JSON.stringify(apiEvent({ api, route: match.route, pathParameters: match.pathParameters, authorizer }, request));
+    const event = JSON.stringify(apiEvent({ api, route: match.route, pathParameters: match.pathParameters, authorizer, apiKey }, request));
     const cors = api.kind === 'rest' ? [] : responseCorsHeaders(api.cors, origin);
     const coldReason = changed.get(match.route.functionId);
     changed.delete(match.route.functionId);

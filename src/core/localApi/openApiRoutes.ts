@@ -1,8 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import type { ApiDefinition, ApiRoute } from './apiRoutes';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isObj, type Obj } from './templateFields';
 
 const ANY_METHOD = 'x-amazon-apigateway-any-method';
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', ANY_METHOD]);
@@ -49,6 +47,9 @@ export function openApiRoutes(api: ApiDefinition, doc: unknown, functionIds: Rea
   const routes: ApiRoute[] = [];
   const skipped: string[] = [];
   const paths = isObj(doc) && isObj(doc.paths) ? doc.paths : {};
+  // Security schemes that are API keys (`type: apiKey`, OpenAPI 3 or Swagger 2); SAM names its own `api_key`.
+  const schemes = isObj(doc) ? { ...(isObj(doc.securityDefinitions) ? doc.securityDefinitions : {}), ...(isObj(doc.components) && isObj(doc.components.securitySchemes) ? doc.components.securitySchemes : {}) } : {};
+  const keySchemes = new Set(['api_key', ...Object.entries(schemes).filter(([, s]) => isObj(s) && s.type === 'apiKey').map(([name]) => name)]);
   for (const [path, item] of Object.entries(paths)) {
     if (!isObj(item)) continue;
     for (const [key, op] of Object.entries(item)) {
@@ -66,8 +67,9 @@ export function openApiRoutes(api: ApiDefinition, doc: unknown, functionIds: Rea
       const security = Array.isArray(op.security) ? op.security.filter(isObj) : api.defaultAuthorizer ? [{ [api.defaultAuthorizer]: [] }] : [];
       const named = security.flatMap((s) => Object.entries(s)).find(([name]) => api.authorizers[name]);
       const scopes = named && Array.isArray(named[1]) && named[1].length ? { scopes: named[1].map(String) } : {};
+      const apiKeyRequired = api.kind === 'rest' && (Array.isArray(op.security) ? security.some((s) => Object.keys(s).some((name) => keySchemes.has(name))) : api.apiKeyRequired === true);
       routes.push({
-        api: api.id, kind: api.kind, method, path, functionId,
+        api: api.id, kind: api.kind, method, path, functionId, apiKeyRequired,
         payloadVersion: api.kind === 'http' && String(integration.payloadFormatVersion ?? '2.0') === '1.0' ? '1.0' : api.kind === 'http' ? '2.0' : '1.0',
         authorizer: named?.[0], ...scopes,
       });

@@ -1,6 +1,8 @@
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
-import { cognitoIssuers, iamUrlNote, identitySources, referencedId, templatePoolNote, type ApiDefinition, type ApiModel, type ApiRoute, type AuthorizerConfig, type CorsConfig } from './apiRoutes';
+import { cognitoIssuers, identitySources, templatePoolNote, type AuthorizerConfig } from './apiAuthorizerConfig';
+import { apiKeyNote, iamUrlNote, type ApiDefinition, type ApiKey, type ApiModel, type ApiRoute, type CorsConfig } from './apiRoutes';
+import { referencedId } from './templateFields';
 
 /** A function of serverless.yml, as a local run needs it (the handler is `file.export` relative to the service). */
 export interface ServerlessFunction {
@@ -78,6 +80,13 @@ function restAuthorizer(value: unknown, functionOf: FunctionLookup): AuthorizerC
   };
 }
 
+/** `provider.apiGateway.apiKeys` that give a value (`{ name, value }`); a bare name's value is made at deploy time. */
+function serviceApiKeys(provider: Obj): ApiKey[] {
+  const gateway = isObj(provider.apiGateway) ? provider.apiGateway : {};
+  const keys = Array.isArray(gateway.apiKeys) ? gateway.apiKeys : [];
+  return keys.filter(isObj).filter((k) => typeof k.value === 'string').map((k) => ({ id: String(k.name ?? 'apiKey'), value: String(k.value) }));
+}
+
 /** `provider.httpApi.authorizers`: JWT (`identitySource`, `issuerUrl`, `audience`) and `type: request` Lambda ones. */
 function httpApiAuthorizers(value: unknown, functionOf: FunctionLookup): Record<string, AuthorizerConfig> {
   const found: Record<string, AuthorizerConfig> = {};
@@ -148,6 +157,7 @@ export function readServerlessApi(text: string, file: string): { model: ApiModel
           api: 'ServerlessRestApi', kind: 'rest', ...at, functionId: id, payloadVersion: '1.0', authorizer: typeof authorizer === 'object' ? authorizer.name : undefined,
           // Each route its own scopes: routes naming one pool may ask for different ones.
           ...(typeof authorizer === 'object' && authorizer.cognito ? { scopes: authorizer.cognito.scopes } : {}),
+          apiKeyRequired: isObj(event.http) && event.http.private === true,
         });
         const c = isObj(event.http) ? cors(event.http.cors) : undefined;
         if (c) restCors.set(at.path, c);
@@ -170,10 +180,12 @@ export function readServerlessApi(text: string, file: string): { model: ApiModel
   }
   if (routes.some((r) => r.kind === 'rest')) {
     // serverless.yml sets CORS per http event; the preflight answer uses the first one given.
-    apis.push({ id: 'ServerlessRestApi', kind: 'rest', stage, cors: [...restCors.values()][0], binaryMediaTypes: [], authorizers: restAuthorizers });
+    apis.push({ id: 'ServerlessRestApi', kind: 'rest', stage, cors: [...restCors.values()][0], binaryMediaTypes: [], authorizers: restAuthorizers, apiKeys: serviceApiKeys(provider) });
   }
   if (routes.some((r) => r.kind === 'http')) apis.push({ id: 'ServerlessHttpApi', kind: 'http', stage: '$default', cors: cors(httpApiSettings.cors), binaryMediaTypes: [], authorizers: httpAuthorizers });
   const templatePools = Object.values(restAuthorizers).filter((a) => a.type === 'cognito' && a.cognito?.issuers.length === 0).map((a) => templatePoolNote(a.name));
-  const notes = [...(open.length ? [`Open locally, their authorizers cannot run here: ${open.join(', ')}.`] : []), ...iamUrls.map(iamUrlNote), ...templatePools];
+  const keyed = routes.filter((r) => r.apiKeyRequired).length;
+  const notes = [...(open.length ? [`Open locally, their authorizers cannot run here: ${open.join(', ')}.`] : []), ...iamUrls.map(iamUrlNote), ...templatePools,
+    ...(keyed ? [apiKeyNote(keyed, serviceApiKeys(provider).length)] : [])];
   return { model: { apis, routes, notes }, functions };
 }
