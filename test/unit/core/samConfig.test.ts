@@ -1,11 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalCloud } from '../../../src/core/localApi/localCloud';
 import { parseParameterOverrides, samConfigParameters } from '../../../src/core/project/samConfig';
-import { LocalLambda } from '../../../src/core/runtime/localLambda';
-import { waitForNoChildren } from '../support/runtimeFixtures';
+import { templateCloud } from '../support/templateCloud';
 
 const TEMPLATE = `Transform: AWS::Serverless-2016-10-31
 Parameters:
@@ -53,20 +51,17 @@ describe('template parameters: --parameter-overrides and samconfig, as sam reads
   });
 
   it("start serves the stage, variables and environment from samconfig's start-api section and the command line's overrides", async () => {
-    mkdirSync(join(dir, 'src'));
-    writeFileSync(join(dir, 'src', 'app.js'), 'exports.handler = async (e) => ({ statusCode: 200, body: JSON.stringify({ stage: process.env.STAGE, table: process.env.TABLE, vars: e.stageVariables }) });\n');
-    writeFileSync(join(dir, 'template.yaml'), TEMPLATE);
-    writeFileSync(join(dir, 'samconfig.toml'), '[default.local_start_api.parameters]\nparameter_overrides = "Stage=local Table=from-samconfig"\n');
-    const lambda = new LocalLambda();
-    const cloud = await startLocalCloud({ template: join(dir, 'template.yaml'), lambda, port: 0, invokePort: 0, target: { cwd: dir, parameterOverrides: { Table: 'from-cli' } }, hotReload: false });
+    const t = await templateCloud({
+      'template.yaml': TEMPLATE,
+      'src/app.js': 'exports.handler = async (e) => ({ statusCode: 200, body: JSON.stringify({ stage: process.env.STAGE, table: process.env.TABLE, vars: e.stageVariables }) });\n',
+      'samconfig.toml': '[default.local_start_api.parameters]\nparameter_overrides = "Stage=local Table=from-samconfig"\n',
+    }, (dir) => ({ target: { cwd: dir, parameterOverrides: { Table: 'from-cli' } } }));
     try {
-      const res = await fetch(`${cloud.api.url}/local/env`);
+      const res = await t.fetch('/local/env');
       assert.equal(res.status, 200);
       assert.deepEqual(await res.json(), { stage: 'local', table: 'from-cli', vars: { TABLE: 'from-cli' } });
     } finally {
-      await cloud.close();
-      await lambda.dispose();
+      await t.close();
     }
-    assert.deepEqual(await waitForNoChildren(), []);
   });
 });

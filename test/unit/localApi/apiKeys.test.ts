@@ -1,12 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalCloud, type LocalCloud } from '../../../src/core/localApi/localCloud';
-import type { AccessEntry } from '../../../src/core/localApi/localApiServer';
 import { readServerlessApi } from '../../../src/core/localApi/serverlessRoutes';
-import { LocalLambda } from '../../../src/core/runtime/localLambda';
-import { waitForNoChildren } from '../support/runtimeFixtures';
+import { templateCloud, type TemplateCloud } from '../support/templateCloud';
 
 const TEMPLATE = `Transform: AWS::Serverless-2016-10-31
 Resources:
@@ -38,36 +33,26 @@ Resources:
 
 describe('local API: REST routes that need an API key', function () {
   this.timeout(60_000);
-  let dir: string;
-  let lambda: LocalLambda;
-  let cloud: LocalCloud;
-  const access: AccessEntry[] = [];
-  const get = (path: string, key?: string): Promise<Response> => fetch(`${cloud.api.url}/v1${path}`, { headers: key ? { 'x-api-key': key } : {} });
+  let t: TemplateCloud;
+  const get = (path: string, key?: string): Promise<Response> => t.fetch(`/v1${path}`, { headers: key ? { 'x-api-key': key } : {} });
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lwb-apikey-'));
-    mkdirSync(join(dir, 'src'));
-    writeFileSync(join(dir, 'template.yaml'), TEMPLATE);
-    writeFileSync(join(dir, 'src', 'app.js'), 'exports.handler = async (e) => ({ statusCode: 200, body: JSON.stringify({ apiKey: e.requestContext.identity.apiKey, apiKeyId: e.requestContext.identity.apiKeyId }) });\n');
-    lambda = new LocalLambda();
-    cloud = await startLocalCloud({ template: join(dir, 'template.yaml'), lambda, port: 0, invokePort: 0, target: { cwd: dir }, hotReload: false, onAccess: (e) => access.push(e) });
+    t = await templateCloud({
+      'template.yaml': TEMPLATE,
+      'src/app.js': 'exports.handler = async (e) => ({ statusCode: 200, body: JSON.stringify({ apiKey: e.requestContext.identity.apiKey, apiKeyId: e.requestContext.identity.apiKeyId }) });\n',
+    });
   });
-  after(async () => {
-    await cloud?.close();
-    await lambda?.dispose();
-    rmSync(dir, { recursive: true, force: true });
-    assert.deepEqual(await waitForNoChildren(), []);
-  });
+  after(() => t?.close());
 
   it("refuses a request without x-api-key, or with a key the template does not declare, with API Gateway's 403", async () => {
     for (const [key, why] of [[undefined, 'no x-api-key header'], ['guess', "none of the template's ApiKey values"]] as const) {
       const res = await get('/orders', key);
       assert.equal(res.status, 403);
       assert.deepEqual(await res.json(), { message: 'Forbidden' });
-      assert.match(access.at(-1)?.problem ?? '', new RegExp(why));
-      assert.equal(access.at(-1)?.functionId, undefined, 'the function did not run');
+      assert.match(t.access.at(-1)?.problem ?? '', new RegExp(why));
+      assert.equal(t.access.at(-1)?.functionId, undefined, 'the function did not run');
     }
-    assert.match(cloud.model.notes.join('\n'), /2 route\(s\) need an API key \(x-api-key header, else 403\): one of the template's 1 key value\(s\)/);
+    assert.match(t.cloud.model.notes.join('\n'), /2 route\(s\) need an API key \(x-api-key header, else 403\): one of the template's 1 key value\(s\)/);
   });
 
   it('takes a declared key and passes it in requestContext.identity; a route that opts out and an OpenAPI api_key method', async () => {
@@ -88,7 +73,7 @@ functions:
     events:
       - http: { path: open, method: get }
       - http: { path: closed, method: get, private: true }
-`, join(dir, 'serverless.yml'));
+`, join(t.dir, 'serverless.yml'));
     assert.deepEqual(model.routes.map((r) => [r.path, r.apiKeyRequired]), [['/open', false], ['/closed', true]]);
     assert.deepEqual(model.apis[0].apiKeys, []);
     assert.match(model.notes.join('\n'), /1 route\(s\) need an API key .*any key is taken locally/);

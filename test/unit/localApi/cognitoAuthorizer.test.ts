@@ -1,13 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as Jose from 'jose' with { 'resolution-mode': 'import' };
 import { claimStrings } from '../../../src/core/localApi/cognitoAuthorizer';
-import { startLocalCloud, type LocalCloud } from '../../../src/core/localApi/localCloud';
-import type { AccessEntry } from '../../../src/core/localApi/localApiServer';
-import { LocalLambda } from '../../../src/core/runtime/localLambda';
-import { waitForNoChildren } from '../support/runtimeFixtures';
+import { templateCloud, type TemplateCloud } from '../support/templateCloud';
 
 const POOL = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool1';
 const OTHER_POOL = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other2';
@@ -42,15 +37,12 @@ Resources:
 
 describe('local API: REST Cognito user pool authorizers verify the token as API Gateway does', function () {
   this.timeout(60_000);
-  let dir: string;
-  let lambda: LocalLambda;
-  let cloud: LocalCloud;
+  let t: TemplateCloud;
   let jose: typeof Jose;
   let privateKey: Jose.CryptoKey;
-  const access: AccessEntry[] = [];
   const sign = (claims: Record<string, unknown>, { issuer = POOL, expires = '5m' } = {}): Promise<string> =>
     new jose.SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'pool-key' }).setIssuer(issuer).setIssuedAt().setExpirationTime(expires).sign(privateKey);
-  const get = (path: string, token?: string): Promise<Response> => fetch(`${cloud.api.url}${path}`, { headers: token ? { authorization: token } : {} });
+  const get = (path: string, token?: string): Promise<Response> => t.fetch(path, { headers: token ? { authorization: token } : {} });
   const claimsOf = async (res: Response): Promise<Record<string, unknown>> => {
     const text = await res.text();
     assert.equal(res.status, 200, text);
@@ -58,29 +50,22 @@ describe('local API: REST Cognito user pool authorizers verify the token as API 
   };
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lwb-cognito-'));
-    mkdirSync(join(dir, 'src'));
-    writeFileSync(join(dir, 'template.yaml'), TEMPLATE);
-    writeFileSync(join(dir, 'src', 'app.js'), 'exports.handler = async (event) => ({ statusCode: 200, body: JSON.stringify(event.requestContext.authorizer ?? null) });\n');
     jose = await import('jose');
     const keys = await jose.generateKeyPair('RS256');
     privateKey = keys.privateKey;
-    writeFileSync(join(dir, 'jwks.json'), JSON.stringify({ keys: [{ ...(await jose.exportJWK(keys.publicKey)), kid: 'pool-key', alg: 'RS256', use: 'sig' }] }));
-    lambda = new LocalLambda();
-    cloud = await startLocalCloud({ template: join(dir, 'template.yaml'), lambda, port: 0, invokePort: 0, jwksFile: join(dir, 'jwks.json'), target: { cwd: dir }, hotReload: false, onAccess: (e) => access.push(e) });
+    t = await templateCloud({
+      'template.yaml': TEMPLATE,
+      'src/app.js': 'exports.handler = async (event) => ({ statusCode: 200, body: JSON.stringify(event.requestContext.authorizer ?? null) });\n',
+      'jwks.json': JSON.stringify({ keys: [{ ...(await jose.exportJWK(keys.publicKey)), kid: 'pool-key', alg: 'RS256', use: 'sig' }] }),
+    }, (dir) => ({ jwksFile: join(dir, 'jwks.json') }));
   });
-  after(async () => {
-    await cloud?.close();
-    await lambda?.dispose();
-    rmSync(dir, { recursive: true, force: true });
-    assert.deepEqual(await waitForNoChildren(), []);
-  });
+  after(() => t?.close());
 
   it('names the authorizer on each route, and says at start that the template\'s own pool takes any pool\'s tokens', () => {
-    const lines = cloud.routes.map((r) => r.text.replace(/\s+/g, ' '));
+    const lines = t.cloud.routes.map((r) => r.text.replace(/\s+/g, ' '));
     assert.ok(lines.includes('GET /dev/me → Claims (REST API, payload 1.0, authorizer Pool)'), lines.join('\n'));
     assert.ok(lines.includes('GET /dev/open → Claims (REST API, payload 1.0)'));
-    assert.deepEqual(cloud.model.notes.filter((n) => /user pool/.test(n)).map((n) => n.split(':')[0]), ['TemplatePool']);
+    assert.deepEqual(t.cloud.model.notes.filter((n) => /user pool/.test(n)).map((n) => n.split(':')[0]), ['TemplatePool']);
   });
 
   it("an ID token of the pool: its claims reach requestContext.authorizer.claims as strings, dates as API Gateway writes them", async () => {
@@ -110,20 +95,20 @@ describe('local API: REST Cognito user pool authorizers verify the token as API 
       ['expired', await sign({ token_use: 'id' }, { expires: '-1m' }), 'The incoming token has expired'],
     ];
     for (const [why, token, message] of cases) {
-      const before = access.length;
+      const before = t.access.length;
       const res = await get('/dev/me', token);
       assert.equal(res.status, 401, why);
       assert.deepEqual(await res.json(), { message }, why);
-      assert.equal(access[before]?.functionId, undefined, `${why}: the function did not run`);
+      assert.equal(t.access[before]?.functionId, undefined, `${why}: the function did not run`);
     }
-    assert.match(access.at(-1)?.problem ?? '', /^Cognito authorizer Pool: the token has expired/);
+    assert.match(t.access.at(-1)?.problem ?? '', /^Cognito authorizer Pool: the token has expired/);
   });
 
   it('a method with OAuth scopes takes an access token holding one of them, and no ID token', async () => {
     assert.equal((await claimsOf(await get('/dev/orders', await sign({ token_use: 'access', scope: 'openid orders/read', client_id: 'app' })))).client_id, 'app');
     assert.equal((await get('/dev/orders', await sign({ token_use: 'access', scope: 'orders/write' }))).status, 401);
     assert.equal((await get('/dev/orders', await sign({ token_use: 'id' }))).status, 401);
-    assert.match(access.at(-1)?.problem ?? '', /takes an access token/);
+    assert.match(t.access.at(-1)?.problem ?? '', /takes an access token/);
   });
 
   it("the template's own pool (not deployed, its id unknown) takes any Cognito pool's signed token, and nothing else", async () => {

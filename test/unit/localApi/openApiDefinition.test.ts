@@ -1,12 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readApiModel } from '../../../src/core/localApi/apiRoutes';
-import { startLocalCloud, type LocalCloud } from '../../../src/core/localApi/localCloud';
-import { LocalLambda } from '../../../src/core/runtime/localLambda';
 import { waitFor } from '../../support/waitFor';
-import { waitForNoChildren } from '../support/runtimeFixtures';
+import { templateCloud } from '../support/templateCloud';
 
 const INLINE = `Transform: AWS::Serverless-2016-10-31
 Parameters:
@@ -94,10 +92,15 @@ describe('local API: routes from an API\'s OpenAPI definition (DefinitionBody, D
   });
 
   it('serves an included definition over HTTP with the stage variables, and a saved definition file changes the routes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lwb-openapi-'));
-    mkdirSync(join(dir, 'src'));
-    writeFileSync(join(dir, 'src', 'app.js'), 'exports.handler = async (e) => ({ statusCode: 200, body: JSON.stringify({ fn: process.env.AWS_LAMBDA_FUNCTION_NAME, resource: e.resource, stageVariables: e.stageVariables, id: e.pathParameters?.id }) });\n');
-    writeFileSync(join(dir, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31
+    const definition = (extra = ''): string => `openapi: '3.0.1'
+paths:
+  /orders/{id}:
+    get:
+      x-amazon-apigateway-integration: { type: aws_proxy, httpMethod: POST, uri: !Sub 'arn:aws:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${OrdersFn.Arn}/invocations' }
+${extra}`;
+    const t = await templateCloud({
+      'src/app.js': 'exports.handler = async (e) => ({ statusCode: 200, body: JSON.stringify({ fn: process.env.AWS_LAMBDA_FUNCTION_NAME, resource: e.resource, stageVariables: e.stageVariables, id: e.pathParameters?.id }) });\n',
+      'template.yaml': `Transform: AWS::Serverless-2016-10-31
 Resources:
   Api:
     Type: AWS::Serverless::Api
@@ -109,33 +112,21 @@ Resources:
   OrdersFn:
     Type: AWS::Serverless::Function
     Properties: { CodeUri: src/, Handler: app.handler, Runtime: nodejs20.x, FunctionName: orders }
-`);
-    const definition = (extra = ''): void => {
-      writeFileSync(join(dir, 'openapi.yaml.saving'), `openapi: '3.0.1'
-paths:
-  /orders/{id}:
-    get:
-      x-amazon-apigateway-integration: { type: aws_proxy, httpMethod: POST, uri: !Sub 'arn:aws:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${OrdersFn.Arn}/invocations' }
-${extra}`);
-      renameSync(join(dir, 'openapi.yaml.saving'), join(dir, 'openapi.yaml'));
-    };
-    definition();
-    const lambda = new LocalLambda();
-    let cloud: LocalCloud | undefined;
+`,
+      'openapi.yaml': definition(),
+    }, { hotReload: true });
     try {
-      cloud = await startLocalCloud({ template: join(dir, 'template.yaml'), lambda, port: 0, invokePort: 0, target: { cwd: dir } });
-      const res = await fetch(`${cloud.api.url}/v1/orders/7`);
+      const res = await t.fetch('/v1/orders/7');
       assert.equal(res.status, 200);
       assert.deepEqual(await res.json(), { fn: 'orders', resource: '/orders/{id}', stageVariables: { TABLE: 'orders' }, id: '7' });
-      assert.equal((await fetch(`${cloud.api.url}/v1/customers`)).status, 403);
-      definition('  /customers:\n    post:\n      x-amazon-apigateway-integration: { type: aws_proxy, uri: !GetAtt OrdersFn.Arn }\n');
-      await waitFor('the saved definition\'s new route', async () => (await fetch(`${cloud!.api.url}/v1/customers`, { method: 'POST' })).status === 200, 10_000);
-      assert.ok(cloud.routes.some((r) => /POST\s+\/v1\/customers → OrdersFn/.test(r.text)), cloud.routes.map((r) => r.text).join('\n'));
+      assert.equal((await t.fetch('/v1/customers')).status, 403);
+      // Saved as editors do: a copy renamed over the file.
+      writeFileSync(join(t.dir, 'openapi.yaml.saving'), definition('  /customers:\n    post:\n      x-amazon-apigateway-integration: { type: aws_proxy, uri: !GetAtt OrdersFn.Arn }\n'));
+      renameSync(join(t.dir, 'openapi.yaml.saving'), join(t.dir, 'openapi.yaml'));
+      await waitFor('the saved definition\'s new route', async () => (await t.fetch('/v1/customers', { method: 'POST' })).status === 200, 10_000);
+      assert.ok(t.cloud.routes.some((r) => /POST\s+\/v1\/customers → OrdersFn/.test(r.text)), t.cloud.routes.map((r) => r.text).join('\n'));
     } finally {
-      await cloud?.close();
-      await lambda.dispose();
-      rmSync(dir, { recursive: true, force: true });
+      await t.close();
     }
-    assert.deepEqual(await waitForNoChildren(), []);
   });
 });
