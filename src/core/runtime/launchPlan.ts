@@ -5,6 +5,7 @@ import { assetPath } from '../packageInfo';
 import { ensurePrivateDir, userCacheDir } from '../userCache';
 import type { EarlyStart } from './earlyStart';
 import { RuntimeSetupError, resolveNode, resolvePython, versionNotice } from './interpreters';
+import { projectVenvPython, venvNotice } from './projectVenv';
 import { layerSearchPaths, layerVariables } from './layers';
 import { compileTypeScriptHandler, typeScriptSource } from './typescriptBuild';
 import { DEFAULT_MEMORY_MB, runtimeFamily, type FunctionConfig } from './types';
@@ -107,7 +108,10 @@ export async function planLaunch(config: FunctionConfig, settings: LaunchSetting
   }
 
   if (family === 'python') {
-    const python = await resolvePython(settings.interpreters?.[config.runtime] || settings.pythonPath);
+    const configured = settings.interpreters?.[config.runtime] || settings.pythonPath;
+    // Nothing configured: the project's own virtual environment, as the Python extension would pick it.
+    const venv = configured ? undefined : projectVenvPython(config.codeDir);
+    const python = await resolvePython(configured || venv);
     const runtimeDir = assetPath('runtime', 'python');
     const bootstrap = join(runtimeDir, 'bootstrap.py');
     // -u: unbuffered, so print() lines stream live as they do on Lambda.
@@ -120,7 +124,8 @@ export async function planLaunch(config: FunctionConfig, settings: LaunchSetting
     const extraEnv: Record<string, string> = { ...layerEnv, PYTHONDONTWRITEBYTECODE: '1' };
     if (settings.debug) extraEnv.PYDEVD_DISABLE_FILE_VALIDATION = '1';
     return {
-      command: python.path, args, extraEnv, runtimeDir, writesEndMarks: true, versionNotice: versionNotice(config.runtime, python),
+      command: python.path, args, extraEnv, runtimeDir, writesEndMarks: true,
+      versionNotice: [venv ? venvNotice(venv, config.codeDir) : undefined, versionNotice(config.runtime, python)].filter(Boolean).join(' ') || undefined,
       earlyStartable: settings.debug ? undefined : 'python',
     };
   }
