@@ -12,6 +12,7 @@ import { notInLaunchJson } from '../core/scaffold/launchConfig';
 import type { DiscoveredHandler } from '../core/project/handlerDiscovery';
 import type { Environment } from '../core/runtime/environment';
 import { checkDebugpy, resolvePython } from '../core/runtime/interpreters';
+import { projectVenvPython } from '../core/runtime/projectVenv';
 import { freePort, waitForPort } from '../core/runtime/ports';
 import { runtimeFamily, type FunctionConfig, type InvokeResult } from '../core/runtime/types';
 import type { EventChoices } from '../localHandlers/eventChoice';
@@ -174,7 +175,9 @@ export class LambdaDebugProvider implements vscode.DebugConfigurationProvider {
         };
       }
       const settings = vscode.workspace.getConfiguration('lambdaWorkbench');
-      const python = await resolvePython(settings.get<Record<string, string>>('interpreters')?.[run.config.runtime] || settings.get<string>('pythonPath') || undefined);
+      // The interpreter the environment will run (launchPlan.ts): the configured one, else the project's venv.
+      const configured = settings.get<Record<string, string>>('interpreters')?.[run.config.runtime] || settings.get<string>('pythonPath');
+      const python = await resolvePython(configured || projectVenvPython(run.config.codeDir));
       await checkDebugpy(python);
       // debugpy's adapter listens on the port; the environment starts once it says so (see the tracker).
       return { type: PYTHON_DEBUG_TYPE, request: 'attach', name: config.name, listen: { host: '127.0.0.1', port }, justMyCode: true, __lambdaRunId: run.id, __python: python.path };
