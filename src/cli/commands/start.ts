@@ -14,7 +14,7 @@ const HELP = `Usage:
 
 Runs the template's APIs on 127.0.0.1 without Docker: API Gateway REST APIs (payload 1.0, under
 their stage /Prod/… and at the root), HTTP APIs (payload 1.0 or 2.0) and function URLs (each on a
-port of its own, RESPONSE_STREAM streamed), with CORS, Lambda and JWT authorizers, and the
+port of its own, RESPONSE_STREAM streamed), with CORS, Lambda, JWT and Cognito authorizers, API keys, and the
 Invoke API beside them. Saving a file of a function's code folder makes its next request run the
 new code. One line per request: method, path, status, duration, cold/warm, function.
 
