@@ -90,7 +90,8 @@ function formatJson(message: string, options: FormatOptions): string | undefined
   if (level === undefined && text === undefined) return undefined;
   const timeText = options.omitOwnTime ? '' : typeof time === 'number' ? formatTime(time, options.timeZone) : time !== undefined ? String(time)
     : options.timestamp !== undefined ? formatTime(options.timestamp, options.timeZone) : '';
-  const messageText = typeof text === 'string' ? text : JSON.stringify(text);
+  // A record may have a level and no message at all ({"level":"error","error":{…}}): its other fields say it.
+  const messageText = typeof text === 'string' ? text : text === undefined ? '' : JSON.stringify(text);
   const rest = Object.keys(doc).length ? `  ${JSON.stringify(doc)}` : '';
   return `${timeText}${timeText ? ' ' : ''}${String(level ?? '').toUpperCase().padEnd(5)} ${indentContinuation(messageText)}${rest}`;
 }

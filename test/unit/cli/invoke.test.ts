@@ -81,6 +81,15 @@ describe('CLI: invoke', function () {
     assert.match(bad.err, /--parameter-overrides: 'Stage' is no parameter override/);
   });
 
+  it("a JSON line with a level and no message (the S3 lab's error line) is printed, not a crash of the CLI", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-cli-jsonline-'));
+    writeFileSync(join(dir, 'app.py'), 'import json\n\ndef lambda_handler(event, context):\n    print(json.dumps({"level": "error", "error": {"type": "NoCredentialsError"}}))\n    return {"statusCode": 500}\n');
+    const r = await cli(['invoke', 'app.py'], { cwd: dir });
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /^ERROR {3}\{"error":\{"type":"NoCredentialsError"\}\}$/m);
+    assert.deepEqual(JSON.parse(r.out), { statusCode: 500 });
+  });
+
   it('a template with several functions and no resource named is a usage error listing them', async () => {
     const r = await cli(['invoke', 'examples/template.yaml'], { cwd: root });
     assert.equal(r.code, 2);

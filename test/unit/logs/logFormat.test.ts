@@ -18,6 +18,9 @@ describe('Log formatting', () => {
       '2026-11-23 08:00:01,000+0000 INFO  order stored  {"location":"handler:12","service":"orders","order_id":7}');
     assert.equal(formatLogMessage('{"level":"DEBUG","message":{"nested":true}}', { timestamp: Date.UTC(2026, 10, 23, 8, 0, 2) }),
       '2026-11-23 08:00:02.000 DEBUG {"nested":true}');
+    // A level and no message (the S3 lab's error line): the other fields are the message.
+    assert.equal(formatLogMessage('{"level":"error","error":{"type":"NoCredentialsError"},"requestId":"r-2"}'),
+      'ERROR   {"error":{"type":"NoCredentialsError"},"requestId":"r-2"}');
     // Platform records read as the text lines they replace; others stay compact.
     assert.equal(formatLogMessage('{"time":"2026-11-23T08:00:00Z","type":"platform.report","record":{"requestId":"r","metrics":{"durationMs":1.5,"billedDurationMs":2,"memorySizeMB":128,"maxMemoryUsedMB":60,"initDurationMs":90.25},"status":"timeout"}}'),
       '2026-11-23T08:00:00Z REPORT r  Duration      1.50 ms  Billed      2 ms  Memory    60/128   MB  Init    90.25 ms  Status: timeout');
