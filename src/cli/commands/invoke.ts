@@ -27,7 +27,8 @@ Target:
   template.yaml MyFunction   a function of a SAM / CloudFormation template (its CodeUri, Handler, Runtime,
                              MemorySize, Timeout, Environment)
   MyFunction                 a function of ./template.yaml, as 'sam local invoke MyFunction' takes it
-  ./my-runtime               a folder with an executable 'bootstrap' (custom runtime, provided.al2023)
+  ./orders                   a function's folder: its template.yaml, its one entry file (index, app, handler,
+                             lambda_function, main), or an executable 'bootstrap' (custom runtime, provided.al2023)
 
 Options:
   -e, --event <event>        JSON file, '-' for standard input, inline JSON, or a sample event such as

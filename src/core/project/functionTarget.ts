@@ -42,6 +42,8 @@ export class TargetError extends Error {
 }
 
 const SOURCE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.py'];
+/** The names a function's entry file usually has (the scaffolds', the console's, Node's and sam init's). */
+const ENTRY_NAMES = ['index', 'app', 'handler', 'lambda_function', 'main'];
 const TEMPLATE_NAMES = ['template.yaml', 'template.yml', 'template.json'];
 const PROJECT_MARKERS: Record<'nodejs' | 'python', string[]> = {
   nodejs: ['package.json', 'tsconfig.json'],
@@ -60,7 +62,15 @@ export async function resolveTarget(req: TargetRequest): Promise<FunctionConfig>
     const template = TEMPLATE_NAMES.map((n) => join(full, n)).find((f) => existsSync(f));
     if (template) config = await fromTemplate(template, req);
     else if (existsSync(join(full, 'bootstrap'))) config = customRuntime(full, req);
-    else throw new TargetError(`${req.spec} is a folder without a template.yaml or a bootstrap. Name a handler instead, e.g. '${join(req.spec, 'app.handler')}'.`);
+    else {
+      // A function's folder (as `lambda-workbench new` makes one): its one entry file, by the usual names.
+      const entries = ENTRY_NAMES.flatMap((name) => SOURCE_EXTENSIONS.map((ext) => name + ext)).filter((f) => existsSync(join(full, f)));
+      if (entries.length !== 1) {
+        const example = entries.length ? entries.map((f) => `'${join(req.spec, f)}'`).join(' or ') : `'${join(req.spec, 'app.handler')}'`;
+        throw new TargetError(`${req.spec} is a folder without a template.yaml or a bootstrap${entries.length ? ` and with ${entries.length} entry files` : ''}. Name a handler instead, e.g. ${example}.`);
+      }
+      config = await fromHandlerPath({ ...req, spec: join(req.spec, entries[0]) });
+    }
   } else if (isTemplateFile(full)) {
     config = await fromTemplate(full, req);
   } else if (!existsSync(full) && /^[A-Za-z0-9_-]+$/.test(req.spec) && workingTemplate(req.cwd)) {

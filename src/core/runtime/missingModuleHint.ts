@@ -49,11 +49,16 @@ function nodeHint(name: string, ctx: MissingModuleContext): string | undefined {
   if (pkg === 'aws-sdk') {
     return `aws-sdk (the AWS SDK for JavaScript v2) is not in Lambda's nodejs18.x and later runtimes either: use the v3 clients (@aws-sdk/client-*), which are, or package aws-sdk with the function (npm install aws-sdk in ${quoted(ctx.codeDir)}).`;
   }
-  if (NODE_RUNTIME_SDK.test(pkg)) {
+  const sdk = NODE_RUNTIME_SDK.test(pkg);
+  // The function's own package.json first: what it declares, npm install brings (the scaffolds declare the SDK).
+  const manifest = declaringManifest(ctx.codeDir, pkg);
+  if (manifest) {
+    return `${pkg} is in ${quoted(manifest)} but not installed: run npm install in ${quoted(dirname(manifest))}.` +
+      (sdk ? ` (Lambda's ${ctx.runtime} runtime has the AWS SDK for JavaScript v3 built in; a local Node takes it from node_modules.)` : '');
+  }
+  if (sdk) {
     return `${pkg} is part of Lambda's ${ctx.runtime} runtime (the AWS SDK for JavaScript v3), not of a local Node: for local runs install it beside the function, e.g. npm install --save-dev ${pkg} in ${quoted(ctx.codeDir)}.`;
   }
-  const manifest = declaringManifest(ctx.codeDir, pkg);
-  if (manifest) return `${pkg} is in ${quoted(manifest)} but not installed: run npm install in ${quoted(dirname(manifest))}.`;
   return `${pkg} is not installed in the function's folder or a layer: npm install ${pkg} in ${quoted(ctx.codeDir)}, or add it to a layer.`;
 }
 

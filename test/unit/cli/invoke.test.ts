@@ -90,6 +90,19 @@ describe('CLI: invoke', function () {
     assert.deepEqual(JSON.parse(r.out), { statusCode: 500 });
   });
 
+  it("a function's folder (as `new` makes one) runs its one entry file; two entry files are named back", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-cli-folder-'));
+    mkdirSync(join(dir, 'orders'));
+    writeFileSync(join(dir, 'orders', 'lambda_function.py'), 'def lambda_handler(event, context):\n    return "from the folder"\n');
+    const r = await cli(['invoke', 'orders'], { cwd: dir });
+    assert.equal(r.code, 0, r.err);
+    assert.equal(JSON.parse(r.out), 'from the folder');
+    writeFileSync(join(dir, 'orders', 'index.mjs'), 'export const handler = async () => 1;\n');
+    const two = await cli(['invoke', 'orders'], { cwd: dir });
+    assert.equal(two.code, 2);
+    assert.match(two.err, /orders is a folder without a template\.yaml or a bootstrap and with 2 entry files\. Name a handler instead, e\.g\. 'orders\/index\.mjs' or 'orders\/lambda_function\.py'\./);
+  });
+
   it('a template with several functions and no resource named is a usage error listing them', async () => {
     const r = await cli(['invoke', 'examples/template.yaml'], { cwd: root });
     assert.equal(r.code, 2);

@@ -31,6 +31,9 @@ describe('A failed import says how to make it work locally (HINT)', function () 
     assert.match(hints((await run('cjs.handler')).logs)[0] ?? '', /^HINT aws-sdk \(the AWS SDK for JavaScript v2\) is not in Lambda's nodejs18\.x and later runtimes either/);
     assert.deepEqual(hints((await run('dep.handler')).logs), [`HINT left-pad-not-installed is in ${join(dir, 'package.json')} but not installed: run npm install in ${dir}.`]);
     assert.deepEqual(hints((await run('missing.handler')).logs), [], 'a missing handler file is not a missing package');
+    // The SDK declared in the function's package.json (as the scaffolds do): npm install is the fix.
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ devDependencies: { '@aws-sdk/client-s3-not-here': '^3.0.0' } }));
+    assert.deepEqual(hints((await run('esm.handler')).logs), [`HINT @aws-sdk/client-s3-not-here is in ${join(dir, 'package.json')} but not installed: run npm install in ${dir}. (Lambda's nodejs20.x runtime has the AWS SDK for JavaScript v3 built in; a local Node takes it from node_modules.)`]);
     writeFileSync(join(dir, 'boom.js'), "exports.handler = async () => { throw new Error('order not found'); };\n");
     assert.deepEqual(hints((await run('boom.handler')).logs), [], 'a function error that is no import');
   });
