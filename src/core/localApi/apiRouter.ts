@@ -95,3 +95,15 @@ export class ApiRouter {
 
 /** `GET /users/{id}`, or `$default`: the route key HTTP API events carry. */
 export const routeKey = (route: ApiRoute): string => (route.path === '$default' ? '$default' : `${route.method} ${route.path}`);
+
+/** A route one API of a shared port matched, with the path it was addressed by: its own, or with the stage in front
+ *  when the request named the stage (`/Prod/hello` for a REST route `/hello`). */
+export interface AddressedMatch { readonly route: ApiRoute; readonly addressedPath: string }
+
+/** The most specific of the matches several APIs on one port found for a request, by API Gateway's precedence over
+ *  the paths as addressed (a named stage counts as literal segments); the earlier one on a tie. */
+export function mostSpecific<T extends AddressedMatch>(matches: readonly T[], method: string): T | undefined {
+  const ranked = matches.map((m, order) => ({ m, order, c: compile({ ...m.route, path: m.route.path === '$default' ? '$default' : m.addressedPath }) }));
+  ranked.sort((x, y) => precedence(x.c, y.c, method) || x.order - y.order);
+  return ranked[0]?.m;
+}

@@ -182,6 +182,7 @@ export function readApiModel(text: string, file: string, { documents, parameters
   const definitionFiles = addDefinitionRoutes({ resources, apis, routes, notes, templateFile: file, documents });
   const keyed = routes.filter((r) => r.apiKeyRequired).length;
   if (keyed) notes.push(apiKeyNote(keyed, apiKeys.length));
+  notes.push(...duplicateRouteNotes(routes));
   for (const api of apis.values()) {
     for (const a of Object.values(api.authorizers)) if (a.type === 'cognito' && a.cognito?.issuers.length === 0) notes.push(templatePoolNote(a.name));
   }
@@ -192,6 +193,19 @@ export function readApiModel(text: string, file: string, { documents, parameters
 function declaredApiKeys(resources: Obj, value: (v: unknown) => string): ApiKey[] {
   return Object.entries(resources).flatMap(([id, r]) => (isObj(r) && r.Type === 'AWS::ApiGateway::ApiKey' && isObj(r.Properties) && r.Properties.Value !== undefined
     ? [{ id, value: value(r.Properties.Value) }] : []));
+}
+
+/** Routes an API declares more than once (three scaffolds' GET /hello on the implicit HTTP API): the first
+ *  answers here, and CloudFormation would refuse the second. */
+export function duplicateRouteNotes(routes: readonly ApiRoute[]): string[] {
+  const byKey = new Map<string, ApiRoute[]>();
+  for (const r of routes) {
+    if (r.kind === 'url') continue;
+    const key = `${r.api}\u0000${r.method} ${r.path}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), r]);
+  }
+  return [...byKey.values()].filter((same) => same.length > 1).map((same) =>
+    `${same[0].method} ${same[0].path} is declared ${same.length} times on ${same[0].api} (${same.map((r) => r.functionId).join(', ')}): ${same[0].functionId} answers here, and a deployment refuses a route declared twice.`);
 }
 
 /** What the start banner says of routes that need an API key. */

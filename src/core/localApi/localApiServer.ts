@@ -13,7 +13,7 @@ import { LambdaServiceError, type FunctionConfig, type InvokeResult } from '../r
 import { originAllowed, preflightHeaders, responseCorsHeaders } from './apiCors';
 import { apiEvent, requestHeader, type ApiRequest } from './apiEvents';
 import { gatewayReply, replyFromPayload, type HttpReply } from './apiResponses';
-import { ApiRouter, type RouteMatch } from './apiRouter';
+import { ApiRouter, mostSpecific, type AddressedMatch, type RouteMatch } from './apiRouter';
 import { stagePrefix, type ApiDefinition, type ApiKind, type ApiModel, type ApiRoute } from './apiRoutes';
 import type { Authorizers } from './apiAuthorizers';
 
@@ -298,7 +298,10 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     return { result, reply: finish(res, replyFor(api, match, config, result), cors) };
   }
 
+  /** The route a request means. Several APIs share the main port, so each is asked (under its stage and at the
+   *  root) and the most specific match wins: POST /Prod/hello is a REST API's /hello, not an HTTP API's /{proxy+}. */
   function findRoute(listener: Listener, method: string, pathname: string, anyMethod = false): { api: ApiDefinition; match: RouteMatch; path: string } | undefined {
+    const found: (AddressedMatch & { api: ApiDefinition; match: RouteMatch; path: string })[] = [];
     for (const { api, router } of listener.routers) {
       const prefix = stagePrefix(api);
       const staged = prefix !== '' && (pathname === prefix || pathname.startsWith(`${prefix}/`));
@@ -309,10 +312,12 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
         // A REST function sees the path without its stage; an HTTP API's named stage stays in `rawPath`, as on AWS
         // (a request at the root, served like `sam local start-api`, gets the path it would have had there).
         const seen = api.kind !== 'http' || !prefix ? path : staged && path !== pathname ? pathname : `${prefix}${path}`;
-        return { api, match, path: seen };
+        const addressedPath = staged && path !== pathname ? `${prefix}${match.route.path === '/' ? '' : match.route.path}` || '/' : match.route.path;
+        found.push({ api, match, path: seen, route: match.route, addressedPath });
+        break;
       }
     }
-    return undefined;
+    return found.length > 1 ? mostSpecific(found, method) : found[0];
   }
 
   return {

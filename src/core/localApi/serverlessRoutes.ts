@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { cognitoIssuers, identitySources, templatePoolNote, type AuthorizerConfig } from './apiAuthorizerConfig';
-import { apiKeyNote, iamUrlNote, type ApiDefinition, type ApiKey, type ApiModel, type ApiRoute, type CorsConfig } from './apiRoutes';
+import { apiKeyNote, duplicateRouteNotes, iamUrlNote, type ApiDefinition, type ApiKey, type ApiModel, type ApiRoute, type CorsConfig } from './apiRoutes';
 import { referencedId } from './templateFields';
 
 /** A function of serverless.yml, as a local run needs it (the handler is `file.export` relative to the service). */
@@ -186,6 +186,6 @@ export function readServerlessApi(text: string, file: string): { model: ApiModel
   const templatePools = Object.values(restAuthorizers).filter((a) => a.type === 'cognito' && a.cognito?.issuers.length === 0).map((a) => templatePoolNote(a.name));
   const keyed = routes.filter((r) => r.apiKeyRequired).length;
   const notes = [...(open.length ? [`Open locally, their authorizers cannot run here: ${open.join(', ')}.`] : []), ...iamUrls.map(iamUrlNote), ...templatePools,
-    ...(keyed ? [apiKeyNote(keyed, serviceApiKeys(provider).length)] : [])];
+    ...(keyed ? [apiKeyNote(keyed, serviceApiKeys(provider).length)] : []), ...duplicateRouteNotes(routes)];
   return { model: { apis, routes, notes }, functions };
 }
