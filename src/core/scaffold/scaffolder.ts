@@ -4,6 +4,7 @@ import { EventCatalog } from '../events/catalog';
 import { generateEvent } from '../events/generate';
 import { SAVED_EVENTS_FOLDER } from '../events/savedEvents';
 import { parseJson } from '../json/parseJson';
+import { readApiModel } from '../localApi/apiRoutes';
 import { assetPath } from '../packageInfo';
 import { mergeLaunchConfig, type LambdaLaunchConfig, type MergeOutcome } from './launchConfig';
 import { addSamResource, logicalIdFor, type SamOutcome } from './samResource';
@@ -110,6 +111,32 @@ const posix = (p: string): string => p.split(sep).join('/');
 
 /** Writes a new handler from a template: its files, a matching saved event, and optionally a launch configuration
  *  and a SAM resource. Nothing existing is replaced unless `overwrite`. */
+type SamSection = NonNullable<TemplateManifest['sam']>;
+interface RouteRename { readonly from: string; readonly to: string }
+
+/** When the template's implicit API already has one of these literal routes (same method and path), the path this
+ *  function takes instead: `/<name>`. Greedy routes keep theirs (an api-router serves paths below its own root). */
+function freeRoutePath(templateFile: string, events: SamSection['Events'], name: string): RouteRename | undefined {
+  if (!events || !existsSync(templateFile)) return undefined;
+  let taken: Set<string>;
+  try {
+    taken = new Set(readApiModel(readFileSync(templateFile, 'utf8'), templateFile).routes.map((r) => `${r.api} ${r.method} ${r.path}`));
+  } catch {
+    return undefined; // a template that does not parse: addSamResource says so
+  }
+  for (const event of Object.values(events) as { Type?: string; Properties?: { Path?: string; Method?: string; RestApiId?: unknown; ApiId?: unknown } }[]) {
+    const p = event.Properties;
+    if (!p?.Path || p.Path.includes('{') || p.RestApiId || p.ApiId) continue;
+    const api = event.Type === 'Api' ? 'ServerlessRestApi' : event.Type === 'HttpApi' ? 'ServerlessHttpApi' : undefined;
+    if (api && taken.has(`${api} ${String(p.Method ?? 'ANY').toUpperCase()} ${p.Path}`)) return { from: p.Path, to: `/${name}` };
+  }
+  return undefined;
+}
+
+function withRoutePath(sam: SamSection, rename: RouteRename): SamSection {
+  return JSON.parse(JSON.stringify(sam).replaceAll(`"Path":${JSON.stringify(rename.from)}`, `"Path":${JSON.stringify(rename.to)}`)) as SamSection;
+}
+
 export function scaffold(req: ScaffoldRequest, catalog = new EventCatalog()): ScaffoldResult {
   const template = findTemplate(req.templateId);
   const lang = template.languages[req.language];
@@ -133,8 +160,12 @@ export function scaffold(req: ScaffoldRequest, catalog = new EventCatalog()): Sc
     if (/\.(png|jpe?g|gif|ico)$/i.test(rel)) cpSync(source, target);
     else writeFileSync(target, readFileSync(source, 'utf8').replace(/\{\{functionName\}\}/g, req.name));
   }
+  // A route the template already has (a second `api-http` scaffold's GET /hello) would shadow one of the two:
+  // this function's route takes its own name instead, and its saved event asks for that path.
+  const routePath = req.samResource ? freeRoutePath(join(req.workspaceRoot, 'template.yaml'), template.sam?.Events, req.name) : undefined;
+  const eventParams = routePath && template.event.params?.path ? { ...template.event.params, path: routePath.to } : template.event.params ?? {};
   mkdirSync(dirname(eventFile), { recursive: true });
-  writeFileSync(eventFile, `${JSON.stringify(generateEvent(catalog, template.event.source, template.event.type, template.event.params ?? {}), null, 2)}\n`);
+  writeFileSync(eventFile, `${JSON.stringify(generateEvent(catalog, template.event.source, template.event.type, eventParams), null, 2)}\n`);
 
   const moduleFile = lang.handler.slice(0, lang.handler.lastIndexOf('.'));
   const handlerFile = join(functionDir, relFiles.find((f) => posix(f).replace(/\.[^.]+$/, '') === moduleFile) ?? moduleFile);
@@ -151,7 +182,7 @@ export function scaffold(req: ScaffoldRequest, catalog = new EventCatalog()): Sc
     const prefix = logicalId.replace(/Function$/, '');
     // One substitution over the JSON text: references between the function and its resources stay consistent.
     const fill = <T>(value: T): T => JSON.parse(JSON.stringify(value ?? null).replace(/\{\{Prefix\}\}/g, prefix).replace(/\{\{prefix\}\}/g, req.name.toLowerCase())) as T;
-    const samSection = fill(template.sam ?? {});
+    const samSection = fill(routePath ? withRoutePath(template.sam ?? {}, routePath) : template.sam ?? {});
     for (const [id, resource] of Object.entries(fill(template.samResources ?? {}))) {
       addSamResource(file, { logicalId: id, type: resource.Type, properties: resource.Properties ?? {} });
     }

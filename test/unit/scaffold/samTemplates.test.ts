@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCloudFormation } from '../../../src/core/project/cloudFormationYaml';
+import { readApiModel } from '../../../src/core/localApi/apiRoutes';
 import { readSamTemplate } from '../../../src/core/project/samTemplate';
 import { listTemplates, scaffold, type Language } from '../../../src/core/scaffold/scaffolder';
 
@@ -21,6 +22,19 @@ function references(value: unknown, out: string[] = []): string[] {
 }
 
 describe('SAM resources written by New Handler', () => {
+  it('a second API function whose route the template already has takes its own path, and its saved event asks for it', () => {
+    const root = mkdtempSync(join(tmpdir(), 'lwb-sam-routes-'));
+    const made = ['orders', 'users'].map((name) => scaffold({ templateId: 'api-http', language: 'python', name, parentDir: root, workspaceRoot: root, launchConfig: false, samResource: true }));
+    for (const name of ['a-router', 'b-router']) scaffold({ templateId: 'api-router', language: 'javascript', name, parentDir: root, workspaceRoot: root, launchConfig: false, samResource: true });
+    const file = join(root, 'template.yaml');
+    const model = readApiModel(readFileSync(file, 'utf8'), file);
+    assert.deepEqual(model.routes.map((r) => `${r.method} ${r.path} ${r.functionId}`), [
+      'GET /hello OrdersFunction', 'GET /users UsersFunction', 'ANY /{proxy+} ARouterFunction', 'ANY /{proxy+} BRouterFunction',
+    ], "a greedy route keeps its path: the router serves the paths below it");
+    const events = made.map((m) => (JSON.parse(readFileSync(m.eventFile, 'utf8')) as { rawPath: string }).rawPath);
+    assert.deepEqual(events, ['/hello', '/users']);
+  });
+
   it('every template adds a function and the resources its trigger needs, with no dangling reference', () => {
     const root = mkdtempSync(join(tmpdir(), 'lwb-sam-'));
     const languages: Language[] = ['python', 'javascript', 'typescript'];
