@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EventCatalog } from '../core/events/catalog';
 import { generateEvent } from '../core/events/generate';
 import { parseJson } from '../core/json/parseJson';
+import { readTextFileSync, withoutBom } from '../core/textFile';
 import { UsageError } from './cliCommand';
 import { readStdin } from './parseOptions';
 
@@ -26,9 +27,11 @@ export async function readEventArgument(arg: string | undefined, cwd: string, st
       if (found) return { text: JSON.stringify(generateEvent(catalog, found.source, found.type)), source: `${found.source}/${found.type}` };
       throw new UsageError(`--event ${arg}: no such file or catalog event (give a JSON file, '-' for standard input, inline JSON, or a sample such as s3/put; 'lambda-workbench events list' shows them).`);
     }
-    text = readFileSync(file, 'utf8');
+    text = readTextFileSync(file);
     source = arg;
   }
+  // A mark a Windows editor or pipe put first would reach the function as part of its event.
+  text = withoutBom(text);
   parseJson(text, source); // throws JsonSyntaxError with source:line:column
   return { text, source };
 }

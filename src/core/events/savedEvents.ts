@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseJson } from '../json/parseJson';
+import { readTextFileSync } from '../textFile';
 
 /**
  * Saved events live beside the code, one JSON file per event, so they are versioned with it:
@@ -38,7 +39,7 @@ export function listSavedEvents(codeDir: string, functionName?: string): SavedEv
 /** Reads a saved event; malformed JSON throws a JsonSyntaxError with file, line and column. The file is never
  *  rewritten here: the user's text stays as they left it. */
 export function readSavedEvent(file: string): { text: string; value: unknown } {
-  const text = readFileSync(file, 'utf8');
+  const text = readTextFileSync(file);
   return { text, value: parseJson(text, file) };
 }
 

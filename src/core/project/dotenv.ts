@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readTextFileSync } from '../textFile';
 
 /** Parses a `.env` file: `KEY=value`, `export KEY=value`, `#` comments, single/double quotes (double quotes expand
  *  \n, \t, \" and \\), blank lines. A malformed line is reported with its number rather than silently skipped. */
@@ -37,5 +37,5 @@ function findClosingQuote(value: string, quote: string): number {
 }
 
 export function readDotEnv(file: string): Record<string, string> {
-  return parseDotEnv(readFileSync(file, 'utf8'), file);
+  return parseDotEnv(readTextFileSync(file), file);
 }

@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { parseJson } from '../json/parseJson';
 import { resolveNode, resolvePython, runtimeIdFor } from '../runtime/interpreters';
 import { runtimeFamily, type FunctionConfig, type LoggingConfig } from '../runtime/types';
 import { readDotEnv } from './dotenv';
+import { readTextFileSync } from '../textFile';
 import { samConfigParameters, type SamCommand } from './samConfig';
 import { readSamTemplate, type TemplateFunction } from './samTemplate';
 
@@ -222,7 +223,7 @@ function withEnvironmentFiles(config: FunctionConfig, req: TargetRequest): Funct
 
 /** SAM's `--env-vars` JSON shape (`{ "Function": { "KEY": "v" } }` or `{ "Parameters": {…} }`) or a flat object. */
 function envJson(file: string): Record<string, string> {
-  const data = parseJson(readFileSync(file, 'utf8'), file) as Record<string, unknown>;
+  const data = parseJson(readTextFileSync(file), file) as Record<string, unknown>;
   const flat: Record<string, string> = {};
   for (const [k, v] of Object.entries(data)) {
     if (v && typeof v === 'object') for (const [k2, v2] of Object.entries(v)) flat[k2] = String(v2);

@@ -103,6 +103,18 @@ describe('CLI: invoke', function () {
     assert.match(two.err, /orders is a folder without a template\.yaml or a bootstrap and with 2 entry files\. Name a handler instead, e\.g\. 'orders\/index\.mjs' or 'orders\/lambda_function\.py'\./);
   });
 
+  it('an event file saved with a byte-order mark (Notepad) or as UTF-16 (Windows PowerShell) reaches the function as its JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-cli-bom-'));
+    writeFileSync(join(dir, 'app.js'), 'exports.handler = async (event) => event;\n');
+    writeFileSync(join(dir, 'notepad.json'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"from": "notepad"}')]));
+    writeFileSync(join(dir, 'powershell.json'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"from": "powershell"}\r\n', 'utf16le')]));
+    for (const from of ['notepad', 'powershell']) {
+      const r = await cli(['invoke', 'app.handler', '--event', `${from}.json`], { cwd: dir });
+      assert.equal(r.code, 0, r.err);
+      assert.deepEqual(JSON.parse(r.out), { from });
+    }
+  });
+
   it('a template with several functions and no resource named is a usage error listing them', async () => {
     const r = await cli(['invoke', 'examples/template.yaml'], { cwd: root });
     assert.equal(r.code, 2);
