@@ -16,14 +16,35 @@ URLs, Kafka, DynamoDB INSERT/MODIFY/REMOVE, Cognito user-pool triggers, S3 via E
   generate              prints the event as JSON (or writes --out); encoded fields (base64, gzip, MD5) are
                         computed from the parameters
 Options:
-  -p, --param k=v       a parameter, e.g. --param bucket=photos --param key="cats/tom.jpg" (repeatable)
+  -p, --param k=v       a parameter, e.g. --param bucket=photos --param key="cats/tom.jpg" (repeatable);
+                        sam's form works too: --bucket photos --queue-name jobs
   -o, --out <file>      write to a file instead of standard output
 `;
+
+const OWN_OPTIONS = new Set(['param', 'p', 'out', 'o', 'help', 'h']);
+
+/** `sam local generate-event s3 put --bucket photos --queue-name jobs` as sam takes it: an option that is not one
+ *  of ours is a parameter, its kebab-case name in camelCase (`--queue-name` is queueName). */
+function samStyleParams(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const m = /^--([a-z][a-z0-9-]*)(?:=(.*))?$/is.exec(args[i]);
+    if (!m || OWN_OPTIONS.has(m[1])) {
+      out.push(args[i]);
+      continue;
+    }
+    const name = m[1].replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    const value = m[2] ?? (i + 1 < args.length && !args[i + 1].startsWith('--') ? args[++i] : undefined);
+    if (value === undefined) throw new UsageError(`--${m[1]} needs a value (an event parameter: --${m[1]} <value>, or --param ${name}=<value>)`);
+    out.push('--param', `${name}=${value}`);
+  }
+  return out;
+}
 
 export const eventsCommand: CliCommand = {
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parseOptions(args, { param: { type: 'string', short: 'p', multiple: true }, out: { type: 'string', short: 'o' } });
+    const { values, positionals } = parseOptions(args[0] === 'generate' ? samStyleParams(args) : args, { param: { type: 'string', short: 'p', multiple: true }, out: { type: 'string', short: 'o' } });
     const [action, sourceId, typeId, ...extra] = positionals;
     const catalog = new EventCatalog();
     try {
