@@ -35,6 +35,7 @@ Options:
                              s3/put or sqs/receive-message (default: {})
       --runtime <id>         nodejs20.x, python3.12, provided.al2023… (default: from the file / template)
       --env-file <file>      variables (.env or SAM --env-vars JSON) over the template's and ./.env
+  -t, --template <file>      the template (sam's -t; as the first argument otherwise); --env-vars is --env-file
       --parameter-overrides <Name=Value ...>  template parameters over their defaults and samconfig's
       --timeout <seconds>    1–${MAX_TIMEOUT_S} (default 3)
       --memory <MB>          ${MIN_MEMORY_MB}–${MAX_MEMORY_MB} (default 128)
@@ -65,12 +66,14 @@ export const invokeCommand: CliCommand = {
   help: HELP,
   async run(args, io) {
     const { values: v, positionals } = parseOptions(args, { ...RECORD_OPTIONS,
-      event: { type: 'string', short: 'e' }, runtime: { type: 'string' }, 'env-file': { type: 'string' }, 'parameter-overrides': { type: 'string', multiple: true },
+      event: { type: 'string', short: 'e' }, runtime: { type: 'string' }, 'env-file': { type: 'string' }, 'parameter-overrides': { type: 'string', multiple: true }, template: { type: 'string', short: 't' }, 'env-vars': { type: 'string' },
       timeout: { type: 'string' }, memory: { type: 'string' }, profile: { type: 'string' }, region: { type: 'string' },
       name: { type: 'string' }, cold: { type: 'boolean' }, repeat: { type: 'string' }, concurrency: { type: 'string' }, ramp: { type: 'string' },
       'max-concurrency': { type: 'string' }, python: { type: 'string' }, node: { type: 'string' }, json: { type: 'boolean' },
       layer: { type: 'string', multiple: true }, interpreter: { type: 'string', multiple: true }, 'log-format': { type: 'string' }, 'log-level': { type: 'string' }, 'system-log-level': { type: 'string' },
     });
+    // sam's `-t template.yaml MyFunction`: the template first, as `invoke template.yaml MyFunction` takes it.
+    if (typeof v.template === 'string') positionals.unshift(v.template);
     if (positionals.length === 0) throw new UsageError('name a handler, e.g. lambda-workbench invoke src/app.handler --event event.json');
     if (positionals.length > 2) throw new UsageError(`unexpected arguments: ${positionals.slice(2).join(' ')}`);
     const timeout = numberOption(v.timeout, 'timeout', 1, MAX_TIMEOUT_S);
@@ -101,7 +104,7 @@ export const invokeCommand: CliCommand = {
       config = await resolveTarget({
         spec: positionals[0], resource: positionals[1], cwd: io.cwd, name: v.name as string | undefined,
         runtime: v.runtime as string | undefined, memorySize, timeout, region: (v.region as string | undefined) ?? io.env.AWS_REGION,
-        envFile: v['env-file'] as string | undefined, parameterOverrides: parameterOverridesOption(v), nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined,
+        envFile: (v['env-file'] ?? v['env-vars']) as string | undefined, parameterOverrides: parameterOverridesOption(v), nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined,
         layers: v.layer as string[] | undefined, logging: loggingOptions(v), onWarning: (message) => io.err(`warning: ${message}\n`),
       });
     } catch (error) {

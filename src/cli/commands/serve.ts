@@ -23,6 +23,7 @@ Options:
   -p, --port <port>          port on 127.0.0.1 (default 3001; 0 picks a free one)
       --name <name>          function name for a single handler target (letters, digits, '-', '_')
       --env-file <file>      variables for every function (over the template's)
+  -t, --template <file>      the template (sam's -t; as the first argument otherwise); --env-vars is --env-file
       --parameter-overrides <Name=Value ...>  template parameters over their defaults and samconfig's
       --profile <name>       AWS profile whose credentials the functions get
       --region <region>      AWS_REGION the functions see (default: us-east-1)
@@ -37,18 +38,18 @@ export const serveCommand: CliCommand = {
   help: HELP,
   async run(args, io) {
     const { values: v, positionals } = parseOptions(args, { ...RECORD_OPTIONS,
-      port: { type: 'string', short: 'p' }, name: { type: 'string' }, 'env-file': { type: 'string' }, profile: { type: 'string' }, 'parameter-overrides': { type: 'string', multiple: true },
+      port: { type: 'string', short: 'p' }, name: { type: 'string' }, 'env-file': { type: 'string' }, profile: { type: 'string' }, 'parameter-overrides': { type: 'string', multiple: true }, template: { type: 'string', short: 't' }, 'env-vars': { type: 'string' },
       region: { type: 'string' }, 'max-concurrency': { type: 'string' }, python: { type: 'string' }, node: { type: 'string' }, quiet: { type: 'boolean' },
       interpreter: { type: 'string', multiple: true },
     });
     const port = intOption(v.port, 'port', 0, 65535) ?? 3001;
     const region = (v.region as string | undefined) ?? io.env.AWS_REGION;
-    const targets = positionals.length ? positionals : ['template.yaml'];
+    const targets = typeof v.template === 'string' ? [v.template, ...positionals] : positionals.length ? positionals : ['template.yaml'];
     const functions = new Map<string, FunctionConfig>();
     for (const spec of targets) {
       const full = resolve(io.cwd, spec);
       const template = isTemplateFile(full) ? full : existsSync(join(full, 'template.yaml')) && statSync(full).isDirectory() ? join(full, 'template.yaml') : undefined;
-      const common = { cwd: io.cwd, region, envFile: v['env-file'] as string | undefined, parameterOverrides: parameterOverridesOption(v), nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined };
+      const common = { cwd: io.cwd, region, envFile: (v['env-file'] ?? v['env-vars']) as string | undefined, parameterOverrides: parameterOverridesOption(v), nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined };
       try {
         if (template) {
           const parameters = { ...await samConfigParameters(template, 'local_start_lambda'), ...common.parameterOverrides };

@@ -22,6 +22,7 @@ Options:
   -p, --port <port>          port of the APIs (default 3000; 0 picks a free one)
       --invoke-port <port>   port of the Invoke API (default: the APIs' port + 1)
       --env-file <file>      variables for every function (over the template's)
+  -t, --template <file>      the template (sam's -t; as the first argument otherwise); --env-vars is --env-file
       --parameter-overrides <Name=Value ...>  template parameters over their defaults and samconfig's
       --profile <name>       AWS profile whose credentials the functions get
       --region <region>      AWS_REGION the functions see (default: us-east-1)
@@ -38,11 +39,12 @@ export const startCommand: CliCommand = {
   help: HELP,
   async run(args, io) {
     const { values: v, positionals } = parseOptions(args, { ...RECORD_OPTIONS,
-      port: { type: 'string', short: 'p' }, 'invoke-port': { type: 'string' }, 'env-file': { type: 'string' }, profile: { type: 'string' }, 'parameter-overrides': { type: 'string', multiple: true },
+      port: { type: 'string', short: 'p' }, 'invoke-port': { type: 'string' }, 'env-file': { type: 'string' }, profile: { type: 'string' }, 'parameter-overrides': { type: 'string', multiple: true }, template: { type: 'string', short: 't' }, 'env-vars': { type: 'string' },
       region: { type: 'string' }, jwks: { type: 'string' }, 'max-concurrency': { type: 'string' }, 'no-reload': { type: 'boolean' },
       python: { type: 'string' }, node: { type: 'string' }, quiet: { type: 'boolean' }, interpreter: { type: 'string', multiple: true },
     });
-    const given = positionals[0] ?? ['template.yaml', 'template.yml', 'serverless.yml', 'serverless.yaml'].find((f) => existsSync(resolve(io.cwd, f)));
+    if (typeof v.template === 'string' && positionals.length) throw new UsageError(`give the template once: --template ${String(v.template)} or ${positionals[0]}`);
+    const given = (v.template as string | undefined) ?? positionals[0] ?? ['template.yaml', 'template.yml', 'serverless.yml', 'serverless.yaml'].find((f) => existsSync(resolve(io.cwd, f)));
     if (!given) throw new UsageError('no template.yaml or serverless.yml here: name the template to start');
     const template = resolve(io.cwd, given);
     if (!existsSync(template)) throw new UsageError(`${given} does not exist`);
@@ -55,7 +57,7 @@ export const startCommand: CliCommand = {
     try {
       cloud = await startLocalCloud({
         template, lambda, port: intOption(v.port, 'port', 0, 65535) ?? 3000, invokePort: intOption(v['invoke-port'], 'invoke-port', 0, 65535),
-        target: { cwd: io.cwd, region, envFile: v['env-file'] as string | undefined, parameterOverrides: parameterOverridesOption(v), nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined },
+        target: { cwd: io.cwd, region, envFile: (v['env-file'] ?? v['env-vars']) as string | undefined, parameterOverrides: parameterOverridesOption(v), nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined },
         jwksFile: v.jwks ? resolve(io.cwd, v.jwks as string) : undefined, hotReload: !v['no-reload'], outputFiles: io.outputFiles?.(),
         onAccess: (e) => access.write(`${accessLine(e)}\n`),
         onLog: v.quiet ? undefined : (id, line) => functionLog.write(`[${id}] ${line}\n`),

@@ -115,6 +115,17 @@ describe('CLI: invoke', function () {
     }
   });
 
+  it("sam's options: -t template.yaml MyFunction and --env-vars env.json", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-cli-sam-opts-'));
+    mkdirSync(join(dir, 'infra'));
+    writeFileSync(join(dir, 'app.js'), 'exports.handler = async () => process.env.COLOR;\n');
+    writeFileSync(join(dir, 'infra', 'stack.yaml'), 'Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties: { CodeUri: .., Handler: app.handler, Runtime: nodejs20.x, Environment: { Variables: { COLOR: red } } }\n');
+    writeFileSync(join(dir, 'env.json'), JSON.stringify({ Fn: { COLOR: 'blue' } }));
+    const r = await cli(['invoke', '-t', 'infra/stack.yaml', 'Fn', '--env-vars', 'env.json'], { cwd: dir });
+    assert.equal(r.code, 0, r.err);
+    assert.equal(JSON.parse(r.out), 'blue');
+  });
+
   it('a template with several functions and no resource named is a usage error listing them', async () => {
     const r = await cli(['invoke', 'examples/template.yaml'], { cwd: root });
     assert.equal(r.code, 2);
