@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { cognitoIssuers, identitySources, templatePoolNote, type AuthorizerConfig } from './apiAuthorizerConfig';
 import { apiKeyNote, duplicateRouteNotes, iamUrlNote, type ApiDefinition, type ApiKey, type ApiModel, type ApiRoute, type CorsConfig } from './apiRoutes';
+import { resolveServerlessVariables } from './serverlessVariables';
 import { referencedId } from './templateFields';
 
 /** A function of serverless.yml, as a local run needs it (the handler is `file.export` relative to the service). */
@@ -113,11 +114,12 @@ const strings = (v: unknown): Record<string, string> => (isObj(v) ? Object.fromE
 /**
  * The routes of a serverless.yml: `http` events (REST, under the provider's stage), `httpApi` events (HTTP API,
  * payload 2.0 unless `provider.httpApi.payload` says 1.0) and `url` (function URLs), with the Lambda and JWT
- * authorizers they name, run locally as the SAM template's are. `${…}` variables are not
- * resolved (they stay as written); the framework's defaults (stage dev, timeout 6 s, 1 024 MB) apply.
+ * authorizers they name, run locally as the SAM template's are. The variables a local run can know are resolved
+ * (serverlessVariables.ts; the rest stay as written and the banner lists them); the framework's defaults (stage
+ * dev, timeout 6 s, 1 024 MB) apply.
  */
-export function readServerlessApi(text: string, file: string): { model: ApiModel; functions: ServerlessFunction[] } {
-  const doc = (parse(text, { logLevel: 'silent' }) ?? {}) as Obj;
+export function readServerlessApi(text: string, file: string, env: Readonly<Record<string, string | undefined>> = process.env): { model: ApiModel; functions: ServerlessFunction[] } {
+  const { doc, unresolved } = resolveServerlessVariables((parse(text, { logLevel: 'silent' }) ?? {}) as Obj, env);
   const provider = isObj(doc.provider) ? doc.provider : {};
   const stage = String(provider.stage ?? 'dev');
   const service = typeof doc.service === 'string' ? doc.service : isObj(doc.service) ? String(doc.service.name ?? 'service') : 'service';
@@ -186,6 +188,7 @@ export function readServerlessApi(text: string, file: string): { model: ApiModel
   const templatePools = Object.values(restAuthorizers).filter((a) => a.type === 'cognito' && a.cognito?.issuers.length === 0).map((a) => templatePoolNote(a.name));
   const keyed = routes.filter((r) => r.apiKeyRequired).length;
   const notes = [...(open.length ? [`Open locally, their authorizers cannot run here: ${open.join(', ')}.`] : []), ...iamUrls.map(iamUrlNote), ...templatePools,
-    ...(keyed ? [apiKeyNote(keyed, serviceApiKeys(provider).length)] : []), ...duplicateRouteNotes(routes)];
+    ...(keyed ? [apiKeyNote(keyed, serviceApiKeys(provider).length)] : []), ...duplicateRouteNotes(routes),
+    ...(unresolved.length ? [`Not resolved locally, so left as written: ${unresolved.join(', ')}.`] : [])];
   return { model: { apis, routes, notes }, functions };
 }
