@@ -23,6 +23,7 @@ Options:
       --invoke-port <port>   port of the Invoke API (default: the APIs' port + 1)
       --env-file <file>      variables for every function (over the template's)
   -t, --template <file>      the template (sam's -t; as the first argument otherwise); --env-vars is --env-file
+  -s, --stage <name>         serverless.yml: the stage (the framework's --stage and opt:stage)
       --parameter-overrides <Name=Value ...>  template parameters over their defaults and samconfig's
       --profile <name>       AWS profile whose credentials the functions get
       --region <region>      AWS_REGION the functions see (default: us-east-1)
@@ -39,7 +40,7 @@ export const startCommand: CliCommand = {
   help: HELP,
   async run(args, io) {
     const { values: v, positionals } = parseOptions(args, { ...RECORD_OPTIONS,
-      port: { type: 'string', short: 'p' }, 'invoke-port': { type: 'string' }, 'env-file': { type: 'string' }, profile: { type: 'string' }, 'parameter-overrides': { type: 'string', multiple: true }, template: { type: 'string', short: 't' }, 'env-vars': { type: 'string' },
+      port: { type: 'string', short: 'p' }, 'invoke-port': { type: 'string' }, 'env-file': { type: 'string' }, profile: { type: 'string' }, 'parameter-overrides': { type: 'string', multiple: true }, template: { type: 'string', short: 't' }, 'env-vars': { type: 'string' }, stage: { type: 'string', short: 's' },
       region: { type: 'string' }, jwks: { type: 'string' }, 'max-concurrency': { type: 'string' }, 'no-reload': { type: 'boolean' },
       python: { type: 'string' }, node: { type: 'string' }, quiet: { type: 'boolean' }, interpreter: { type: 'string', multiple: true },
     });
@@ -58,7 +59,7 @@ export const startCommand: CliCommand = {
       cloud = await startLocalCloud({
         template, lambda, port: intOption(v.port, 'port', 0, 65535) ?? 3000, invokePort: intOption(v['invoke-port'], 'invoke-port', 0, 65535),
         target: { cwd: io.cwd, region, envFile: (v['env-file'] ?? v['env-vars']) as string | undefined, parameterOverrides: parameterOverridesOption(v), nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined },
-        jwksFile: v.jwks ? resolve(io.cwd, v.jwks as string) : undefined, hotReload: !v['no-reload'], outputFiles: io.outputFiles?.(),
+        jwksFile: v.jwks ? resolve(io.cwd, v.jwks as string) : undefined, stage: v.stage as string | undefined, hotReload: !v['no-reload'], outputFiles: io.outputFiles?.(),
         onAccess: (e) => access.write(`${accessLine(e)}\n`),
         onLog: v.quiet ? undefined : (id, line) => functionLog.write(`[${id}] ${line}\n`),
         onReload: (ids, file) => io.err(`[start] ${file} changed: ${ids.join(', ')} will start fresh on the next request\n`),

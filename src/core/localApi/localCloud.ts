@@ -24,6 +24,8 @@ export interface LocalCloudOptions {
   /** What every function's configuration shares (env file, interpreters, region). */
   readonly target?: Omit<TargetRequest, 'spec' | 'resource'>;
   readonly jwksFile?: string;
+  /** serverless.yml: the stage (`--stage`, the framework's `opt:stage`) over the provider's. */
+  readonly stage?: string;
   /** Reload code on save (default true, through fs.watch); the editor passes its own watcher (VS Code's, which
    *  does not walk folders on the extension host's thread). */
   readonly hotReload?: boolean | WatchFolders;
@@ -81,7 +83,7 @@ async function readDefinition(options: LocalCloudOptions): Promise<CloudDefiniti
   const text = await readFile(options.template, 'utf8');
   const functions = new Map<string, FunctionConfig>();
   if (/(^|[/\\])serverless\.ya?ml$/.test(options.template)) {
-    const service = readServerlessApi(text, options.template);
+    const service = readServerlessApi(text, options.template, process.env, options.stage);
     for (const fn of service.functions) {
       const config = await resolveTarget({ cwd: process.cwd(), ...options.target, spec: fn.spec, name: fn.name, runtime: fn.runtime, timeout: fn.timeout, memorySize: fn.memorySize });
       functions.set(fn.id, { ...config, environment: { ...fn.environment, ...config.environment } });

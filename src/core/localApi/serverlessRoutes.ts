@@ -118,10 +118,10 @@ const strings = (v: unknown): Record<string, string> => (isObj(v) ? Object.fromE
  * (serverlessVariables.ts; the rest stay as written and the banner lists them); the framework's defaults (stage
  * dev, timeout 6 s, 1 024 MB) apply.
  */
-export function readServerlessApi(text: string, file: string, env: Readonly<Record<string, string | undefined>> = process.env): { model: ApiModel; functions: ServerlessFunction[] } {
-  const { doc, unresolved } = resolveServerlessVariables((parse(text, { logLevel: 'silent' }) ?? {}) as Obj, env);
+export function readServerlessApi(text: string, file: string, env: Readonly<Record<string, string | undefined>> = process.env, stage?: string): { model: ApiModel; functions: ServerlessFunction[] } {
+  const { doc, unresolved } = resolveServerlessVariables((parse(text, { logLevel: 'silent' }) ?? {}) as Obj, env, { stage });
   const provider = isObj(doc.provider) ? doc.provider : {};
-  const stage = String(provider.stage ?? 'dev');
+  const serviceStage = stage ?? String(provider.stage ?? 'dev');
   const service = typeof doc.service === 'string' ? doc.service : isObj(doc.service) ? String(doc.service.name ?? 'service') : 'service';
   const httpApiSettings = isObj(provider.httpApi) ? provider.httpApi : {};
   const payloadVersion = String(httpApiSettings.payload ?? '2.0') === '1.0' ? '1.0' : '2.0';
@@ -133,7 +133,7 @@ export function readServerlessApi(text: string, file: string, env: Readonly<Reco
   const keys = Object.keys(isObj(doc.functions) ? doc.functions : {});
   const functionOf: FunctionLookup = (nameOrArn) => {
     const name = referencedId(nameOrArn);
-    return keys.find((k) => k === name || `${service}-${stage}-${k}` === name);
+    return keys.find((k) => k === name || `${service}-${serviceStage}-${k}` === name);
   };
   const restAuthorizers: Record<string, AuthorizerConfig> = {};
   const httpAuthorizers = httpApiAuthorizers(httpApiSettings.authorizers, functionOf);
@@ -142,7 +142,7 @@ export function readServerlessApi(text: string, file: string, env: Readonly<Reco
   for (const [id, fn] of Object.entries(isObj(doc.functions) ? doc.functions : {})) {
     if (!isObj(fn) || typeof fn.handler !== 'string') continue;
     functions.push({
-      id, name: `${service}-${stage}-${id}`, spec: join(base, fn.handler), runtime: String(fn.runtime ?? provider.runtime ?? 'nodejs20.x'),
+      id, name: `${service}-${serviceStage}-${id}`, spec: join(base, fn.handler), runtime: String(fn.runtime ?? provider.runtime ?? 'nodejs20.x'),
       timeout: Number(fn.timeout ?? provider.timeout ?? 6), memorySize: Number(fn.memorySize ?? provider.memorySize ?? 1024),
       environment: { ...strings(provider.environment), ...strings(fn.environment) },
     });
@@ -182,7 +182,7 @@ export function readServerlessApi(text: string, file: string, env: Readonly<Reco
   }
   if (routes.some((r) => r.kind === 'rest')) {
     // serverless.yml sets CORS per http event; the preflight answer uses the first one given.
-    apis.push({ id: 'ServerlessRestApi', kind: 'rest', stage, cors: [...restCors.values()][0], binaryMediaTypes: [], authorizers: restAuthorizers, apiKeys: serviceApiKeys(provider) });
+    apis.push({ id: 'ServerlessRestApi', kind: 'rest', stage: serviceStage, cors: [...restCors.values()][0], binaryMediaTypes: [], authorizers: restAuthorizers, apiKeys: serviceApiKeys(provider) });
   }
   if (routes.some((r) => r.kind === 'http')) apis.push({ id: 'ServerlessHttpApi', kind: 'http', stage: '$default', cors: cors(httpApiSettings.cors), binaryMediaTypes: [], authorizers: httpAuthorizers });
   const templatePools = Object.values(restAuthorizers).filter((a) => a.type === 'cognito' && a.cognito?.issuers.length === 0).map((a) => templatePoolNote(a.name));

@@ -10,12 +10,12 @@ const VARIABLE = /^\s*[A-Za-z][\w-]*(\([^)]*\))?:(?!:)/;
 
 /**
  * The Serverless Framework's variables that a local run can know, resolved as the framework resolves them:
- * `${self:path.to.value}`, `${sls:stage}`, `${opt:stage}` (none is given here, so its fallback), `${aws:region}`,
+ * `${self:path.to.value}`, `${sls:stage}`, `${opt:stage}` (`--stage`, else its fallback), `${aws:region}`,
  * `${env:NAME}`, nested ones (`${self:custom.${sls:stage}.table}`) and fallbacks after a comma
  * (`${env:TABLE, 'orders'}`, `${opt:stage, 'dev'}`). A string that is one variable takes its value's type (an object,
  * a number). Others (`${ssm:…}`, `${cf:…}`, `${file(…)}`, `${aws:accountId}`) stay as written and are listed.
  */
-export function resolveServerlessVariables(doc: Obj, env: Readonly<Record<string, string | undefined>>): { doc: Obj; unresolved: string[] } {
+export function resolveServerlessVariables(doc: Obj, env: Readonly<Record<string, string | undefined>>, options: { readonly stage?: string } = {}): { doc: Obj; unresolved: string[] } {
   const unresolved = new Set<string>();
   const resolving = new Set<string>();
 
@@ -38,10 +38,12 @@ export function resolveServerlessVariables(doc: Obj, env: Readonly<Record<string
     const colon = text.indexOf(':');
     const [kind, arg] = [text.slice(0, colon), text.slice(colon + 1).trim()];
     if (kind === 'self') return selfValue(arg);
-    if (kind === 'sls' && arg === 'stage') return first(['self:provider.stage', "'dev'"]);
+    // `--stage` is the framework's `opt:stage`, and the stage itself over provider.stage.
+    if (kind === 'opt' && arg === 'stage') return options.stage;
+    if (kind === 'sls' && arg === 'stage') return options.stage ?? first(['self:provider.stage', "'dev'"]);
     if (kind === 'aws' && arg === 'region') return first(['self:provider.region', "'us-east-1'"]);
     if (kind === 'env') return env[arg];
-    return undefined; // opt: (no command-line options here), ssm:, cf:, s3:, file(…):, aws:accountId…
+    return undefined; // other opt: options, ssm:, cf:, s3:, file(…):, aws:accountId…
   };
   function first(alternatives: readonly string[]): unknown {
     for (const alt of alternatives) {

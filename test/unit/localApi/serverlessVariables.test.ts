@@ -62,6 +62,8 @@ functions:
     } finally {
       await t.close();
     }
+    const staged = readServerlessApi('service: x\nprovider: { name: aws, stage: "${opt:stage, \'dev\'}", environment: { S: "${sls:stage}", O: "${opt:stage}" } }\nfunctions:\n  f: { handler: h.f, events: [{ http: { path: p, method: get } }] }\n', 'serverless.yml', {}, 'prod');
+    assert.deepEqual([staged.functions[0].name, staged.functions[0].environment, staged.model.apis[0].stage], ['x-prod-f', { S: 'prod', O: 'prod' }, 'prod'], '--stage is opt:stage and the stage');
     const fromEnv = readServerlessApi('service: x\nprovider: { name: aws, stage: "${env:LWB_STAGE}" }\nfunctions:\n  f: { handler: h.f }\n', 'serverless.yml', { LWB_STAGE: 'qa' });
     assert.equal(fromEnv.functions[0].name, 'x-qa-f', 'the stage from the environment names the function');
   });
