@@ -53,8 +53,9 @@ export const serveCommand: CliCommand = {
       try {
         if (template) {
           const parameters = { ...await samConfigParameters(template, 'local_start_lambda'), ...common.parameterOverrides };
-          for (const fn of readSamTemplate(template, { region, parameters }).functions) {
-            functions.set(fn.name, await resolveTarget({ ...common, spec: template, resource: fn.logicalId, templateParameters: parameters }));
+          const parsed = readSamTemplate(template, { region, parameters });
+          for (const fn of parsed.functions) {
+            functions.set(fn.name, await resolveTarget({ ...common, spec: template, resource: fn.logicalId, template: parsed }));
           }
         } else {
           if (!existsSync(full) && spec === 'template.yaml' && positionals.length === 0) throw new UsageError('no ./template.yaml here: name a template, a folder or a handler to serve');

@@ -99,8 +99,9 @@ async function readDefinition(options: LocalCloudOptions): Promise<CloudDefiniti
     for (const file of model.definitionFiles) documents.set(file, parseCloudFormation(await readFile(file, 'utf8'), file));
     model = readApiModel(text, options.template, { documents, parameters });
   }
-  for (const fn of parseSamTemplateText(text, options.template, { region: options.target?.region, parameters }).functions) {
-    functions.set(fn.logicalId, await resolveTarget({ cwd: process.cwd(), ...options.target, spec: options.template, resource: fn.logicalId, templateParameters: parameters }));
+  const template = parseSamTemplateText(text, options.template, { region: options.target?.region, parameters });
+  for (const fn of template.functions) {
+    functions.set(fn.logicalId, await resolveTarget({ cwd: process.cwd(), ...options.target, spec: options.template, resource: fn.logicalId, template }));
   }
   return { model, functions };
 }

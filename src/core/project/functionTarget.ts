@@ -6,7 +6,7 @@ import { runtimeFamily, type FunctionConfig, type LoggingConfig } from '../runti
 import { readDotEnv } from './dotenv';
 import { readTextFileSync } from '../textFile';
 import { samConfigParameters, type SamCommand } from './samConfig';
-import { readSamTemplate, type TemplateFunction } from './samTemplate';
+import { readSamTemplate, type ParsedTemplate, type TemplateFunction } from './samTemplate';
 
 /** What the user pointed at, and the settings they gave on top. */
 export interface TargetRequest {
@@ -33,8 +33,9 @@ export interface TargetRequest {
   readonly parameterOverrides?: Readonly<Record<string, string>>;
   /** Which samconfig section applies (default `local_invoke`). */
   readonly samCommand?: SamCommand;
-  /** The template's parameters already merged (samconfig and overrides): the caller read them once for all. */
-  readonly templateParameters?: Readonly<Record<string, string>>;
+  /** The template `spec` names, already read with its parameters and Region: a caller resolving each of its
+   *  functions reads and parses it once, not once per function. */
+  readonly template?: ParsedTemplate;
 }
 
 /** A target that cannot be resolved: the message says what exists and what to type instead. */
@@ -171,8 +172,7 @@ function customRuntime(dir: string, req: TargetRequest): FunctionConfig {
 }
 
 async function fromTemplate(file: string, req: TargetRequest): Promise<FunctionConfig> {
-  const parameters = req.templateParameters ?? { ...await samConfigParameters(file, req.samCommand ?? 'local_invoke'), ...req.parameterOverrides };
-  const parsed = readSamTemplate(file, { region: req.region, parameters });
+  const parsed = req.template ?? readSamTemplate(file, { region: req.region, parameters: { ...await samConfigParameters(file, req.samCommand ?? 'local_invoke'), ...req.parameterOverrides } });
   const names = parsed.functions.map((f) => f.logicalId);
   if (parsed.functions.length === 0) throw new TargetError(`${relative(req.cwd, file)} declares no AWS::Serverless::Function or AWS::Lambda::Function.`);
   let fn: TemplateFunction | undefined;
