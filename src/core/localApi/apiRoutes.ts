@@ -111,9 +111,9 @@ export function stagePrefix(api: Pick<ApiDefinition, 'kind' | 'stage'>): string 
   return api.kind === 'url' || api.stage === '$default' ? '' : `/${api.stage}`;
 }
 
-/** The APIs and routes of a SAM template: `Api` / `HttpApi` events, explicit and implicit APIs, `FunctionUrlConfig`. */
-/** `documents`: the OpenAPI files the template includes, once read; `parameters`: the template's parameter values
- *  over its defaults (samconfig, --parameter-overrides). */
+/** The APIs and routes of a SAM template: `Api` / `HttpApi` events, explicit and implicit APIs, `FunctionUrlConfig`,
+ *  and the routes of the APIs' OpenAPI definitions. `documents`: the OpenAPI files the template includes, once read;
+ *  `parameters`: the template's parameter values over its defaults (samconfig, --parameter-overrides). */
 export function readApiModel(text: string, file: string, { documents, parameters }: { documents?: ReadonlyMap<string, unknown>; parameters?: Readonly<Record<string, string>> } = {}): ApiModel {
   const doc = parseCloudFormation(text, file) as Obj;
   const resources = isObj(doc.Resources) ? doc.Resources : {};
@@ -180,12 +180,7 @@ export function readApiModel(text: string, file: string, { documents, parameters
     }
   }
   const definitionFiles = addDefinitionRoutes({ resources, apis, routes, notes, templateFile: file, documents });
-  const keyed = routes.filter((r) => r.apiKeyRequired).length;
-  if (keyed) notes.push(apiKeyNote(keyed, apiKeys.length));
-  notes.push(...duplicateRouteNotes(routes));
-  for (const api of apis.values()) {
-    for (const a of Object.values(api.authorizers)) if (a.type === 'cognito' && a.cognito?.issuers.length === 0) notes.push(templatePoolNote(a.name));
-  }
+  notes.push(...gatewayNotes([...apis.values()], routes, apiKeys.length));
   return { apis: [...apis.values()], routes, notes, definitionFiles };
 }
 
@@ -195,9 +190,18 @@ function declaredApiKeys(resources: Obj, value: (v: unknown) => string): ApiKey[
     ? [{ id, value: value(r.Properties.Value) }] : []));
 }
 
+/** What the start banner says of a template's APIs, whether SAM or serverless.yml declares them: the routes that
+ *  need an API key (`knownKeys`: the key values the template declares), routes declared twice, and Cognito
+ *  authorizers whose pool the template creates. */
+export function gatewayNotes(apis: readonly ApiDefinition[], routes: readonly ApiRoute[], knownKeys: number): string[] {
+  const keyed = routes.filter((r) => r.apiKeyRequired).length;
+  const pools = apis.flatMap((api) => Object.values(api.authorizers)).filter((a) => a.type === 'cognito' && a.cognito?.issuers.length === 0);
+  return [...(keyed ? [apiKeyNote(keyed, knownKeys)] : []), ...duplicateRouteNotes(routes), ...pools.map((a) => templatePoolNote(a.name))];
+}
+
 /** Routes an API declares more than once (three scaffolds' GET /hello on the implicit HTTP API): the first
  *  answers here, and CloudFormation would refuse the second. */
-export function duplicateRouteNotes(routes: readonly ApiRoute[]): string[] {
+function duplicateRouteNotes(routes: readonly ApiRoute[]): string[] {
   const byKey = new Map<string, ApiRoute[]>();
   for (const r of routes) {
     if (r.kind === 'url') continue;
@@ -209,7 +213,7 @@ export function duplicateRouteNotes(routes: readonly ApiRoute[]): string[] {
 }
 
 /** What the start banner says of routes that need an API key. */
-export function apiKeyNote(routes: number, knownKeys: number): string {
+function apiKeyNote(routes: number, knownKeys: number): string {
   return `${routes} route(s) need an API key (x-api-key header, else 403): ${knownKeys ? `one of the template's ${knownKeys} key value(s)` : 'any key is taken locally, as the keys are made when the API is deployed'}.`;
 }
 

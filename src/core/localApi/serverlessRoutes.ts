@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
-import { cognitoIssuers, identitySources, templatePoolNote, type AuthorizerConfig } from './apiAuthorizerConfig';
-import { apiKeyNote, duplicateRouteNotes, iamUrlNote, type ApiDefinition, type ApiKey, type ApiModel, type ApiRoute, type CorsConfig } from './apiRoutes';
+import { cognitoIssuers, identitySources, type AuthorizerConfig } from './apiAuthorizerConfig';
+import { gatewayNotes, iamUrlNote, type ApiDefinition, type ApiKey, type ApiModel, type ApiRoute, type CorsConfig } from './apiRoutes';
 import { resolveServerlessVariables } from './serverlessVariables';
 import { referencedId } from './templateFields';
 
@@ -180,15 +180,13 @@ export function readServerlessApi(text: string, file: string, env: Readonly<Reco
       routes.push({ api: id, kind: 'url', method: 'ANY', path: '$default', functionId: id, payloadVersion: '2.0', invokeMode: url.invokeMode === 'RESPONSE_STREAM' ? 'RESPONSE_STREAM' : 'BUFFERED' });
     }
   }
+  const apiKeys = serviceApiKeys(provider);
   if (routes.some((r) => r.kind === 'rest')) {
     // serverless.yml sets CORS per http event; the preflight answer uses the first one given.
-    apis.push({ id: 'ServerlessRestApi', kind: 'rest', stage: serviceStage, cors: [...restCors.values()][0], binaryMediaTypes: [], authorizers: restAuthorizers, apiKeys: serviceApiKeys(provider) });
+    apis.push({ id: 'ServerlessRestApi', kind: 'rest', stage: serviceStage, cors: [...restCors.values()][0], binaryMediaTypes: [], authorizers: restAuthorizers, apiKeys });
   }
   if (routes.some((r) => r.kind === 'http')) apis.push({ id: 'ServerlessHttpApi', kind: 'http', stage: '$default', cors: cors(httpApiSettings.cors), binaryMediaTypes: [], authorizers: httpAuthorizers });
-  const templatePools = Object.values(restAuthorizers).filter((a) => a.type === 'cognito' && a.cognito?.issuers.length === 0).map((a) => templatePoolNote(a.name));
-  const keyed = routes.filter((r) => r.apiKeyRequired).length;
-  const notes = [...(open.length ? [`Open locally, their authorizers cannot run here: ${open.join(', ')}.`] : []), ...iamUrls.map(iamUrlNote), ...templatePools,
-    ...(keyed ? [apiKeyNote(keyed, serviceApiKeys(provider).length)] : []), ...duplicateRouteNotes(routes),
-    ...(unresolved.length ? [`Not resolved locally, so left as written: ${unresolved.join(', ')}.`] : [])];
+  const notes = [...(open.length ? [`Open locally, their authorizers cannot run here: ${open.join(', ')}.`] : []), ...iamUrls.map(iamUrlNote),
+    ...gatewayNotes(apis, routes, apiKeys.length), ...(unresolved.length ? [`Not resolved locally, so left as written: ${unresolved.join(', ')}.`] : [])];
   return { model: { apis, routes, notes }, functions };
 }
