@@ -1,6 +1,6 @@
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
-import { builtModule } from './esbuildEntryPoints';
+import { entryPointsBuilding } from './esbuildEntryPoints';
 import { parseSamTemplateText } from './samTemplate';
 
 /** A handler found in a workspace, with what the views show and what a run needs to resolve it. */
@@ -110,7 +110,7 @@ export const exportName = (handler: string): string => handler.slice(handler.las
 function candidatesFor(codeDir: string, handler: string, entryPoints: readonly string[] = []): string[] {
   const modulePath = handler.slice(0, handler.lastIndexOf('.'));
   // A SAM esbuild function's source is the entry point that builds into the Handler's module.
-  const built = entryPoints.filter((e) => builtModule(e, entryPoints) === modulePath).map((e) => resolve(codeDir, e));
+  const built = entryPointsBuilding(modulePath, entryPoints).map((e) => resolve(codeDir, e));
   return [...['.py', '.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'].map((e) => resolve(codeDir, modulePath + e)), ...built];
 }
 

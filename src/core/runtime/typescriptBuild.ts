@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { access, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { ensurePrivateDir, userCacheDir } from '../userCache';
-import { builtModule } from '../project/esbuildEntryPoints';
+import { entryPointsBuilding } from '../project/esbuildEntryPoints';
 import { loadEsbuild } from './esbuildLoader';
 
 export interface CompiledHandler {
@@ -45,7 +45,7 @@ async function upToDate(stampFile: string, root: string): Promise<boolean> {
 }
 
 /** Finds `<module>.ts` (or .mts/.cts/.tsx) for a handler's module path; else the esbuild entry point SAM would
- *  build into that module (see builtModule); or undefined. */
+ *  build into that module (see esbuildEntryPoints.ts); or undefined. */
 export function typeScriptSource(codeDir: string, modulePath: string, entryPoints: readonly string[] = []): string | undefined {
   for (const ext of ['.ts', '.mts', '.cts', '.tsx']) {
     const candidate = resolve(codeDir, modulePath + ext);
@@ -53,7 +53,7 @@ export function typeScriptSource(codeDir: string, modulePath: string, entryPoint
   }
   const wanted = modulePath.split(sep).join('/');
   const inside = entryPoints.filter((e) => /\.[cm]?tsx?$/.test(e) && !e.split(/[\\/]/).includes('..'));
-  const entry = inside.find((e) => builtModule(e, inside) === wanted);
+  const [entry] = entryPointsBuilding(wanted, inside);
   return entry && existsSync(resolve(codeDir, entry)) ? resolve(codeDir, entry) : undefined;
 }
 
