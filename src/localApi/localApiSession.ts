@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions, type RouteLine, type WatchFolders } from '../core/localApi/localCloud';
 import { accessLine } from '../core/localApi/accessLine';
-import { functionsOwning } from '../core/localApi/codeWatcher';
+import { definitionFilesOutside, functionsOwning } from '../core/localApi/codeWatcher';
 import type { AccessEntry } from '../core/localApi/localApiServer';
 import type { LocalLambda } from '../core/runtime/localLambda';
 import type { OutputLog } from '../output/outputLog';
@@ -20,7 +20,7 @@ const watchWithVsCode: WatchFolders = (folders, onChange, files) => {
     const ids = functionsOwning(folders, uri.fsPath);
     if (ids.length) onChange(ids, vscode.workspace.asRelativePath(uri), false);
   };
-  const outside = files.filter((file) => !folderList.some((folder) => file.startsWith(folder + path.sep)));
+  const outside = [...definitionFilesOutside(folderList, files).values()].flat();
   const patterns = [
     ...folderList.map((folder) => new vscode.RelativePattern(vscode.Uri.file(folder), '**/*')),
     ...outside.map((file) => new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file))),

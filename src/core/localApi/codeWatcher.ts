@@ -12,6 +12,20 @@ const IGNORED = /(^|[/\\])(node_modules|\.git|\.hg|\.svn|\.aws-sam|\.serverless|
  *  Python bytecode. */
 const IGNORED_FILE = /(\.log|\.pyc|\.pyo|\.sw[a-p]|~|___jb_(tmp|old)___)$|(^|[/\\])(\.#[^/\\]*|#[^/\\]*#|4913|\.DS_Store|Thumbs\.db)$/i;
 
+/** Whether `path` is `folder` or inside it. */
+const isUnder = (folder: string, path: string): boolean => path === folder || path.startsWith(folder + sep);
+
+/** The definition files no code folder holds, by the folder each is in: a watch of the code folders does not see
+ *  them, so each of those folders needs one of its own. */
+export function definitionFilesOutside(folders: readonly string[], files: Iterable<string>): Map<string, string[]> {
+  const outside = new Map<string, string[]>();
+  for (const file of files) {
+    if (folders.some((folder) => isUnder(folder, file))) continue;
+    outside.set(dirname(file), [...(outside.get(dirname(file)) ?? []), file]);
+  }
+  return outside;
+}
+
 /** A file by identity (fs.Stats' dev and ino): the same file under any name. */
 export interface FileIdentity {
   readonly dev: number;
@@ -26,7 +40,7 @@ export interface FileIdentity {
 export function functionsOwning(folders: ReadonlyMap<string, string>, file: string): string[] {
   const ids: string[] = [];
   for (const [id, folder] of folders) {
-    if (file !== folder && !file.startsWith(folder + sep)) continue;
+    if (!isUnder(folder, file)) continue;
     const inside = relative(folder, file);
     if (!IGNORED.test(inside) && !IGNORED_FILE.test(inside)) ids.push(id);
   }
@@ -89,12 +103,14 @@ export class CodeWatcher {
         // A folder that does not exist yet has no code to reload.
       }
     }
-    // A definition file outside every code folder: its own folder, not recursively (an editor's save may replace
-    // the file, which a watch on the file itself would stop seeing).
-    for (const file of files) {
-      if (folderList.some((folder) => file.startsWith(folder + sep))) continue;
+    // Definition files outside every code folder: one watch of their folder, not recursive, for all of them there (an
+    // editor's save may replace a file, which a watch on the file itself would stop seeing).
+    for (const [dir, inDir] of definitionFilesOutside(folderList, files)) {
       try {
-        const watcher = watch(dirname(file), (_event, name) => { if (name && join(dirname(file), name.toString()) === file) onFile(file, basename(file)); });
+        const watcher = watch(dir, (_event, name) => {
+          const file = name ? join(dir, name.toString()) : undefined;
+          if (file && inDir.includes(file)) onFile(file, basename(file));
+        });
         watcher.on('error', () => undefined);
         this.watchers.push(watcher);
       } catch {
