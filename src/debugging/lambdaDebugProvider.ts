@@ -177,7 +177,7 @@ export class LambdaDebugProvider implements vscode.DebugConfigurationProvider {
       const settings = vscode.workspace.getConfiguration('lambdaWorkbench');
       // The interpreter the environment will run (launchPlan.ts): the configured one, else the project's venv.
       const configured = settings.get<Record<string, string>>('interpreters')?.[run.config.runtime] || settings.get<string>('pythonPath');
-      const python = await resolvePython(configured || projectVenvPython(run.config.codeDir));
+      const python = await resolvePython(configured || await projectVenvPython(run.config.codeDir));
       await checkDebugpy(python);
       // debugpy's adapter listens on the port; the environment starts once it says so (see the tracker).
       return { type: PYTHON_DEBUG_TYPE, request: 'attach', name: config.name, listen: { host: '127.0.0.1', port }, justMyCode: true, __lambdaRunId: run.id, __python: python.path };

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { ExcludeMatcher } from '../core/project/globMatch';
@@ -9,6 +9,7 @@ import {
 } from '../core/project/handlerDiscovery';
 import { resolveNode, resolvePython, runtimeIdFor } from '../core/runtime/interpreters';
 import type { OutputLog } from '../output/outputLog';
+import { pathExists } from '../core/pathExists';
 
 /** What a workspace folder's scan found: one entry per file, and the handlers merged from them. */
 interface FolderIndex {
@@ -169,7 +170,7 @@ export class HandlerIndex implements vscode.Disposable {
   private async readDeclaredSources(index: FolderIndex): Promise<void> {
     for (const candidates of unresolvedCandidates(index.entries.values())) {
       for (const file of candidates) {
-        if (!(await access(file).then(() => true, () => false))) continue;
+        if (!(await pathExists(file))) continue;
         await this.readInto(index, file, true);
         break;
       }

@@ -1,10 +1,11 @@
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { pathExists } from '../core/pathExists';
 
 /** Whether a scaffolded folder declares npm packages it does not have yet (so the editor shows missing types). */
 export async function needsNpmInstall(folder: string): Promise<boolean> {
-  if (await access(join(folder, 'node_modules')).then(() => true, () => false)) return false;
+  if (await pathExists(join(folder, 'node_modules'))) return false;
   try {
     const pkg = JSON.parse(await readFile(join(folder, 'package.json'), 'utf8')) as { dependencies?: object; devDependencies?: object };
     return Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).length > 0;

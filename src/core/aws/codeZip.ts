@@ -1,6 +1,7 @@
-import { access, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { createZip, readZip, type ZipInput } from './zipArchive';
+import { pathExists } from '../pathExists';
 
 const SKIP = new Set(['.git', '.aws-sam', '.vscode', '__pycache__', '.venv', 'venv', '.pytest_cache', '.mypy_cache', '.ruff_cache', '.DS_Store', '.lambda-workbench-cache']);
 /** Never uploaded: local secrets (`.env`, `.env.local`…) anywhere, and at the top the project's saved events and
@@ -57,7 +58,7 @@ export function downloadFolder(parent: string, functionName: string): string {
 /** Files of a zip that already exist under `dir` (the caller asks before replacing them). */
 export async function zipConflicts(zip: Uint8Array, dir: string): Promise<string[]> {
   const names = readZip(zip).map((e) => e.name);
-  const exists = await Promise.all(names.map((name) => access(join(dir, name)).then(() => true, () => false)));
+  const exists = await Promise.all(names.map((name) => pathExists(join(dir, name))));
   return names.filter((_, i) => exists[i]);
 }
 

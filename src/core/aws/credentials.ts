@@ -1,7 +1,7 @@
-import { access } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { AwsCredentials } from '../runtime/environmentVariables';
+import { pathExists } from '../pathExists';
 
 /** Credentials and, for temporary ones (SSO, assume-role, credential_process), when they expire. */
 export interface ExpiringCredentials extends AwsCredentials {
@@ -53,7 +53,7 @@ async function sharedFilesExist(env: NodeJS.ProcessEnv): Promise<boolean> {
   const paths = [env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials'), env.AWS_CONFIG_FILE || join(home, '.aws', 'config')];
   // A path the SDK expands (~/…) is left to it.
   if (paths.some((p) => p.startsWith('~'))) return true;
-  const found = await Promise.all(paths.map((p) => access(p).then(() => true, () => false)));
+  const found = await Promise.all(paths.map(pathExists));
   return found.some(Boolean);
 }
 

@@ -14,7 +14,7 @@ import { zipFolder } from './codeZip';
  */
 export async function packageFunction(config: FunctionConfig, options: { signal?: AbortSignal } = {}): Promise<{ zip: Buffer; handler: string; note?: string }> {
   const { modulePath } = nodeHandlerParts(config.handler);
-  const source = config.runtime.startsWith('nodejs') ? typeScriptSource(config.codeDir, modulePath) : undefined;
+  const source = config.runtime.startsWith('nodejs') ? await typeScriptSource(config.codeDir, modulePath) : undefined;
   if (!source) return { zip: await zipFolder(config.codeDir, options), handler: config.handler };
   const esbuild = await loadEsbuild(config.codeDir);
   const out = mkdtempSync(join(tmpdir(), 'lwb-deploy-'));

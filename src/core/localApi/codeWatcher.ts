@@ -1,5 +1,5 @@
 import { stat, watch } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { pathExists } from '../pathExists';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { watchFolderTree, type FolderTreeWatch } from './folderTree';
 
@@ -150,7 +150,7 @@ export class CodeWatcher {
   private async nameOf(changed: [string, string][]): Promise<string> {
     const definition = changed.find(([file]) => this.definitionFiles.has(file));
     if (definition) return definition[1];
-    for (const [file, shown] of changed) if (await access(file).then(() => true, () => false)) return shown;
+    for (const [file, shown] of changed) if (await pathExists(file)) return shown;
     return changed[0][1];
   }
 

@@ -4,6 +4,7 @@ import { parseJson } from '../json/parseJson';
 import { resolveNode, resolvePython, runtimeIdFor } from '../runtime/interpreters';
 import { runtimeFamily, type FunctionConfig, type LoggingConfig } from '../runtime/types';
 import { readDotEnv } from './dotenv';
+import { pathExists } from '../pathExists';
 import { readTextFileSync } from '../textFile';
 import { samConfigParameters, type SamCommand } from './samConfig';
 import { readSamTemplate, type ParsedTemplate, type TemplateFunction } from './samTemplate';
@@ -66,7 +67,9 @@ export async function resolveTarget(req: TargetRequest): Promise<FunctionConfig>
     else if (existsSync(join(full, 'bootstrap'))) config = customRuntime(full, req);
     else {
       // A function's folder (as `lambda-workbench new` makes one): its one entry file, by the usual names.
-      const entries = ENTRY_NAMES.flatMap((name) => SOURCE_EXTENSIONS.map((ext) => name + ext)).filter((f) => existsSync(join(full, f)));
+      const names = ENTRY_NAMES.flatMap((name) => SOURCE_EXTENSIONS.map((ext) => name + ext));
+      const present = await Promise.all(names.map((f) => pathExists(join(full, f))));
+      const entries = names.filter((_, i) => present[i]);
       if (entries.length !== 1) {
         const example = entries.length ? entries.map((f) => `'${join(req.spec, f)}'`).join(' or ') : `'${join(req.spec, 'app.handler')}'`;
         throw new TargetError(`${req.spec} is a folder without a template.yaml or a bootstrap${entries.length ? ` and with ${entries.length} entry files` : ''}. Name a handler instead, e.g. ${example}.`);
@@ -75,11 +78,10 @@ export async function resolveTarget(req: TargetRequest): Promise<FunctionConfig>
     }
   } else if (isTemplateFile(full)) {
     config = await fromTemplate(full, req);
-  } else if (!existsSync(full) && /^[A-Za-z0-9_-]+$/.test(req.spec) && workingTemplate(req.cwd)) {
-    // `invoke HelloWorldFunction`, as `sam local invoke` takes it: a function of the folder's template.
-    config = await fromTemplate(workingTemplate(req.cwd)!, { ...req, resource: req.spec });
   } else {
-    config = await fromHandlerPath(req);
+    // `invoke HelloWorldFunction`, as `sam local invoke` takes it: a function of the folder's template.
+    const working = /^[A-Za-z0-9_-]+$/.test(req.spec) && !(await pathExists(full)) ? await workingTemplate(req.cwd) : undefined;
+    config = working ? await fromTemplate(working, { ...req, resource: req.spec }) : await fromHandlerPath(req);
   }
   checkFunctionName(config.name);
   if (config.region !== undefined && !AWS_REGION.test(config.region)) {
@@ -89,8 +91,10 @@ export async function resolveTarget(req: TargetRequest): Promise<FunctionConfig>
 }
 
 /** The template of the working folder, if it has one. */
-function workingTemplate(cwd: string): string | undefined {
-  return TEMPLATE_NAMES.map((n) => join(cwd, n)).find((f) => existsSync(f));
+async function workingTemplate(cwd: string): Promise<string | undefined> {
+  const files = TEMPLATE_NAMES.map((n) => join(cwd, n));
+  const present = await Promise.all(files.map(pathExists));
+  return files.find((_, i) => present[i]);
 }
 
 /** Lambda's rule for a function's name. A name outside it would fail at deploy time, and locally it cannot go into

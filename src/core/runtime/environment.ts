@@ -465,9 +465,6 @@ export class Environment {
       status, errorType: status === 'error' ? error?.errorType : undefined,
     }));
     this.log(active, estimateLine(active.requestId, cost, this.config.architecture ?? 'x86_64'));
-    const hint = error && this.plan ? missingModuleHint(error, { runtime: this.config.runtime, codeDir: this.config.codeDir, interpreter: this.plan.command, handler: this.config.handler }) : undefined;
-    // Not an AWS line: how to make a failed import work here (each time, like the error it follows).
-    if (hint) this.log(active, `HINT ${hint}`);
     const paused = pausedInCall + (active.cold ? this.pausedInInit : 0);
     if (paused > 0) this.log(active, `PAUSED RequestId: ${active.requestId}\tDebugger: ${paused.toFixed(2)} ms paused, left out of Duration, Init Duration and the cost`);
 
@@ -476,12 +473,17 @@ export class Environment {
     const alive = this.exit === undefined && !active.timedOut && !active.outOfMemory && !active.initTimedOut;
     if (alive) this.state = 'idle';
     else this.markDead();
-    active.resolve({
+    const result: InvokeResult = {
       requestId: active.requestId, payload, functionError: error ? 'Unhandled' : undefined, error, logs: active.logs,
       durationMs, billedDurationMs: billed, initDurationMs, memorySizeMb, maxMemoryUsedMb, coldStart: active.cold,
       timedOut: active.timedOut || active.initTimedOut, environmentId: this.id, cost,
       ...(active.reply && 'streamed' in active.reply && active.reply.streamed ? { streamed: true, contentType: 'contentType' in active.reply ? active.reply.contentType : undefined } : {}),
-    });
+    };
+    const hint = error && this.plan ? missingModuleHint(error, { runtime: this.config.runtime, codeDir: this.config.codeDir, interpreter: this.plan.command, handler: this.config.handler }) : undefined;
+    if (!hint) return active.resolve(result);
+    // Not an AWS line: how to make a failed import work here (each time, like the error it follows). It reads the
+    // function's manifests, so the call's result waits for it; the environment is already idle or gone.
+    void hint.then((line) => { if (line) this.log(active, `HINT ${line}`); }, () => undefined).finally(() => active.resolve(result));
   }
 
   private outcome(active: Active): { payload: string; error?: FunctionError } {

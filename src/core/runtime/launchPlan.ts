@@ -87,7 +87,7 @@ export async function planLaunch(config: FunctionConfig, settings: LaunchSetting
     const { modulePath } = nodeHandlerParts(config.handler);
     const hasJs = ['.js', '.mjs', '.cjs'].some((ext) => existsSync(resolve(config.codeDir, modulePath + ext)));
     // A handler with '..' is refused by the runtime (Runtime.MalformedHandlerName): never compile or write outside.
-    const tsSource = hasJs || config.handler.includes('..') ? undefined : typeScriptSource(config.codeDir, modulePath, config.entryPoints);
+    const tsSource = hasJs || config.handler.includes('..') ? undefined : await typeScriptSource(config.codeDir, modulePath, config.entryPoints);
     if (tsSource) {
       compiled = await compileTypeScriptHandler(config.codeDir, modulePath, tsSource, node.version);
       extraEnv.LWB_HANDLER_FILE = compiled.file;
@@ -110,7 +110,7 @@ export async function planLaunch(config: FunctionConfig, settings: LaunchSetting
   if (family === 'python') {
     const configured = settings.interpreters?.[config.runtime] || settings.pythonPath;
     // Nothing configured: the project's own virtual environment, as the Python extension would pick it.
-    const venv = configured ? undefined : projectVenvPython(config.codeDir);
+    const venv = configured ? undefined : await projectVenvPython(config.codeDir);
     const python = await resolvePython(configured || venv);
     const runtimeDir = assetPath('runtime', 'python');
     const bootstrap = join(runtimeDir, 'bootstrap.py');

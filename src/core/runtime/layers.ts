@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { RuntimeSetupError } from './interpreters';
 import type { FunctionConfig } from './types';
+import { pathExists } from '../pathExists';
 
 /** The search paths of a function's layers, later layers first (see layerVariables). */
 export interface LayerPaths {
@@ -11,7 +12,6 @@ export interface LayerPaths {
   readonly lib: string[];
 }
 
-const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
 
 /**
  * Layers as Lambda mounts them: each layer's content is extracted under /opt, later layers over earlier ones. A
@@ -29,7 +29,7 @@ export async function layerSearchPaths(config: FunctionConfig): Promise<LayerPat
     }
   }
   const present = async (paths: string[]): Promise<string[]> => {
-    const found = await Promise.all(paths.map(async (p) => (p && (await exists(p)) ? p : '')));
+    const found = await Promise.all(paths.map(async (p) => (p && (await pathExists(p)) ? p : '')));
     return found.filter(Boolean);
   };
   const nodeMajor = /^nodejs(\d+)/.exec(config.runtime)?.[1];

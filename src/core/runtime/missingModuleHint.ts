@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
+import { pathExists } from '../pathExists';
 
 /** What Lambda's Python runtimes carry besides the standard library (the SDK and what it needs). */
 const PYTHON_RUNTIME_PACKAGES = new Set(['boto3', 'botocore', 's3transfer', 'jmespath', 'dateutil', 'urllib3', 'six']);
@@ -29,12 +30,13 @@ export function missingModule(errorMessage: string): string | undefined {
 const quoted = (path: string): string => (/[\s'"]/.test(path) ? JSON.stringify(path) : path);
 
 /** The package.json from the function's folder up that lists `name` (what `npm install` there would install). */
-function declaringManifest(codeDir: string, name: string): string | undefined {
+async function declaringManifest(codeDir: string, name: string): Promise<string | undefined> {
   for (let dir = codeDir, i = 0; i < 8; i++, dir = dirname(dir)) {
     const file = join(dir, 'package.json');
-    if (existsSync(file)) {
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text !== undefined) {
       try {
-        const manifest = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, unknown> | undefined>;
+        const manifest = JSON.parse(text) as Record<string, Record<string, unknown> | undefined>;
         if (['dependencies', 'devDependencies', 'optionalDependencies'].some((k) => manifest[k]?.[name] !== undefined)) return file;
       } catch { /* not JSON: npm would say so */ }
     }
@@ -43,7 +45,7 @@ function declaringManifest(codeDir: string, name: string): string | undefined {
   return undefined;
 }
 
-function nodeHint(name: string, ctx: MissingModuleContext): string | undefined {
+async function nodeHint(name: string, ctx: MissingModuleContext): Promise<string | undefined> {
   if (name.startsWith('.') || name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(name) || name.startsWith('node:')) return undefined;
   const pkg = name.startsWith('@') ? name.split('/').slice(0, 2).join('/') : name.split('/')[0];
   if (pkg === 'aws-sdk') {
@@ -51,7 +53,7 @@ function nodeHint(name: string, ctx: MissingModuleContext): string | undefined {
   }
   const sdk = NODE_RUNTIME_SDK.test(pkg);
   // The function's own package.json first: what it declares, npm install brings (the scaffolds declare the SDK).
-  const manifest = declaringManifest(ctx.codeDir, pkg);
+  const manifest = await declaringManifest(ctx.codeDir, pkg);
   if (manifest) {
     return `${pkg} is in ${quoted(manifest)} but not installed: run npm install in ${quoted(dirname(manifest))}.` +
       (sdk ? ` (Lambda's ${ctx.runtime} runtime has the AWS SDK for JavaScript v3 built in; a local Node takes it from node_modules.)` : '');
@@ -62,7 +64,7 @@ function nodeHint(name: string, ctx: MissingModuleContext): string | undefined {
   return `${pkg} is not installed in the function's folder or a layer: npm install ${pkg} in ${quoted(ctx.codeDir)}, or add it to a layer.`;
 }
 
-function pythonHint(name: string, ctx: MissingModuleContext): string {
+async function pythonHint(name: string, ctx: MissingModuleContext): Promise<string> {
   const top = name.split('.')[0];
   const pip = PIP_NAMES[top] ?? top;
   const python = quoted(ctx.interpreter);
@@ -70,15 +72,17 @@ function pythonHint(name: string, ctx: MissingModuleContext): string {
     return `${top} is part of Lambda's ${ctx.runtime} runtime but not installed for ${python}: for local runs, ${python} -m pip install ${pip}.`;
   }
   const requirements = join(ctx.codeDir, 'requirements.txt');
-  if (existsSync(requirements)) {
+  if (await pathExists(requirements)) {
     const where = relative(process.cwd(), requirements) || basename(requirements);
     return `${top} is not installed for ${python}, nor beside the function. Lambda imports what the deployment package holds: ${python} -m pip install -r ${quoted(where)} -t ${quoted(ctx.codeDir)} puts ${basename(requirements)} there; or run with an interpreter that has it (--python, the lambdaWorkbench.pythonPath setting, e.g. a virtual environment's python).`;
   }
   return `${top} is not installed for ${python}, nor in the function's folder or a layer: ${python} -m pip install ${pip} -t ${quoted(ctx.codeDir)} packages it with the function.`;
 }
 
-/** A line that says how to make a failed import work locally, or undefined when the error is not one. */
-export function missingModuleHint(error: { readonly errorType: string; readonly errorMessage: string }, ctx: MissingModuleContext): string | undefined {
+/** A line that says how to make a failed import work locally. Undefined at once when the error is no failed import
+ *  of a package (most errors: nothing to read), else a promise, as the line depends on the function's package.json
+ *  or requirements.txt (read asynchronously: the extension host's thread never waits on them). */
+export function missingModuleHint(error: { readonly errorType: string; readonly errorMessage: string }, ctx: MissingModuleContext): Promise<string | undefined> | undefined {
   const name = missingModule(error.errorMessage);
   const handlerModule = ctx.handler.slice(0, ctx.handler.lastIndexOf('.'));
   if (!name || name === handlerModule || name === handlerModule.replace(/\//g, '.') || name.endsWith(`/${basename(handlerModule)}`)) return undefined;

@@ -1,34 +1,28 @@
-import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { pathExists } from '../pathExists';
 
 /** The folders a project's virtual environment is usually in, in the order tools look (the Python extension, uv,
  *  poetry's in-project setting). */
 const VENV_FOLDERS = ['.venv', 'venv'];
-const found = new Map<string, string | undefined>();
 
 /**
  * The Python of the virtual environment of the project a function is in: a `.venv` or `venv` (with its
  * `pyvenv.cfg`) in the function's folder or a folder above it, up to the repository's root (a `.git`) or 8 levels.
  * Undefined when a virtual environment is already active (VIRTUAL_ENV: its `python3` is first on PATH) or there is
- * none. Looked up once per folder and process.
+ * none. Looked up at each environment's start, so a venv made meanwhile is found.
  */
-export function projectVenvPython(codeDir: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export async function projectVenvPython(codeDir: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
   if (env.VIRTUAL_ENV) return undefined;
-  if (found.has(codeDir)) return found.get(codeDir);
-  let python: string | undefined;
-  for (let dir = codeDir, level = 0; level < 8 && !python; level++, dir = dirname(dir)) {
-    for (const name of VENV_FOLDERS) {
-      const venv = join(dir, name);
-      const candidate = process.platform === 'win32' ? join(venv, 'Scripts', 'python.exe') : join(venv, 'bin', 'python');
-      if (existsSync(join(venv, 'pyvenv.cfg')) && existsSync(candidate)) {
-        python = candidate;
-        break;
-      }
+  for (let dir = codeDir, level = 0; level < 8; level++, dir = dirname(dir)) {
+    const venvs = VENV_FOLDERS.map((name) => join(dir, name));
+    const [configs, repositoryRoot] = await Promise.all([Promise.all(venvs.map((venv) => pathExists(join(venv, 'pyvenv.cfg')))), pathExists(join(dir, '.git'))]);
+    for (const [i, venv] of venvs.entries()) {
+      const python = process.platform === 'win32' ? join(venv, 'Scripts', 'python.exe') : join(venv, 'bin', 'python');
+      if (configs[i] && await pathExists(python)) return python;
     }
-    if (python || existsSync(join(dir, '.git')) || dirname(dir) === dir) break;
+    if (repositoryRoot || dirname(dir) === dir) return undefined;
   }
-  found.set(codeDir, python);
-  return python;
+  return undefined;
 }
 
 /** What the first run says of a virtual environment it picked by itself. */

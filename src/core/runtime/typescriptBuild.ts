@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { access, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { ensurePrivateDir, userCacheDir } from '../userCache';
+import { pathExists } from '../pathExists';
 import { entryPointsBuilding } from '../project/esbuildEntryPoints';
 import { loadEsbuild } from './esbuildLoader';
 
@@ -46,15 +47,15 @@ async function upToDate(stampFile: string, root: string): Promise<boolean> {
 
 /** Finds `<module>.ts` (or .mts/.cts/.tsx) for a handler's module path; else the esbuild entry point SAM would
  *  build into that module (see esbuildEntryPoints.ts); or undefined. */
-export function typeScriptSource(codeDir: string, modulePath: string, entryPoints: readonly string[] = []): string | undefined {
+export async function typeScriptSource(codeDir: string, modulePath: string, entryPoints: readonly string[] = []): Promise<string | undefined> {
   for (const ext of ['.ts', '.mts', '.cts', '.tsx']) {
     const candidate = resolve(codeDir, modulePath + ext);
-    if (existsSync(candidate)) return candidate;
+    if (await pathExists(candidate)) return candidate;
   }
   const wanted = modulePath.split(sep).join('/');
   const inside = entryPoints.filter((e) => /\.[cm]?tsx?$/.test(e) && !e.split(/[\\/]/).includes('..'));
   const [entry] = entryPointsBuilding(wanted, inside);
-  return entry && existsSync(resolve(codeDir, entry)) ? resolve(codeDir, entry) : undefined;
+  return entry && await pathExists(resolve(codeDir, entry)) ? resolve(codeDir, entry) : undefined;
 }
 
 /** Whether a TypeScript source is an ES module: `.mts`, or in a package whose nearest package.json says
@@ -91,7 +92,7 @@ async function build(codeDir: string, modulePath: string, source: string, nodeVe
   const esm = await isModuleSource(source);
   const file = join(outDir, `${modulePath}${esm ? '.mjs' : '.js'}`);
   const stampFile = `${file}.inputs.json`;
-  if ((await access(file).then(() => true, () => false)) && await upToDate(stampFile, outDir)) return { file, rebuilt: false };
+  if (await pathExists(file) && await upToDate(stampFile, outDir)) return { file, rebuilt: false };
   const esbuild = await loadEsbuild(codeDir);
   await mkdir(dirname(file), { recursive: true });
   let result;

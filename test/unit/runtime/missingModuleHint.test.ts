@@ -47,13 +47,13 @@ describe('A failed import says how to make it work locally (HINT)', function () 
     assert.match(hint ?? '', /^HINT requests_not_installed_here is not installed for \S*python\S*, nor beside the function\. Lambda imports what the deployment package holds: \S+ -m pip install -r \S*requirements\.txt -t /, result.logs.join('\n'));
   });
 
-  it('Python: boto3 is the runtime\'s own; another failure gets no hint', () => {
+  it('Python: boto3 is the runtime\'s own; another failure gets no hint, and nothing is read for it', async () => {
     const ctx = { runtime: 'python3.12', codeDir: dir, interpreter: '/usr/bin/python3', handler: 'app.lambda_handler' };
-    assert.equal(missingModuleHint({ errorType: 'Runtime.ImportModuleError', errorMessage: "Unable to import module 'app': No module named 'boto3'" }, ctx),
+    assert.equal(await missingModuleHint({ errorType: 'Runtime.ImportModuleError', errorMessage: "Unable to import module 'app': No module named 'boto3'" }, ctx),
       "boto3 is part of Lambda's python3.12 runtime but not installed for /usr/bin/python3: for local runs, /usr/bin/python3 -m pip install boto3.");
-    assert.match(missingModuleHint({ errorType: 'Runtime.ImportModuleError', errorMessage: "Unable to import module 'app': No module named 'dateutil'" }, ctx) ?? '', /pip install python-dateutil\.$/);
+    assert.match(await missingModuleHint({ errorType: 'Runtime.ImportModuleError', errorMessage: "Unable to import module 'app': No module named 'dateutil'" }, ctx) ?? '', /pip install python-dateutil\.$/);
     assert.equal(missingModuleHint({ errorType: 'Runtime.ImportModuleError', errorMessage: "Unable to import module 'app': No module named 'app'" }, ctx), undefined);
     assert.equal(missingModuleHint({ errorType: 'ValueError', errorMessage: 'bad value' }, ctx), undefined);
-    assert.match(missingModuleHint({ errorType: 'Runtime.ImportModuleError', errorMessage: "Unable to import module 'app': No module named 'yaml'" }, ctx) ?? '', /pip install PyYAML -t /);
+    assert.match(await missingModuleHint({ errorType: 'Runtime.ImportModuleError', errorMessage: "Unable to import module 'app': No module named 'yaml'" }, ctx) ?? '', /pip install PyYAML -t /);
   });
 });

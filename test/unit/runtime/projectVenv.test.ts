@@ -34,17 +34,17 @@ describe("Python: the project's virtual environment runs its functions", functio
     }
   });
 
-  it('not when a virtual environment is active, nor above a repository root, nor without pyvenv.cfg', () => {
+  it('not when a virtual environment is active, nor above a repository root, nor without pyvenv.cfg', async () => {
     const dir = join(root, 'functions', 'orders');
-    assert.equal(projectVenvPython(dir, { VIRTUAL_ENV: '/elsewhere/venv' }), undefined);
+    assert.equal(await projectVenvPython(dir, { VIRTUAL_ENV: '/elsewhere/venv' }), undefined);
     const repo = mkdtempSync(join(root, 'repo-'));
     mkdirSync(join(repo, '.git'));
     mkdirSync(join(repo, 'fn'));
-    assert.equal(projectVenvPython(join(repo, 'fn'), {}), undefined, 'the .venv above the repository is not its');
+    assert.equal(await projectVenvPython(join(repo, 'fn'), {}), undefined, 'the .venv above the repository is not its');
     const bare = mkdtempSync(join(tmpdir(), 'lwb-novenv-'));
     mkdirSync(join(bare, 'venv', 'bin'), { recursive: true });
     writeFileSync(join(bare, 'venv', 'bin', 'python'), '');
-    assert.equal(projectVenvPython(bare, {}), undefined, 'a folder named venv that is no virtual environment');
+    assert.equal(await projectVenvPython(bare, {}), undefined, 'a folder named venv that is no virtual environment');
     rmSync(bare, { recursive: true, force: true });
   });
 });
