@@ -14,7 +14,8 @@ import { zipFolder } from './codeZip';
  */
 export async function packageFunction(config: FunctionConfig, options: { signal?: AbortSignal } = {}): Promise<{ zip: Buffer; handler: string; note?: string }> {
   const { modulePath } = nodeHandlerParts(config.handler);
-  const source = config.runtime.startsWith('nodejs') ? await typeScriptSource(config.codeDir, modulePath) : undefined;
+  // A SAM esbuild function's entry point too, bundled under the module its Handler names, as sam build lays it out.
+  const source = config.runtime.startsWith('nodejs') ? await typeScriptSource(config.codeDir, modulePath, config.entryPoints) : undefined;
   if (!source) return { zip: await zipFolder(config.codeDir, options), handler: config.handler };
   const esbuild = await loadEsbuild(config.codeDir);
   const out = mkdtempSync(join(tmpdir(), 'lwb-deploy-'));

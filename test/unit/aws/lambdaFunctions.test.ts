@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
@@ -185,6 +185,23 @@ describe('core/aws: profiles, packaging, messages', () => {
     mkdirSync(pyDir, { recursive: true });
     await extractZip(py.zip, pyDir);
     assert.match(readFileSync(join(pyDir, 'handlers.py'), 'utf8'), /def echo/);
+  });
+
+  it("packages a SAM esbuild function's entry point under the module its Handler names, as sam build does", async () => {
+    const codeDir = mkdtempSync(join(tmpdir(), 'lwb-pkg-entry-'));
+    mkdirSync(join(codeDir, 'src', 'handlers'), { recursive: true });
+    writeFileSync(join(codeDir, 'src', 'handlers', 'foo.ts'), "export const handler = async (): Promise<string> => 'built foo';\n");
+    const built = await packageFunction({ name: 'f', runtime: 'nodejs20.x', handler: 'foo.handler', codeDir, entryPoints: ['src/handlers/foo.ts'] });
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-pkg-'));
+    await extractZip(built.zip, dir);
+    const lambda = new LocalLambda();
+    try {
+      const r = await lambda.invoke({ name: 'unzipped-entry', runtime: 'nodejs20.x', handler: built.handler, codeDir: dir }, '{}');
+      assert.equal(JSON.parse(r.payload), 'built foo', r.payload);
+      assert.equal(existsSync(join(dir, 'foo.js')), true, 'foo.js at the package root');
+    } finally {
+      await lambda.dispose();
+    }
   });
 
   it('bundles an ES module TypeScript handler as .mjs that runs as Lambda would load it (top-level await)', async () => {
