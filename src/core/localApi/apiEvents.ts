@@ -13,6 +13,8 @@ export interface ApiRequest {
   readonly body: Buffer;
   readonly sourceIp: string;
   readonly requestId: string;
+  /** REST's `extendedRequestId`. */
+  readonly extendedRequestId: string;
   readonly time: Date;
   readonly protocol: string;
   readonly accountId: string;
@@ -110,7 +112,7 @@ export function eventV1(ctx: EventContext, req: ApiRequest): Record<string, unkn
     stageVariables: ctx.api.stageVariables ?? null,
     requestContext: {
       accountId: req.accountId, apiId: ctx.api.id.toLowerCase(), authorizer: ctx.authorizer ?? null, domainName, domainPrefix: domainName.split('.')[0],
-      extendedRequestId: req.requestId, httpMethod: req.method,
+      extendedRequestId: req.extendedRequestId, httpMethod: req.method,
       identity: {
         accessKey: null, accountId: null, apiKey: ctx.apiKey?.value ?? null, apiKeyId: ctx.apiKey?.id ?? null, caller: null, clientCert: null, cognitoAuthenticationProvider: null,
         cognitoAuthenticationType: null, cognitoIdentityId: null, cognitoIdentityPoolId: null, principalOrgId: null, sourceIp: req.sourceIp, user: null, userAgent, userArn: null,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger';
 import { listenOnLoopback } from '../net/listenOnLoopback';
 import { CLIENT_FACING, MinimalHttpServer, type MinimalRequest, type MinimalResponse } from '../net/minimalHttpServer';
@@ -16,6 +15,7 @@ import { gatewayReply, replyFromPayload, type HttpReply } from './apiResponses';
 import { ApiRouter, mostSpecific, type AddressedMatch, type RouteMatch } from './apiRouter';
 import { stagePrefix, type ApiDefinition, type ApiKind, type ApiModel, type ApiRoute } from './apiRoutes';
 import type { Authorizers } from './apiAuthorizers';
+import { answerHeaders, forwardedHeaders, gatewayIds, withAnswerHeaders, type GatewayIds } from './gatewayHeaders';
 
 /** API Gateway refuses request bodies over 10 MB. */
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
@@ -153,8 +153,18 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   await openFunctionUrls();
 
   /** `body`: undefined when it was over API Gateway's limit. */
-  async function serve(listener: Listener, req: MinimalRequest, res: MinimalResponse, body: Buffer | undefined): Promise<void> {
+  async function serve(listener: Listener, req: MinimalRequest, socket: MinimalResponse, body: Buffer | undefined): Promise<void> {
     const started = performance.now();
+    // Every answer carries the gateway's request ids, of the API that answers (before a route is found: the kind
+    // that answers an unknown route).
+    let answering: ApiKind = fallbackKind(listener);
+    const idsByKind = new Map<ApiKind, GatewayIds>();
+    const idsOf = (kind: ApiKind): GatewayIds => {
+      let ids = idsByKind.get(kind);
+      if (!ids) idsByKind.set(kind, (ids = gatewayIds(kind, req.rawHeaders)));
+      return ids;
+    };
+    const res = withAnswerHeaders(socket, () => answerHeaders(answering, idsOf(answering)));
     const method = req.method;
     const url = requestTarget(req.url);
     const access = (reply: Pick<AccessEntry, 'status'> & Partial<AccessEntry>): void =>
@@ -185,15 +195,19 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       return access({ status: headers ? 204 : 403, problem: headers ? undefined : 'CORS preflight not allowed by the configuration' });
     }
     if (!found?.match) {
-      const kind = listener.routers.some((r) => r.api.kind !== 'rest') ? 'http' : 'rest';
+      const kind = answering;
       send(res, gatewayReply.unknownRoute(kind));
       const known = listener.routers.flatMap((r) => r.router.routes.map((x) => `${x.method} ${stagePrefix(r.api)}${x.path}`));
       return access({ status: kind === 'rest' ? 403 : 404, problem: `no route matches ${method} ${url.pathname} (routes: ${known.join(', ') || 'none'})` });
     }
     const { api, match, path } = found;
+    answering = api.kind;
+    const ids = idsOf(api.kind);
+    const sourceIp = req.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1';
     const request: ApiRequest = {
-      method, path, rawQuery: url.query, rawHeaders: req.rawHeaders, body, sourceIp: req.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
-      requestId: randomUUID(), time: new Date(), protocol: `HTTP/${req.httpVersion}`, accountId: options.accountId ?? DEFAULT_ACCOUNT_ID, region: options.region ?? DEFAULT_REGION,
+      method, path, rawQuery: url.query, rawHeaders: forwardedHeaders(api.kind, req.rawHeaders, ids, sourceIp, listener.port), body, sourceIp,
+      requestId: ids.requestId, extendedRequestId: ids.extendedRequestId, time: new Date(), protocol: `HTTP/${req.httpVersion}`,
+      accountId: options.accountId ?? DEFAULT_ACCOUNT_ID, region: options.region ?? DEFAULT_REGION,
     };
     let authorizer: Record<string, unknown> | undefined;
     if (api.kind === 'url' && api.urlAuthType === 'AWS_IAM') {
@@ -236,7 +250,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     const cors = api.kind === 'rest' ? [] : responseCorsHeaders(api.cors, origin);
     const coldReason = changed.get(match.route.functionId);
     changed.delete(match.route.functionId);
-    const outcome = await invoke(api, match, config, event, res, cors);
+    const outcome = await invoke(api, match, config, event, res, cors, ids.traceRoot);
     access({ status: outcome.reply?.status ?? res.status, functionId: match.route.functionId, requestId: outcome.result?.requestId, cold: outcome.result?.coldStart, coldReason: outcome.result?.coldStart ? coldReason : undefined, problem: outcome.reply?.problem });
   }
 
@@ -252,7 +266,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   }
 
   /** Invokes the route's function and answers; a RESPONSE_STREAM function URL writes chunks as they come. */
-  async function invoke(api: ApiDefinition, match: RouteMatch, config: FunctionConfig, event: string, res: MinimalResponse, cors: [string, string][]): Promise<{ result?: InvokeResult; reply?: HttpReply }> {
+  async function invoke(api: ApiDefinition, match: RouteMatch, config: FunctionConfig, event: string, res: MinimalResponse, cors: [string, string][], traceRoot: string): Promise<{ result?: InvokeResult; reply?: HttpReply }> {
     const overridden = options.invokeOverride?.(match.route.functionId, config, event);
     if (overridden) {
       const result = await overridden;
@@ -263,6 +277,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     let reader: StreamedResponseReader | undefined;
     const running = options.lambda.invoke(config, event, {
       serialized: true,
+      traceRoot,
       onLog: (line) => options.onLog?.(match.route.functionId, line),
       onResponseChunk: streaming ? (chunk, _id, contentType) => {
         reader ??= new StreamedResponseReader(contentType, (prelude) => {
@@ -336,6 +351,13 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       await Promise.all(listeners.map(({ server }) => server.close()));
     },
   };
+}
+
+/** Who answers a request before its route is known: a function URL's port its URL, the main port an HTTP API when
+ *  it serves one (an unknown route is then a 404), else a REST API. */
+function fallbackKind(listener: Listener): ApiKind {
+  if (listener.routers.length > 0 && listener.routers.every((r) => r.api.kind === 'url')) return 'url';
+  return listener.routers.some((r) => r.api.kind !== 'rest') ? 'http' : 'rest';
 }
 
 /** A finished invocation as the gateway answers it: a timeout 504, a function error 502, else the mapped payload. */

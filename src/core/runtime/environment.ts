@@ -245,7 +245,7 @@ export class Environment {
       // Under a debugger too: the configured timeout from when the event is handed over (the debugger is attached by then).
       deadlineMs: Date.now() + timeoutMs,
       functionArn: functionArn(this.config),
-      traceId: traceId(),
+      traceId: traceId(active.options.traceRoot),
       clientContext: active.options.clientContext === undefined ? undefined : JSON.stringify(active.options.clientContext),
       cognitoIdentity: active.options.identity === undefined ? undefined : JSON.stringify(active.options.identity),
     });

@@ -87,11 +87,22 @@ export function buildEnvironment(inputs: EnvironmentInputs): Record<string, stri
   return env;
 }
 
-/** Lambda's trace header for one invocation. */
-export function traceId(): string {
-  const epoch = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
+/** Lambda's trace header for one invocation: under the caller's trace root when it passed one (API Gateway passes
+ *  the request's), else a new one. */
+export function traceId(root?: string): string {
   const hex = randomHex(24);
-  return `Root=1-${epoch}-${hex.slice(0, 24)};Parent=${hex.slice(24, 40)};Sampled=0;Lineage=1:${hex.slice(40)}:0`;
+  root ??= newTraceRoot(hex.slice(0, 24));
+  return `Root=${root};Parent=${hex.slice(24, 40)};Sampled=0;Lineage=1:${hex.slice(40)}:0`;
+}
+
+/** An X-Ray trace root, `1-<epoch seconds, hex>-<24 hex>`. */
+export function newTraceRoot(hex = randomHex(12)): string {
+  return `1-${Math.floor(Date.now() / 1000).toString(16).padStart(8, '0')}-${hex}`;
+}
+
+/** The `Root` of an `X-Amzn-Trace-Id` value, when it is a well-formed one. */
+export function traceRootOf(header: string | undefined): string | undefined {
+  return header ? /(?:^|;)\s*Root=(1-[0-9a-f]{8}-[0-9a-f]{24})\s*(?:;|$)/i.exec(header)?.[1] : undefined;
 }
 
 // Random bytes drawn from a pool filled 256 ids at a time: a randomBytes call per id costs a system call each, on

@@ -124,6 +124,8 @@ export interface InvokeOptions {
   readonly cold?: boolean;
   readonly clientContext?: unknown;
   readonly identity?: unknown;
+  /** The caller's X-Ray trace root (`1-5759e988-bd862e3fe1be46a994272793`): the function's trace id is under it. */
+  readonly traceRoot?: string;
   /** Receives each log line as it is produced (START, the function's output, END, REPORT, the cost line). */
   readonly onLog?: (line: string) => void;
   /** A streaming function's response, each chunk as the function writes it (before the invocation ends). */

@@ -160,6 +160,43 @@ describe('local API: a template\'s REST API, HTTP API and function URL over real
     assert.equal(urlEvent.rawPath, '/any/path');
   });
 
+  it("the gateway's own headers: the trace and X-Forwarded-* in the event, its request ids on every answer", async () => {
+    const traceRoot = (res: Response): string => /^Root=(1-[0-9a-f]{8}-[0-9a-f]{24});/.exec(res.headers.get('x-function-trace') ?? '')?.[1] ?? 'none';
+    // REST: canonical names; the client's X-Forwarded-For kept, the caller's address appended.
+    const rest = await call('/dev/items/1', { headers: { 'X-Forwarded-For': '203.0.113.9', 'X-Forwarded-Proto': 'https' } });
+    const restEvent = JSON.parse(await rest.text()) as Json;
+    assert.equal(restEvent.headers['X-Forwarded-For'], '203.0.113.9, 127.0.0.1');
+    assert.equal(restEvent.headers['X-Forwarded-Proto'], 'http', 'the scheme the client really used');
+    assert.equal(restEvent.headers['X-Forwarded-Port'], new URL(cloud.api.url).port);
+    assert.deepEqual(restEvent.multiValueHeaders['X-Forwarded-Proto'], ['http'], "the client's value is replaced, not added to");
+    assert.equal(rest.headers.get('x-amzn-requestid'), restEvent.requestContext.requestId);
+    assert.equal(rest.headers.get('x-amz-apigw-id'), restEvent.requestContext.extendedRequestId);
+    assert.notEqual(restEvent.requestContext.extendedRequestId, restEvent.requestContext.requestId);
+    assert.equal(restEvent.headers['X-Amzn-Trace-Id'], `Root=${traceRoot(rest)}`, "the function's trace is the request's");
+    assert.equal(rest.headers.get('x-amzn-trace-id'), `Root=${traceRoot(rest)};Sampled=0`);
+    assert.equal(rest.headers.get('x-request-id'), 'r-1', "the function's own headers stay");
+    // HTTP API: lower-case names, its short request id in apigw-requestid.
+    const http = await call('/v2/items/1');
+    const httpEvent = JSON.parse(await http.text()) as Json;
+    assert.equal(httpEvent.headers['x-forwarded-for'], '127.0.0.1');
+    assert.equal(httpEvent.headers['x-forwarded-proto'], 'http');
+    assert.match(httpEvent.requestContext.requestId, /^[A-Za-z0-9+/]{15}=$/);
+    assert.equal(http.headers.get('apigw-requestid'), httpEvent.requestContext.requestId);
+    assert.equal(httpEvent.headers['x-amzn-trace-id'], `Root=${traceRoot(http)}`);
+    // A function URL: the caller's trace root is kept, to the function.
+    const root = '1-5759e988-bd862e3fe1be46a994272793';
+    const url = await fetch(`${cloud.api.functionUrls.get('EchoFunction')!}/p`, { headers: { 'X-Amzn-Trace-Id': `Root=${root};Parent=53995c3f42cd8ad8;Sampled=1` } });
+    const urlEvent = JSON.parse(await url.text()) as Json;
+    assert.equal(url.headers.get('x-amzn-requestid'), urlEvent.requestContext.requestId);
+    assert.equal(urlEvent.headers['x-amzn-trace-id'], `Root=${root}`);
+    assert.equal(traceRoot(url), root);
+    assert.equal(urlEvent.headers['x-forwarded-port'], new URL(cloud.api.functionUrls.get('EchoFunction')!).port);
+    // The gateway's own answers carry them too.
+    const unknown = await call('/nothing/here');
+    assert.equal(unknown.status, 404);
+    assert.match(unknown.headers.get('apigw-requestid') ?? '', /^[A-Za-z0-9+/]{15}=$/);
+  });
+
   it('unknown routes answer as API Gateway does: REST-only paths 403 Missing Authentication Token, otherwise 404', async () => {
     const res = await call('/nothing/here');
     assert.equal(res.status, 404);
