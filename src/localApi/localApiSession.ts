@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions, type RouteLine, type WatchFolders } from '../core/localApi/localCloud';
 import { accessLine } from '../core/localApi/accessLine';
-import { definitionFilesOutside, functionsOwning } from '../core/localApi/codeWatcher';
+import { definitionFilesOutside, distinctFolders, functionsOwning } from '../core/localApi/codeWatcher';
 import type { AccessEntry } from '../core/localApi/localApiServer';
 import type { LocalLambda } from '../core/runtime/localLambda';
 import type { OutputLog } from '../output/outputLog';
@@ -14,7 +14,7 @@ const colour = (status: number): string => `${ESC}${status >= 500 ? '31' : statu
 /** Hot reload through VS Code's file watcher: fs.watch's recursive mode would walk the folders on the host. The
  *  definition files (the template, env files) are watched wherever they are and reported as such, as CodeWatcher does. */
 const watchWithVsCode: WatchFolders = (folders, onChange, files) => {
-  const folderList = [...new Set(folders.values())];
+  const folderList = distinctFolders(folders).map((folder) => folder.path);
   const changed = (uri: vscode.Uri): void => {
     if (files.includes(uri.fsPath)) return onChange([], vscode.workspace.asRelativePath(uri), true);
     const ids = functionsOwning(folders, uri.fsPath);

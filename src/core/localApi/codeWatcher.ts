@@ -12,6 +12,31 @@ const IGNORED = /(^|[/\\])(node_modules|\.git|\.hg|\.svn|\.aws-sam|\.serverless|
  *  Python bytecode. */
 const IGNORED_FILE = /(\.log|\.pyc|\.pyo|\.sw[a-p]|~|___jb_(tmp|old)___)$|(^|[/\\])(\.#[^/\\]*|#[^/\\]*#|4913|\.DS_Store|Thumbs\.db)$/i;
 
+/** A layer's own packages: a Node layer's code is imported by name, from the packages of its node_modules. */
+const LAYER_PACKAGES = /^nodejs[/\\](node\d+[/\\])?node_modules([/\\]|$)/;
+
+/** A folder a function's code is loaded from: its own (CodeUri), or one of its layers'. */
+export interface CodeFolder {
+  readonly path: string;
+  readonly layer?: boolean;
+}
+
+/** Function id → the folders its code comes from. */
+export type CodeFolders = ReadonlyMap<string, readonly CodeFolder[]>;
+
+/** A function's own folder, then its layers' (a change to a layer is a change to every function that has it). */
+export function codeFoldersOf(codeDir: string, layers: readonly string[] = []): CodeFolder[] {
+  return [{ path: codeDir }, ...layers.map((path) => ({ path, layer: true }))];
+}
+
+/** Whether a path inside a code folder (`inside`, relative to it) is never code: under node_modules, a cache or a
+ *  tool's folder, or a file no function loads. In a layer, the packages of `nodejs/node_modules` are its code
+ *  (their own node_modules are not). */
+function ignoredIn(folder: CodeFolder, inside: string, file = true): boolean {
+  const rest = folder.layer ? inside.replace(LAYER_PACKAGES, '') : inside;
+  return IGNORED.test(rest) || (file && IGNORED_FILE.test(rest));
+}
+
 /** Whether `path` is `folder` or inside it. */
 const isUnder = (folder: string, path: string): boolean => path === folder || path.startsWith(folder + sep);
 
@@ -37,14 +62,19 @@ export interface FileIdentity {
  * under one of the folders builds and tools write (node_modules, .git, caches). One rule for fs.watch and the
  * editor's watcher.
  */
-export function functionsOwning(folders: ReadonlyMap<string, string>, file: string): string[] {
+export function functionsOwning(folders: CodeFolders, file: string): string[] {
   const ids: string[] = [];
-  for (const [id, folder] of folders) {
-    if (!isUnder(folder, file)) continue;
-    const inside = relative(folder, file);
-    if (!IGNORED.test(inside) && !IGNORED_FILE.test(inside)) ids.push(id);
+  for (const [id, list] of folders) {
+    if (list.some((folder) => isUnder(folder.path, file) && !ignoredIn(folder, relative(folder.path, file)))) ids.push(id);
   }
   return ids;
+}
+
+/** Each folder once, a layer when any function has it as one. */
+export function distinctFolders(folders: CodeFolders): CodeFolder[] {
+  const byPath = new Map<string, CodeFolder>();
+  for (const folder of [...folders.values()].flat()) if (!byPath.get(folder.path)?.layer) byPath.set(folder.path, folder);
+  return [...byPath.values()];
 }
 
 export interface CodeWatcherOptions {
@@ -72,11 +102,11 @@ export class CodeWatcher {
   private readonly definitionFiles = new Set<string>();
 
   /** `onChange`: the functions whose code changed, the file to name, and whether a definition file changed too. */
-  constructor(folders: ReadonlyMap<string, string>, private readonly onChange: (functionIds: string[], file: string, definitionChanged: boolean) => void, options: CodeWatcherOptions = {}) {
+  constructor(folders: CodeFolders, private readonly onChange: (functionIds: string[], file: string, definitionChanged: boolean) => void, options: CodeWatcherOptions = {}) {
     const files = this.definitionFiles;
     for (const file of options.files ?? []) files.add(file);
     const outputFiles = options.outputFiles ?? [];
-    const folderList = [...new Set(folders.values())];
+    const folderList = distinctFolders(folders);
     const onFile = (file: string, shown: string): void => {
       if (files.has(file)) {
         this.definitionChanged = true;
@@ -96,7 +126,7 @@ export class CodeWatcher {
     };
     for (const folder of folderList) {
       try {
-        const tree = watchFolderTree(folder, (path) => IGNORED.test(relative(folder, path)), (path) => onFile(path, relative(folder, path)));
+        const tree = watchFolderTree(folder.path, (path) => ignoredIn(folder, relative(folder.path, path), false), (path) => onFile(path, relative(folder.path, path)));
         this.trees.push(tree);
         this.watchers.push(tree);
       } catch {
@@ -105,7 +135,7 @@ export class CodeWatcher {
     }
     // Definition files outside every code folder: one watch of their folder, not recursive, for all of them there (an
     // editor's save may replace a file, which a watch on the file itself would stop seeing).
-    for (const [dir, inDir] of definitionFilesOutside(folderList, files)) {
+    for (const [dir, inDir] of definitionFilesOutside(folderList.map((f) => f.path), files)) {
       try {
         const watcher = watch(dir, (_event, name) => {
           const file = name ? join(dir, name.toString()) : undefined;

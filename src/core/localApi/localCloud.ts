@@ -11,7 +11,7 @@ import type { LocalLambda } from '../runtime/localLambda';
 import type { FunctionConfig } from '../runtime/types';
 import { Authorizers } from './apiAuthorizers';
 import { readApiModel, stagePrefix, type ApiModel, type ApiRoute } from './apiRoutes';
-import { CodeWatcher, type FileIdentity } from './codeWatcher';
+import { CodeWatcher, codeFoldersOf, type CodeFolders, type FileIdentity } from './codeWatcher';
 import { readServerlessApi } from './serverlessRoutes';
 import { startLocalApi, type AccessEntry, type LocalApi } from './localApiServer';
 
@@ -46,7 +46,7 @@ export interface LocalCloudOptions {
 
 /** Watches function code folders (function id → folder) and the definition `files` (the template, env files), and
  *  reports the functions whose code changed and whether a definition file did (see CodeWatcher); close() stops it. */
-export type WatchFolders = (folders: ReadonlyMap<string, string>, onChange: (functionIds: string[], file: string, definitionChanged: boolean) => void, files: readonly string[]) => { close(): void };
+export type WatchFolders = (folders: CodeFolders, onChange: (functionIds: string[], file: string, definitionChanged: boolean) => void, files: readonly string[]) => { close(): void };
 
 type LocalApiOptionsTimeouts = Parameters<typeof startLocalApi>[0]['integrationTimeoutMs'];
 
@@ -133,14 +133,14 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   let watcher: { close(): void } | undefined;
   const watchFolders = (): void => {
     if (options.hotReload === false) return;
-    const folders = new Map([...functions].map(([id, c]) => [id, c.codeDir]));
+    const folders: CodeFolders = new Map([...functions].map(([id, c]) => [id, codeFoldersOf(c.codeDir, c.layers)]));
     const key = JSON.stringify([...folders, model.definitionFiles ?? []]);
     if (key === watched) return;
     watcher?.close();
     watched = key;
     // What a configuration is read from, wherever it is: the template, an --env-file, each code folder's .env.
     const definitionFiles = [...new Set([options.template, ...(options.target?.envFile ? [resolve(options.target.cwd, options.target.envFile)] : []),
-      ...[...folders.values()].map((folder) => join(folder, '.env')), ...(model.definitionFiles ?? []),
+      ...[...functions.values()].map((config) => join(config.codeDir, '.env')), ...(model.definitionFiles ?? []),
       ...SAM_CONFIG_FILES.map((name) => join(dirname(options.template), name))])];
     watcher = watch(folders, (ids, file, definitionChanged) => {
       // One reload at a time, in order; one that failed (a port for a new function URL) does not stop the next.

@@ -2,11 +2,11 @@ import * as assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CodeWatcher, functionsOwning } from '../../../src/core/localApi/codeWatcher';
+import { CodeWatcher, codeFoldersOf, functionsOwning } from '../../../src/core/localApi/codeWatcher';
 
 describe('hot reload: which changed files are code', () => {
   const root = join(tmpdir(), 'lwb-owning');
-  const folders = new Map([['Orders', join(root, 'orders')], ['Shared', root]]);
+  const folders = new Map([['Orders', codeFoldersOf(join(root, 'orders'))], ['Shared', codeFoldersOf(root)]]);
 
   it('a source file, a data file or .env reloads every function whose folder holds it', () => {
     for (const name of ['app.js', 'lib/db.py', 'index.ts', 'config.json', 'templates/mail.html', '.env']) {
@@ -21,6 +21,18 @@ describe('hot reload: which changed files are code', () => {
       assert.deepEqual(functionsOwning(folders, join(root, 'orders', name)), [], name);
     }
   });
+
+  it("a layer's files are its functions' code, the packages of its nodejs/node_modules too, not theirs", () => {
+    const layer = join(tmpdir(), 'lwb-owning-layer');
+    const withLayer = new Map([['Api', codeFoldersOf(join(root, 'api'), [layer])], ['Worker', codeFoldersOf(join(root, 'worker'), [layer])], ['Other', codeFoldersOf(join(root, 'other'))]]);
+    for (const name of ['python/shared.py', 'nodejs/node_modules/common/index.js', 'nodejs/node20/node_modules/common/lib/a.js', 'bin/tool']) {
+      assert.deepEqual(functionsOwning(withLayer, join(layer, name)), ['Api', 'Worker'], name);
+    }
+    for (const name of ['nodejs/node_modules/common/node_modules/dep/index.js', 'python/__pycache__/shared.cpython-312.pyc', 'build.log']) {
+      assert.deepEqual(functionsOwning(withLayer, join(layer, name)), [], name);
+    }
+    assert.deepEqual(functionsOwning(withLayer, join(root, 'api', 'node_modules', 'common', 'index.js')), [], "a function's own node_modules stays out");
+  });
 });
 
 describe('hot reload: the folder watcher', function () {
@@ -33,7 +45,7 @@ describe('hot reload: the folder watcher', function () {
   async function reportsDuring(outputFile: string | undefined, act: () => void | Promise<void>): Promise<string[]> {
     const files: string[] = [];
     const own = outputFile ? [statSync(outputFile)].map((s) => ({ dev: s.dev, ino: s.ino })) : [];
-    const watcher = new CodeWatcher(new Map([['Fn', dir]]), (_ids, file) => files.push(file), { outputFiles: own });
+    const watcher = new CodeWatcher(new Map([['Fn', codeFoldersOf(dir)]]), (_ids, file) => files.push(file), { outputFiles: own });
     try {
       await watcher.ready;
       await act();
@@ -80,7 +92,7 @@ describe('hot reload: the folder watcher', function () {
   it('a folder made after the start is watched; node_modules is never walked', async () => {
     for (let i = 0; i < 20; i++) mkdirSync(join(dir, 'node_modules', `pkg${i}`, 'lib'), { recursive: true });
     mkdirSync(join(dir, 'src'));
-    const watcher = new CodeWatcher(new Map([['Fn', dir]]), () => undefined);
+    const watcher = new CodeWatcher(new Map([['Fn', codeFoldersOf(dir)]]), () => undefined);
     try {
       await watcher.ready;
       if (process.platform === 'linux') assert.equal(watcher.watchedFolders, 2, 'the folder and src/, not the 40 folders of node_modules');

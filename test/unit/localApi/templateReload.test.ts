@@ -7,6 +7,7 @@ import type { AccessEntry } from '../../../src/core/localApi/localApiServer';
 import { LocalLambda } from '../../../src/core/runtime/localLambda';
 import { waitFor } from '../../support/waitFor';
 import { waitForNoChildren } from '../support/runtimeFixtures';
+import { templateCloud } from '../support/templateCloud';
 
 /** The template, saved as editors do (a copy renamed over it). */
 function template(dir: string, options: { color: string; post?: boolean; url?: boolean; broken?: boolean; other?: boolean }): void {
@@ -150,6 +151,57 @@ ${extra}`);
       await cloud.close();
       await lambda.dispose();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("local API: a saved layer file is its functions' next code", function () {
+  this.timeout(60_000);
+
+  it('a Python layer module and a Node layer package reload the functions that have the layer, cold because code changed', async () => {
+    const api = await templateCloud({
+      'template.yaml': `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Common:
+    Type: AWS::Serverless::LayerVersion
+    Properties: { ContentUri: layers/common }
+  Shared:
+    Type: AWS::Serverless::LayerVersion
+    Properties: { ContentUri: layers/shared }
+  Node:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      CodeUri: node/
+      Handler: app.handler
+      Layers: [!Ref Common]
+      Events: { Get: { Type: HttpApi, Properties: { Path: /node, Method: GET } } }
+  Py:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      CodeUri: py/
+      Handler: app.handler
+      Layers: [!Ref Shared]
+      Events: { Get: { Type: HttpApi, Properties: { Path: /py, Method: GET } } }
+`,
+      'node/app.js': "const { greet } = require('common');\nexports.handler = async () => ({ statusCode: 200, body: greet() });\n",
+      'layers/common/nodejs/node_modules/common/package.json': '{ "name": "common", "main": "index.js" }\n',
+      'layers/common/nodejs/node_modules/common/index.js': "exports.greet = () => 'node v1';\n",
+      'py/app.py': 'from shared import greet\n\ndef handler(event, context):\n    return {"statusCode": 200, "body": greet()}\n',
+      'layers/shared/python/shared.py': 'def greet():\n    return "py v1"\n',
+    }, { hotReload: true });
+    try {
+      const text = async (path: string): Promise<string> => (await api.fetch(path)).text();
+      assert.equal(await text('/node'), 'node v1');
+      assert.equal(await text('/py'), 'py v1');
+      writeFileSync(join(api.dir, 'layers/common/nodejs/node_modules/common/index.js'), "exports.greet = () => 'node v2';\n");
+      await waitFor('the new layer package', async () => (await text('/node')) === 'node v2', 10_000);
+      writeFileSync(join(api.dir, 'layers/shared/python/shared.py'), 'def greet():\n    return "py v2"\n');
+      await waitFor('the new layer module', async () => (await text('/py')) === 'py v2', 10_000);
+      for (const id of ['Node', 'Py']) assert.equal(api.access.filter((a) => a.functionId === id && a.cold).at(-1)?.coldReason, 'code changed', id);
+    } finally {
+      await api.close();
     }
   });
 });
