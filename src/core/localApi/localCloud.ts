@@ -44,7 +44,7 @@ export interface LocalCloudOptions {
   readonly invokeOverride?: Parameters<typeof startLocalApi>[0]['invokeOverride'];
 }
 
-/** Watches function code folders (function id → folder) and the definition `files` (the template, env files), and
+/** Watches function code folders (function id → its folder and its layers') and the definition `files` (the template, env files), and
  *  reports the functions whose code changed and whether a definition file did (see CodeWatcher); close() stops it. */
 export type WatchFolders = (folders: CodeFolders, onChange: (functionIds: string[], file: string, definitionChanged: boolean) => void, files: readonly string[]) => { close(): void };
 
