@@ -112,11 +112,16 @@ let pool = Buffer.alloc(0);
 let poolOffset = POOL_BYTES;
 
 function randomHex(bytes: number): string {
+  return pooledRandom(bytes, 'hex');
+}
+
+/** `bytes` random bytes from the same pool, as text in `encoding` (the local API's request ids use base64). */
+export function pooledRandom(bytes: number, encoding: 'hex' | 'base64'): string {
   if (poolOffset + bytes > pool.length) {
     pool = randomBytes(POOL_BYTES);
     poolOffset = 0;
   }
-  const hex = pool.toString('hex', poolOffset, poolOffset + bytes);
+  const text = pool.toString(encoding, poolOffset, poolOffset + bytes);
   poolOffset += bytes;
-  return hex;
+  return text;
 }
