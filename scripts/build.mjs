@@ -27,6 +27,9 @@ const options = {
   metafile: true,
   logLevel: 'warning',
   legalComments: 'none',
+  // import() of what is not bundled (esbuild, node:http in the SDK) becomes require: the same module either way,
+  // and the CLI's code cache on Node 20 compiles our files as vm scripts, which cannot import() there (codeCache.ts).
+  supported: { 'dynamic-import': false },
 };
 
 // The extension and the CLI: the AWS SDK, yaml, jsonc-parser and jose in one file each under dist/vendor/ (shared by

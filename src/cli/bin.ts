@@ -7,16 +7,22 @@
 // `invoke` starts its function's runtime here, before the bundle loads (see earlyStart.ts).
 import { mkdirSync } from 'node:fs';
 import * as nodeModule from 'node:module';
+import { join } from 'node:path';
 import { packageVersion } from '../core/packageInfo';
 import { startEarly } from '../core/runtime/earlyStart';
 import { userCacheDir } from '../core/userCache';
+import { cacheBundles } from './codeCache';
 import { servingJitFlags } from './servingJit';
 
 function enableCompileCache(): void {
   const withCache = nodeModule as { enableCompileCache?: (dir: string) => unknown };
-  if (!withCache.enableCompileCache || process.env.NODE_COMPILE_CACHE) return;
+  if (process.env.NODE_COMPILE_CACHE) return;
   try {
     const dir = userCacheDir('compile-cache');
+    if (!withCache.enableCompileCache) {
+      cacheBundles(join(dir, 'v8'), [__dirname, join(__dirname, 'vendor')], packageVersion());
+      return;
+    }
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     withCache.enableCompileCache(dir);
   } catch {
