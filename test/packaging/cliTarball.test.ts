@@ -28,7 +28,7 @@ describe('the CLI installs like a tool: npm install -g of the packed tarball', f
   it('carries the production CLI bundle and the runtime files, nothing of the extension or the tests', () => {
     const tarball = join(root, 'artifacts', `lambda-workbench-${version}.tgz`);
     const files = spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).stdout.trim().split('\n');
-    assert.ok(files.includes('package/dist/cli.js') && files.includes('package/dist/cli-main.js') && files.includes('package/dist/vendor/aws-sdk.js') && files.includes('package/assets/runtime/node/bootstrap.js'));
+    assert.ok(files.includes('package/dist/cli.js') && files.includes('package/dist/cli-main.js') && files.includes('package/dist/vendor/aws-sdk.js') && files.includes('package/assets/runtime/node/bootstrap.js') && files.includes('package/assets/runtime/node/esmSearchPathsHooks.mjs'));
     assert.ok(files.includes('package/dist/webview/insights.js') && files.includes('package/dist/webview/insights.css'), 'insights --html inlines the page');
     assert.deepEqual(files.filter((f) => /dist\/extension|\.map$|__pycache__|\.pyc$|^package\/(src|test|scripts|out)\//.test(f)), []);
     const cli = spawnSync('tar', ['-xzOf', tarball, 'package/dist/cli-main.js'], { encoding: 'utf8', maxBuffer: 8 * 1024 * 1024 }).stdout;

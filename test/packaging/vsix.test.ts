@@ -64,7 +64,7 @@ describe('VSIX packages: one per platform with its own esbuild, and a universal 
 
       it('ships the runtime and bundles, and no build droppings, sources or development files', () => {
         const names = entries().map((e) => e.name);
-        for (const needed of ['extension/dist/extension.js', 'extension/assets/runtime/node/bootstrap.js', 'extension/assets/runtime/python/bootstrap.py', 'extension/assets/runtime/python/_lambda_workbench_runtime.py', 'extension/package.json']) {
+        for (const needed of ['extension/dist/extension.js', 'extension/assets/runtime/node/bootstrap.js', 'extension/assets/runtime/node/esmSearchPathsHooks.mjs', 'extension/assets/runtime/python/bootstrap.py', 'extension/assets/runtime/python/_lambda_workbench_runtime.py', 'extension/package.json']) {
           assert.ok(names.includes(needed), needed);
         }
         // The libraries the bundle loads on first use (scripts/vendorSplit.mjs) ship beside it, each one it names.

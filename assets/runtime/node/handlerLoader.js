@@ -20,7 +20,12 @@ function isModulePackage(folder) {
 
 const load = {
   require: (file) => (fs.existsSync(file) ? require(file) : undefined),
-  import: async (file) => (fs.existsSync(file) ? import(pathToFileURL(file).href) : undefined),
+  import: async (file) => {
+    if (!fs.existsSync(file)) return undefined;
+    // Required here: only an ES module handler needs NODE_PATH's folders searched for its imports.
+    require('./esmSearchPaths').searchNodePathFrom(file);
+    return import(pathToFileURL(file).href);
+  },
 };
 
 async function loadModule(root, moduleRoot, moduleName) {

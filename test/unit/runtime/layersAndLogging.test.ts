@@ -1,6 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { packageRoot } from '../../../src/core/packageInfo';
 import { resolveTarget } from '../../../src/core/project/functionTarget';
 import { formatLogMessage } from '../../../src/core/logs/logFormat';
@@ -29,6 +32,38 @@ describe('Layers and the JSON log format', function () {
     it('a later layer is over an earlier one, and nodejs/node<major>/node_modules comes first', async () => {
       const r = await lambda.invoke(node([layerA, layerB]), '{}');
       assert.equal((JSON.parse(r.payload) as { greeting: string }).greeting, 'layer b (nodejs/node22)');
+    });
+
+    it('an ES module handler imports a layer\'s packages, CommonJS and ES-module-only, in layer order; nothing without it', async () => {
+      const esm = (layers: string[]): FunctionConfig => ({ ...node(layers), name: `layered-esm-${layers.length}`, handler: 'esm.handler' });
+      const r = await lambda.invoke(esm([layerA]), '{}');
+      assert.deepEqual(JSON.parse(r.payload), { greeting: 'layer a', kind: 'esm-only from layer a', url: pathToFileURL(join(layered, 'esm.mjs')).href });
+      const both = await lambda.invoke(esm([layerA, layerB]), '{}');
+      assert.equal((JSON.parse(both.payload) as { greeting: string }).greeting, 'layer b (nodejs/node22)');
+      const without = await lambda.invoke(esm([]), '{}');
+      assert.equal(without.error?.errorType, 'Error');
+      assert.match(without.error?.errorMessage ?? '', /Cannot find package 'greeting' imported from/);
+    });
+
+    it('a TypeScript ES module handler imports a package hoisted above its folder (a workspace), as its CommonJS twin does', async () => {
+      const root = mkdtempSync(join(tmpdir(), 'lwb-hoisted-'));
+      try {
+        mkdirSync(join(root, 'node_modules', 'hoisted'), { recursive: true });
+        writeFileSync(join(root, 'node_modules', 'hoisted', 'package.json'), '{"name":"hoisted","main":"index.js"}');
+        writeFileSync(join(root, 'node_modules', 'hoisted', 'index.js'), 'exports.where = "hoisted";\n');
+        for (const [name, type] of [['esm', 'module'], ['cjs', 'commonjs']] as const) {
+          const dir = join(root, 'packages', name);
+          mkdirSync(dir, { recursive: true });
+          writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, type }));
+          writeFileSync(join(dir, 'handler.ts'), 'import { where } from "hoisted";\nexport const handler = async (): Promise<string> => where;\n');
+        }
+        for (const name of ['esm', 'cjs']) {
+          const r = await lambda.invoke({ name: `hoisted-${name}`, runtime: 'nodejs22.x', handler: 'handler.handler', codeDir: join(root, 'packages', name) }, '{}');
+          assert.equal(r.payload, '"hoisted"', `${name}: ${r.payload}`);
+        }
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
     });
 
     it('Python imports from python/ and python/lib/python3.x/site-packages', async () => {
