@@ -67,6 +67,23 @@ function nodeModulesChain(codeDir: string): string[] {
   }
 }
 
+/**
+ * What Lambda's Node.js runtimes turn off although Node has it on (AWS's Node.js guide): require() of ES modules
+ * (`--no-experimental-require-module`, Node.js 20 and later) and module syntax detection
+ * (`--no-experimental-detect-module`, Node.js 22 and later). A NODE_OPTIONS that names the feature's own flag turns
+ * it back on, as Lambda lets it. Only flags the local Node knows are passed (an unknown one stops it starting):
+ * require-module since 20.17 and 22.0, detect-module since 20.10; on a Node newer than 24 neither is assumed.
+ */
+export function lambdaModuleFlags(runtime: string, nodeVersion: string, nodeOptions = ''): string[] {
+  const declared = Number(/^nodejs(\d+)/.exec(runtime)?.[1] ?? 0);
+  const [major = 0, minor = 0] = nodeVersion.replace(/^v/, '').split('.').map(Number);
+  const knows = (since20: number, since: number): boolean => (major === 20 ? minor >= since20 : major >= since && major <= 24);
+  const flags: string[] = [];
+  if (declared >= 20 && knows(17, 22) && !/--experimental-require-module\b/.test(nodeOptions)) flags.push('--no-experimental-require-module');
+  if (declared >= 22 && knows(10, 21) && !/--experimental-detect-module\b/.test(nodeOptions)) flags.push('--no-experimental-detect-module');
+  return flags;
+}
+
 export async function planLaunch(config: FunctionConfig, settings: LaunchSettings = {}): Promise<LaunchPlan> {
   if (!existsSync(config.codeDir)) throw new RuntimeSetupError(`The function's code folder does not exist: ${config.codeDir}`);
   const family = runtimeFamily(config.runtime);
@@ -78,7 +95,7 @@ export async function planLaunch(config: FunctionConfig, settings: LaunchSetting
     const node = await resolveNode(settings.interpreters?.[config.runtime] || settings.nodePath);
     const runtimeDir = assetPath('runtime', 'node');
     // Cap V8's heap below the function's memory, as the managed runtime does, so a leak fails like on Lambda.
-    const args = [`--max-old-space-size=${Math.max(32, Math.floor(memory * 0.85))}`];
+    const args = [`--max-old-space-size=${Math.max(32, Math.floor(memory * 0.85))}`, ...lambdaModuleFlags(config.runtime, node.version, config.environment?.NODE_OPTIONS)];
     const extraEnv: Record<string, string> = { ...layerEnv };
     // NODE_PATH: the user's own, else the layers' (as Lambda's bootstrap sets it), then for compiled TypeScript
     // the project's node_modules chain (the compiled file may live outside the project).

@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { lambdaModuleFlags } from '../../../src/core/runtime/launchPlan';
 import type { FunctionConfig, InvokeResult } from '../../../src/core/runtime/types';
 import { fixtures, suiteLambda } from '../support/runtimeFixtures';
 
@@ -155,6 +158,49 @@ describe('Node.js fidelity with AWS\'s runtime client', function () {
       assert.deepEqual(records(errorsOnly).map((g) => g.level), ['ERROR']);
       const text = await lambda.invoke(fn('logs', { logging: { format: 'Text', applicationLogLevel: 'ERROR' } }), '{}');
       assert.deepEqual(functionLines(text).filter((l) => /^\d{4}-/.test(l)).map((l) => l.split('\t')[2]), ['TRACE', 'DEBUG', 'INFO', 'INFO', 'WARN', 'ERROR']);
+    });
+  });
+
+  describe('module features Lambda turns off although Node has them on', () => {
+    let dir: string;
+    before(() => {
+      dir = mkdtempSync(join(tmpdir(), 'lwb-modflags-'));
+      mkdirSync(join(dir, 'node_modules', 'esm-only'), { recursive: true });
+      writeFileSync(join(dir, 'node_modules', 'esm-only', 'package.json'), '{"name":"esm-only","type":"module","exports":"./index.js"}');
+      writeFileSync(join(dir, 'node_modules', 'esm-only', 'index.js'), 'export const kind = "esm";\n');
+      writeFileSync(join(dir, 'requires.js'), 'exports.handler = async () => require("esm-only").kind;\n');
+      // ES module syntax in a .js file of no "type": "module" package.
+      writeFileSync(join(dir, 'syntax.js'), 'export const handler = async () => "detected";\n');
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    const local = (handler: string, runtime: string, environment?: Record<string, string>): FunctionConfig => ({
+      name: `modflags-${handler}-${runtime}-${environment ? 'on' : 'off'}`, runtime, handler, codeDir: dir, environment,
+    });
+
+    it('require() of an ES module fails with ERR_REQUIRE_ESM on nodejs20.x and 22.x; NODE_OPTIONS turns it back on', async () => {
+      for (const runtime of ['nodejs20.x', 'nodejs22.x']) {
+        const r = await lambda.invoke(local('requires.handler', runtime), '{}');
+        assert.equal(r.error?.errorType, 'Error', `${runtime}: ${r.payload}`);
+        assert.match(r.error?.errorMessage ?? '', /require\(\) of ES Module .*esm-only.* not supported/);
+        const on = await lambda.invoke(local('requires.handler', runtime, { NODE_OPTIONS: '--experimental-require-module' }), '{}');
+        assert.equal(on.payload, '"esm"', `${runtime} with the flag: ${on.payload}`);
+      }
+    });
+
+    it('nodejs22.x does not detect ES module syntax in a CommonJS .js file: a syntax error, as on Lambda', async () => {
+      const r = await lambda.invoke(local('syntax.handler', 'nodejs22.x'), '{}');
+      assert.equal(r.error?.errorType, 'Runtime.UserCodeSyntaxError', r.payload);
+      assert.match(r.error?.errorMessage ?? '', /SyntaxError: Unexpected token 'export'/);
+    });
+
+    it('passes only flags the local Node knows, and none a NODE_OPTIONS already decides', () => {
+      assert.deepEqual(lambdaModuleFlags('nodejs22.x', '22.12'), ['--no-experimental-require-module', '--no-experimental-detect-module']);
+      assert.deepEqual(lambdaModuleFlags('nodejs20.x', '22.12'), ['--no-experimental-require-module']);
+      assert.deepEqual(lambdaModuleFlags('nodejs22.x', '20.16'), ['--no-experimental-detect-module'], 'require-module came in 20.17');
+      assert.deepEqual(lambdaModuleFlags('nodejs22.x', '20.9'), [], 'detect-module came in 20.10');
+      assert.deepEqual(lambdaModuleFlags('nodejs24.x', '25.0'), [], 'a Node newer than 24 is not assumed to know them');
+      assert.deepEqual(lambdaModuleFlags('nodejs18.x', '22.12'), []);
+      assert.deepEqual(lambdaModuleFlags('nodejs22.x', '24.1', '--enable-source-maps --experimental-detect-module'), ['--no-experimental-require-module']);
     });
   });
 });
