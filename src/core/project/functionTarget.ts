@@ -152,13 +152,21 @@ async function fromHandlerPath(req: TargetRequest): Promise<FunctionConfig> {
 }
 
 /** The task root: the nearest folder from the handler's up to the working directory that holds the project's
- *  manifest (package.json, requirements.txt…), else the handler's own folder. */
+ *  manifest (package.json, requirements.txt…), else the handler's own folder — for Python one inside a package
+ *  (an __init__.py beside it) the folder above the package, so the handler is imported as `pkg.app` and its
+ *  relative imports work, as when Lambda imports `pkg/app.handler` from the task root. */
 function projectRoot(fileDir: string, cwd: string, family: 'nodejs' | 'python'): string {
   const stop = resolve(cwd);
   for (let dir = fileDir; ; dir = dirname(dir)) {
     if (PROJECT_MARKERS[family].some((m) => existsSync(join(dir, m)))) return dir;
-    if (dir === stop || dirname(dir) === dir || !dir.startsWith(stop)) return fileDir;
+    if (dir === stop || dirname(dir) === dir || !dir.startsWith(stop)) return family === 'python' ? abovePackage(fileDir, stop) : fileDir;
   }
+}
+
+function abovePackage(fileDir: string, stop: string): string {
+  let dir = fileDir;
+  while (dir !== stop && dir.startsWith(stop) && existsSync(join(dir, '__init__.py'))) dir = dirname(dir);
+  return dir;
 }
 
 function defaultName(codeDir: string, modulePath: string): string {

@@ -103,6 +103,21 @@ describe('CLI: invoke', function () {
     assert.match(two.err, /orders is a folder without a template\.yaml or a bootstrap and with 2 entry files\. Name a handler instead, e\.g\. 'orders\/index\.mjs' or 'orders\/lambda_function\.py'\./);
   });
 
+  it('a Python handler inside a package (an __init__.py beside it) runs as pkg.module, so its relative imports work', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-cli-package-'));
+    mkdirSync(join(dir, 'orders'));
+    writeFileSync(join(dir, 'orders', '__init__.py'), '');
+    writeFileSync(join(dir, 'orders', 'prices.py'), 'TAX = 0.2\n');
+    writeFileSync(join(dir, 'orders', 'app.py'), 'from .prices import TAX\n\ndef handler(event, context):\n    return {"tax": TAX, "module": __name__}\n');
+    const r = await cli(['invoke', 'orders/app.handler'], { cwd: dir });
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(JSON.parse(r.out), { tax: 0.2, module: 'orders.app' });
+    // A plain folder (no __init__.py) stays the task root: the handler is the top-level module `app`.
+    writeFileSync(join(dir, 'plain.py'), 'def handler(event, context):\n    return __name__\n');
+    const plain = await cli(['invoke', 'plain.handler'], { cwd: dir });
+    assert.equal(JSON.parse(plain.out), 'plain');
+  });
+
   it('an event file saved with a byte-order mark (Notepad) or as UTF-16 (Windows PowerShell) reaches the function as its JSON', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lwb-cli-bom-'));
     writeFileSync(join(dir, 'app.js'), 'exports.handler = async (event) => event;\n');
