@@ -44,6 +44,11 @@ export function describeAwsError(error: unknown, action: string, profile?: strin
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|socket hang up|getaddrinfo|TimeoutError/i.test(`${name} ${message} ${e.code ?? ''}`)) {
     return { kind: 'unreachable', message: `Could not reach AWS to ${action} (${e.code ?? name ?? 'network error'}: ${message}). Check the network, the region, and the endpoint setting.` };
   }
+  const retired = /The runtime parameter of (\S+) is no longer supported/.exec(message)?.[1];
+  if (retired) {
+    const newest = retired.startsWith('python') ? 'python3.13' : retired.startsWith('nodejs') ? 'nodejs24.x' : undefined;
+    return { kind: 'invalid', message: `${action} failed: Lambda no longer accepts ${retired} for creating or updating functions. Change the function's Runtime (in its template)${newest ? ` to a supported one such as ${newest}` : ''}, then deploy again.` };
+  }
   if (name.endsWith('ValidationException') || name === 'InvalidParameterValueException' || name === 'ResourceConflictException') {
     return { kind: 'invalid', message: `${action} failed: ${message}` };
   }

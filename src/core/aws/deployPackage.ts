@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadEsbuild } from '../runtime/esbuildLoader';
 import { nodeHandlerParts } from '../runtime/handlerName';
 import { isModuleSource, typeScriptSource } from '../runtime/typescriptBuild';
+import { deployableRuntime, deployRuntimeNotice } from '../runtime/runtimeSchedule';
 import type { FunctionConfig } from '../runtime/types';
 import { zipFolder } from './codeZip';
 
@@ -39,6 +40,15 @@ export async function packageFunction(config: FunctionConfig, options: { signal?
  *  the user chose to upload them (they are often secrets meant for this machine). */
 export function deployEnvironment(config: FunctionConfig, includeLocal: boolean): Record<string, string> {
   return { ...(config.declaredEnvironment ?? config.environment), ...(includeLocal ? config.localEnvironment : {}) };
+}
+
+/** The runtime a deploy sends: the declared one as it is; one inferred from the local interpreter, the nearest that
+ *  Lambda still accepts for new functions (local Node.js 20 runs as nodejs20.x, which it refuses since 2026-08-31),
+ *  with a line saying so. */
+export function deployRuntime(config: FunctionConfig, today?: Date): { runtime: string; notice?: string } {
+  if (!config.runtimeInferred) return { runtime: config.runtime };
+  const runtime = deployableRuntime(config.runtime, today);
+  return { runtime, notice: deployRuntimeNotice(config.runtime, runtime) };
 }
 
 /** A value shown in a prompt or a log without giving it away: its first two characters at most, then dots. */

@@ -146,7 +146,7 @@ async function fromHandlerPath(req: TargetRequest): Promise<FunctionConfig> {
   const runtime = req.runtime ?? runtimeIdFor(family, family === 'python' ? await resolvePython(req.pythonPath) : await resolveNode(req.nodePath));
   return {
     name: req.name ?? defaultName(codeDir, modulePath),
-    runtime, handler, codeDir,
+    runtime, handler, codeDir, runtimeInferred: req.runtime ? undefined : true,
     memorySize: req.memorySize, timeout: req.timeout, region: req.region, environment: {},
   };
 }

@@ -38,6 +38,8 @@ export interface FunctionConfig {
   readonly localEnvironment?: Readonly<Record<string, string>>;
   readonly declaredEnvironment?: Readonly<Record<string, string>>;
   readonly architecture?: 'x86_64' | 'arm64';
+  /** Set when nothing named the runtime and it was inferred from the local interpreter (a handler path). */
+  readonly runtimeInferred?: boolean;
   readonly region?: string;
   readonly accountId?: string;
   /** `LoggingConfig`: Lambda's text or JSON records and, for JSON, the application and system log levels. */

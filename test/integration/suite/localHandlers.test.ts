@@ -32,7 +32,7 @@ describe('Local Handlers view, CodeLens and Run (real host)', function () {
     await waitFor('the view to be visible', () => tree.visible);
     const orders = byName('OrdersFunction');
     assert.equal(orders.group, 'template.yaml');
-    assert.equal(orders.runtime, 'nodejs20.x');
+    assert.equal(orders.runtime, 'nodejs22.x');
     assert.equal(orders.file, join(workspaceRoot(), 'js-handler', 'orders.js'));
     assert.equal(byName('ReportsFunction').runtime, 'python3.11');
     assert.equal(byName('ts-handler').group, 'ts-handler/src', 'a scanned TypeScript handler, grouped by folder');

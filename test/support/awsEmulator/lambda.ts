@@ -83,10 +83,11 @@ const RESERVED_VARIABLES = new Set(['_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT
   'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME',
   'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_LAMBDA_RUNTIME_API',
   'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR']);
-const RUNTIMES = ['nodejs18.x', 'nodejs20.x', 'nodejs22.x', 'nodejs24.x', 'python3.9', 'python3.10', 'python3.11', 'python3.12', 'python3.13',
+// As of December 2026: nodejs20.x is refused for new functions since 2026-08-31 and for updates since 2026-09-30.
+const RUNTIMES = ['nodejs22.x', 'nodejs24.x', 'python3.10', 'python3.11', 'python3.12', 'python3.13',
   'python3.14', 'java8.al2', 'java11', 'java17', 'java21', 'java25', 'dotnet8', 'dotnet10', 'ruby3.2', 'ruby3.3', 'ruby3.4', 'provided.al2', 'provided.al2023'];
-const DEPRECATED_RUNTIMES = ['nodejs', 'nodejs4.3', 'nodejs6.10', 'nodejs8.10', 'nodejs10.x', 'nodejs12.x', 'nodejs14.x', 'nodejs16.x', 'python2.7',
-  'python3.6', 'python3.7', 'python3.8', 'java8', 'dotnetcore3.1', 'dotnet6', 'ruby2.7', 'go1.x', 'provided'];
+const DEPRECATED_RUNTIMES = ['nodejs', 'nodejs4.3', 'nodejs6.10', 'nodejs8.10', 'nodejs10.x', 'nodejs12.x', 'nodejs14.x', 'nodejs16.x', 'nodejs18.x', 'nodejs20.x', 'python2.7',
+  'python3.6', 'python3.7', 'python3.8', 'python3.9', 'java8', 'dotnetcore3.1', 'dotnet6', 'ruby2.7', 'go1.x', 'provided'];
 /** Fields ListFunctions leaves out ("use GetFunction to get the additional fields"). */
 const GET_ONLY_FIELDS = ['State', 'StateReason', 'StateReasonCode', 'LastUpdateStatus', 'LastUpdateStatusReason', 'LastUpdateStatusReasonCode', 'RuntimeVersionConfig'] as const;
 const FIXED_MTIME = new Date('2026-01-01T00:00:00Z');

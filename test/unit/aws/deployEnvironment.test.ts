@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deployEnvironment, maskValue } from '../../../src/core/aws/deployPackage';
+import { deployEnvironment, deployRuntime, maskValue } from '../../../src/core/aws/deployPackage';
+import type { FunctionConfig } from '../../../src/core/runtime/types';
 import { resolveTarget } from '../../../src/core/project/functionTarget';
 import { AWS_REGIONS, regionChoices } from '../../../src/core/aws/regions';
 
@@ -22,6 +23,34 @@ describe('what a deploy sends as the environment', () => {
     assert.equal(maskValue('sk-live-123456'), 'sk••••');
     assert.equal(maskValue('abc'), '••••');
     assert.ok(!maskValue('hunter2').includes('nter'));
+  });
+});
+
+describe('the runtime a deploy sends', () => {
+  const handlerConfig = (runtime: string, runtimeInferred?: boolean): FunctionConfig => ({ name: 'fn', runtime, handler: 'app.handler', codeDir: tmpdir(), runtimeInferred });
+
+  it('an inferred runtime Lambda no longer accepts for new functions becomes the nearest newer one, with a line saying so', () => {
+    const december2026 = new Date('2026-12-07T00:00:00Z');
+    const node20 = deployRuntime(handlerConfig('nodejs20.x', true), december2026);
+    assert.equal(node20.runtime, 'nodejs22.x');
+    assert.match(node20.notice ?? '', /A new function is created as nodejs22\.x: the local interpreter runs as nodejs20\.x, which Lambda no longer accepts for new functions \(since 2026-08-31\)/);
+    assert.deepEqual(deployRuntime(handlerConfig('nodejs20.x', true), new Date('2026-08-30T00:00:00Z')), { runtime: 'nodejs20.x', notice: undefined }, 'accepted until then');
+    assert.equal(deployRuntime(handlerConfig('nodejs22.x', true), new Date('2027-06-02T00:00:00Z')).runtime, 'nodejs24.x');
+    assert.equal(deployRuntime(handlerConfig('python3.9', true), december2026).runtime, 'python3.10');
+    assert.deepEqual(deployRuntime(handlerConfig('python3.12', true), december2026), { runtime: 'python3.12', notice: undefined });
+  });
+
+  it('a declared runtime is sent as declared (Lambda\'s own answer says what to change)', () => {
+    assert.deepEqual(deployRuntime(handlerConfig('nodejs20.x'), new Date('2026-12-07T00:00:00Z')), { runtime: 'nodejs20.x' });
+  });
+
+  it('a handler path\'s runtime is marked as inferred, a template\'s is not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-runtime-'));
+    writeFileSync(join(dir, 'template.yaml'), 'Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Runtime: nodejs24.x\n');
+    writeFileSync(join(dir, 'app.mjs'), 'export const handler = async () => 1;\n');
+    assert.equal((await resolveTarget({ spec: 'template.yaml', cwd: dir })).runtimeInferred, undefined);
+    assert.equal((await resolveTarget({ spec: 'app.handler', cwd: dir })).runtimeInferred, true);
+    assert.equal((await resolveTarget({ spec: 'app.handler', cwd: dir, runtime: 'nodejs22.x' })).runtimeInferred, undefined);
   });
 });
 

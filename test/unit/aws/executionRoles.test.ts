@@ -87,7 +87,7 @@ describe('core/aws: execution roles through the IAM SDK against the emulator', f
 
   it('deploys with a role created seconds ago by retrying until IAM has propagated it, and fails at once for an old one', async () => {
     const zip = makeZip({ 'index.mjs': 'export const handler = async () => 1;\n' });
-    const base = { runtime: 'nodejs20.x', handler: 'index.handler', zip };
+    const base = { runtime: 'nodejs22.x', handler: 'index.handler', zip };
     const unknown = 'arn:aws:iam::123456789012:role/never-created';
     await assert.rejects(deployFunction(lambda, { ...base, name: 'no-wait', role: unknown }), /cannot be assumed by Lambda/, 'no retry without roleIsNew');
     const role = await createBasicExecutionRole(iam, basicRoleName('fresh-fn'), 'eu-west-1');

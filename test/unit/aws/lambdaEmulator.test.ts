@@ -151,7 +151,7 @@ describe('Lambda emulator driven by @aws-sdk/client-lambda', function () {
 
   it('CreateFunction: 201, Pending then Active, Invoke runs the zip; creating it again is a ResourceConflictException', async () => {
     const created = await client.send(new CreateFunctionCommand({
-      FunctionName: 'created', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: handlerZip(1) },
+      FunctionName: 'created', Runtime: 'nodejs22.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: handlerZip(1) },
       Timeout: 10, MemorySize: 256, Environment: { Variables: { STAGE: 'test' } }, Architectures: ['arm64'],
     }));
     assert.equal(created.$metadata.httpStatusCode, 201);
@@ -170,7 +170,7 @@ describe('Lambda emulator driven by @aws-sdk/client-lambda', function () {
     assert.deepEqual(JSON.parse(text(out.Payload)), { version: 1, got: { n: 1 } });
 
     const again = await rejection(client.send(new CreateFunctionCommand({
-      FunctionName: 'created', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: handlerZip(1) },
+      FunctionName: 'created', Runtime: 'nodejs22.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: handlerZip(1) },
     })));
     assert.equal(again.name, 'ResourceConflictException');
     assert.equal(again.$metadata?.httpStatusCode, 409);
@@ -178,7 +178,7 @@ describe('Lambda emulator driven by @aws-sdk/client-lambda', function () {
   });
 
   it('CreateFunction validates like the service: InvalidParameterValueException', async () => {
-    const base = { Runtime: 'nodejs20.x' as const, Role: ROLE, Handler: 'index.handler', Code: { ZipFile: handlerZip(1) } };
+    const base = { Runtime: 'nodejs22.x' as const, Role: ROLE, Handler: 'index.handler', Code: { ZipFile: handlerZip(1) } };
     const memory = await rejection(client.send(new CreateFunctionCommand({ ...base, FunctionName: 'bad-memory', MemorySize: 64 })));
     assert.equal(memory.name, 'InvalidParameterValueException');
     assert.equal(memory.$metadata?.httpStatusCode, 400);
@@ -186,6 +186,10 @@ describe('Lambda emulator driven by @aws-sdk/client-lambda', function () {
     assert.equal(zip.message, 'Could not unzip uploaded file. Please check your file, then try to upload again.');
     const reserved = await rejection(client.send(new CreateFunctionCommand({ ...base, FunctionName: 'bad-env', Environment: { Variables: { AWS_REGION: 'x' } } })));
     assert.match(reserved.message, /Reserved keys used in this request: AWS_REGION/);
+    // A runtime Lambda blocks for new functions (nodejs20.x since 2026-08-31) is refused in the service's words.
+    const blocked = await rejection(client.send(new CreateFunctionCommand({ ...base, FunctionName: 'old-runtime', Runtime: 'nodejs20.x' })));
+    assert.equal(blocked.name, 'InvalidParameterValueException');
+    assert.equal(blocked.message, 'The runtime parameter of nodejs20.x is no longer supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime while creating or updating functions.');
   });
 
   it('UpdateFunctionCode: LastUpdateStatus InProgress then Successful, and Invoke runs the new code', async () => {

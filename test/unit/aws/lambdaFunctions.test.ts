@@ -66,7 +66,7 @@ describe('core/aws: deployed functions through the SDK against the emulator', fu
   it('deploys a new function (asking for a role first), invokes it, updates it and sees the new code', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lwb-deploy-'));
     writeFileSync(join(dir, 'index.mjs'), 'export const handler = async (e) => ({ version: 1, got: e });\n');
-    const base = { name: 'deployed-fn', runtime: 'nodejs20.x', handler: 'index.handler', zip: await zipFolder(dir) };
+    const base = { name: 'deployed-fn', runtime: 'nodejs22.x', handler: 'index.handler', zip: await zipFolder(dir) };
     await assert.rejects(deployFunction(client, base), RoleRequiredError);
     const steps: string[] = [];
     const created = await deployFunction(client, { ...base, role: ROLE }, { onStep: (s) => steps.push(s) });

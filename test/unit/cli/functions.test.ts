@@ -57,8 +57,24 @@ describe('CLI: functions', function () {
     const r = await cli(args('deploy', 'examples/hello-node/app.handler', '--name', 'cli-hello', '--role', 'arn:aws:iam::123456789012:role/r'), { env, cwd: root });
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /Deployed cli-hello \(nodejs\d+\.x/);
+    // The runtime was inferred from this Node: created as one Lambda accepts for new functions (the emulator
+    // refuses nodejs20.x, as Lambda does since 2026-08-31), said in a line when it is not this Node's own.
+    const created = emu.lambda.get('cli-hello')?.Runtime;
+    assert.ok(created && !['nodejs18.x', 'nodejs20.x'].includes(created), created);
+    if (/^(18|20)\./.test(process.versions.node)) assert.match(r.err, new RegExp(`A new function is created as ${created.replace('.', '\\.')}: the local interpreter runs as`));
     const out = await cli(args('invoke', 'cli-hello', '--event', join(root, 'examples/hello-node/events/greeting.json')), { env });
     assert.equal(JSON.parse(JSON.parse(out.out).body).message, 'Hello, Lambda Workbench!');
+  });
+
+  it('a template runtime Lambda no longer accepts is sent as declared, and the refusal says what to change', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-cli-retired-'));
+    writeFileSync(join(dir, 'template.yaml'), 'Resources:\n  Old:\n    Type: AWS::Serverless::Function\n    Properties:\n      FunctionName: cli-retired\n      Handler: app.handler\n      Runtime: nodejs20.x\n');
+    writeFileSync(join(dir, 'app.mjs'), 'export const handler = async () => 1;\n');
+    const r = await cli(args('deploy', 'template.yaml', 'Old', '--role', 'arn:aws:iam::123456789012:role/r'), { env, cwd: dir });
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /create cli-retired failed: Lambda no longer accepts nodejs20\.x for creating or updating functions\. Change the function's Runtime \(in its template\) to a supported one such as nodejs24\.x, then deploy again\./);
+    assert.doesNotMatch(r.err, /A new function is created as/, 'a declared runtime is not replaced');
+    assert.equal(emu.lambda.get('cli-retired'), undefined);
   });
 
   it('deploys the template\'s variables only; the local .env goes up only with --include-local-env', async () => {

@@ -1,0 +1,38 @@
+import { KNOWN_RUNTIMES, runtimeFamily, type RuntimeId } from './types';
+
+/**
+ * When Lambda stops accepting a runtime for new functions ("Block function create" in AWS's runtime table): a
+ * CreateFunction with it is refused (InvalidParameterValueException). nodejs20.x's date from the runtime table,
+ * nodejs22.x's as the China regions' table gives it; 'past' for runtimes blocked before nodejs20.x was (their
+ * dates are not needed). A runtime not listed is taken as accepted. Only used to choose a runtime nobody named: one
+ * the user declared is sent as declared, and Lambda's own answer says what to change.
+ */
+const CREATE_BLOCKED: Readonly<Record<RuntimeId, string>> = {
+  'nodejs16.x': 'past',
+  'nodejs18.x': 'past',
+  'nodejs20.x': '2026-08-31',
+  'nodejs22.x': '2027-06-01',
+  'python3.8': 'past',
+  'python3.9': 'past',
+};
+
+export function acceptsNewFunctions(runtime: RuntimeId, today: Date = new Date()): boolean {
+  const blocked = CREATE_BLOCKED[runtime];
+  return blocked === undefined || (blocked !== 'past' && today < new Date(`${blocked}T00:00:00Z`));
+}
+
+/** The runtime to create a function with when `inferred` came from the local interpreter: itself while Lambda
+ *  accepts it, else the nearest newer one of its language it does accept. */
+export function deployableRuntime(inferred: RuntimeId, today: Date = new Date()): RuntimeId {
+  if (acceptsNewFunctions(inferred, today)) return inferred;
+  const family = runtimeFamily(inferred);
+  const ordered = KNOWN_RUNTIMES.filter((id) => id.startsWith(family));
+  return ordered.slice(ordered.indexOf(inferred) + 1).find((id) => acceptsNewFunctions(id, today)) ?? inferred;
+}
+
+/** What to say when a deploy creates with another runtime than the inferred one. */
+export function deployRuntimeNotice(inferred: RuntimeId, chosen: RuntimeId): string | undefined {
+  if (inferred === chosen) return undefined;
+  const since = CREATE_BLOCKED[inferred];
+  return `A new function is created as ${chosen}: the local interpreter runs as ${inferred}, which Lambda no longer accepts for new functions${since && since !== 'past' ? ` (since ${since})` : ''}. Name a runtime in a template to choose another.`;
+}
