@@ -60,6 +60,9 @@ describe('Functions view against the Lambda emulator (real host)', function () {
 
   it('shows the first page of a 10 000-function account and a Load more item, sorted by name', async () => {
     const { tree } = (await extensionApi()).functions;
+    // A load the view started on its own (the endpoint setting changed) is done before counting requests.
+    await regionChildren();
+    const listsBefore = emu.lambda.operations.filter((o) => o === 'ListFunctions').length;
     tree.refresh();
     const started = Date.now();
     const children = await regionChildren();
@@ -69,7 +72,7 @@ describe('Functions view against the Lambda emulator (real host)', function () {
     const names = functions.map((f) => f.fn.name);
     assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b)));
     assert.ok(Date.now() - started < 60_000);
-    assert.equal(emu.lambda.operations.filter((o) => o === 'ListFunctions').length, 1, 'only one page was requested');
+    assert.equal(emu.lambda.operations.filter((o) => o === 'ListFunctions').length - listsBefore, 1, 'only one page was requested');
     const aaa = functions.find((f) => f.fn.name === 'aaa-greeter');
     assert.ok(aaa, 'the first page holds aaa-greeter');
     assert.match(String(aaa.description), /nodejs20\.x/);
