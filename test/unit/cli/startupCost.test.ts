@@ -46,6 +46,9 @@ describe('CLI start-up: each command loads what it needs', function () {
       assert.equal(r.status, 0, r.stderr);
       assert.deepEqual(r.ours, ['cli.js'], flag);
       assert.deepEqual(r.packages, []);
+      // Nor a built-in a command needs first: the early runtime's child_process, the code cache's vm, and net,
+      // which process.stdout loads on a pipe (the version is written to fd 1 directly).
+      assert.deepEqual(r.builtins.filter((m) => ['child_process', 'vm', 'net'].includes(m)), [], flag);
     }
     const help = loadedBy(['--help']);
     assert.equal(help.status, 0, help.stderr);
