@@ -68,6 +68,16 @@ function nodeModulesChain(codeDir: string): string[] {
 }
 
 /**
+ * Node's options as Lambda's Node.js bootstrap passes them: V8's heap sized from the memory (the new space a tenth
+ * of it, each semi-space half that, the old space the rest), so a leak fails as it does there; `global.gc` exposed
+ * (`--expose-gc`: a handler calling it works there); and an 80 KiB limit on the HTTP headers Node parses.
+ */
+export function lambdaNodeOptions(memoryMb: number): string[] {
+  const newSpace = Math.floor(memoryMb / 10);
+  return ['--expose-gc', '--max-http-header-size=81920', `--max-semi-space-size=${Math.max(1, Math.floor(newSpace / 2))}`, `--max-old-space-size=${memoryMb - newSpace}`];
+}
+
+/**
  * What Lambda's Node.js runtimes turn off although Node has it on (AWS's Node.js guide): require() of ES modules
  * (`--no-experimental-require-module`, Node.js 20 and later) and module syntax detection
  * (`--no-experimental-detect-module`, Node.js 22 and later). A NODE_OPTIONS that names the feature's own flag turns
@@ -94,8 +104,7 @@ export async function planLaunch(config: FunctionConfig, settings: LaunchSetting
   if (family === 'nodejs') {
     const node = await resolveNode(settings.interpreters?.[config.runtime] || settings.nodePath);
     const runtimeDir = assetPath('runtime', 'node');
-    // Cap V8's heap below the function's memory, as the managed runtime does, so a leak fails like on Lambda.
-    const args = [`--max-old-space-size=${Math.max(32, Math.floor(memory * 0.85))}`, ...lambdaModuleFlags(config.runtime, node.version, config.environment?.NODE_OPTIONS)];
+    const args = [...lambdaNodeOptions(memory), ...lambdaModuleFlags(config.runtime, node.version, config.environment?.NODE_OPTIONS)];
     const extraEnv: Record<string, string> = { ...layerEnv };
     // NODE_PATH: the user's own, else the layers' (as Lambda's bootstrap sets it), then for compiled TypeScript
     // the project's node_modules chain (the compiled file may live outside the project).

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lambdaModuleFlags } from '../../../src/core/runtime/launchPlan';
+import { lambdaModuleFlags, lambdaNodeOptions } from '../../../src/core/runtime/launchPlan';
 import type { FunctionConfig, InvokeResult } from '../../../src/core/runtime/types';
 import { fixtures, suiteLambda } from '../support/runtimeFixtures';
 
@@ -158,6 +158,31 @@ describe('Node.js fidelity with AWS\'s runtime client', function () {
       assert.deepEqual(records(errorsOnly).map((g) => g.level), ['ERROR']);
       const text = await lambda.invoke(fn('logs', { logging: { format: 'Text', applicationLogLevel: 'ERROR' } }), '{}');
       assert.deepEqual(functionLines(text).filter((l) => /^\d{4}-/.test(l)).map((l) => l.split('\t')[2]), ['TRACE', 'DEBUG', 'INFO', 'INFO', 'WARN', 'ERROR']);
+    });
+  });
+
+  describe('Node\'s options as Lambda\'s bootstrap sets them', () => {
+    let dir: string;
+    before(() => {
+      dir = mkdtempSync(join(tmpdir(), 'lwb-nodeopts-'));
+      writeFileSync(join(dir, 'opts.js'), 'const v8 = require("node:v8");\nexports.handler = async () => ({ gc: typeof global.gc, maxHeaderSize: require("node:http").maxHeaderSize, heapMb: Math.round(v8.getHeapStatistics().heap_size_limit / 1048576) });\n');
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('global.gc exists, HTTP headers up to 80 KiB parse, and the heap follows the memory size', async () => {
+      const run = async (memorySize: number) => JSON.parse((await lambda.invoke({ name: `nodeopts-${memorySize}`, runtime: 'nodejs22.x', handler: 'opts.handler', codeDir: dir, memorySize }, '{}')).payload) as { gc: string; maxHeaderSize: number; heapMb: number };
+      const small = await run(128);
+      assert.equal(small.gc, 'function');
+      assert.equal(small.maxHeaderSize, 81_920);
+      // Old space 116 MB plus the young generation: far below Node's own default of gigabytes.
+      assert.ok(small.heapMb > 116 && small.heapMb < 160, `${small.heapMb} MB`);
+      const large = await run(2048);
+      assert.ok(large.heapMb > 1843 && large.heapMb < 2300, `${large.heapMb} MB`);
+    });
+
+    it('sizes: the new space a tenth of the memory, each semi-space half of it, the old space the rest', () => {
+      assert.deepEqual(lambdaNodeOptions(128), ['--expose-gc', '--max-http-header-size=81920', '--max-semi-space-size=6', '--max-old-space-size=116']);
+      assert.deepEqual(lambdaNodeOptions(1024).slice(2), ['--max-semi-space-size=51', '--max-old-space-size=922']);
     });
   });
 
