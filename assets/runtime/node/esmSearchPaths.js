@@ -19,14 +19,16 @@ function fallbackParents(folders) {
   return folders.map((folder) => pathToFileURL(path.join(folder, 'lambda-workbench-search-path.js')).href);
 }
 
-/** NODE_PATH's folders that the node_modules walk up from `file`'s folder does not visit. */
+/** NODE_PATH's package folders (…/node_modules: the layers', a workspace's) that the node_modules walk up from
+ *  `file`'s folder does not visit. The task root, also on NODE_PATH, holds the function's own files, which an ES
+ *  module imports by relative path: it alone does not add the hook (nor its cost). */
 function extraFolders(file, nodePath = process.env.NODE_PATH || '') {
   const walked = new Set();
   for (let dir = path.dirname(path.resolve(file)); ; dir = path.dirname(dir)) {
     walked.add(path.join(dir, 'node_modules'));
     if (path.dirname(dir) === dir) break;
   }
-  return nodePath.split(path.delimiter).filter(Boolean).map((p) => path.resolve(p)).filter((p) => !walked.has(p));
+  return nodePath.split(path.delimiter).filter(Boolean).map((p) => path.resolve(p)).filter((p) => path.basename(p) === 'node_modules' && !walked.has(p));
 }
 
 let registered = false;

@@ -106,9 +106,10 @@ export async function planLaunch(config: FunctionConfig, settings: LaunchSetting
     const runtimeDir = assetPath('runtime', 'node');
     const args = [...lambdaNodeOptions(memory), ...lambdaModuleFlags(config.runtime, node.version, config.environment?.NODE_OPTIONS)];
     const extraEnv: Record<string, string> = { ...layerEnv };
-    // NODE_PATH: the user's own, else the layers' (as Lambda's bootstrap sets it), then for compiled TypeScript
-    // the project's node_modules chain (the compiled file may live outside the project).
-    const nodePath = config.environment?.NODE_PATH ? [config.environment.NODE_PATH] : [...layers.node];
+    // NODE_PATH: the user's own, else as Lambda's bootstrap sets it — the layers', then the task root (so
+    // `require('lib/db')` from any folder finds <task root>/lib/db.js, as it does there) — then for compiled
+    // TypeScript the project's node_modules chain (the compiled file may live outside the project).
+    const nodePath = config.environment?.NODE_PATH ? [config.environment.NODE_PATH] : [...layers.node, resolve(config.codeDir)];
     let compiled: LaunchPlan['compiled'];
     const { modulePath } = nodeHandlerParts(config.handler);
     const hasJs = ['.js', '.mjs', '.cjs'].some((ext) => existsSync(resolve(config.codeDir, modulePath + ext)));

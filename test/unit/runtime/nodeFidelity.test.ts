@@ -165,6 +165,10 @@ describe('Node.js fidelity with AWS\'s runtime client', function () {
     let dir: string;
     before(() => {
       dir = mkdtempSync(join(tmpdir(), 'lwb-nodeopts-'));
+      mkdirSync(join(dir, 'lib'));
+      mkdirSync(join(dir, 'handlers'));
+      writeFileSync(join(dir, 'lib', 'db.js'), 'exports.name = "db from the task root";\n');
+      writeFileSync(join(dir, 'handlers', 'orders.js'), 'exports.handler = async () => require("lib/db").name;\n');
       writeFileSync(join(dir, 'opts.js'), 'const v8 = require("node:v8");\nexports.handler = async () => ({ gc: typeof global.gc, maxHeaderSize: require("node:http").maxHeaderSize, heapMb: Math.round(v8.getHeapStatistics().heap_size_limit / 1048576) });\n');
     });
     after(() => rmSync(dir, { recursive: true, force: true }));
@@ -178,6 +182,11 @@ describe('Node.js fidelity with AWS\'s runtime client', function () {
       assert.ok(small.heapMb > 116 && small.heapMb < 160, `${small.heapMb} MB`);
       const large = await run(2048);
       assert.ok(large.heapMb > 1843 && large.heapMb < 2300, `${large.heapMb} MB`);
+    });
+
+    it('the task root is on NODE_PATH: require("lib/db") from a nested handler finds <task root>/lib/db.js', async () => {
+      const r = await lambda.invoke({ name: 'nodepath-task-root', runtime: 'nodejs22.x', handler: 'handlers/orders.handler', codeDir: dir }, '{}');
+      assert.equal(r.payload, '"db from the task root"', r.payload);
     });
 
     it('sizes: the new space a tenth of the memory, each semi-space half of it, the old space the rest', () => {
