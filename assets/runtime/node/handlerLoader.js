@@ -3,6 +3,7 @@
 // `.js` (CommonJS unless the nearest package.json says "type": "module"), `.mjs`, `.cjs`, then Node's own resolution.
 'use strict';
 const fs = require('node:fs');
+const Module = require('node:module');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 const { RuntimeError } = require('./errors');
@@ -33,6 +34,11 @@ async function loadModule(root, moduleRoot, moduleName) {
   const compiled = process.env.LWB_HANDLER_FILE;
   if (compiled) return compiled.endsWith('.mjs') ? load.import(compiled) : load.require(compiled);
   const base = path.resolve(root, moduleRoot, moduleName);
+  // A CommonJS handler's import() of a layer's package too, where the hook runs in this thread and costs nothing
+  // (module.registerHooks); on older Nodes only ES module handlers get it (load.import).
+  if (typeof Module.registerHooks === 'function' && (process.env.NODE_PATH || '').includes('node_modules')) {
+    require('./esmSearchPaths').searchNodePathFrom(base);
+  }
   const extensionless = load.require(base);
   if (extensionless) return extensionless;
   const esmJs = fs.existsSync(`${base}.js`) && isModulePackage(path.dirname(base));

@@ -1,12 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { packageRoot } from '../../../src/core/packageInfo';
 import { resolveTarget } from '../../../src/core/project/functionTarget';
 import { formatLogMessage } from '../../../src/core/logs/logFormat';
+import { LocalLambda } from '../../../src/core/runtime/localLambda';
 import type { FunctionConfig } from '../../../src/core/runtime/types';
 import { fixtures, suiteLambda } from '../support/runtimeFixtures';
 
@@ -43,6 +44,23 @@ describe('Layers and the JSON log format', function () {
       const without = await lambda.invoke(esm([]), '{}');
       assert.equal(without.error?.errorType, 'Error');
       assert.match(without.error?.errorMessage ?? '', /Cannot find package 'greeting' imported from/);
+    });
+
+    it('a CommonJS handler\'s import() of a layer\'s package resolves on a Node with module.registerHooks (the test tools\' Node 24)', async function () {
+      // The system Node may be 20 (no registerHooks: there the hook is only added for ES module handlers).
+      const tools = process.env.LWB_TEST_TOOLS ?? join(packageRoot(), '.vscode-test', 'tools');
+      const node24 = existsSync(tools) ? readdirSync(tools).filter((d) => /^node-24\./.test(d)).map((d) => join(tools, d, 'bin', 'node')).find((f) => existsSync(f)) : undefined;
+      if (!node24) this.skip();
+      const newer = new LocalLambda({ settings: { interpreters: { 'nodejs24.x': node24! } } });
+      try {
+        const config = (layers: string[]): FunctionConfig => ({ name: `dynamic-${layers.length}`, runtime: 'nodejs24.x', handler: 'dynamic.handler', codeDir: layered, layers });
+        const r = await newer.invoke(config([layerA]), '{}');
+        assert.deepEqual(JSON.parse(r.payload), { kind: 'esm-only from layer a' }, r.payload);
+        const without = await newer.invoke(config([]), '{}');
+        assert.match(without.error?.errorMessage ?? '', /Cannot find package 'esm-only'/);
+      } finally {
+        await newer.dispose();
+      }
     });
 
     it('a TypeScript ES module handler imports a package hoisted above its folder (a workspace), as its CommonJS twin does', async () => {
