@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { AwsProblemError } from '../core/aws/awsErrors';
 import { listFunctionsPage, type FunctionSummary } from '../core/aws/lambdaFunctions';
+import { deprecationNote } from '../core/runtime/runtimeSchedule';
 import type { AwsSession } from './awsSession';
 
 export class RegionItem extends vscode.TreeItem {
@@ -17,13 +18,15 @@ export class FunctionItem extends vscode.TreeItem {
     super(fn.name, vscode.TreeItemCollapsibleState.Collapsed);
     this.id = `fn:${region}:${fn.name}`;
     this.contextValue = 'function';
-    this.iconPath = new vscode.ThemeIcon('symbol-function');
-    this.description = [fn.runtime, fn.memorySize ? `${fn.memorySize} MB` : undefined].filter(Boolean).join(' · ');
+    // A runtime Lambda has deprecated is marked: with hundreds of functions, which ones need moving is one look.
+    const deprecated = fn.runtime ? deprecationNote(fn.runtime) : undefined;
+    this.iconPath = deprecated ? new vscode.ThemeIcon('symbol-function', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('symbol-function');
+    this.description = [deprecated ? `${fn.runtime} (deprecated)` : fn.runtime, fn.memorySize ? `${fn.memorySize} MB` : undefined].filter(Boolean).join(' · ');
     this.tooltip = new vscode.MarkdownString([
-      `**${fn.name}**`, '', `Runtime: ${fn.runtime ?? '—'} (${fn.architecture ?? 'x86_64'})`, `Handler: \`${fn.handler ?? '—'}\``,
+      `**${fn.name}**`, '', ...(deprecated ? [`$(warning) ${deprecated}`, ''] : []), `Runtime: ${fn.runtime ?? '—'} (${fn.architecture ?? 'x86_64'})`, `Handler: \`${fn.handler ?? '—'}\``,
       `Memory: ${fn.memorySize ?? '—'} MB · Timeout: ${fn.timeout ?? '—'} s`, `Code size: ${fn.codeSize !== undefined ? `${(fn.codeSize / 1024).toFixed(1)} KiB` : '—'}`,
       `Last modified: ${fn.lastModified ?? '—'}`, `Region: ${region}`,
-    ].join('  \n'));
+    ].join('  \n'), true);
   }
 }
 

@@ -16,6 +16,26 @@ const CREATE_BLOCKED: Readonly<Record<RuntimeId, string>> = {
   'python3.9': 'past',
 };
 
+/** When Lambda deprecated a runtime (AWS's runtime table): no more security patches, and blocks on creating, then
+ *  updating functions follow. Only runtimes whose dates are known and already passed or near. */
+const DEPRECATED: Readonly<Record<RuntimeId, string>> = {
+  'nodejs16.x': '2024-06-12',
+  'nodejs18.x': '2025-09-01',
+  'nodejs20.x': '2026-04-30',
+  'nodejs22.x': '2027-04-30',
+  'python3.8': '2024-10-14',
+  'python3.9': '2025-12-15',
+};
+
+/** What a deployed function's runtime means today, for the Functions view: undefined while it is supported. */
+export function deprecationNote(runtime: RuntimeId, today: Date = new Date()): string | undefined {
+  const since = DEPRECATED[runtime];
+  if (!since || today < new Date(`${since}T00:00:00Z`)) return undefined;
+  const blocked = CREATE_BLOCKED[runtime];
+  const noNew = !acceptsNewFunctions(runtime, today) ? `; Lambda accepts no new functions on it${blocked && blocked !== 'past' ? ` since ${blocked}` : ''}` : '';
+  return `${runtime} is deprecated since ${since} (no security updates)${noNew}. Move the function to a supported runtime.`;
+}
+
 export function acceptsNewFunctions(runtime: RuntimeId, today: Date = new Date()): boolean {
   const blocked = CREATE_BLOCKED[runtime];
   return blocked === undefined || (blocked !== 'past' && today < new Date(`${blocked}T00:00:00Z`));

@@ -75,7 +75,12 @@ describe('Functions view against the Lambda emulator (real host)', function () {
     assert.equal(emu.lambda.operations.filter((o) => o === 'ListFunctions').length - listsBefore, 1, 'only one page was requested');
     const aaa = functions.find((f) => f.fn.name === 'aaa-greeter');
     assert.ok(aaa, 'the first page holds aaa-greeter');
-    assert.match(String(aaa.description), /nodejs20\.x/);
+    // nodejs20.x is deprecated (2026-04-30) and refused for new functions (2026-08-31): marked, and the tooltip says so.
+    assert.match(String(aaa.description), /^nodejs20\.x \(deprecated\) · 128 MB$/);
+    const tip = (aaa.tooltip as vscode.MarkdownString).value;
+    assert.match(tip, /nodejs20\.x is deprecated since 2026-04-30 \(no security updates\); Lambda accepts no new functions on it since 2026-08-31\. Move the function to a supported runtime\./);
+    const current = functions.find((f) => f.fn.runtime === 'python3.12');
+    assert.ok(current && !String(current.description).includes('deprecated') && !(current.tooltip as vscode.MarkdownString).value.includes('deprecated'), String(current?.description));
     await vscode.commands.executeCommand('lambdaWorkbench.loadMoreFunctions', 'eu-west-1');
     const more = (await regionChildren()).filter((c) => isFunction(c));
     assert.equal(more.length, 100, 'Load more fetched the next page');

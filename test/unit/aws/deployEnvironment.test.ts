@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deployEnvironment, deployRuntime, maskValue } from '../../../src/core/aws/deployPackage';
+import { deprecationNote } from '../../../src/core/runtime/runtimeSchedule';
 import type { FunctionConfig } from '../../../src/core/runtime/types';
 import { resolveTarget } from '../../../src/core/project/functionTarget';
 import { AWS_REGIONS, regionChoices } from '../../../src/core/aws/regions';
@@ -38,6 +39,16 @@ describe('the runtime a deploy sends', () => {
     assert.equal(deployRuntime(handlerConfig('nodejs22.x', true), new Date('2027-06-02T00:00:00Z')).runtime, 'nodejs24.x');
     assert.equal(deployRuntime(handlerConfig('python3.9', true), december2026).runtime, 'python3.10');
     assert.deepEqual(deployRuntime(handlerConfig('python3.12', true), december2026), { runtime: 'python3.12', notice: undefined });
+  });
+
+  it('a deployed function\'s runtime is called deprecated from its deprecation date, with what Lambda refuses since', () => {
+    const december2026 = new Date('2026-12-07T00:00:00Z');
+    assert.equal(deprecationNote('nodejs20.x', december2026), 'nodejs20.x is deprecated since 2026-04-30 (no security updates); Lambda accepts no new functions on it since 2026-08-31. Move the function to a supported runtime.');
+    assert.equal(deprecationNote('python3.9', december2026), 'python3.9 is deprecated since 2025-12-15 (no security updates); Lambda accepts no new functions on it. Move the function to a supported runtime.');
+    assert.equal(deprecationNote('nodejs20.x', new Date('2026-04-29T00:00:00Z')), undefined);
+    assert.equal(deprecationNote('nodejs22.x', december2026), undefined);
+    assert.match(deprecationNote('nodejs22.x', new Date('2027-05-01T00:00:00Z')) ?? '', /^nodejs22\.x is deprecated since 2027-04-30 \(no security updates\)\. Move/);
+    assert.equal(deprecationNote('python3.12', december2026), undefined);
   });
 
   it('a declared runtime is sent as declared (Lambda\'s own answer says what to change)', () => {
