@@ -141,7 +141,7 @@ async function fromHandlerPath(req: TargetRequest): Promise<FunctionConfig> {
   const family = req.runtime ? runtimeFamily(req.runtime) : extname(file) === '.py' ? 'python' : 'nodejs';
   if (family === 'provided') throw new TargetError(`A ${req.runtime} function runs a 'bootstrap' executable: name its folder instead of a handler file.`);
   functionName ??= family === 'python' ? 'lambda_handler' : 'handler';
-  const codeDir = projectRoot(dirname(file), req.cwd, family);
+  const codeDir = await projectRoot(dirname(file), req.cwd, family);
   const handler = `${relative(codeDir, modulePath).split(sep).join('/')}.${functionName}`;
   const runtime = req.runtime ?? runtimeIdFor(family, family === 'python' ? await resolvePython(req.pythonPath) : await resolveNode(req.nodePath));
   return {
@@ -155,17 +155,18 @@ async function fromHandlerPath(req: TargetRequest): Promise<FunctionConfig> {
  *  manifest (package.json, requirements.txt…), else the handler's own folder — for Python one inside a package
  *  (an __init__.py beside it) the folder above the package, so the handler is imported as `pkg.app` and its
  *  relative imports work, as when Lambda imports `pkg/app.handler` from the task root. */
-function projectRoot(fileDir: string, cwd: string, family: 'nodejs' | 'python'): string {
+async function projectRoot(fileDir: string, cwd: string, family: 'nodejs' | 'python'): Promise<string> {
   const stop = resolve(cwd);
   for (let dir = fileDir; ; dir = dirname(dir)) {
-    if (PROJECT_MARKERS[family].some((m) => existsSync(join(dir, m)))) return dir;
+    // Asynchronous: the editor resolves handlers on the extension host's thread.
+    if ((await Promise.all(PROJECT_MARKERS[family].map((m) => pathExists(join(dir, m))))).some(Boolean)) return dir;
     if (dir === stop || dirname(dir) === dir || !dir.startsWith(stop)) return family === 'python' ? abovePackage(fileDir, stop) : fileDir;
   }
 }
 
-function abovePackage(fileDir: string, stop: string): string {
+async function abovePackage(fileDir: string, stop: string): Promise<string> {
   let dir = fileDir;
-  while (dir !== stop && dir.startsWith(stop) && existsSync(join(dir, '__init__.py'))) dir = dirname(dir);
+  while (dir !== stop && dir.startsWith(stop) && await pathExists(join(dir, '__init__.py'))) dir = dirname(dir);
   return dir;
 }
 
