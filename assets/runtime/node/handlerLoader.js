@@ -32,13 +32,13 @@ const load = {
 async function loadModule(root, moduleRoot, moduleName) {
   // A transpiled TypeScript handler: the host names the output file.
   const compiled = process.env.LWB_HANDLER_FILE;
-  if (compiled) return compiled.endsWith('.mjs') ? load.import(compiled) : load.require(compiled);
   const base = path.resolve(root, moduleRoot, moduleName);
   // A CommonJS handler's import() of a layer's package too, where the hook runs in this thread and costs nothing
   // (module.registerHooks); on older Nodes only ES module handlers get it (load.import).
   if (typeof Module.registerHooks === 'function' && (process.env.NODE_PATH || '').includes('node_modules')) {
-    require('./esmSearchPaths').searchNodePathFrom(base);
+    require('./esmSearchPaths').searchNodePathFrom(compiled || base);
   }
+  if (compiled) return compiled.endsWith('.mjs') ? load.import(compiled) : load.require(compiled);
   const extensionless = load.require(base);
   if (extensionless) return extensionless;
   const esmJs = fs.existsSync(`${base}.js`) && isModulePackage(path.dirname(base));

@@ -90,13 +90,13 @@ export function buildEnvironment(inputs: EnvironmentInputs): Record<string, stri
 /** Lambda's trace header for one invocation: under the caller's trace root when it passed one (API Gateway passes
  *  the request's), else a new one. */
 export function traceId(root?: string): string {
-  const hex = randomHex(24);
+  const hex = pooledRandom(24, 'hex');
   root ??= newTraceRoot(hex.slice(0, 24));
   return `Root=${root};Parent=${hex.slice(24, 40)};Sampled=0;Lineage=1:${hex.slice(40)}:0`;
 }
 
 /** An X-Ray trace root, `1-<epoch seconds, hex>-<24 hex>`. */
-export function newTraceRoot(hex = randomHex(12)): string {
+export function newTraceRoot(hex = pooledRandom(12, 'hex')): string {
   return `1-${Math.floor(Date.now() / 1000).toString(16).padStart(8, '0')}-${hex}`;
 }
 
@@ -110,10 +110,6 @@ export function traceRootOf(header: string | undefined): string | undefined {
 const POOL_BYTES = 24 * 256;
 let pool = Buffer.alloc(0);
 let poolOffset = POOL_BYTES;
-
-function randomHex(bytes: number): string {
-  return pooledRandom(bytes, 'hex');
-}
 
 /** `bytes` random bytes from the same pool, as text in `encoding` (the local API's request ids use base64). */
 export function pooledRandom(bytes: number, encoding: 'hex' | 'base64'): string {

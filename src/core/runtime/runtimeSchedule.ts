@@ -27,18 +27,26 @@ const DEPRECATED: Readonly<Record<RuntimeId, string>> = {
   'python3.9': '2025-12-15',
 };
 
+/** Whether a date of the tables ('past', or YYYY-MM-DD in UTC) has come by `today`. */
+const reached = (date: string, today: Date): boolean => date === 'past' || today >= new Date(`${date}T00:00:00Z`);
+
+/** " since YYYY-MM-DD" when the runtime's create block has a known date, for a message. */
+const blockedSince = (runtime: RuntimeId): string => {
+  const blocked = CREATE_BLOCKED[runtime];
+  return blocked && blocked !== 'past' ? ` since ${blocked}` : '';
+};
+
 /** What a deployed function's runtime means today, for the Functions view: undefined while it is supported. */
 export function deprecationNote(runtime: RuntimeId, today: Date = new Date()): string | undefined {
   const since = DEPRECATED[runtime];
-  if (!since || today < new Date(`${since}T00:00:00Z`)) return undefined;
-  const blocked = CREATE_BLOCKED[runtime];
-  const noNew = !acceptsNewFunctions(runtime, today) ? `; Lambda accepts no new functions on it${blocked && blocked !== 'past' ? ` since ${blocked}` : ''}` : '';
+  if (!since || !reached(since, today)) return undefined;
+  const noNew = acceptsNewFunctions(runtime, today) ? '' : `; Lambda accepts no new functions on it${blockedSince(runtime)}`;
   return `${runtime} is deprecated since ${since} (no security updates)${noNew}. Move the function to a supported runtime.`;
 }
 
 export function acceptsNewFunctions(runtime: RuntimeId, today: Date = new Date()): boolean {
   const blocked = CREATE_BLOCKED[runtime];
-  return blocked === undefined || (blocked !== 'past' && today < new Date(`${blocked}T00:00:00Z`));
+  return blocked === undefined || !reached(blocked, today);
 }
 
 /** The runtime to create a function with when `inferred` came from the local interpreter: itself while Lambda
@@ -53,6 +61,6 @@ export function deployableRuntime(inferred: RuntimeId, today: Date = new Date())
 /** What to say when a deploy creates with another runtime than the inferred one. */
 export function deployRuntimeNotice(inferred: RuntimeId, chosen: RuntimeId): string | undefined {
   if (inferred === chosen) return undefined;
-  const since = CREATE_BLOCKED[inferred];
-  return `A new function is created as ${chosen}: the local interpreter runs as ${inferred}, which Lambda no longer accepts for new functions${since && since !== 'past' ? ` (since ${since})` : ''}. Name a runtime in a template to choose another.`;
+  const since = blockedSince(inferred);
+  return `A new function is created as ${chosen}: the local interpreter runs as ${inferred}, which Lambda no longer accepts for new functions${since ? ` (${since.trim()})` : ''}. Name a runtime in a template to choose another.`;
 }
