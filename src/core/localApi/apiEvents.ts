@@ -1,3 +1,4 @@
+import { keyedRecord } from '../json/keyedRecord';
 import type { ApiDefinition, ApiRoute } from './apiRoutes';
 import { routeKey } from './apiRouter';
 
@@ -57,8 +58,8 @@ export function queryPairs(rawQuery: string): [string, string][] {
 /** Payload 1.0: the last value of a repeated name in the single-value map, every value in the multi-value one. */
 function singleAndMulti(pairs: [string, string][]): { single: Record<string, string> | null; multi: Record<string, string[]> | null } {
   if (pairs.length === 0) return { single: null, multi: null };
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  const single = keyedRecord<string>();
+  const multi = keyedRecord<string[]>();
   for (const [k, v] of pairs) {
     single[k] = v;
     (multi[k] ??= []).push(v);
@@ -130,14 +131,14 @@ export function eventV1(ctx: EventContext, req: ApiRequest): Record<string, unkn
  *  comma-joined, cookies move to `cookies`, header names are lower case; absent parts are left out. */
 export function eventV2(ctx: EventContext, req: ApiRequest): Record<string, unknown> {
   const pairs = headerPairs(req.rawHeaders);
-  const headers: Record<string, string> = {};
+  const headers = keyedRecord<string>();
   const cookies: string[] = [];
   for (const [k, v] of pairs) {
     const name = k.toLowerCase();
     if (name === 'cookie') cookies.push(...v.split(/;\s*/).filter(Boolean));
     else headers[name] = headers[name] === undefined ? v : `${headers[name]},${v}`;
   }
-  const query: Record<string, string> = {};
+  const query = keyedRecord<string>();
   for (const [k, v] of queryPairs(req.rawQuery)) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
   const domainName = domainOf(ctx, req);
   const url = ctx.api.kind === 'url';

@@ -1,3 +1,4 @@
+import { keyedRecord } from '../json/keyedRecord';
 import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentials } from '../runtime/environmentVariables';
@@ -55,7 +56,7 @@ export async function checkSigV4(req: SignedRequest, credentials: AwsCredentials
 
   // What the caller signed, recomputed by the SDK's signer: only the headers it named.
   const signedNames = signedList.toLowerCase().split(';');
-  const signedHeaders: Record<string, string> = {};
+  const signedHeaders = keyedRecord<string>();
   for (const name of signedNames) signedHeaders[name] = headers.get(name) ?? '';
   const host = headers.get('host') ?? '';
   const signer = new SignatureV4({ credentials, region, service: 'lambda', sha256: NodeSha256, uriEscapePath: true, applyChecksum: false });
@@ -83,7 +84,7 @@ function headerMap(raw: readonly string[]): Map<string, string> {
 }
 
 function queryRecord(pairs: readonly [string, string][]): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
+  const query = keyedRecord<string | string[]>();
   for (const [k, v] of pairs) {
     const seen = query[k];
     query[k] = seen === undefined ? v : Array.isArray(seen) ? [...seen, v] : [seen, v];

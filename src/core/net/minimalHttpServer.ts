@@ -1,3 +1,4 @@
+import { keyedRecord } from '../json/keyedRecord';
 import { createServer, type Server, type Socket } from 'node:net';
 import { responseHead, STATUS_CODES, type HeaderPairs } from './httpHead';
 
@@ -285,7 +286,7 @@ function headBytes(head: string): string | Buffer {
 
 /** `name: value` lines from `from` on; undefined if one is malformed. `raw` receives names as sent and values. */
 function parseFields(lines: string[], from: number, raw?: string[]): Record<string, string> | undefined {
-  const fields: Record<string, string> = {};
+  const fields = keyedRecord<string>();
   for (let i = from; i < lines.length; i++) {
     const line = lines[i];
     const colon = line.indexOf(':');
@@ -293,7 +294,8 @@ function parseFields(lines: string[], from: number, raw?: string[]): Record<stri
     const value = line.slice(colon + 1).trim();
     raw?.push(line.slice(0, colon), value);
     const name = line.slice(0, colon).toLowerCase();
-    fields[name] = name in fields ? `${fields[name]}, ${value}` : value;
+    const seen = fields[name];
+    fields[name] = seen === undefined ? value : `${seen}, ${value}`;
   }
   return fields;
 }

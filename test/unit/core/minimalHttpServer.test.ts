@@ -59,6 +59,17 @@ describe('MinimalHttpServer (the Runtime API\'s HTTP/1.1 reader)', () => {
     client.socket.destroy();
   });
 
+  it('reads headers named like Object members as ordinary headers, a repeat joined with ", "', async () => {
+    const client = rawClient(port);
+    client.socket.write('GET /h HTTP/1.1\r\nHost: x\r\nConstructor: a\r\nconstructor: b\r\ntoString: t\r\n__proto__: p\r\n\r\n');
+    await waitFor('the answer', () => client.received().includes('got /h 0'), 2000);
+    client.socket.destroy();
+    const headers = seen[0].headers;
+    assert.equal(headers.constructor, 'a, b');
+    assert.equal(headers.tostring, 't');
+    assert.equal(Object.getOwnPropertyDescriptor(headers, '__proto__')?.value, 'p');
+  });
+
   it('reads a chunked body sent a byte at a time: pieces as they come, chunk extensions ignored, trailers read', async () => {
     const client = rawClient(port);
     const wire = 'POST /stream HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n'

@@ -87,6 +87,9 @@ describe('local API: an AWS_IAM function URL checks SigV4 against the local cred
     // curl before 8.1 signs the query as written, unsorted (AWS refuses that too): this one is in canonical order.
     const get = await curl([...auth, `${url}/orders/7?b=2&expand=items`]);
     assert.equal(get.status, 200, get.body);
+    // A parameter named like an Object member is signed and checked like any other.
+    const named = await curl([...auth, `${url}/orders?constructor=1&hasOwnProperty=2`]);
+    assert.equal(named.status, 200, named.body);
     const post = await curl([...auth, '-X', 'POST', '-H', 'content-type: application/json', '--data', '{"a":1}', `${url}/orders`]);
     assert.equal(post.status, 200, post.body);
     assert.equal(JSON.parse(post.body).body, '{"a":1}');

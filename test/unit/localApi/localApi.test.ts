@@ -15,6 +15,7 @@ import type { AccessEntry } from '../../../src/core/localApi/localApiServer';
 import { packageRoot } from '../../../src/core/packageInfo';
 import { LocalLambda } from '../../../src/core/runtime/localLambda';
 import { waitFor } from '../../support/waitFor';
+import { rawClient } from '../support/rawHttpClient';
 import { waitForNoChildren } from '../support/runtimeFixtures';
 
 const fixture = join(packageRoot(), 'test', 'fixtures', 'localApi');
@@ -109,6 +110,37 @@ describe('local API: a template\'s REST API, HTTP API and function URL over real
     assert.equal(v1.version, '1.0');
     assert.deepEqual(v1.pathParameters, { id: '3' });
     assert.equal(v1.requestContext.routeKey, 'GET /v1/items/{id}');
+  });
+
+  it('query parameters and headers named like Object members (constructor, toString, __proto__) reach the function as sent', async () => {
+    // Sent raw: fetch drops a header named __proto__ before it leaves.
+    const rawEcho = async (path: string): Promise<Json> => {
+      const client = rawClient(Number(new URL(cloud.api.url).port));
+      client.socket.write(`GET ${path} HTTP/1.1\r\nHost: ${new URL(cloud.api.url).host}\r\nConstructor: c\r\ntoString: t\r\n__proto__: p\r\nConnection: close\r\n\r\n`);
+      await client.closed;
+      const [head, body] = client.received().split('\r\n\r\n');
+      assert.match(head, /^HTTP\/1\.1 200 /, client.received());
+      return JSON.parse(body) as Json;
+    };
+    const query = '?constructor=1&constructor=2&hasOwnProperty=h&__proto__=x';
+    const own = (record: Json, key: string): unknown => Object.getOwnPropertyDescriptor(record, key)?.value;
+    const rest = await rawEcho(`/dev/items/1${query}`);
+    assert.equal(rest.queryStringParameters.constructor, '2');
+    assert.deepEqual(rest.multiValueQueryStringParameters.constructor, ['1', '2']);
+    assert.equal(rest.queryStringParameters.hasOwnProperty, 'h');
+    assert.equal(own(rest.queryStringParameters, '__proto__'), 'x');
+    assert.deepEqual(own(rest.multiValueQueryStringParameters, '__proto__'), ['x']);
+    assert.equal(rest.headers.Constructor, 'c');
+    assert.equal(rest.headers.toString, 't');
+    assert.equal(own(rest.headers, '__proto__'), 'p');
+    assert.deepEqual(own(rest.multiValueHeaders, '__proto__'), ['p']);
+    const http = await rawEcho(`/v2/items/1${query}`);
+    assert.equal(http.queryStringParameters.constructor, '1,2');
+    assert.equal(http.queryStringParameters.hasOwnProperty, 'h');
+    assert.equal(own(http.queryStringParameters, '__proto__'), 'x');
+    assert.equal(http.headers.constructor, 'c');
+    assert.equal(http.headers.tostring, 't');
+    assert.equal(own(http.headers, '__proto__'), 'p');
   });
 
   it("an HTTP API's named stage is a path prefix that stays in rawPath, as on AWS; the root still answers", async () => {
