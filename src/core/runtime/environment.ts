@@ -9,6 +9,7 @@ import { kbToMb, MEMORY_POLL_MS, sampleMemory } from './processMemory';
 import { missingModuleHint } from './missingModuleHint';
 import { killProcessTree } from './processTree';
 import { RuntimeApiServer, type RuntimeReply } from './runtimeApiServer';
+import type { StartSlots } from './startSlots';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, type FunctionConfig, type FunctionError, type InvokeOptions, type InvokeResult } from './types';
 
 export interface EnvironmentOptions {
@@ -22,12 +23,16 @@ export interface EnvironmentOptions {
   readonly onDeath?: (env: Environment) => void;
   /** How often a busy environment's memory is sampled (default MEMORY_POLL_MS; a test slows it to starve it). */
   readonly memoryPollMs?: number;
+  /** Shared by a LocalLambda's environments: how many may be starting at once (see startSlots.ts). */
+  readonly startSlots?: StartSlots;
 }
 
 export type EnvironmentState = 'starting' | 'idle' | 'busy' | 'dead';
 
 const END_MARK = '\u0000lwb-end ';
 const INIT_CAP_MS = 10_000;
+/** How long a starting environment holds its start slot at most (see startSlots.ts). */
+const START_SLOT_HOLD_MS = 1_000;
 /** For custom runtimes (no end marks): how long to let stdout catch up after the reply before END. */
 const CUSTOM_RUNTIME_SETTLE_MS = 15;
 /** Bound on waiting for our own bootstraps' end marks (they arrive in microseconds; this is a safety net). */
@@ -94,6 +99,10 @@ export class Environment {
   private treeKill?: Promise<void>;
   /** The debugger said its breakpoints are set before the Runtime API existed: the gate opens when it starts. */
   private debuggerHasBreakpoints = false;
+  /** Held from the spawn until init ends or the environment dies (see startSlots.ts). */
+  private releaseStart?: () => void;
+  /** Aborted when the environment dies: a start still waiting for its slot gives it up. */
+  private readonly stopping = new AbortController();
   private closedResolve?: () => void;
   /** Settles once the process has exited and its output is drained (at once if it never started). */
   readonly closed = new Promise<void>((resolve) => { this.closedResolve = resolve; });
@@ -188,6 +197,16 @@ export class Environment {
       credentials: this.options.credentials, host: process.env,
     });
     const env = { ...base, ...this.plan.extraEnv };
+    // Cold starts are taken a few at a time; the wait is the caller's, outside Init Duration and the timeouts.
+    const slot = await this.options.startSlots?.take(this.stopping.signal).catch(() => undefined);
+    if (stopped()) return slot?.();
+    if (slot) {
+      // A start still initialising after this long is waiting on something other than the CPU (its own I/O, a
+      // model it loads): it gives up the slot, so one slow init never holds up every other function's cold start.
+      const hold = setTimeout(slot, START_SLOT_HOLD_MS);
+      hold.unref();
+      this.releaseStart = () => { clearTimeout(hold); slot(); };
+    }
     this.spawnedAt = performance.now();
     this.pausedAtSpawn = this.pausedMs();
     const family = this.plan.earlyStartable;
@@ -227,6 +246,7 @@ export class Environment {
       this.pausedInInit = this.pausedMs() - this.pausedAtSpawn;
       if (this.earlySpawnedAt) this.spawnedAt = this.earlySpawnedAt();
       this.initDurationMs = performance.now() - this.spawnedAt - this.pausedInInit;
+      this.releaseStart?.();
     }
     this.runtimeWaiting = true;
     if (this.active && !this.active.delivered && !this.active.finished) this.deliver(this.active);
@@ -370,6 +390,8 @@ export class Environment {
   private markDead(): void {
     if (this.state === 'dead') return;
     this.state = 'dead';
+    this.releaseStart?.();
+    this.stopping.abort();
     if (!this.child || this.exit !== undefined) this.closedResolve?.();
     // The Runtime API closes only once the tree's signals are sent: a runtime that saw it close would exit by itself
     // first, and a child that left its group would be re-parented before the walk could find it.

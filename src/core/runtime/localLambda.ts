@@ -3,6 +3,7 @@ import type { Logger } from '../logger';
 import { Environment } from './environment';
 import type { AwsCredentials } from './environmentVariables';
 import { FunctionPool, type PoolLimits } from './functionPool';
+import { StartSlots } from './startSlots';
 import type { DebugOptions, LaunchSettings } from './launchPlan';
 import { KNOWN_RUNTIMES, LambdaServiceError, MAX_MEMORY_MB, MAX_TIMEOUT_S, MIN_MEMORY_MB, SYNC_PAYLOAD_LIMIT, type FunctionConfig, type InvokeOptions, type InvokeResult } from './types';
 
@@ -11,6 +12,8 @@ export interface LocalLambdaOptions extends Partial<PoolLimits> {
   /** Credentials of the active profile, handed to functions as Lambda hands them the role's; asked once per environment. */
   readonly credentials?: () => Promise<AwsCredentials | undefined>;
   readonly logger?: Logger;
+  /** Environments starting at once, across its functions (default: the machine's parallelism, at least 2). */
+  readonly maxStarting?: number;
   /** Hears every finished invocation (Insights records them); not called for calls the service refused. */
   readonly onInvoked?: (config: FunctionConfig, result: InvokeResult, options: LocalInvokeOptions) => void;
 }
@@ -78,9 +81,11 @@ export class LocalLambda {
   /** Version notices given in this run (see Environment): each once. */
   private readonly notices = new Set<string>();
   private readonly limits: PoolLimits;
+  private readonly startSlots: StartSlots;
 
   constructor(private readonly options: LocalLambdaOptions = {}) {
     this.limits = { maxEnvironments: options.maxEnvironments ?? 10, idleTimeoutMs: options.idleTimeoutMs ?? 10 * 60_000 };
+    this.startSlots = new StartSlots(options.maxStarting);
   }
 
   /** The credentials its functions get (none when they cannot be resolved): an AWS_IAM function URL checks
@@ -173,7 +178,7 @@ export class LocalLambda {
       this.retiring.add(retired);
       void Promise.all(retired.retire()).then(() => this.retiring.delete(retired));
     }
-    const pool = new FunctionPool(config, this.limits, { settings: this.options.settings, credentials, notices: this.notices }, this.options.logger);
+    const pool = new FunctionPool(config, this.limits, { settings: this.options.settings, credentials, notices: this.notices, startSlots: this.startSlots }, this.options.logger);
     this.pools.set(config.name, { key, pool });
     return pool;
   }

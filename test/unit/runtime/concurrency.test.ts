@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { LocalLambda } from '../../../src/core/runtime/localLambda';
 import { runLoad } from '../../../src/core/runtime/loadRun';
 import { LambdaServiceError } from '../../../src/core/runtime/types';
@@ -24,6 +27,42 @@ describe('Concurrency and cleanup', function () {
     } finally {
       await lambda.dispose();
     }
+  });
+
+  it('starts a burst of cold starts a few at a time: each concurrent call still gets its own environment', async () => {
+    // Each environment's init is ~100 ms of CPU and logs when it began and ended (wall clock, shared by processes).
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-starts-'));
+    writeFileSync(join(dir, 'busy.js'), `const began = Date.now();
+for (const until = began + 100; Date.now() < until;) { /* a CPU-bound init */ }
+console.log('INIT', began, Date.now());
+exports.handler = async () => 'ok';
+`);
+    const lambda = new LocalLambda({ maxStarting: 2 });
+    try {
+      const config = { name: 'busy-init', runtime: 'nodejs20.x', handler: 'busy.handler', codeDir: dir } as const;
+      const results = await Promise.all(Array.from({ length: 6 }, () => lambda.invoke(config, '{}')));
+      assert.equal(new Set(results.map((r) => r.environmentId)).size, 6, 'no call waited for another environment to free up');
+      assert.ok(results.every((r) => r.coldStart));
+      const inits = results.map((r) => {
+        const line = r.logs.find((l) => l.includes('\tINIT ')) ?? '';
+        const [began, ended] = line.split('INIT ')[1].split(' ').map(Number);
+        return { began, ended };
+      });
+      const overlapping = Math.max(...inits.map((a) => inits.filter((b) => b.began < a.ended && a.began < b.ended).length));
+      assert.ok(overlapping <= 2, `at most 2 inits ran at once: ${JSON.stringify(inits)}`);
+      // A call still waiting for a slot when it is cancelled starts nothing.
+      const stop = new AbortController();
+      const blockers = Array.from({ length: 2 }, () => lambda.invoke({ ...config, name: 'busy-init-2' }, '{}'));
+      const waiting = lambda.invoke({ ...config, name: 'busy-init-2' }, '{}', { signal: stop.signal });
+      stop.abort();
+      await assert.rejects(waiting, { name: 'AbortError' });
+      await Promise.all(blockers);
+      assert.equal(lambda.stats('busy-init-2').environments, 2, 'the cancelled call left no environment');
+    } finally {
+      await lambda.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    assert.deepEqual(await waitForNoChildren(), []);
   });
 
   it('throttles with TooManyRequestsException beyond the concurrency limit', async () => {
