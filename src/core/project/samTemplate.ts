@@ -41,10 +41,15 @@ type Obj = { [key: string]: Json };
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Resolves the intrinsics a local run can know (parameter defaults, pseudo parameters, Sub, Join, If on nothing)
- *  and renders the rest as readable placeholders such as `${MyTable.Arn}`, never failing. */
+/** Resolves the intrinsics a local run can know (parameter values, pseudo parameters, Sub, Join, Select, FindInMap,
+ *  and If by the template's Conditions) and renders the rest as readable placeholders such as `${MyTable.Arn}`,
+ *  never failing. */
 class IntrinsicResolver {
-  constructor(private readonly parameters: Record<string, string>, private readonly region: string, private readonly accountId: string) {}
+  /** Conditions evaluated so far (undefined: one this resolver cannot decide). */
+  private readonly decided = new Map<string, boolean | undefined>();
+
+  constructor(private readonly parameters: Record<string, string>, private readonly region: string, private readonly accountId: string,
+    private readonly conditions: Obj = {}, private readonly mappings: Obj = {}) {}
 
   ref(name: string): string {
     const pseudo: Record<string, string> = {
@@ -52,6 +57,14 @@ class IntrinsicResolver {
       'AWS::StackName': 'local', 'AWS::StackId': `arn:aws:cloudformation:${this.region}:${this.accountId}:stack/local/local`, 'AWS::NoValue': '',
     };
     return pseudo[name] ?? this.parameters[name] ?? name;
+  }
+
+  /** Whether `v` is `AWS::NoValue` once its Ifs are decided: CloudFormation then leaves the property out. */
+  omitted(v: Json): boolean {
+    if (!isObj(v)) return false;
+    if (v.Ref === 'AWS::NoValue') return true;
+    const branch = this.branch(v);
+    return branch !== undefined && this.omitted(branch);
   }
 
   value(v: Json): string {
@@ -72,14 +85,66 @@ class IntrinsicResolver {
       const target = v['Fn::GetAtt'];
       return `\${${Array.isArray(target) ? target.join('.') : String(target)}}`;
     }
-    if ('Fn::If' in v && Array.isArray(v['Fn::If'])) return this.value(v['Fn::If'][1] ?? '');
+    const branch = this.branch(v);
+    if (branch !== undefined) return this.value(branch);
     if ('Fn::Select' in v && Array.isArray(v['Fn::Select'])) {
       const [index, list] = v['Fn::Select'];
       return Array.isArray(list) ? this.value(list[Number(index)] ?? '') : this.value(list);
     }
+    if ('Fn::FindInMap' in v && Array.isArray(v['Fn::FindInMap'])) {
+      const keys = v['Fn::FindInMap'].slice(0, 3).map((k) => this.value(k));
+      const top = this.mappings[keys[0]];
+      const second = isObj(top) ? top[keys[1]] : undefined;
+      const found = isObj(second) && Object.hasOwn(second, keys[2]) ? second[keys[2]] : undefined;
+      return found === undefined ? `\${FindInMap:${keys.join('.')}}` : this.value(found);
+    }
     if ('Fn::ImportValue' in v) return `\${Import:${this.value(v['Fn::ImportValue'])}}`;
     const [fn] = Object.keys(v);
     return `\${${fn}}`;
+  }
+
+  /** The branch an `Fn::If` takes: the second when its condition is false; the first when it is true or cannot be
+   *  decided here. Undefined when `v` is no `Fn::If`. */
+  private branch(v: Obj): Json | undefined {
+    const arg = v['Fn::If'];
+    if (!Array.isArray(arg)) return undefined;
+    return (this.condition(String(arg[0])) === false ? arg[2] : arg[1]) ?? '';
+  }
+
+  /** A named condition of the template, evaluated with the parameter values (each once; a cycle is undecided). */
+  private condition(name: string): boolean | undefined {
+    if (this.decided.has(name)) return this.decided.get(name);
+    this.decided.set(name, undefined);
+    const result = Object.hasOwn(this.conditions, name) ? this.truth(this.conditions[name]) : undefined;
+    this.decided.set(name, result);
+    return result;
+  }
+
+  private truth(v: Json): boolean | undefined {
+    if (!isObj(v)) return undefined;
+    if (typeof v.Condition === 'string') return this.condition(v.Condition);
+    const args = (fn: string): Json[] | undefined => (Array.isArray(v[fn]) ? v[fn] as Json[] : undefined);
+    const equals = args('Fn::Equals');
+    if (equals?.length === 2) {
+      // An operand this resolver cannot know (a parameter with no value, a resource attribute) leaves it undecided.
+      if (equals.some((x) => isObj(x) && typeof x.Ref === 'string' && !x.Ref.startsWith('AWS::') && !Object.hasOwn(this.parameters, x.Ref))) return undefined;
+      const [a, b] = equals.map((x) => this.value(x));
+      return a.includes('${') || b.includes('${') ? undefined : a === b;
+    }
+    const not = args('Fn::Not');
+    if (not?.length === 1) {
+      const inner = this.truth(not[0]);
+      return inner === undefined ? undefined : !inner;
+    }
+    for (const [fn, all] of [['Fn::And', true], ['Fn::Or', false]] as const) {
+      const list = args(fn);
+      if (!list) continue;
+      const values = list.map((x) => this.truth(x));
+      // And: any false decides it; Or: any true does. Otherwise an undecided operand leaves it undecided.
+      if (values.includes(!all)) return !all;
+      return values.includes(undefined) ? undefined : all;
+    }
+    return undefined;
   }
 }
 
@@ -120,7 +185,8 @@ function resolverFor(doc: Obj, options: TemplateOptions): IntrinsicResolver {
     }
   }
   Object.assign(parameters, options.parameters);
-  return new IntrinsicResolver(parameters, options.region ?? 'us-east-1', options.accountId ?? '123456789012');
+  return new IntrinsicResolver(parameters, options.region ?? 'us-east-1', options.accountId ?? '123456789012',
+    isObj(doc.Conditions) ? doc.Conditions : {}, isObj(doc.Mappings) ? doc.Mappings : {});
 }
 
 /** A template's values as a local run knows them (parameter defaults, pseudo parameters, Sub, Join…; see
@@ -147,7 +213,7 @@ export function parseSamTemplateText(text: string, file: string, options: Templa
     const codePath = typeof code === 'string' ? code : '.';
     const env: Record<string, string> = {};
     const variables = isObj(props.Environment) && isObj(props.Environment.Variables) ? props.Environment.Variables : {};
-    for (const [k, v] of Object.entries(variables)) env[k] = resolver.value(v);
+    for (const [k, v] of Object.entries(variables)) if (!resolver.omitted(v)) env[k] = resolver.value(v);
     const events: Record<string, string> = {};
     if (isObj(props.Events)) for (const [name, e] of Object.entries(props.Events)) events[name] = isObj(e) ? String(e.Type ?? '') : '';
     const arch = Array.isArray(props.Architectures) ? props.Architectures[0] : undefined;

@@ -85,3 +85,56 @@ describe('SAM template parsing', () => {
     assert.throws(() => parseSamTemplateText('Resources:\n  A: [unclosed\n', '/p/template.yaml'), /\/p\/template\.yaml: /);
   });
 });
+
+describe('SAM template parsing: Conditions, !If, !FindInMap and AWS::NoValue', () => {
+  const CONDITIONAL = `
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage: { Type: String, Default: dev }
+  Owner: { Type: String }
+Mappings:
+  StageConfig:
+    dev: { Memory: 256, LogLevel: DEBUG }
+    prod: { Memory: 1024, LogLevel: WARN }
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+  IsDev: !Not [!Condition IsProd]
+  ProdInIreland: !And [!Condition IsProd, !Equals [!Ref 'AWS::Region', eu-west-1]]
+  DevOrIreland: !Or [!Condition IsDev, !Equals [!Ref 'AWS::Region', eu-west-1]]
+  HasOwner: !Not [!Equals [!Ref Owner, '']]
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      MemorySize: !FindInMap [StageConfig, !Ref Stage, Memory]
+      Timeout: !If [IsProd, 30, 5]
+      Environment:
+        Variables:
+          SIZE: !If [IsProd, big, small]
+          LEVEL: !FindInMap [StageConfig, !Ref Stage, LogLevel]
+          IRELAND: !If [ProdInIreland, 'yes', 'no']
+          EITHER: !If [DevOrIreland, 'yes', 'no']
+          DEBUG_ONLY: !If [IsDev, 'on', !Ref 'AWS::NoValue']
+          OWNER: !If [HasOwner, owned, unowned]
+          MISSING: !FindInMap [StageConfig, test, Memory]
+`;
+  const fn = (options: Parameters<typeof parseSamTemplateText>[2]) => parseSamTemplateText(CONDITIONAL, '/p/template.yaml', options).functions[0];
+
+  it('takes the branch the condition gives for the parameter values (defaults, then overrides); an undecidable one the first', () => {
+    const dev = fn({});
+    assert.equal(dev.memorySize, 256);
+    assert.equal(dev.timeout, 5);
+    assert.deepEqual(dev.environment, {
+      SIZE: 'small', LEVEL: 'DEBUG', IRELAND: 'no', EITHER: 'yes', DEBUG_ONLY: 'on', OWNER: 'owned', MISSING: '${FindInMap:StageConfig.test.Memory}',
+    });
+    const prod = fn({ parameters: { Stage: 'prod', Owner: '' }, region: 'eu-west-1' });
+    assert.equal(prod.memorySize, 1024);
+    assert.equal(prod.timeout, 30);
+    assert.deepEqual(prod.environment, {
+      SIZE: 'big', LEVEL: 'WARN', IRELAND: 'yes', EITHER: 'yes', OWNER: 'unowned', MISSING: '${FindInMap:StageConfig.test.Memory}',
+    }, 'DEBUG_ONLY is AWS::NoValue in prod: left out, as CloudFormation leaves it out');
+    assert.equal(fn({ parameters: { Stage: 'prod' }, region: 'us-east-1' }).environment.EITHER, 'no');
+  });
+});
