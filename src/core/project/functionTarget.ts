@@ -4,6 +4,7 @@ import { parseJson } from '../json/parseJson';
 import { resolveNode, resolvePython, runtimeIdFor } from '../runtime/interpreters';
 import { runtimeFamily, type FunctionConfig, type LoggingConfig } from '../runtime/types';
 import { readDotEnv } from './dotenv';
+import { inlineCodeFolder } from './inlineCode';
 import { pathExists } from '../pathExists';
 import { readTextFileSync } from '../textFile';
 import { samConfigParameters, type SamCommand } from './samConfig';
@@ -208,7 +209,7 @@ async function fromTemplate(file: string, req: TargetRequest): Promise<FunctionC
     name: req.name ?? fn.name,
     runtime: req.runtime ?? fn.runtime!,
     handler: fn.handler ?? 'function.handler',
-    codeDir: fn.codeDir,
+    codeDir: fn.inlineCode === undefined ? fn.codeDir : await inlineCodeFolder(fn.inlineCode, req.runtime ?? fn.runtime!),
     memorySize: req.memorySize ?? fn.memorySize,
     timeout: req.timeout ?? fn.timeout,
     architecture: fn.architecture,

@@ -29,6 +29,9 @@ export interface TemplateFunction {
   readonly unavailableLayers: string[];
   /** `Metadata: BuildMethod: esbuild` with `BuildProperties.EntryPoints`: the sources SAM builds (see FunctionConfig). */
   readonly entryPoints?: string[];
+  /** Code written in the template (SAM's `InlineCode`, CloudFormation's `Code.ZipFile`); codeDir is then the
+   *  template's folder, and a run gets a folder of its own with the file (see inlineCode.ts). */
+  readonly inlineCode?: string;
 }
 
 export interface ParsedTemplate {
@@ -211,6 +214,7 @@ export function parseSamTemplateText(text: string, file: string, options: Templa
     const props = type === 'AWS::Serverless::Function' ? merge(globals, raw) : raw;
     const code = type === 'AWS::Serverless::Function' ? props.CodeUri : props.Code;
     const codePath = typeof code === 'string' ? code : '.';
+    const inline = type === 'AWS::Serverless::Function' ? props.InlineCode : isObj(props.Code) ? props.Code.ZipFile : undefined;
     const env: Record<string, string> = {};
     const variables = isObj(props.Environment) && isObj(props.Environment.Variables) ? props.Environment.Variables : {};
     for (const [k, v] of Object.entries(variables)) if (!resolver.omitted(v)) env[k] = resolver.value(v);
@@ -237,6 +241,7 @@ export function parseSamTemplateText(text: string, file: string, options: Templa
       layers,
       unavailableLayers: unavailable,
       ...esbuildEntryPoints(resource.Metadata, resolver),
+      ...(inline === undefined || inline === null ? {} : { inlineCode: resolver.value(inline) }),
     });
   }
   return { file: resolve(file), functions };
