@@ -109,7 +109,7 @@ export class Authorizers {
 
   private async runFunction(config: AuthorizerConfig, event: Record<string, unknown>): Promise<{ output: unknown } | { reply: HttpReply }> {
     const fn = config.functionId ? this.options.functions.get(config.functionId) : undefined;
-    if (!fn) return { reply: gatewayReply.internalError(`authorizer ${config.name}: its function ${config.functionId ?? '?'} is not in the template`) };
+    if (!fn) return { reply: gatewayReply.internalError(`authorizer ${config.name}: its function ${config.functionId ?? '?'} is not run locally (see the notes at start)`) };
     this.calls++;
     const result = await this.options.lambda.invoke(fn, JSON.stringify(event), { onLog: (line) => this.options.onLog?.(config.functionId!, line) });
     if (result.functionError) {

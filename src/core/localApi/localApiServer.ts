@@ -243,8 +243,8 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     }
     const config = configFor(match.route.functionId);
     if (!config) {
-      send(res, gatewayReply.internalError(`the route's function ${match.route.functionId} is not in the template`));
-      return access({ status: 502, problem: `unknown function ${match.route.functionId}` });
+      send(res, gatewayReply.internalError(`the route's function ${match.route.functionId} is not run locally (see the notes at start)`));
+      return access({ status: 502, problem: `${match.route.functionId} is not run locally (see the notes at start)` });
     }
     const event = JSON.stringify(apiEvent({ api, route: match.route, pathParameters: match.pathParameters, authorizer, apiKey }, request));
     const cors = api.kind === 'rest' ? [] : responseCorsHeaders(api.cors, origin);

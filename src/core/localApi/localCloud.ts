@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Logger } from '../logger';
-import { resolveTarget, type TargetRequest } from '../project/functionTarget';
+import { resolveTarget, TargetError, type TargetRequest } from '../project/functionTarget';
 import { parseCloudFormation } from '../project/cloudFormationYaml';
 import { SAM_CONFIG_FILES, samConfigParameters } from '../project/samConfig';
 import { parseSamTemplateText } from '../project/samTemplate';
@@ -100,10 +100,17 @@ async function readDefinition(options: LocalCloudOptions): Promise<CloudDefiniti
     model = readApiModel(text, options.template, { documents, parameters });
   }
   const template = parseSamTemplateText(text, options.template, { region: options.target?.region, parameters });
+  const skipped: string[] = [];
   for (const fn of template.functions) {
-    functions.set(fn.logicalId, await resolveTarget({ cwd: process.cwd(), ...options.target, spec: options.template, resource: fn.logicalId, template }));
+    try {
+      functions.set(fn.logicalId, await resolveTarget({ cwd: process.cwd(), ...options.target, spec: options.template, resource: fn.logicalId, template }));
+    } catch (error) {
+      // One function that cannot run here (a container image, code in S3) leaves the rest of the template served.
+      if (!(error instanceof TargetError)) throw error;
+      skipped.push(`${fn.logicalId} is not run locally: ${error.message} Its routes answer 502.`);
+    }
   }
-  return { model, functions };
+  return { model: skipped.length ? { ...model, notes: [...model.notes, ...skipped] } : model, functions };
 }
 
 /** A template's (or serverless.yml's) local cloud: its APIs and function URLs over HTTP, the Invoke API beside them, code reloaded on save. */

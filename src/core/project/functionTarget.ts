@@ -201,6 +201,9 @@ async function fromTemplate(file: string, req: TargetRequest): Promise<FunctionC
   for (const layer of fn.unavailableLayers) {
     req.onWarning?.(`${fn.logicalId} uses the layer ${layer}, which this template does not build: it is not available locally. Download its content and pass --layer <folder> (or declare it as an AWS::Serverless::LayerVersion).`);
   }
+  if (fn.remoteCode) {
+    throw new TargetError(`${fn.logicalId}'s code is in S3 (${fn.remoteCode}), not on this machine. Point its ${fn.type === 'AWS::Lambda::Function' ? 'Code' : 'CodeUri'} at the code's folder to run it here (or download and unzip it and run that folder).`);
+  }
   const family = req.runtime ? runtimeFamily(req.runtime) : fn.runtime ? runtimeFamily(fn.runtime) : undefined;
   if (!family) throw new TargetError(`${fn.logicalId} has no Runtime (container images are not supported); pass --runtime.`);
   if (!fn.handler && family !== 'provided') throw new TargetError(`${fn.logicalId} has no Handler in ${relative(req.cwd, file)}.`);

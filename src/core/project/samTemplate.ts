@@ -32,6 +32,8 @@ export interface TemplateFunction {
   /** Code written in the template (SAM's `InlineCode`, CloudFormation's `Code.ZipFile`); codeDir is then the
    *  template's folder, and a run gets a folder of its own with the file (see inlineCode.ts). */
   readonly inlineCode?: string;
+  /** Where the code is when it is not on this machine (`s3://bucket/key`: an S3 CodeUri or Code): it cannot run here. */
+  readonly remoteCode?: string;
 }
 
 export interface ParsedTemplate {
@@ -215,6 +217,7 @@ export function parseSamTemplateText(text: string, file: string, options: Templa
     const code = type === 'AWS::Serverless::Function' ? props.CodeUri : props.Code;
     const codePath = typeof code === 'string' ? code : '.';
     const inline = type === 'AWS::Serverless::Function' ? props.InlineCode : isObj(props.Code) ? props.Code.ZipFile : undefined;
+    const remote = remoteCode(code, resolver);
     const env: Record<string, string> = {};
     const variables = isObj(props.Environment) && isObj(props.Environment.Variables) ? props.Environment.Variables : {};
     for (const [k, v] of Object.entries(variables)) if (!resolver.omitted(v)) env[k] = resolver.value(v);
@@ -242,9 +245,19 @@ export function parseSamTemplateText(text: string, file: string, options: Templa
       unavailableLayers: unavailable,
       ...esbuildEntryPoints(resource.Metadata, resolver),
       ...(inline === undefined || inline === null ? {} : { inlineCode: resolver.value(inline) }),
+      ...(remote ? { remoteCode: remote } : {}),
     });
   }
   return { file: resolve(file), functions };
+}
+
+/** `s3://bucket/key` for code in S3: a CodeUri string or `{ Bucket, Key }`, or Code's `{ S3Bucket, S3Key }`. */
+function remoteCode(code: Json | undefined, resolver: IntrinsicResolver): string | undefined {
+  if (typeof code === 'string') return /^s3:\/\//i.test(code) ? code : undefined;
+  if (!isObj(code)) return undefined;
+  const bucket = code.Bucket ?? code.S3Bucket;
+  const key = code.Key ?? code.S3Key;
+  return bucket === undefined ? undefined : `s3://${resolver.value(bucket)}/${key === undefined ? '' : resolver.value(key)}`;
 }
 
 function esbuildEntryPoints(metadata: Json | undefined, resolver: IntrinsicResolver): { entryPoints?: string[] } {

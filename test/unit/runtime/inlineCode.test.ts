@@ -27,7 +27,7 @@ Resources:
           exports.handler = async (event) => ({ from: 'Code.ZipFile in \${AWS::Region}', event });
 `;
 
-describe('Functions whose code is in the template (InlineCode, Code.ZipFile)', function () {
+describe('Where a template function\'s code is: in the template (InlineCode, Code.ZipFile), or in S3', function () {
   this.timeout(30_000);
   const lambda = suiteLambda();
   let dir: string;
@@ -65,5 +65,17 @@ describe('Functions whose code is in the template (InlineCode, Code.ZipFile)', f
     const after = await lambda.invoke(edited, '{}');
     assert.equal(after.coldStart, true);
     assert.equal(JSON.parse(after.payload).from, 'edited');
+  });
+
+  it('code in S3 (an S3 CodeUri, or Code with S3Bucket) is refused, saying where it is and what to do', async () => {
+    const template = join(dir, 's3.yaml');
+    writeFileSync(template, `Resources:
+  Uri: { Type: AWS::Serverless::Function, Properties: { Runtime: python3.12, Handler: app.handler, CodeUri: 's3://bucket/a.zip' } }
+  Location: { Type: AWS::Serverless::Function, Properties: { Runtime: python3.12, Handler: app.handler, CodeUri: { Bucket: bucket, Key: b.zip } } }
+  Cfn: { Type: AWS::Lambda::Function, Properties: { Runtime: nodejs22.x, Handler: index.handler, Code: { S3Bucket: bucket, S3Key: c.zip } } }
+`);
+    await assert.rejects(resolveTarget({ spec: template, resource: 'Uri', cwd: dir }), /^TargetError: Uri's code is in S3 \(s3:\/\/bucket\/a\.zip\), not on this machine\. Point its CodeUri at the code's folder/);
+    await assert.rejects(resolveTarget({ spec: template, resource: 'Location', cwd: dir }), /Location's code is in S3 \(s3:\/\/bucket\/b\.zip\)/);
+    await assert.rejects(resolveTarget({ spec: template, resource: 'Cfn', cwd: dir }), /Cfn's code is in S3 \(s3:\/\/bucket\/c\.zip\), not on this machine\. Point its Code at/);
   });
 });
