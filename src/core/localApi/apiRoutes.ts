@@ -130,7 +130,7 @@ export function readApiModel(text: string, file: string, { documents, parameters
     const auth = p.Auth ?? restGlobals.Auth;
     return {
       id, kind: 'rest', stage: value(p.StageName ?? 'Prod'), cors: restCors(p.Cors ?? restGlobals.Cors),
-      binaryMediaTypes: strings(p.BinaryMediaTypes ?? restGlobals.BinaryMediaTypes).map((t) => t.replace(/~1/g, '/')), ...restAuthorizers(auth),
+      binaryMediaTypes: [...strings(restGlobals.BinaryMediaTypes), ...strings(p.BinaryMediaTypes)].map((t) => t.replace(/~1/g, '/')), ...restAuthorizers(auth),
       ...variables(p.Variables ?? restGlobals.Variables), apiKeyRequired: isObj(auth) && auth.ApiKeyRequired === true, apiKeys,
     };
   };

@@ -153,10 +153,13 @@ class IntrinsicResolver {
   }
 }
 
+/** A resource's properties over its Globals, as SAM merges them: maps merge, lists are the Globals' entries then the
+ *  resource's (a shared layer in Globals and one of its own: both), anything else is the resource's. */
 function merge(globals: Obj, props: Obj): Obj {
   const out: Obj = { ...globals };
   for (const [k, v] of Object.entries(props)) {
-    out[k] = isObj(v) && isObj(globals[k]) ? merge(globals[k] as Obj, v) : v;
+    const inherited = globals[k];
+    out[k] = isObj(v) && isObj(inherited) ? merge(inherited, v) : Array.isArray(v) && Array.isArray(inherited) ? [...inherited, ...v] : v;
   }
   return out;
 }

@@ -138,3 +138,30 @@ Resources:
     assert.equal(fn({ parameters: { Stage: 'prod' }, region: 'us-east-1' }).environment.EITHER, 'no');
   });
 });
+
+describe('SAM template parsing: Globals lists', () => {
+  it("a function's Layers add to the Globals' (SAM prepends the Globals' entries); a scalar replaces the Globals' value", () => {
+    const parsed = parseSamTemplateText(`
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: python3.12
+    Timeout: 10
+    Layers: [!Ref Shared]
+Resources:
+  Shared: { Type: AWS::Serverless::LayerVersion, Properties: { ContentUri: layers/shared } }
+  Own: { Type: AWS::Serverless::LayerVersion, Properties: { ContentUri: layers/own } }
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties: { Handler: app.handler, Timeout: 20, Layers: [!Ref Own, 'arn:aws:lambda:us-east-1:123456789012:layer:remote:1'] }
+  Plain:
+    Type: AWS::Serverless::Function
+    Properties: { Handler: app.handler }
+`, '/p/template.yaml');
+    const [fn, plain] = parsed.functions;
+    assert.deepEqual(fn.layers, [join('/p', 'layers', 'shared'), join('/p', 'layers', 'own')]);
+    assert.deepEqual(fn.unavailableLayers, ['arn:aws:lambda:us-east-1:123456789012:layer:remote:1']);
+    assert.equal(fn.timeout, 20);
+    assert.deepEqual(plain.layers, [join('/p', 'layers', 'shared')]);
+  });
+});

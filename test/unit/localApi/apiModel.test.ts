@@ -46,6 +46,30 @@ Resources:
     assert.match(model.notes.join('\n'), /AuthType AWS_IAM: requests must be SigV4-signed \(service lambda\) with the local profile's keys/);
   });
 
+  it("an API's list properties add to the Globals' (SAM prepends the Globals' entries), others replace them", () => {
+    const model = readApiModel(`
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Api:
+    BinaryMediaTypes: [image~1png]
+    Cors: "'https://global.example'"
+Resources:
+  Images:
+    Type: AWS::Serverless::Api
+    Properties: { StageName: v1, BinaryMediaTypes: [image~1jpeg], Cors: "'https://own.example'" }
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs22.x
+      Events:
+        Get: { Type: Api, Properties: { RestApiId: !Ref Images, Path: /img, Method: get } }
+`, 'template.yaml');
+    const images = model.apis.find((a) => a.id === 'Images')!;
+    assert.deepEqual(images.binaryMediaTypes, ['image/png', 'image/jpeg']);
+    assert.deepEqual(images.cors?.allowOrigins, ['https://own.example']);
+  });
+
   it('routes the most specific route first: literal, then {param}, then {greedy+}, own method before ANY, $default last', () => {
     const router = new ApiRouter([route('ANY', '$default'), route('ANY', '/{proxy+}'), route('GET', '/users/{id}'), route('ANY', '/users/{id}'), route('GET', '/users/me'), route('GET', '/users/{id}/orders/{order}')]);
     const hit = (method: string, path: string): string | undefined => router.match(method, path)?.route.functionId;
