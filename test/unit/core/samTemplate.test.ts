@@ -147,13 +147,14 @@ Globals:
   Function:
     Runtime: python3.12
     Timeout: 10
+    Architectures: [x86_64]
     Layers: [!Ref Shared]
 Resources:
   Shared: { Type: AWS::Serverless::LayerVersion, Properties: { ContentUri: layers/shared } }
   Own: { Type: AWS::Serverless::LayerVersion, Properties: { ContentUri: layers/own } }
   Fn:
     Type: AWS::Serverless::Function
-    Properties: { Handler: app.handler, Timeout: 20, Layers: [!Ref Own, 'arn:aws:lambda:us-east-1:123456789012:layer:remote:1'] }
+    Properties: { Handler: app.handler, Timeout: 20, Architectures: [arm64], Layers: [!Ref Own, 'arn:aws:lambda:us-east-1:123456789012:layer:remote:1'] }
   Plain:
     Type: AWS::Serverless::Function
     Properties: { Handler: app.handler }
@@ -162,6 +163,8 @@ Resources:
     assert.deepEqual(fn.layers, [join('/p', 'layers', 'shared'), join('/p', 'layers', 'own')]);
     assert.deepEqual(fn.unavailableLayers, ['arn:aws:lambda:us-east-1:123456789012:layer:remote:1']);
     assert.equal(fn.timeout, 20);
+    assert.equal(fn.architecture, 'arm64', 'Lambda takes one architecture: the function\'s own over the Globals\'');
+    assert.equal(plain.architecture, 'x86_64');
     assert.deepEqual(plain.layers, [join('/p', 'layers', 'shared')]);
   });
 });
