@@ -1,5 +1,5 @@
 import { parseCloudFormation } from '../project/cloudFormationYaml';
-import { templateValues } from '../project/samTemplate';
+import { mergeGlobals, templateValues } from '../project/samTemplate';
 import { httpAuthorizers, restAuthorizers, templatePoolNote, type AuthorizerConfig } from './apiAuthorizerConfig';
 import { addDefinitionRoutes } from './openApiRoutes';
 import { isObj, referencedId, strings, unquote, type Obj } from './templateFields';
@@ -126,18 +126,24 @@ export function readApiModel(text: string, file: string, { documents, parameters
   const variables = (v: unknown): { stageVariables?: Record<string, string> } =>
     (isObj(v) && Object.keys(v).length ? { stageVariables: Object.fromEntries(Object.entries(v).map(([k, x]) => [k, value(x)])) } : {});
   const apiKeys = declaredApiKeys(resources, value);
-  const restApi = (id: string, p: Obj): ApiDefinition => {
-    const auth = p.Auth ?? restGlobals.Auth;
+  // An API's properties over Globals.Api / Globals.HttpApi, merged as SAM merges them (an Auth map of the API's own
+  // keeps the Globals' DefaultAuthorizer it does not override).
+  const restApi = (id: string, own: Obj): ApiDefinition => {
+    const p = mergeGlobals(restGlobals, own);
+    const auth = p.Auth;
     return {
-      id, kind: 'rest', stage: value(p.StageName ?? 'Prod'), cors: restCors(p.Cors ?? restGlobals.Cors),
-      binaryMediaTypes: [...strings(restGlobals.BinaryMediaTypes), ...strings(p.BinaryMediaTypes)].map((t) => t.replace(/~1/g, '/')), ...restAuthorizers(auth),
-      ...variables(p.Variables ?? restGlobals.Variables), apiKeyRequired: isObj(auth) && auth.ApiKeyRequired === true, apiKeys,
+      id, kind: 'rest', stage: value(p.StageName ?? 'Prod'), cors: restCors(p.Cors),
+      binaryMediaTypes: strings(p.BinaryMediaTypes).map((t) => t.replace(/~1/g, '/')), ...restAuthorizers(auth),
+      ...variables(p.Variables), apiKeyRequired: isObj(auth) && auth.ApiKeyRequired === true, apiKeys,
     };
   };
-  const httpApi = (id: string, p: Obj): ApiDefinition => ({
-    id, kind: 'http', stage: value(p.StageName ?? '$default'), cors: listCors(p.CorsConfiguration ?? httpGlobals.CorsConfiguration),
-    binaryMediaTypes: [], ...httpAuthorizers(p.Auth ?? httpGlobals.Auth), ...variables(p.StageVariables ?? httpGlobals.StageVariables),
-  });
+  const httpApi = (id: string, own: Obj): ApiDefinition => {
+    const p = mergeGlobals(httpGlobals, own);
+    return {
+      id, kind: 'http', stage: value(p.StageName ?? '$default'), cors: listCors(p.CorsConfiguration),
+      binaryMediaTypes: [], ...httpAuthorizers(p.Auth), ...variables(p.StageVariables),
+    };
+  };
   for (const [id, r] of Object.entries(resources)) {
     if (!isObj(r)) continue;
     const p = isObj(r.Properties) ? r.Properties : {};

@@ -44,13 +44,13 @@ export interface ParsedTemplate {
 
 /** A resource's properties over its Globals, as SAM merges them: maps merge, lists are the Globals' entries then the
  *  resource's (a shared layer in Globals and one of its own: both), anything else is the resource's. */
-function merge(globals: Obj, props: Obj): Obj {
-  const out: Obj = { ...globals };
+export function mergeGlobals<T extends Record<string, unknown>>(globals: T, props: T): T {
+  const out: Record<string, unknown> = { ...globals };
   for (const [k, v] of Object.entries(props)) {
-    const inherited = globals[k];
-    out[k] = isObj(v) && isObj(inherited) ? merge(inherited, v) : Array.isArray(v) && Array.isArray(inherited) ? [...inherited, ...v] : v;
+    const inherited: unknown = globals[k];
+    out[k] = isObj(v) && isObj(inherited) ? mergeGlobals(inherited, v) : Array.isArray(v) && Array.isArray(inherited) ? [...inherited as unknown[], ...v as unknown[]] : v;
   }
-  return out;
+  return out as T;
 }
 
 function resourceLines(text: string): Map<string, number> {
@@ -105,7 +105,7 @@ export function parseSamTemplateText(text: string, file: string, options: Templa
     const type = resource.Type;
     if (type !== 'AWS::Serverless::Function' && type !== 'AWS::Lambda::Function') continue;
     const raw = isObj(resource.Properties) ? resource.Properties : {};
-    const props = type === 'AWS::Serverless::Function' ? merge(globals, raw) : raw;
+    const props = type === 'AWS::Serverless::Function' ? mergeGlobals(globals, raw) : raw;
     const code = type === 'AWS::Serverless::Function' ? props.CodeUri : props.Code;
     const codePath = typeof code === 'string' ? code : '.';
     const inline = type === 'AWS::Serverless::Function' ? props.InlineCode : isObj(props.Code) ? props.Code.ZipFile : undefined;

@@ -70,6 +70,33 @@ Resources:
     assert.deepEqual(images.cors?.allowOrigins, ['https://own.example']);
   });
 
+  it("an API's own Auth map merges with Globals' Auth: the Globals' default authorizer still guards its routes", () => {
+    const model = readApiModel(`
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Api:
+    Auth:
+      DefaultAuthorizer: TokenAuth
+      Authorizers:
+        TokenAuth: { FunctionArn: !GetAtt AuthFn.Arn }
+Resources:
+  Orders:
+    Type: AWS::Serverless::Api
+    Properties: { StageName: v1, Auth: { ApiKeyRequired: true } }
+  AuthFn: { Type: AWS::Serverless::Function, Properties: { Handler: auth.handler, Runtime: nodejs22.x } }
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs22.x
+      Events:
+        Get: { Type: Api, Properties: { RestApiId: !Ref Orders, Path: /orders, Method: get } }
+`, 'template.yaml');
+    const route = model.routes.find((r) => r.path === '/orders')!;
+    assert.equal(route.authorizer, 'TokenAuth', 'as on AWS, where SAM merges the two Auth maps');
+    assert.equal(route.apiKeyRequired, true);
+  });
+
   it('routes the most specific route first: literal, then {param}, then {greedy+}, own method before ANY, $default last', () => {
     const router = new ApiRouter([route('ANY', '$default'), route('ANY', '/{proxy+}'), route('GET', '/users/{id}'), route('ANY', '/users/{id}'), route('GET', '/users/me'), route('GET', '/users/{id}/orders/{order}')]);
     const hit = (method: string, path: string): string | undefined => router.match(method, path)?.route.functionId;
