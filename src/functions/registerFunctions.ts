@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { consoleUrl } from '../core/aws/awsContext';
 import { AwsProblemError } from '../core/aws/awsErrors';
 import { downloadFolder, extractZip, zipConflicts } from '../core/aws/codeZip';
-import { deployEnvironment, deployRuntime, packageFunction } from '../core/aws/deployPackage';
+import { deployRequest, packageFunction } from '../core/aws/deployPackage';
 import { deleteFunction, deployFunction, downloadCode, getFunction, invokeFunction, RoleRequiredError, type InvocationType, type RemoteInvokeResult } from '../core/aws/lambdaFunctions';
 import type { EventCatalog } from '../core/events/catalog';
 import { generateEvent } from '../core/events/generate';
@@ -245,9 +245,8 @@ export function registerFunctions(context: vscode.ExtensionContext, deps: { log:
       try {
         const pkg = await cancellable(`Packaging ${handler.name}`, (signal) => packageFunction(config, { signal }));
         if (!pkg) return undefined;
-        const { runtime, notice } = deployRuntime(config);
+        const { request, notice } = deployRequest(config, pkg, name, includeLocal);
         if (notice) log.info(notice);
-        const request = { name, zip: pkg.zip, role: args.role, runtime, handler: pkg.handler, memorySize: config.memorySize, timeout: config.timeout, architecture: config.architecture, environment: deployEnvironment(config, includeLocal) };
         const run = (role?: string, roleIsNew = false) => cancellable(`Deploying ${name} to ${region}`, (signal, progress) =>
           deployFunction(session.lambda(region), { ...request, role }, { profile: session.profile, signal, roleIsNew, onStep: (step) => progress.report({ message: step }) }));
         let summary;
@@ -264,7 +263,7 @@ export function registerFunctions(context: vscode.ExtensionContext, deps: { log:
         log.info(`Deployed ${name} to ${region}${pkg.note ? ` (${pkg.note})` : ''}`);
         tree.refresh();
         // The next thing a user does after a deploy, one click away.
-        void vscode.window.showInformationMessage(`Deployed ${name} to ${region}.${notice && summary.runtime === runtime ? ` ${notice}` : ''}`, 'Invoke', 'Tail Logs', 'Show in View').then(async (next) => {
+        void vscode.window.showInformationMessage(`Deployed ${name} to ${region}.${notice && summary.runtime === request.runtime ? ` ${notice}` : ''}`, 'Invoke', 'Tail Logs', 'Show in View').then(async (next) => {
           if (next === 'Invoke') await vscode.commands.executeCommand('lambdaWorkbench.invokeFunction', name);
           else if (next === 'Tail Logs') await vscode.commands.executeCommand('lambdaWorkbench.tailLogGroup', summary.logGroup, { mode: 'polling' });
           else if (next === 'Show in View') {

@@ -1,6 +1,6 @@
 import { createIamClient, createLambdaClient } from '../../core/aws/awsContext';
 import { AwsProblemError } from '../../core/aws/awsErrors';
-import { deployEnvironment, deployRuntime, packageFunction } from '../../core/aws/deployPackage';
+import { deployRequest, packageFunction } from '../../core/aws/deployPackage';
 import { basicRoleName, createBasicExecutionRole } from '../../core/aws/executionRoles';
 import { deployFunction, invokeFunction, listFunctionsPage, RoleRequiredError, type InvocationType } from '../../core/aws/lambdaFunctions';
 import { resolveTarget, TargetError } from '../../core/project/functionTarget';
@@ -78,9 +78,8 @@ export const functionsCommand: CliCommand = {
         const localNames = Object.keys(config.localEnvironment ?? {});
         const includeLocal = v['include-local-env'] === true;
         if (localNames.length && !includeLocal) io.err(`Not uploading ${localNames.length} local variable(s) from .env/--env-file (${localNames.join(', ')}): pass --include-local-env to upload them.\n`);
-        const { runtime, notice } = deployRuntime(config);
+        const { request, notice } = deployRequest(config, pkg, name, includeLocal);
         if (notice) io.err(`${notice}\n`);
-        const request = { name, zip: pkg.zip, runtime, handler: pkg.handler, memorySize: config.memorySize, timeout: config.timeout, architecture: config.architecture, environment: deployEnvironment(config, includeLocal) };
         const deploy = (role: string | undefined, roleIsNew = false) => deployFunction(client, { ...request, role }, { profile, signal: io.signal, roleIsNew, onStep: (step) => io.err(`${step}…\n`) });
         let summary;
         try {

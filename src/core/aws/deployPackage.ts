@@ -7,6 +7,7 @@ import { isModuleSource, typeScriptSource } from '../runtime/typescriptBuild';
 import { deployableRuntime, deployRuntimeNotice } from '../runtime/runtimeSchedule';
 import type { FunctionConfig } from '../runtime/types';
 import { zipFolder } from './codeZip';
+import type { DeployRequest } from './lambdaFunctions';
 
 /**
  * The deployment package of a local function: its code folder zipped as is, or — for a TypeScript handler, which
@@ -49,6 +50,20 @@ export function deployRuntime(config: FunctionConfig, today?: Date): { runtime: 
   if (!config.runtimeInferred) return { runtime: config.runtime };
   const runtime = deployableRuntime(config.runtime, today);
   return { runtime, notice: deployRuntimeNotice(config.runtime, runtime) };
+}
+
+/** What a deploy of `config`'s package sends (the CLI's `functions deploy` and the editor's Deploy Handler alike):
+ *  the runtime as deployRuntime chooses it, with its notice, and the variables as deployEnvironment picks them; the
+ *  role is each deploy attempt's own. */
+export function deployRequest(config: FunctionConfig, pkg: { zip: Uint8Array; handler: string }, name: string, includeLocal: boolean): { request: DeployRequest; notice?: string } {
+  const { runtime, notice } = deployRuntime(config);
+  return {
+    notice,
+    request: {
+      name, zip: pkg.zip, runtime, handler: pkg.handler, memorySize: config.memorySize, timeout: config.timeout, architecture: config.architecture,
+      environment: deployEnvironment(config, includeLocal),
+    },
+  };
 }
 
 /** A value shown in a prompt or a log without giving it away: its first two characters at most, then dots. */
