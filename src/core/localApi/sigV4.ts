@@ -1,6 +1,6 @@
-import { keyedRecord } from '../json/keyedRecord';
 import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { keyedRecord } from '../json/keyedRecord';
 import type { AwsCredentials } from '../runtime/environmentVariables';
 import { queryPairs } from './apiEvents';
 

@@ -1,5 +1,5 @@
-import { keyedRecord } from '../json/keyedRecord';
 import { createServer, type Server, type Socket } from 'node:net';
+import { keyedRecord } from '../json/keyedRecord';
 import { responseHead, STATUS_CODES, type HeaderPairs } from './httpHead';
 
 export type { HeaderPairs } from './httpHead';

@@ -14,7 +14,7 @@ export class StartSlots {
   private free: number;
   private readonly waiting: (() => void)[] = [];
 
-  constructor(readonly size = defaultStartSlots()) {
+  constructor(size = defaultStartSlots()) {
     this.free = size;
   }
 
