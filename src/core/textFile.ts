@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 
 /**
  * A text file's characters whatever a Windows editor saved it as: UTF-8 with or without its byte-order mark
@@ -17,4 +18,9 @@ export const withoutBom = (text: string): string => (text.charCodeAt(0) === 0xfe
 /** readFileSync(file, 'utf8'), but see decodeText. */
 export function readTextFileSync(file: string): string {
   return decodeText(readFileSync(file));
+}
+
+/** readTextFileSync without blocking the thread (the editor reads on the extension host's). */
+export async function readTextFile(file: string): Promise<string> {
+  return decodeText(await readFile(file));
 }

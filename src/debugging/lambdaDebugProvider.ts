@@ -265,7 +265,7 @@ export class LambdaDebugProvider implements vscode.DebugConfigurationProvider {
     else if (config.handler) fn = await resolveTarget({ ...common, spec: config.handler });
     else throw new Error(`The launch configuration '${config.name}' needs "handler" (e.g. "src/app.handler") or "template" and "resource".`);
     const environment: Record<string, string> = { ...fn.environment };
-    if (config.envFile) Object.assign(environment, readDotEnv(isAbsolute(config.envFile) ? config.envFile : resolve(root, config.envFile)));
+    if (config.envFile) Object.assign(environment, await readDotEnv(isAbsolute(config.envFile) ? config.envFile : resolve(root, config.envFile)));
     Object.assign(environment, config.env ?? {});
     return { ...fn, environment };
   }

@@ -48,12 +48,12 @@ export const serveCommand: CliCommand = {
     const functions = new Map<string, FunctionConfig>();
     for (const spec of targets) {
       const full = resolve(io.cwd, spec);
-      const template = isTemplateFile(full) ? full : existsSync(join(full, 'template.yaml')) && statSync(full).isDirectory() ? join(full, 'template.yaml') : undefined;
+      const template = await isTemplateFile(full) ? full : existsSync(join(full, 'template.yaml')) && statSync(full).isDirectory() ? join(full, 'template.yaml') : undefined;
       const common = { cwd: io.cwd, region, envFile: (v['env-file'] ?? v['env-vars']) as string | undefined, parameterOverrides: parameterOverridesOption(v), nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined };
       try {
         if (template) {
           const parameters = { ...await samConfigParameters(template, 'local_start_lambda'), ...common.parameterOverrides };
-          const parsed = readSamTemplate(template, { region, parameters });
+          const parsed = await readSamTemplate(template, { region, parameters });
           for (const fn of parsed.functions) {
             functions.set(fn.name, await resolveTarget({ ...common, spec: template, resource: fn.logicalId, template: parsed }));
           }

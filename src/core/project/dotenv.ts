@@ -1,4 +1,4 @@
-import { readTextFileSync } from '../textFile';
+import { readTextFile } from '../textFile';
 
 /** Parses a `.env` file: `KEY=value`, `export KEY=value`, `#` comments, single/double quotes (double quotes expand
  *  \n, \t, \" and \\), blank lines. A malformed line is reported with its number rather than silently skipped. */
@@ -36,6 +36,6 @@ function findClosingQuote(value: string, quote: string): number {
   return -1;
 }
 
-export function readDotEnv(file: string): Record<string, string> {
-  return parseDotEnv(readTextFileSync(file), file);
+export async function readDotEnv(file: string): Promise<Record<string, string>> {
+  return parseDotEnv(await readTextFile(file), file);
 }

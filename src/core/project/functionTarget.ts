@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { parseJson } from '../json/parseJson';
 import { resolveNode, resolvePython, runtimeIdFor } from '../runtime/interpreters';
@@ -6,7 +6,7 @@ import { runtimeFamily, type FunctionConfig, type LoggingConfig } from '../runti
 import { readDotEnv } from './dotenv';
 import { inlineCodeFolder } from './inlineCode';
 import { pathExists } from '../pathExists';
-import { readTextFileSync } from '../textFile';
+import { readTextFile } from '../textFile';
 import { samConfigParameters, type SamCommand } from './samConfig';
 import { readSamTemplate, type ParsedTemplate, type TemplateFunction } from './samTemplate';
 
@@ -54,18 +54,24 @@ const PROJECT_MARKERS: Record<'nodejs' | 'python', string[]> = {
   python: ['requirements.txt', 'pyproject.toml', 'setup.py', 'Pipfile'],
 };
 
-export function isTemplateFile(path: string): boolean {
-  return /\.(ya?ml|json)$/i.test(path) && existsSync(path) && statSync(path).isFile();
+/** What is at `path`, asynchronously: the editor resolves targets on the extension host's thread. */
+async function pathKind(path: string): Promise<'file' | 'folder' | undefined> {
+  const found = await stat(path).catch(() => undefined);
+  return found?.isDirectory() ? 'folder' : found ? 'file' : undefined;
+}
+
+export async function isTemplateFile(path: string): Promise<boolean> {
+  return /\.(ya?ml|json)$/i.test(path) && await pathKind(path) === 'file';
 }
 
 /** Resolves what the user named into a complete function configuration. */
 export async function resolveTarget(req: TargetRequest): Promise<FunctionConfig> {
   const full = resolve(req.cwd, req.spec);
   let config: FunctionConfig;
-  if (existsSync(full) && statSync(full).isDirectory()) {
-    const template = TEMPLATE_NAMES.map((n) => join(full, n)).find((f) => existsSync(f));
+  if (await pathKind(full) === 'folder') {
+    const template = await workingTemplate(full);
     if (template) config = await fromTemplate(template, req);
-    else if (existsSync(join(full, 'bootstrap'))) config = customRuntime(full, req);
+    else if (await pathExists(join(full, 'bootstrap'))) config = customRuntime(full, req);
     else {
       // A function's folder (as `lambda-workbench new` makes one): its one entry file, by the usual names.
       const names = ENTRY_NAMES.flatMap((name) => SOURCE_EXTENSIONS.map((ext) => name + ext));
@@ -77,7 +83,7 @@ export async function resolveTarget(req: TargetRequest): Promise<FunctionConfig>
       }
       config = await fromHandlerPath({ ...req, spec: join(req.spec, entries[0]) });
     }
-  } else if (isTemplateFile(full)) {
+  } else if (await isTemplateFile(full)) {
     config = await fromTemplate(full, req);
   } else {
     // `invoke HelloWorldFunction`, as `sam local invoke` takes it: a function of the folder's template.
@@ -88,10 +94,10 @@ export async function resolveTarget(req: TargetRequest): Promise<FunctionConfig>
   if (config.region !== undefined && !AWS_REGION.test(config.region)) {
     throw new TargetError(`'${config.region}' is not an AWS Region name (such as us-east-1): use letters, digits and hyphens.`);
   }
-  return withOverrides(withEnvironmentFiles(config, req), req);
+  return withOverrides(await withEnvironmentFiles(config, req), req);
 }
 
-/** The template of the working folder, if it has one. */
+/** The template of a folder, if it has one. */
 async function workingTemplate(cwd: string): Promise<string | undefined> {
   const files = TEMPLATE_NAMES.map((n) => join(cwd, n));
   const present = await Promise.all(files.map(pathExists));
@@ -123,7 +129,7 @@ async function fromHandlerPath(req: TargetRequest): Promise<FunctionConfig> {
   let file: string | undefined;
   let modulePath: string;
   let functionName: string | undefined;
-  if (existsSync(full) && SOURCE_EXTENSIONS.includes(extname(full))) {
+  if (SOURCE_EXTENSIONS.includes(extname(full)) && await pathExists(full)) {
     // `app.py` or `src/index.ts`: the conventional function name of the language.
     file = full;
     modulePath = full.slice(0, -extname(full).length);
@@ -134,7 +140,9 @@ async function fromHandlerPath(req: TargetRequest): Promise<FunctionConfig> {
     }
     modulePath = resolve(req.cwd, req.spec.slice(0, dot));
     functionName = req.spec.slice(dot + 1);
-    file = SOURCE_EXTENSIONS.map((ext) => modulePath + ext).find((f) => existsSync(f));
+    const candidates = SOURCE_EXTENSIONS.map((ext) => modulePath + ext);
+    const present = await Promise.all(candidates.map(pathExists));
+    file = candidates.find((_, i) => present[i]);
     if (!file) {
       throw new TargetError(`No handler file for '${req.spec}': looked for ${SOURCE_EXTENSIONS.map((e) => relative(req.cwd, modulePath) + e).join(', ')}.`);
     }
@@ -186,7 +194,7 @@ function customRuntime(dir: string, req: TargetRequest): FunctionConfig {
 }
 
 async function fromTemplate(file: string, req: TargetRequest): Promise<FunctionConfig> {
-  const parsed = req.template ?? readSamTemplate(file, { region: req.region, parameters: { ...await samConfigParameters(file, req.samCommand ?? 'local_invoke'), ...req.parameterOverrides } });
+  const parsed = req.template ?? await readSamTemplate(file, { region: req.region, parameters: { ...await samConfigParameters(file, req.samCommand ?? 'local_invoke'), ...req.parameterOverrides } });
   const names = parsed.functions.map((f) => f.logicalId);
   if (parsed.functions.length === 0) throw new TargetError(`${relative(req.cwd, file)} declares no AWS::Serverless::Function or AWS::Lambda::Function.`);
   let fn: TemplateFunction | undefined;
@@ -225,22 +233,22 @@ async function fromTemplate(file: string, req: TargetRequest): Promise<FunctionC
 }
 
 /** Adds variables from `.env` in the code folder (if any) and then `--env-file` over the template's. */
-function withEnvironmentFiles(config: FunctionConfig, req: TargetRequest): FunctionConfig {
+async function withEnvironmentFiles(config: FunctionConfig, req: TargetRequest): Promise<FunctionConfig> {
   const localEnvironment: Record<string, string> = {};
   const local = join(config.codeDir, '.env');
-  if (existsSync(local)) Object.assign(localEnvironment, readDotEnv(local));
+  if (await pathExists(local)) Object.assign(localEnvironment, await readDotEnv(local));
   if (req.envFile) {
     const file = resolve(req.cwd, req.envFile);
-    if (!existsSync(file)) throw new TargetError(`--env-file ${req.envFile}: no such file.`);
-    Object.assign(localEnvironment, file.endsWith('.json') ? envJson(file) : readDotEnv(file));
+    if (!(await pathExists(file))) throw new TargetError(`--env-file ${req.envFile}: no such file.`);
+    Object.assign(localEnvironment, file.endsWith('.json') ? await envJson(file) : await readDotEnv(file));
   }
   const declaredEnvironment = { ...config.environment };
   return { ...config, environment: { ...declaredEnvironment, ...localEnvironment }, declaredEnvironment, localEnvironment };
 }
 
 /** SAM's `--env-vars` JSON shape (`{ "Function": { "KEY": "v" } }` or `{ "Parameters": {…} }`) or a flat object. */
-function envJson(file: string): Record<string, string> {
-  const data = parseJson(readTextFileSync(file), file) as Record<string, unknown>;
+async function envJson(file: string): Promise<Record<string, string>> {
+  const data = parseJson(await readTextFile(file), file) as Record<string, unknown>;
   const flat: Record<string, string> = {};
   for (const [k, v] of Object.entries(data)) {
     if (v && typeof v === 'object') for (const [k2, v2] of Object.entries(v)) flat[k2] = String(v2);

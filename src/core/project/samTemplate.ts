@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { APPLICATION_LOG_LEVELS, SYSTEM_LOG_LEVELS, type LoggingConfig } from '../runtime/types';
 import { parseCloudFormation } from './cloudFormationYaml';
@@ -193,6 +193,6 @@ function layerFolders(value: Json | undefined, resources: Json | undefined, reso
   return { layers, unavailable };
 }
 
-export function readSamTemplate(file: string, options?: TemplateOptions): ParsedTemplate {
-  return parseSamTemplateText(readFileSync(file, 'utf8'), file, options);
+export async function readSamTemplate(file: string, options?: TemplateOptions): Promise<ParsedTemplate> {
+  return parseSamTemplateText(await readFile(file, 'utf8'), file, options);
 }

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { readEntries, rememberEntry, userCacheDir } from '../userCache';
@@ -49,18 +48,13 @@ async function isScript(file: string): Promise<boolean> {
 }
 
 /** The file a command runs: a path as given, else the first file of that name on PATH (with PATHEXT's endings on
- *  Windows). A few stat calls, once per interpreter per process. */
-export function locateCommand(command: string, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): string | undefined {
+ *  Windows). The stat calls run at once and off the thread (the editor resolves on the extension host's). */
+export async function locateCommand(command: string, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
   if (isAbsolute(command) || /[/\\]/.test(command)) return resolve(cwd, command);
   const endings = process.platform === 'win32' ? ['', ...(env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';')] : [''];
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    for (const ending of endings) {
-      const candidate = join(dir, command + ending);
-      if (statSync(candidate, { throwIfNoEntry: false })?.isFile()) return candidate;
-    }
-  }
-  return undefined;
+  const candidates = (env.PATH ?? '').split(delimiter).filter(Boolean).flatMap((dir) => endings.map((ending) => join(dir, command + ending)));
+  const isFile = await Promise.all(candidates.map((candidate) => stat(candidate).then((found) => found.isFile(), () => false)));
+  return candidates.find((_, i) => isFile[i]);
 }
 
 /** What steers a shim: its variables and, per version-file name, the nearest such file above `cwd`. */
@@ -84,7 +78,7 @@ async function shimContext(cwd: string, env: NodeJS.ProcessEnv): Promise<string>
 /** The cache in `file` (by default the user's private cache folder). A damaged or unreadable file is a miss. */
 export function interpreterCache(file = join(userCacheDir('interpreters'), 'interpreters.json'), cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): InterpreterCache {
   const keyOf = async (kind: string, command: string): Promise<string | undefined> => {
-    const located = locateCommand(command, cwd, env);
+    const located = await locateCommand(command, cwd, env);
     const own = located && await fingerprint(located);
     if (!located || !own) return undefined;
     const shim = await isScript(located).catch(() => false) ? await shimContext(cwd, env) : '';

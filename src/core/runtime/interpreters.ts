@@ -73,8 +73,8 @@ export function resolvePython(configured?: string): Promise<Interpreter> {
 
 /** The Node.js used for Node and TypeScript handlers: the configured one, else `node` on PATH. Inside VS Code,
  *  process.execPath is the editor's own binary, so it is only the last resort (with ELECTRON_RUN_AS_NODE). */
-export function resolveNode(configured?: string): Promise<Interpreter> {
-  const command = configured?.trim() || locateCommand(process.platform === 'win32' ? 'node.exe' : 'node') || process.execPath;
+export async function resolveNode(configured?: string): Promise<Interpreter> {
+  const command = configured?.trim() || await locateCommand(process.platform === 'win32' ? 'node.exe' : 'node') || process.execPath;
   return cached('node', command, () =>
     probe(command, ['-e', 'console.log(process.execPath); console.log(process.versions.node)']).then(
       (out) => {

@@ -19,7 +19,7 @@ describe('text files as Windows editors save them', () => {
     for (const [name, bytes] of encodings('{"city": "Zürich"}\r\n')) assert.equal(decodeText(bytes), '{"city": "Zürich"}\r\n', name);
   });
 
-  it('a saved event and a .env file read the same in every encoding', () => {
+  it('a saved event and a .env file read the same in every encoding', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lwb-text-'));
     for (const [name, bytes] of encodings('{"a": 1}')) {
       writeFileSync(join(dir, 'e.json'), bytes);
@@ -27,7 +27,7 @@ describe('text files as Windows editors save them', () => {
     }
     for (const [name, bytes] of encodings('TABLE=orders\r\nMODE="fast"\r\n')) {
       writeFileSync(join(dir, '.env'), bytes);
-      assert.deepEqual(readDotEnv(join(dir, '.env')), { TABLE: 'orders', MODE: 'fast' }, name);
+      assert.deepEqual(await readDotEnv(join(dir, '.env')), { TABLE: 'orders', MODE: 'fast' }, name);
     }
   });
 });

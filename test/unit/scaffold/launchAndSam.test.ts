@@ -83,14 +83,14 @@ describe('SAM resource', () => {
     assert.equal(logicalIdFor('3d-render'), 'Fn3dRenderFunction');
   });
 
-  it('creates a template that the template parser reads back', () => {
+  it('creates a template that the template parser reads back', async () => {
     const file = join(tmp(), 'template.yaml');
     assert.equal(addSamResource(file, resource).kind, 'created');
-    const parsed = readSamTemplate(file);
+    const parsed = await readSamTemplate(file);
     assert.deepEqual(parsed.functions.map((f) => [f.logicalId, f.handler, f.runtime]), [['ResizeImagesFunction', 'app.lambda_handler', 'python3.12']]);
   });
 
-  it("appends to Resources keeping the user's tags, comments and later sections", () => {
+  it("appends to Resources keeping the user's tags, comments and later sections", async () => {
     const file = join(tmp(), 'template.yaml');
     const original = `Transform: AWS::Serverless-2016-10-31
 # keep me
@@ -119,7 +119,7 @@ Outputs:
     assert.match(text, /TABLE: !Ref Table/);
     assert.match(text, /Outputs:\n {2}TableName:\n {4}Value: !Ref Table\n$/);
     assert.ok(text.indexOf('ResizeImagesFunction') < text.indexOf('Outputs:'), 'inside Resources');
-    assert.deepEqual(readSamTemplate(file).functions.map((f) => f.logicalId), ['Existing', 'ResizeImagesFunction']);
+    assert.deepEqual((await readSamTemplate(file)).functions.map((f) => f.logicalId), ['Existing', 'ResizeImagesFunction']);
     assert.equal(addSamResource(file, resource).kind, 'exists');
     assert.equal(readFileSync(file, 'utf8'), text, 'an existing resource is never replaced');
   });

@@ -35,7 +35,7 @@ describe('SAM resources written by New Handler', () => {
     assert.deepEqual(events, ['/hello', '/users']);
   });
 
-  it('every template adds a function and the resources its trigger needs, with no dangling reference', () => {
+  it('every template adds a function and the resources its trigger needs, with no dangling reference', async () => {
     const root = mkdtempSync(join(tmpdir(), 'lwb-sam-'));
     const languages: Language[] = ['python', 'javascript', 'typescript'];
     listTemplates().forEach((t, i) => {
@@ -46,7 +46,7 @@ describe('SAM resources written by New Handler', () => {
     const ids = new Set(Object.keys(doc.Resources));
     const dangling = references(doc.Resources).filter((r) => !ids.has(r) && !r.startsWith('AWS::'));
     assert.deepEqual([...new Set(dangling)], []);
-    const functions = readSamTemplate(file).functions;
+    const functions = (await readSamTemplate(file)).functions;
     assert.equal(functions.length, listTemplates().length);
     assert.equal(doc.Resources.FnS3MetadataBucket?.Type, 'AWS::S3::Bucket');
     assert.equal(doc.Resources.FnSqsBatchQueue?.Type, 'AWS::SQS::Queue');

@@ -1,0 +1,82 @@
+import * as assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveTarget, type TargetRequest } from '../../../src/core/project/functionTarget';
+
+type FsSync = Record<string, (...args: unknown[]) => unknown>;
+
+/** Runs `work` with every synchronous node:fs function counting the calls made for it, leaving out the module
+ *  loader's own reads (a module `require`d lazily on the way). Returns where each call came from. */
+async function syncFsCalls(work: () => Promise<unknown>): Promise<string[]> {
+  const target = fs as unknown as FsSync;
+  const names = Object.keys(target).filter((name) => name.endsWith('Sync') && typeof target[name] === 'function');
+  const originals = new Map(names.map((name) => [name, target[name]]));
+  const calls: string[] = [];
+  for (const name of names) {
+    const original = originals.get(name)!;
+    target[name] = function (this: unknown, ...args: unknown[]) {
+      const stack = new Error().stack ?? '';
+      if (!/node:internal\/modules/.test(stack)) calls.push(`${name}(${String(args[0])})\n${stack.split('\n').slice(2, 5).join('\n')}`);
+      return original.apply(this, args);
+    };
+  }
+  try {
+    await work();
+  } finally {
+    for (const [name, original] of originals) target[name] = original;
+  }
+  return calls;
+}
+
+function project(): string {
+  const root = mkdtempSync(join(tmpdir(), 'lwb-target-'));
+  mkdirSync(join(root, 'api', 'src'), { recursive: true });
+  writeFileSync(join(root, 'api', 'src', 'app.js'), 'exports.handler = async () => 1;\n');
+  writeFileSync(join(root, 'api', 'package.json'), '{}\n');
+  writeFileSync(join(root, 'api', '.env'), 'FROM_DOTENV=1\n');
+  writeFileSync(join(root, 'env.json'), '{"Api": {"FROM_JSON": "2"}}\n');
+  writeFileSync(join(root, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Function
+    Properties: { CodeUri: api, Handler: src/app.handler, Runtime: nodejs20.x, Environment: { Variables: { STAGE: !Ref Stage } } }
+Parameters:
+  Stage: { Type: String, Default: dev }
+`);
+  writeFileSync(join(root, 'samconfig.toml'), 'version = 0.1\n[default.local_invoke.parameters]\nparameter_overrides = "Stage=test"\n');
+  mkdirSync(join(root, 'fn'));
+  writeFileSync(join(root, 'fn', 'index.py'), 'def handler(event, context):\n    return 1\n');
+  return root;
+}
+
+describe('Resolving what the user named into a function', function () {
+  this.timeout(30_000);
+
+  it('reads nothing synchronously: the editor resolves targets on the extension host thread', async () => {
+    const root = project();
+    try {
+      const requests: TargetRequest[] = [
+        { spec: '.', cwd: root, envFile: 'env.json' },
+        { spec: 'template.yaml', cwd: root, resource: 'Api' },
+        { spec: 'Api', cwd: root },
+        { spec: 'api/src/app.handler', cwd: root },
+        { spec: 'fn', cwd: root, runtime: 'python3.12' },
+        { spec: 'fn/index.py', cwd: root, runtime: 'python3.12' },
+      ];
+      // Once to load lazily required modules, then counted.
+      for (const req of requests) await resolveTarget(req);
+      const configs: Awaited<ReturnType<typeof resolveTarget>>[] = [];
+      const calls = await syncFsCalls(async () => {
+        for (const req of requests) configs.push(await resolveTarget(req));
+      });
+      assert.deepEqual(calls, []);
+      // And it still found what each request names.
+      assert.deepEqual(configs[0].environment, { STAGE: 'test', FROM_DOTENV: '1', FROM_JSON: '2' });
+      assert.deepEqual(configs.map((c) => c.handler), ['src/app.handler', 'src/app.handler', 'src/app.handler', 'src/app.handler', 'index.lambda_handler', 'index.lambda_handler']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
