@@ -120,10 +120,19 @@ def _request(method, path, body=None, headers=None):
 
 
 def _flush_marks(request_id):
-    sys.stdout.write(END_MARK + str(request_id) + "\n")
-    sys.stdout.flush()
-    sys.stderr.write(END_MARK + str(request_id) + "\n")
-    sys.stderr.flush()
+    # Written to the process's own descriptors, after whatever the handler's streams hold: a handler may have closed
+    # sys.stdout or replaced it (a StringIO), and the mark must still reach the runner.
+    mark = (END_MARK + str(request_id) + "\n").encode("utf-8")
+    for fd, streams in ((1, (sys.stdout, sys.__stdout__)), (2, (sys.stderr, sys.__stderr__))):
+        for stream in streams:
+            try:
+                stream.flush()
+            except Exception:  # closed, or not a stream at all
+                pass
+        try:
+            os.write(fd, mark)
+        except OSError:
+            pass
 
 
 def _error_body(message, error_type, stack, request_id=""):

@@ -322,18 +322,25 @@ export class Environment {
     this.partial[stream] = lines.pop() ?? '';
     for (const raw of lines) {
       const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-      if (line.startsWith(END_MARK)) {
-        const active = this.active;
-        // Only this invocation's own mark ends it (a late one of an earlier call, or a handler's look-alike, does not).
-        if (active && line.slice(END_MARK.length) === active.requestId) {
-          active.marks[stream] = true;
-          this.finishIfFlushed(active);
-        }
+      // A handler's last write without a newline (`process.stdout.write('done')`) shares its line with the mark.
+      const mark = line.indexOf(END_MARK);
+      if (mark < 0) {
+        this.onLine(line);
         continue;
       }
-      if (this.active && !this.active.finished) this.log(this.active, line);
-      else this.idleLines.push(line); // output between invocations shows with the next one, as Lambda thaws it
+      if (mark > 0) this.onLine(line.slice(0, mark));
+      const active = this.active;
+      // Only this invocation's own mark ends it (a late one of an earlier call, or a handler's look-alike, does not).
+      if (active && line.slice(mark + END_MARK.length) === active.requestId) {
+        active.marks[stream] = true;
+        this.finishIfFlushed(active);
+      }
     }
+  }
+
+  private onLine(line: string): void {
+    if (this.active && !this.active.finished) this.log(this.active, line);
+    else this.idleLines.push(line); // output between invocations shows with the next one, as Lambda thaws it
   }
 
   private finishIfFlushed(active: Active): void {

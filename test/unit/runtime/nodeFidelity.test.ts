@@ -56,6 +56,12 @@ describe('Node.js fidelity with AWS\'s runtime client', function () {
   });
 
   describe('when an invocation ends', () => {
+    it('output without a final newline is its own line, not joined to the runner\'s end mark', async () => {
+      const r = await lambda.invoke(fn('noNewline'), '{}');
+      assert.equal(r.payload, '"ok"');
+      assert.deepEqual(functionLines(r).sort(), ['stderr without one either', 'stdout without a newline']);
+    });
+
     it('a plain handler\'s return value is ignored: null once the event loop is empty', async () => {
       const r = await lambda.invoke(fn('plain'), '{}');
       assert.equal(r.payload, 'null');

@@ -272,6 +272,19 @@ describe('Python fidelity: answers as AWS\'s Python runtime interface client', f
       assert.deepEqual({ ...error, timestamp: 'x' }, { timestamp: 'x', log_level: 'ERROR', ...errorDoc(json) });
     });
 
+    it('output without a final newline is its own line; a closed or replaced sys.stdout does not break the call', async () => {
+      const ragged = await lambda.invoke(py('streams.no_newline'), '{}');
+      assert.equal(ragged.payload, '"ok"');
+      assert.deepEqual(output(ragged).sort(), ['stderr without one either', 'stdout without a newline']);
+      const closed = await lambda.invoke(py('streams.closes_stdout'), '{}');
+      assert.equal(closed.error, undefined, closed.payload);
+      assert.equal(closed.payload, '2');
+      assert.deepEqual(output(closed), ['before closing']);
+      const replaced = await lambda.invoke(py('streams.replaces_stdout'), '{}');
+      assert.equal(replaced.payload, '3');
+      assert.deepEqual(output(replaced), []);
+    });
+
     it('a function that never logs or fails imports neither logging, traceback nor decimal (cold-start cost)', async () => {
       for (const extra of [{}, jsonLogs('DEBUG')]) {
         const r = await lambda.invoke(py('quiet.modules_loaded', extra), '{}');
