@@ -246,7 +246,6 @@ export function registerFunctions(context: vscode.ExtensionContext, deps: { log:
         const pkg = await cancellable(`Packaging ${handler.name}`, (signal) => packageFunction(config, { signal }));
         if (!pkg) return undefined;
         const { request, notice } = deployRequest(config, pkg, name, includeLocal);
-        if (notice) log.info(notice);
         const run = (role?: string, roleIsNew = false) => cancellable(`Deploying ${name} to ${region}`, (signal, progress) =>
           deployFunction(session.lambda(region), { ...request, role }, { profile: session.profile, signal, roleIsNew, onStep: (step) => progress.report({ message: step }) }));
         let summary;
@@ -260,10 +259,11 @@ export function registerFunctions(context: vscode.ExtensionContext, deps: { log:
           summary = await run(role.arn, role.isNew);
         }
         if (!summary) return undefined;
-        log.info(`Deployed ${name} to ${region}${pkg.note ? ` (${pkg.note})` : ''}`);
+        if (notice && summary.created) log.info(notice);
+        log.info(`Deployed ${name} to ${region}${pkg.note ? ` (${pkg.note})` : ''}${summary.changed.length ? `; updated ${summary.changed.join(', ')}` : ''}`);
         tree.refresh();
         // The next thing a user does after a deploy, one click away.
-        void vscode.window.showInformationMessage(`Deployed ${name} to ${region}.${notice && summary.runtime === request.runtime ? ` ${notice}` : ''}`, 'Invoke', 'Tail Logs', 'Show in View').then(async (next) => {
+        void vscode.window.showInformationMessage(`Deployed ${name} to ${region}.${notice && summary.created ? ` ${notice}` : ''}`, 'Invoke', 'Tail Logs', 'Show in View').then(async (next) => {
           if (next === 'Invoke') await vscode.commands.executeCommand('lambdaWorkbench.invokeFunction', name);
           else if (next === 'Tail Logs') await vscode.commands.executeCommand('lambdaWorkbench.tailLogGroup', summary.logGroup, { mode: 'polling' });
           else if (next === 'Show in View') {

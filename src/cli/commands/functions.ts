@@ -79,7 +79,6 @@ export const functionsCommand: CliCommand = {
         const includeLocal = v['include-local-env'] === true;
         if (localNames.length && !includeLocal) io.err(`Not uploading ${localNames.length} local variable(s) from .env/--env-file (${localNames.join(', ')}): pass --include-local-env to upload them.\n`);
         const { request, notice } = deployRequest(config, pkg, name, includeLocal);
-        if (notice) io.err(`${notice}\n`);
         const deploy = (role: string | undefined, roleIsNew = false) => deployFunction(client, { ...request, role }, { profile, signal: io.signal, roleIsNew, onStep: (step) => io.err(`${step}…\n`) });
         let summary;
         try {
@@ -96,7 +95,9 @@ export const functionsCommand: CliCommand = {
             iam.destroy();
           }
         }
-        io.out(`Deployed ${summary.name} (${summary.runtime}, ${summary.codeSize ?? '?'} bytes) to ${region}: ${summary.arn}\n`);
+        if (notice && summary.created) io.err(`${notice}\n`);
+        const changed = summary.changed.length ? `; updated ${summary.changed.join(', ')}` : '';
+        io.out(`Deployed ${summary.name} (${summary.runtime}, ${summary.codeSize ?? '?'} bytes) to ${region}: ${summary.arn}${changed}\n`);
         return EXIT_OK;
       }
       throw new UsageError(action ? `unknown functions action '${action}' (list, invoke, deploy)` : 'functions needs an action: list, invoke or deploy');

@@ -61,7 +61,7 @@ export function deployRequest(config: FunctionConfig, pkg: { zip: Uint8Array; ha
     notice,
     request: {
       name, zip: pkg.zip, runtime, handler: pkg.handler, memorySize: config.memorySize, timeout: config.timeout, architecture: config.architecture,
-      environment: deployEnvironment(config, includeLocal),
+      environment: deployEnvironment(config, includeLocal), runtimeInferred: config.runtimeInferred,
     },
   };
 }

@@ -1,6 +1,7 @@
 import {
   CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, InvokeCommand, ListFunctionsCommand, UpdateFunctionCodeCommand,
-  waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2, type FunctionConfiguration, type LambdaClient,
+  UpdateFunctionConfigurationCommand, waitUntilFunctionActiveV2, waitUntilFunctionUpdatedV2, type FunctionConfiguration, type LambdaClient,
+  type Runtime, type UpdateFunctionConfigurationCommandInput,
 } from '@aws-sdk/client-lambda';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { INVOKE_TIMEOUT_MS, UPLOAD_TIMEOUT_MS } from './awsContext';
@@ -91,9 +92,18 @@ export interface DeployRequest {
   readonly timeout?: number;
   readonly architecture?: 'x86_64' | 'arm64';
   readonly environment?: Record<string, string>;
+  /** The runtime was guessed from the local interpreter, not declared: an existing function keeps its own. */
+  readonly runtimeInferred?: boolean;
 }
 
-export type DeployStep = 'checking' | 'creating' | 'waiting for the new role' | 'uploading' | 'waiting' | 'done';
+/** What a deploy did: the function as it now is, whether it was created, and which settings of an existing one
+ *  changed (names only: variable values may be secrets). */
+export interface DeployOutcome extends FunctionSummary {
+  readonly created: boolean;
+  readonly changed: readonly string[];
+}
+
+export type DeployStep = 'checking' | 'creating' | 'waiting for the new role' | 'uploading' | 'waiting' | 'configuring' | 'done';
 
 const ROLE_RETRY_MS = 2_000;
 const isRoleNotYetAssumable = (error: unknown): boolean =>
@@ -105,13 +115,15 @@ export class RoleRequiredError extends Error {
 }
 
 /** Creates the function (with `role`) or updates its code, then waits until Lambda reports the update done. */
-export async function deployFunction(client: LambdaSend, req: DeployRequest, options: { signal?: AbortSignal; profile?: string; onStep?: (step: DeployStep) => void; maxWaitSeconds?: number; roleIsNew?: boolean; newRoleWaitMs?: number } = {}): Promise<FunctionSummary> {
+export async function deployFunction(client: LambdaSend, req: DeployRequest, options: { signal?: AbortSignal; profile?: string; onStep?: (step: DeployStep) => void; maxWaitSeconds?: number; roleIsNew?: boolean; newRoleWaitMs?: number } = {}): Promise<DeployOutcome> {
   const step = options.onStep ?? (() => undefined);
   step('checking');
-  const exists = await client.send(new GetFunctionCommand({ FunctionName: req.name }), { abortSignal: options.signal }).then(() => true, (error: unknown) => {
-    if ((error as Error)?.name === 'ResourceNotFoundException') return false;
+  const current = await client.send(new GetFunctionCommand({ FunctionName: req.name }), { abortSignal: options.signal }).then((out) => out.Configuration ?? {}, (error: unknown) => {
+    if ((error as Error)?.name === 'ResourceNotFoundException') return undefined;
     throw new AwsProblemError(describeAwsError(error, `read ${req.name}`, options.profile), error);
   });
+  const exists = current !== undefined;
+  let changed: string[] = [];
   const waiter = { client: client as LambdaClient, maxWaitTime: options.maxWaitSeconds ?? 300, minDelay: 1, maxDelay: 5, abortSignal: options.signal };
   if (!exists) {
     if (!req.role) throw new RoleRequiredError(`${req.name} does not exist yet: creating it needs an execution role ARN (arn:aws:iam::<account>:role/<name>).`);
@@ -138,12 +150,42 @@ export async function deployFunction(client: LambdaSend, req: DeployRequest, opt
     await withAwsProblem(`wait for ${req.name}`, options.profile, () => waitUntilFunctionActiveV2(waiter, { FunctionName: req.name }));
   } else {
     step('uploading');
-    await withAwsProblem(`update ${req.name}`, options.profile, () => client.send(new UpdateFunctionCodeCommand({ FunctionName: req.name, ZipFile: req.zip }), { abortSignal: options.signal, requestTimeout: UPLOAD_TIMEOUT_MS }));
+    const architectures = req.architecture && current.Architectures?.[0] !== req.architecture ? [req.architecture] : undefined;
+    await withAwsProblem(`update ${req.name}`, options.profile, () => client.send(new UpdateFunctionCodeCommand({ FunctionName: req.name, ZipFile: req.zip, Architectures: architectures }), { abortSignal: options.signal, requestTimeout: UPLOAD_TIMEOUT_MS }));
     step('waiting');
     await withAwsProblem(`wait for ${req.name}`, options.profile, () => waitUntilFunctionUpdatedV2(waiter, { FunctionName: req.name }));
+    // New code under the old Handler or Runtime may not even load: the settings the deploy names follow the code.
+    const update = configurationUpdate(current, req);
+    changed = [...(architectures ? ['Architectures'] : []), ...update.changed];
+    if (update.changed.length) {
+      step('configuring');
+      await withAwsProblem(`configure ${req.name}`, options.profile, () => client.send(new UpdateFunctionConfigurationCommand({ FunctionName: req.name, ...update.input }), { abortSignal: options.signal }));
+      step('waiting');
+      await withAwsProblem(`wait for ${req.name}`, options.profile, () => waitUntilFunctionUpdatedV2(waiter, { FunctionName: req.name }));
+    }
   }
   step('done');
-  return (await getFunction(client, req.name, options)).summary;
+  return { ...(await getFunction(client, req.name, options)).summary, created: !exists, changed };
+}
+
+/** The settings of an existing function that the deploy changes: Handler, a declared Runtime, the memory and
+ *  timeout it names, and its variables set over the function's own (a variable set only in the console stays). */
+function configurationUpdate(current: FunctionConfiguration, req: DeployRequest): { input: Omit<UpdateFunctionConfigurationCommandInput, 'FunctionName'>; changed: string[] } {
+  const wanted = { Handler: req.handler, Runtime: req.runtimeInferred ? undefined : req.runtime as Runtime, MemorySize: req.memorySize, Timeout: req.timeout };
+  const input: Omit<UpdateFunctionConfigurationCommandInput, 'FunctionName'> = {};
+  const changed: string[] = [];
+  for (const key of ['Handler', 'Runtime', 'MemorySize', 'Timeout'] as const) {
+    if (wanted[key] === undefined || wanted[key] === current[key]) continue;
+    Object.assign(input, { [key]: wanted[key] });
+    changed.push(key);
+  }
+  const own = current.Environment?.Variables ?? {};
+  const set = Object.keys(req.environment ?? {}).filter((k) => own[k] !== req.environment![k]);
+  if (set.length) {
+    input.Environment = { Variables: { ...own, ...req.environment } };
+    changed.push(`Environment (${set.join(', ')})`);
+  }
+  return { input, changed };
 }
 
 export function deleteFunction(client: LambdaSend, name: string, options: { signal?: AbortSignal; profile?: string } = {}): Promise<void> {

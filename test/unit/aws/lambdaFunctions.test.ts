@@ -83,6 +83,33 @@ describe('core/aws: deployed functions through the SDK against the emulator', fu
     assert.equal(JSON.parse((await invokeFunction(client, 'deployed-fn', '{}')).payload).version, 2);
   });
 
+  it('redeploying over an existing function sets what the deploy names: Handler, memory, variables over the console\'s', async () => {
+    emu.lambda.addFunction({
+      FunctionName: 'redeployed', Runtime: 'nodejs22.x', Handler: 'old.handler', MemorySize: 128,
+      Environment: { Variables: { CONSOLE_ONLY: 'kept', SHARED: 'old' } },
+      zip: makeZip({ 'old.mjs': 'export const handler = async () => "old";\n' }),
+    });
+    const request = {
+      name: 'redeployed', runtime: 'nodejs24.x', runtimeInferred: true, handler: 'src/app.main', memorySize: 256,
+      environment: { SHARED: 'new', ADDED: '1' },
+      zip: makeZip({ 'src/app.mjs': 'export const main = async () => ({ shared: process.env.SHARED, console: process.env.CONSOLE_ONLY });\n' }),
+    };
+    const steps: string[] = [];
+    const outcome = await deployFunction(client, request, { onStep: (s) => steps.push(s) });
+    assert.equal(outcome.created, false);
+    assert.deepEqual(outcome.changed, ['Handler', 'MemorySize', 'Environment (SHARED, ADDED)']);
+    assert.deepEqual(steps, ['checking', 'uploading', 'waiting', 'configuring', 'waiting', 'done']);
+    const stored = emu.lambda.get('redeployed');
+    assert.equal(stored?.Handler, 'src/app.main');
+    assert.equal(stored?.MemorySize, 256);
+    assert.equal(stored?.Runtime, 'nodejs22.x', 'a runtime guessed from the local interpreter does not replace the function\'s');
+    assert.deepEqual(stored?.Environment?.Variables, { CONSOLE_ONLY: 'kept', SHARED: 'new', ADDED: '1' });
+    assert.deepEqual(JSON.parse((await invokeFunction(client, 'redeployed', '{}')).payload), { shared: 'new', console: 'kept' });
+    // Deployed again as it is: only the code goes up.
+    const again = await deployFunction(client, { ...request, runtimeInferred: false, runtime: 'nodejs22.x' });
+    assert.deepEqual(again.changed, []);
+  });
+
   it('reports a function error with its type, and Event / DryRun invocations', async () => {
     emu.lambda.addFunction({ FunctionName: 'thrower', Runtime: 'nodejs20.x', Handler: 'index.handler', zip: makeZip({ 'index.mjs': "export const handler = async () => { throw new RangeError('out of stock'); };\n" }) });
     const failed = await invokeFunction(client, 'thrower', '{}');
