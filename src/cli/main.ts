@@ -75,8 +75,11 @@ function processIO(earlyStart?: EarlyStart): CliIO {
     controller.abort();
   });
   process.on('SIGTERM', () => controller.abort());
+  // The terminal closed (its window, an ssh session): stop as for Ctrl+C, or the functions' processes would be left
+  // running with nobody to stop them. Writes to the gone terminal then fail with EIO.
+  process.on('SIGHUP', () => controller.abort());
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
+    if (error.code !== 'EPIPE' && error.code !== 'EIO') throw error;
     if (stdoutClosed) return;
     stdoutClosed = true;
     controller.abort();
@@ -84,7 +87,7 @@ function processIO(earlyStart?: EarlyStart): CliIO {
     setTimeout(() => process.exit(EXIT_OK), 3000).unref();
   });
   // A closed stderr (`2>&1 | head`) only loses messages nobody reads.
-  process.stderr.on('error', (error: NodeJS.ErrnoException) => { if (error.code !== 'EPIPE') throw error; });
+  process.stderr.on('error', (error: NodeJS.ErrnoException) => { if (error.code !== 'EPIPE' && error.code !== 'EIO') throw error; });
   return {
     out: (text) => { if (!stdoutClosed) process.stdout.write(text); },
     err: (text) => { if (!process.stderr.destroyed) process.stderr.write(text); },

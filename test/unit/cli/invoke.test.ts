@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../../src/core/packageInfo';
 import { cli } from '../support/cliHarness';
-import { fixtures, waitForNoChildren } from '../support/runtimeFixtures';
+import { fixtures, noneLeft, processesWith, waitForNoChildren } from '../support/runtimeFixtures';
 
 const root = packageRoot();
 const examples = join(root, 'examples');
@@ -254,6 +254,36 @@ describe('CLI: invoke', function () {
     const s = JSON.parse(r.out) as { throttled: number; completed: number };
     assert.equal(s.throttled, 2);
     assert.equal(s.completed, 2);
+  });
+
+  it('a closed terminal (SIGHUP) stops the command and every process of the function, as Ctrl+C does', async () => {
+    const bin = join(root, 'dist', 'cli.js');
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-cli-hup-'));
+    // A handler that never answers, with a child of its own, in a process group of its own.
+    writeFileSync(join(dir, 'app.js'), "const { spawn } = require('node:child_process');\n" +
+      "exports.handler = async () => { spawn('sleep', ['60'], { stdio: 'ignore' }); console.log('running'); return new Promise(() => setInterval(() => {}, 1000)); };\n");
+    const mark = `LWB_HUP_MARK=${dir}`;
+    writeFileSync(join(dir, '.env'), `${mark}\n`);
+    const child = spawn(process.execPath, [bin, 'invoke', 'app.handler', '--timeout', '900'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`the handler did not start: ${output}`)), 15_000);
+      const onData = (c: Buffer): void => {
+        output += c.toString();
+        if (/\tINFO\trunning/.test(output)) { clearTimeout(t); resolve(); }
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+    });
+    try {
+      assert.ok(processesWith(mark).length >= 2, 'the runtime and its child run');
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGHUP');
+      assert.notEqual(await exited, null, 'exited by itself, not killed by the signal');
+      assert.deepEqual(await noneLeft(mark), []);
+    } finally {
+      for (const pid of processesWith(mark)) process.kill(pid, 'SIGKILL');
+    }
   });
 
   it('serve: the AWS SDK invokes a template function through the CLI server, and Ctrl+C stops it cleanly', async () => {
