@@ -5,6 +5,7 @@ import { resolveNode, resolvePython, runtimeIdFor } from '../runtime/interpreter
 import { runtimeFamily, type FunctionConfig, type LoggingConfig } from '../runtime/types';
 import { readDotEnv } from './dotenv';
 import { inlineCodeFolder } from './inlineCode';
+import { nodeHandlerParts } from '../runtime/handlerName';
 import { pathExists } from '../pathExists';
 import { readTextFile } from '../textFile';
 import { samConfigParameters, type SamCommand } from './samConfig';
@@ -129,6 +130,7 @@ async function fromHandlerPath(req: TargetRequest): Promise<FunctionConfig> {
   let file: string | undefined;
   let modulePath: string;
   let functionName: string | undefined;
+  let taskRoot: string | undefined;
   if (SOURCE_EXTENSIONS.includes(extname(full)) && await pathExists(full)) {
     // `app.py` or `src/index.ts`: the conventional function name of the language.
     file = full;
@@ -138,19 +140,17 @@ async function fromHandlerPath(req: TargetRequest): Promise<FunctionConfig> {
     if (dot <= 0 || req.spec.slice(dot).includes('/') || req.spec.slice(dot).includes(sep)) {
       throw new TargetError(`'${req.spec}' is not a handler. Use <file>.<function>, e.g. 'src/app.handler' for src/app.js exporting handler, or a template.yaml.`);
     }
-    modulePath = resolve(req.cwd, req.spec.slice(0, dot));
-    functionName = req.spec.slice(dot + 1);
-    const candidates = SOURCE_EXTENSIONS.map((ext) => modulePath + ext);
-    const present = await Promise.all(candidates.map(pathExists));
-    file = candidates.find((_, i) => present[i]);
-    if (!file) {
-      throw new TargetError(`No handler file for '${req.spec}': looked for ${SOURCE_EXTENSIONS.map((e) => relative(req.cwd, modulePath) + e).join(', ')}.`);
+    const found = await handlerFile(req.spec, req.cwd);
+    if (!found) {
+      const modulePlain = relative(req.cwd, resolve(req.cwd, req.spec.slice(0, dot)));
+      throw new TargetError(`No handler file for '${req.spec}': looked for ${SOURCE_EXTENSIONS.map((e) => modulePlain + e).join(', ')}.`);
     }
+    ({ file, modulePath, functionName, taskRoot } = found);
   }
   const family = req.runtime ? runtimeFamily(req.runtime) : extname(file) === '.py' ? 'python' : 'nodejs';
   if (family === 'provided') throw new TargetError(`A ${req.runtime} function runs a 'bootstrap' executable: name its folder instead of a handler file.`);
   functionName ??= family === 'python' ? 'lambda_handler' : 'handler';
-  const codeDir = await projectRoot(dirname(file), req.cwd, family);
+  const codeDir = taskRoot ?? await projectRoot(dirname(file), req.cwd, family);
   const handler = `${relative(codeDir, modulePath).split(sep).join('/')}.${functionName}`;
   const runtime = req.runtime ?? runtimeIdFor(family, family === 'python' ? await resolvePython(req.pythonPath) : await resolveNode(req.nodePath));
   return {
@@ -158,6 +158,27 @@ async function fromHandlerPath(req: TargetRequest): Promise<FunctionConfig> {
     runtime, handler, codeDir, runtimeInferred: req.runtime ? undefined : true,
     memorySize: req.memorySize, timeout: req.timeout, region: req.region, environment: {},
   };
+}
+
+const NODE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'];
+
+/** The file a `<module>.<function>` handler names, read each way Lambda reads one: the module up to the last dot
+ *  (`src/app.handler`); Node's module up to the first dot of the last segment, the rest a property path
+ *  (`src/app.routes.get`), an extensionless file too; Python's dotted module (`pkg.sub.mod.handler`,
+ *  `pkg/sub.mod.handler` → pkg/sub/mod.py), imported from the working folder as from a task root. */
+async function handlerFile(spec: string, cwd: string): Promise<{ file: string; modulePath: string; functionName: string; taskRoot?: string } | undefined> {
+  const dot = spec.lastIndexOf('.');
+  const plain = resolve(cwd, spec.slice(0, dot));
+  const { modulePath: nodeModule, functionPath } = nodeHandlerParts(spec);
+  const root = resolve(cwd);
+  const dotted = join(root, ...spec.slice(0, dot).split(/[./\\]/));
+  const ways = [
+    ...SOURCE_EXTENSIONS.map((ext) => ({ file: plain + ext, modulePath: plain, functionName: spec.slice(dot + 1) })),
+    ...(nodeModule === spec.slice(0, dot) ? [''] : [...NODE_EXTENSIONS, '']).map((ext) => ({ file: resolve(cwd, nodeModule) + ext, modulePath: resolve(cwd, nodeModule), functionName: functionPath })),
+    ...(dotted === plain ? [] : [{ file: `${dotted}.py`, modulePath: dotted, functionName: spec.slice(dot + 1), taskRoot: root }]),
+  ];
+  const present = await Promise.all(ways.map((way) => pathKind(way.file)));
+  return ways.find((_, i) => present[i] === 'file');
 }
 
 /** The task root: the nearest folder from the handler's up to the working directory that holds the project's

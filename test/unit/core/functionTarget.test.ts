@@ -79,4 +79,29 @@ describe('Resolving what the user named into a function', function () {
       rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it('reads a handler string each way Lambda does: nested exports, an extensionless file, a dotted Python module', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lwb-target-names-'));
+    try {
+      mkdirSync(join(root, 'pkg', 'sub'), { recursive: true });
+      mkdirSync(join(root, 'api'));
+      writeFileSync(join(root, 'pkg', 'sub', 'mod.py'), 'def handler(event, context):\n    return 1\n');
+      writeFileSync(join(root, 'api', 'routes.js'), 'exports.users = { get: async () => 1 };\n');
+      writeFileSync(join(root, 'plain'), 'exports.handler = async () => 1;\n');
+      const resolved = async (spec: string): Promise<[string, string, string]> => {
+        const c = await resolveTarget({ spec, cwd: root });
+        return [c.handler, c.codeDir, c.runtime.replace(/[\d.]+x?$/, '')];
+      };
+      // Node: the module up to the first dot of the last segment, the rest a property path (UserFunction.js).
+      assert.deepEqual(await resolved('api/routes.users.get'), ['routes.users.get', join(root, 'api'), 'nodejs']);
+      // Node loads an extensionless file first.
+      assert.deepEqual(await resolved('plain.handler'), ['plain.handler', root, 'nodejs']);
+      // Python: the module up to the last dot, '/' read as '.' (bootstrap.py), from the working folder.
+      assert.deepEqual(await resolved('pkg.sub.mod.handler'), ['pkg/sub/mod.handler', root, 'python']);
+      assert.deepEqual(await resolved('pkg/sub.mod.handler'), ['pkg/sub/mod.handler', root, 'python']);
+      await assert.rejects(resolveTarget({ spec: 'pkg.nothing.handler', cwd: root }), /No handler file for 'pkg\.nothing\.handler'/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
