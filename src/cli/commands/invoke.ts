@@ -187,13 +187,16 @@ function loggingOptions(v: Record<string, unknown>): Partial<LoggingConfig> {
 
 function printResult(result: InvokeResult, io: CliIO, json: boolean): void {
   if (json) {
-    let payload: unknown = result.payload;
-    try { payload = JSON.parse(result.payload); } catch { /* not JSON: keep the text */ }
+    // The payload goes in as the function wrote it (its numbers exactly), or as a string when it is not JSON.
+    let isJson = true;
+    try { JSON.parse(result.payload); } catch { isJson = false; }
+    const payload = prettyJson(result.payload, '  ');
+    const placeholder = `\u0000payload-${result.requestId}`;
     io.out(`${JSON.stringify({
-      requestId: result.requestId, payload, functionError: result.functionError, error: result.error, coldStart: result.coldStart,
+      requestId: result.requestId, payload: isJson ? placeholder : result.payload, functionError: result.functionError, error: result.error, coldStart: result.coldStart,
       durationMs: roundMs(result.durationMs), billedDurationMs: result.billedDurationMs, initDurationMs: result.initDurationMs === undefined ? undefined : roundMs(result.initDurationMs),
       memorySizeMb: result.memorySizeMb, maxMemoryUsedMb: result.maxMemoryUsedMb, timedOut: result.timedOut, cost: result.cost, logs: result.logs,
-    }, null, 2)}\n`);
+    }, null, 2).replace(JSON.stringify(placeholder), () => payload)}\n`);
     return;
   }
   // A streamed body was printed as it came.

@@ -170,6 +170,20 @@ describe('CLI: invoke', function () {
     assert.deepEqual(JSON.parse(r.out), { from: 'stdin' });
   });
 
+  it('takes a bare JSON value as an inline event, and prints the result with its numbers exactly as returned', async () => {
+    for (const [event, expected] of [['42', '42'], ['null', 'null'], ['true', 'true'], ['3.25', '3.25'], ['"text"', '"text"']]) {
+      const r = await cli(['invoke', 'test/fixtures/runtime/python/handlers.echo', '--event', event], { cwd: root });
+      assert.equal(r.code, 0, r.err);
+      assert.equal(r.out.trim(), expected, event);
+    }
+    // Python's json writes 2**64 + 1 and 1.10 as they are; JavaScript's numbers would print 18446744073709552000 and 1.1.
+    const text = await cli(['invoke', 'test/fixtures/runtime/python/handlers.exact_numbers'], { cwd: root });
+    assert.equal(text.out, '{\n  "big": 18446744073709551617,\n  "decimal": 1.10\n}\n');
+    const json = await cli(['invoke', 'test/fixtures/runtime/python/handlers.exact_numbers', '--json'], { cwd: root });
+    assert.match(json.out, /\n {2}"payload": \{\n {4}"big": 18446744073709551617,\n {4}"decimal": 1\.10\n {2}\},\n/);
+    assert.equal(JSON.parse(json.out).requestId.length, 36, 'the whole output is still one JSON document');
+  });
+
   it('takes a catalog sample as the event, and names the choices for an unknown one', async () => {
     const r = await cli(['invoke', 'test/fixtures/runtime/node/handlers.echo', '--event', 's3/put'], { cwd: root });
     assert.equal(r.code, 0, r.err);
