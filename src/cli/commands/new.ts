@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { CatalogError } from '../../core/events/catalog';
 import { LANGUAGES, listTemplates, scaffold, ScaffoldConflictError, ScaffoldError, type Language } from '../../core/scaffold/scaffolder';
 import { UsageError, type CliCommand } from '../cliCommand';
@@ -54,7 +54,7 @@ export const newCommand: CliCommand = {
     const parentDir = (v.dir as string | undefined) ?? '.';
     try {
       const result = scaffold({
-        templateId, language, name: v.name as string, parentDir: `${io.cwd}/${parentDir}`, workspaceRoot: io.cwd,
+        templateId, language, name: v.name as string, parentDir: resolve(io.cwd, parentDir), workspaceRoot: io.cwd,
         launchConfig: v['no-launch'] !== true, samResource: v.sam === true, overwrite: v.force === true,
       });
       const rel = (p: string): string => relative(io.cwd, p) || '.';
