@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { CatalogError } from '../../core/events/catalog';
+import type { SamOutcome } from '../../core/scaffold/samResource';
 import { LANGUAGES, listTemplates, scaffold, ScaffoldConflictError, ScaffoldError, type Language } from '../../core/scaffold/scaffolder';
 import { UsageError, type CliCommand } from '../cliCommand';
 import { parseOptions } from '../parseOptions';
@@ -28,7 +29,8 @@ Options:
   -n, --name <name>        function and folder name (letters, digits, '-', '_')
   -l, --language <lang>    python (default), javascript or typescript
   -d, --dir <folder>       parent folder (default: the current folder)
-      --sam                add an AWS::Serverless::Function to ./template.yaml (created if missing)
+      --sam                add an AWS::Serverless::Function to ./template.yaml (or the .yml / .json there is;
+                           created if missing)
       --no-launch          do not touch .vscode/launch.json
       --force              replace files that already exist
       --list               list the templates
@@ -61,7 +63,7 @@ export const newCommand: CliCommand = {
       io.out(`Created ${rel(result.functionDir)}/ (${result.runtime}, handler ${result.handler})\n`);
       for (const f of result.files) io.out(`  ${rel(f)}\n`);
       if (result.launch) io.out(launchMessage(result.launch.kind, rel(result.launch.file), result.launchConfig.name, 'reason' in result.launch ? result.launch.reason : undefined));
-      if (result.sam) io.out(`${result.sam.kind === 'exists' ? 'template.yaml already has that resource: left as is' : result.sam.kind === 'unreadable' ? `template.yaml could not be read (${result.sam.reason}): not changed` : `${result.sam.kind === 'created' ? 'Created' : 'Updated'} ${rel(result.sam.file)}`}\n`);
+      if (result.sam) io.out(samMessage(result.sam, rel(result.sam.file)));
       io.out(`\nTry it:  ${installStep(result.functionDir, rel)}lambda-workbench invoke ${rel(result.functionDir)}/${result.handler} --event ${rel(result.eventFile)}\n`);
       return 0;
     } catch (error) {
@@ -71,6 +73,16 @@ export const newCommand: CliCommand = {
     }
   },
 };
+
+function samMessage(sam: SamOutcome, file: string): string {
+  switch (sam.kind) {
+    case 'created': return `Created ${file}\n`;
+    case 'added': return `Updated ${file}\n`;
+    case 'exists': return `${file} already has this function's resource: left as is\n`;
+    case 'unreadable': return `${file} could not be read (${sam.reason}): not changed\n`;
+    default: return `${file} not changed: ${sam.reason}\n`;
+  }
+}
 
 function launchMessage(kind: string, file: string, name: string, reason?: string): string {
   switch (kind) {

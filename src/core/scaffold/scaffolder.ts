@@ -1,5 +1,5 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { EventCatalog } from '../events/catalog';
 import { generateEvent } from '../events/generate';
 import { SAVED_EVENTS_FOLDER } from '../events/savedEvents';
@@ -7,7 +7,8 @@ import { parseJson } from '../json/parseJson';
 import { readApiModel } from '../localApi/apiRoutes';
 import { assetPath } from '../packageInfo';
 import { mergeLaunchConfig, type LambdaLaunchConfig, type MergeOutcome } from './launchConfig';
-import { addSamResource, logicalIdFor, type SamOutcome } from './samResource';
+import { parseCloudFormation } from '../project/cloudFormationYaml';
+import { addSamResource, logicalIdFor, samTemplateFile, type SamOutcome } from './samResource';
 
 export type Language = 'python' | 'javascript' | 'typescript';
 export const LANGUAGES: readonly { id: Language; label: string }[] = [
@@ -133,6 +134,25 @@ function freeRoutePath(templateFile: string, events: SamSection['Events'], name:
   return undefined;
 }
 
+/** Why the function cannot take `logicalId` in the template: another resource has it (`orders2` and `Orders2` both
+ *  make Orders2Function). The same function scaffolded again (its FunctionName or CodeUri) is not a conflict. */
+function logicalIdConflict(templateFile: string, logicalId: string, name: string, codeUri: string): string | undefined {
+  if (!existsSync(templateFile)) return undefined;
+  let resources: unknown;
+  try {
+    resources = parseCloudFormation(readFileSync(templateFile, 'utf8'), templateFile).Resources;
+  } catch {
+    return undefined; // a template that does not parse: addSamResource says so
+  }
+  const existing = resources && typeof resources === 'object' ? (resources as Record<string, { Type?: unknown; Properties?: { FunctionName?: unknown; CodeUri?: unknown } } | undefined>)[logicalId] : undefined;
+  if (!existing) return undefined;
+  const props = existing.Properties ?? {};
+  const folder = (uri: unknown): string | undefined => (typeof uri === 'string' ? uri.replace(/^\.\//, '').replace(/\/+$/, '') : undefined);
+  if (props.FunctionName === name || (props.FunctionName === undefined && folder(props.CodeUri) === folder(codeUri))) return undefined;
+  const owner = typeof props.FunctionName === 'string' ? `function ('${props.FunctionName}')` : typeof props.CodeUri === 'string' ? `function (in ${props.CodeUri})` : `resource (${String(existing.Type)})`;
+  return `${basename(templateFile)} already has ${logicalId}, the logical id of '${name}', for a different ${owner}: '${name}' was not created or added. Choose a name that differs by more than letter case or punctuation`;
+}
+
 function withRoutePath(sam: SamSection, rename: RouteRename): SamSection {
   return JSON.parse(JSON.stringify(sam).replaceAll(`"Path":${JSON.stringify(rename.from)}`, `"Path":${JSON.stringify(rename.to)}`)) as SamSection;
 }
@@ -149,6 +169,13 @@ export function scaffold(req: ScaffoldRequest, catalog = new EventCatalog()): Sc
   const eventName = `${template.event.source}-${template.event.type}`;
   const eventFile = join(functionDir, SAVED_EVENTS_FOLDER, `${eventName}.json`);
   const targets = [...relFiles.map((f) => join(functionDir, f)), eventFile];
+  const templateFile = samTemplateFile(req.workspaceRoot);
+  const relDir = posix(relative(req.workspaceRoot, functionDir)) || '.';
+  const logicalId = logicalIdFor(req.name);
+  // Checked before anything is written: a second id (Orders2Function2) would also need its own bucket, queue or
+  // table ids and bucket name, which derive from the same base, so this asks for another name instead.
+  const idConflict = req.samResource ? logicalIdConflict(templateFile, logicalId, req.name, `${relDir}/`) : undefined;
+  if (idConflict) throw new ScaffoldError(idConflict);
   const conflicts = targets.filter((f) => existsSync(f));
   if (conflicts.length > 0 && !req.overwrite) throw new ScaffoldConflictError(conflicts);
 
@@ -162,14 +189,13 @@ export function scaffold(req: ScaffoldRequest, catalog = new EventCatalog()): Sc
   }
   // A route the template already has (a second `api-http` scaffold's GET /hello) would shadow one of the two:
   // this function's route takes its own name instead, and its saved event asks for that path.
-  const routePath = req.samResource ? freeRoutePath(join(req.workspaceRoot, 'template.yaml'), template.sam?.Events, req.name) : undefined;
+  const routePath = req.samResource ? freeRoutePath(templateFile, template.sam?.Events, req.name) : undefined;
   const eventParams = routePath && template.event.params?.path ? { ...template.event.params, path: routePath.to } : template.event.params ?? {};
   mkdirSync(dirname(eventFile), { recursive: true });
   writeFileSync(eventFile, `${JSON.stringify(generateEvent(catalog, template.event.source, template.event.type, eventParams), null, 2)}\n`);
 
   const moduleFile = lang.handler.slice(0, lang.handler.lastIndexOf('.'));
   const handlerFile = join(functionDir, relFiles.find((f) => posix(f).replace(/\.[^.]+$/, '') === moduleFile) ?? moduleFile);
-  const relDir = posix(relative(req.workspaceRoot, functionDir)) || '.';
   const launchConfig: LambdaLaunchConfig = {
     type: 'lambda', request: 'launch', name: `Debug ${req.name}`,
     handler: `${relDir}/${lang.handler}`, runtime: lang.runtime, event: `${relDir}/${SAVED_EVENTS_FOLDER}/${eventName}.json`,
@@ -177,16 +203,14 @@ export function scaffold(req: ScaffoldRequest, catalog = new EventCatalog()): Sc
   const launch = req.launchConfig === false ? undefined : mergeLaunchConfig(req.workspaceRoot, launchConfig);
   let sam: SamOutcome | undefined;
   if (req.samResource) {
-    const file = join(req.workspaceRoot, 'template.yaml');
-    const logicalId = logicalIdFor(req.name);
     const prefix = logicalId.replace(/Function$/, '');
     // One substitution over the JSON text: references between the function and its resources stay consistent.
     const fill = <T>(value: T): T => JSON.parse(JSON.stringify(value ?? null).replace(/\{\{Prefix\}\}/g, prefix).replace(/\{\{prefix\}\}/g, req.name.toLowerCase())) as T;
     const samSection = fill(routePath ? withRoutePath(template.sam ?? {}, routePath) : template.sam ?? {});
     for (const [id, resource] of Object.entries(fill(template.samResources ?? {}))) {
-      addSamResource(file, { logicalId: id, type: resource.Type, properties: resource.Properties ?? {} });
+      addSamResource(templateFile, { logicalId: id, type: resource.Type, properties: resource.Properties ?? {} });
     }
-    sam = addSamResource(file, {
+    sam = addSamResource(templateFile, {
       logicalId,
       properties: {
         // The name the user typed is the function's name (in the views, and once deployed), not only the logical id.

@@ -123,4 +123,34 @@ Outputs:
     assert.equal(addSamResource(file, resource).kind, 'exists');
     assert.equal(readFileSync(file, 'utf8'), text, 'an existing resource is never replaced');
   });
+  it('adds to a JSON template as JSON, keeping what is there', async () => {
+    const file = join(tmp(), 'template.yaml');
+    writeFileSync(file, '{"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}\n');
+    assert.equal(addSamResource(file, resource).kind, 'added');
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { Resources: Record<string, { Type: string; Properties?: { CodeUri?: string } }> };
+    assert.deepEqual(Object.keys(doc.Resources), ['T', 'ResizeImagesFunction']);
+    assert.equal(doc.Resources.ResizeImagesFunction.Properties?.CodeUri, 'resize-images/');
+    assert.deepEqual((await readSamTemplate(file)).functions.map((f) => f.logicalId), ['ResizeImagesFunction']);
+  });
+
+  it('leaves a template whose Resources is a flow mapping byte for byte as it was, and says why', () => {
+    const file = join(tmp(), 'template.yaml');
+    const original = 'Resources: {Existing: {Type: AWS::SNS::Topic}}\n';
+    writeFileSync(file, original);
+    const outcome = addSamResource(file, resource);
+    assert.equal(outcome.kind, 'unsupported');
+    assert.match('reason' in outcome ? outcome.reason : '', /flow mapping/);
+    assert.equal(readFileSync(file, 'utf8'), original);
+  });
+
+  it('indents the new resource as the template indents its resources (4 spaces here), comments kept', async () => {
+    const file = join(tmp(), 'template.yaml');
+    const original = 'Resources:\n    Existing:\n        Type: AWS::SNS::Topic  # keep\n\n# about Outputs\nOutputs:\n    X:\n        Value: 1\n';
+    writeFileSync(file, original);
+    assert.equal(addSamResource(file, resource).kind, 'added');
+    const text = readFileSync(file, 'utf8');
+    assert.match(text, /# keep\n\n {4}ResizeImagesFunction:\n {8}Type: AWS::Serverless::Function\n/);
+    assert.match(text, /\n\n# about Outputs\nOutputs:\n/);
+    assert.deepEqual((await readSamTemplate(file)).functions.map((f) => f.logicalId), ['ResizeImagesFunction']);
+  });
 });
