@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parseJson } from '../json/parseJson';
+import { clfTime } from '../localApi/apiEvents';
 import { CatalogError, COMMON_PARAMS, type EventCatalog, type EventParam } from './catalog';
 import { applyGenerators } from './generators';
 
@@ -36,8 +37,8 @@ function coerce(name: string, raw: string | number | boolean, param: EventParam 
   return String(raw);
 }
 
-/** Replaces placeholders in every string of a JSON value. */
-export function fillPlaceholders(value: unknown, lookup: (name: string) => string | number | boolean | undefined): unknown {
+/** Replaces placeholders in every string of a JSON value. `{{name:modifier}}` passes the modifier to the lookup. */
+export function fillPlaceholders(value: unknown, lookup: (name: string, modifier?: string) => string | number | boolean | undefined): unknown {
   if (typeof value === 'string') {
     // A string that is only a placeholder keeps the value's type: numbers of `number` parameters stay numbers;
     // `{{name:number}}` turns any value (e.g. {{epochMs:number}}) into a JSON number.
@@ -46,8 +47,8 @@ export function fillPlaceholders(value: unknown, lookup: (name: string) => strin
       const v = lookup(whole[1]);
       if (v !== undefined) return whole[2] ? Number(v) : v;
     }
-    return value.replace(/\{\{(\w+)\}\}/g, (match, name: string) => {
-      const v = lookup(name);
+    return value.replace(/\{\{(\w+)(?::(\w+))?\}\}/g, (match, name: string, modifier?: string) => {
+      const v = lookup(name, modifier);
       return v === undefined ? match : String(v);
     });
   }
@@ -56,6 +57,14 @@ export function fillPlaceholders(value: unknown, lookup: (name: string) => strin
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillPlaceholders(v, lookup)]));
   }
   return value;
+}
+
+/** `{{sequence:incr}}`: the value as given for the first record; the next ones count up from it (a Kinesis sequence
+ *  number, digits, stays the same length), so the records of a batch differ without changing the one the user gave. */
+function nthInSequence(value: string, index: number): string {
+  if (index <= 1) return value;
+  if (/^\d+$/.test(value)) return String(BigInt(value) + BigInt(index - 1)).padStart(value.length, '0');
+  return `${value}-${index}`;
 }
 
 /** Generates one event of the catalog with the given parameters (defaults for the rest). Unknown parameter names
@@ -80,6 +89,10 @@ export function generateEvent(catalog: EventCatalog, sourceId: string, typeId: s
     switch (name) {
       case 'uuid': return randomUUID();
       case 'now': return now.toISOString();
+      // EventBridge and Alexa write whole seconds (2026-03-12T19:03:58Z); API Gateway and function URLs write
+      // requestTime / time as 12/Mar/2026:19:03:58 +0000 beside the epoch in ms.
+      case 'nowSeconds': return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+      case 'nowClf': return clfTime(now);
       case 'epochMs': return String(now.getTime());
       case 'epochSeconds': return String(Math.floor(now.getTime() / 1000));
       case 'index': return index;
@@ -88,8 +101,10 @@ export function generateEvent(catalog: EventCatalog, sourceId: string, typeId: s
   };
   const file = `${sourceId}/${entry.file}`;
   const template = parseJson(catalog.template(sourceId, typeId), file);
-  const lookup = (index?: number) => (name: string): string | number | boolean | undefined =>
-    name in values ? encode(values[name], declared[name]) : builtins(name, index);
+  const lookup = (index?: number) => (name: string, modifier?: string): string | number | boolean | undefined => {
+    const value = name in values ? encode(values[name], declared[name]) : builtins(name, index);
+    return modifier === 'incr' && value !== undefined ? nthInSequence(String(value), index ?? 1) : value;
+  };
   const expanded = applyGenerators(template, entry, values, { fill: (v, index) => fillPlaceholders(v, lookup(index)) });
   return expanded;
 }

@@ -15,7 +15,7 @@ describe('Event catalog', () => {
       for (const [type, entry] of Object.entries(source.types)) {
         const event = generateEvent(catalog, source.id, type);
         const text = JSON.stringify(event);
-        assert.doesNotMatch(text, /\{\{\w+(:number)?\}\}/, `${source.id} ${type}: every placeholder is filled`);
+        assert.doesNotMatch(text, /\{\{\w+(:\w+)?\}\}/, `${source.id} ${type}: every placeholder is filled`);
         if (entry.generators?.includes('records')) {
           const many = generateEvent(catalog, source.id, type, { count: 3 });
           const path = (entry.recordsPath ?? 'Records').split('.');
@@ -68,6 +68,40 @@ describe('Event catalog', () => {
     if (!catalog.find('kinesis/get-records')) this.skip();
     const e = generateEvent(catalog, 'kinesis', 'get-records', { data: 'hello kinesis' });
     assert.equal(Buffer.from(String((records(e)[0].kinesis as Obj).data), 'base64').toString(), 'hello kinesis');
+  });
+
+  it('uses a Kinesis sequence number as given; the next records of a batch count up from it', function () {
+    if (!catalog.find('kinesis/get-records')) this.skip();
+    const one = records(generateEvent(catalog, 'kinesis', 'get-records', { sequence: '123' }))[0];
+    assert.deepEqual([(one.kinesis as Obj).sequenceNumber, one.eventID], ['123', 'shardId-000000000006:123']);
+    const batch = records(generateEvent(catalog, 'kinesis', 'get-records', { sequence: '0099', count: 3 }));
+    assert.deepEqual(batch.map((r) => (r.kinesis as Obj).sequenceNumber), ['0099', '0100', '0101']);
+  });
+
+  it("writes API Gateway's and function URLs' requestTime / time as AWS does (12/Mar/2020:19:03:58 +0000), the instant of its epoch; EventBridge's time and Alexa's timestamp in whole seconds", () => {
+    const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const clf = /^(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) \+0000$/;
+    const checked: string[] = [];
+    for (const source of catalog.list()) {
+      for (const type of Object.keys(source.types)) {
+        const event = generateEvent(catalog, source.id, type) as Obj;
+        const context = event.requestContext as Obj | undefined;
+        for (const [field, epochField] of [['requestTime', 'requestTimeEpoch'], ['time', 'timeEpoch']]) {
+          if (!context || !(field in context)) continue;
+          const m = clf.exec(String(context[field]));
+          assert.ok(m, `${source.id} ${type}: requestContext.${field} is '${String(context[field])}'`);
+          const [, day, month, year, h, min, sec] = m;
+          const epoch = context[epochField];
+          assert.equal(typeof epoch, 'number', `${source.id} ${type}: requestContext.${epochField} beside it`);
+          assert.equal(Date.UTC(Number(year), months.indexOf(month), Number(day), Number(h), Number(min), Number(sec)), Math.floor(Number(epoch) / 1000) * 1000, `${source.id} ${type}: ${field} and ${epochField} are one instant`);
+          checked.push(`${source.id} ${type}`);
+        }
+        const wholeSeconds = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+        if ('detail-type' in event) assert.match(String(event.time), wholeSeconds, `${source.id} ${type}: EventBridge time`);
+        if (source.id === 'alexa-skills-kit') assert.match(String((event.request as Obj).timestamp), wholeSeconds, `${source.id} ${type}: request.timestamp`);
+      }
+    }
+    for (const e of ['apigateway aws-proxy', 'apigateway http-api-proxy', 'apigateway request-authorizer', 'lambda-url request']) assert.ok(checked.includes(e), `${e} was checked`);
   });
 
   it('gzips and base64-encodes a real CloudWatch Logs document for subscriptions', function () {
