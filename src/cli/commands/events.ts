@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { CatalogError, COMMON_PARAMS, EventCatalog } from '../../core/events/catalog';
 import { generateEvent, type ParamValues } from '../../core/events/generate';
 import { UsageError, type CliCommand } from '../cliCommand';
@@ -18,7 +18,7 @@ URLs, Kafka, DynamoDB INSERT/MODIFY/REMOVE, Cognito user-pool triggers, S3 via E
 Options:
   -p, --param k=v       a parameter, e.g. --param bucket=photos --param key="cats/tom.jpg" (repeatable);
                         sam's form works too: --bucket photos --queue-name jobs
-  -o, --out <file>      write to a file instead of standard output
+  -o, --out <file>      write to a file instead of standard output (its folder is created if missing)
 `;
 
 const OWN_OPTIONS = new Set(['param', 'p', 'out', 'o', 'help', 'h']);
@@ -77,7 +77,15 @@ export const eventsCommand: CliCommand = {
         const text = `${JSON.stringify(generateEvent(catalog, sourceId, typeId, params), null, 2)}\n`;
         if (values.out) {
           const file = resolve(io.cwd, values.out as string);
-          writeFileSync(file, text);
+          try {
+            // As \`new\` does for the folders it writes: a folder that is not there yet is created.
+            mkdirSync(dirname(file), { recursive: true });
+            writeFileSync(file, text);
+          } catch (error) {
+            const code = (error as NodeJS.ErrnoException).code;
+            if (code === 'EISDIR') throw new UsageError(`--out ${values.out as string} is a folder: name the file, e.g. --out ${join(values.out as string, `${sourceId}-${typeId}.json`)}`);
+            throw new Error(`could not write ${file} (${error instanceof Error ? error.message : String(error)})`);
+          }
           io.err(`wrote ${file}\n`);
         } else {
           io.out(text);

@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { cli } from '../support/cliHarness';
 
 describe('CLI: events', () => {
@@ -20,5 +23,15 @@ describe('CLI: events', () => {
     const bare = await cli(['events', 'generate', 's3', 'put', '--bucket']);
     assert.equal(bare.code, 2);
     assert.match(bare.err, /--bucket needs a value \(an event parameter: --bucket <value>, or --param bucket=<value>\)/);
+  });
+  it('--out creates the folder it names when it is not there yet; a folder as --out says to name a file', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'lwb-cli-events-'));
+    const r = await cli(['events', 'generate', 's3', 'put', '--out', 'missing/dir/x.json'], { cwd });
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.err, `wrote ${join(cwd, 'missing', 'dir', 'x.json')}\n`);
+    assert.equal((JSON.parse(readFileSync(join(cwd, 'missing', 'dir', 'x.json'), 'utf8')) as { Records: unknown[] }).Records.length, 1);
+    const folder = await cli(['events', 'generate', 's3', 'put', '--out', 'missing'], { cwd });
+    assert.equal(folder.code, 2);
+    assert.match(folder.err, /--out missing is a folder: name the file, e\.g\. --out missing\/s3-put\.json/);
   });
 });
