@@ -12,7 +12,7 @@ const { RuntimeApi } = require('./runtimeApi');
 const { patchConsole } = require('./logging');
 const { loadHandler, handlerShape } = require('./handlerLoader');
 const { installGlobal, streamingOf, createResponseStream } = require('./responseStream');
-const { RuntimeError, errorBody, CALLBACK_REMOVED, CALLBACK_DEPRECATED, NODE_EXIT } = require('./errors');
+const { RuntimeError, runtimeMajor, errorBody, CALLBACK_REMOVED, CALLBACK_DEPRECATED, NODE_EXIT } = require('./errors');
 
 // Started early (before the CLI knew the function): wait for it here, after our own modules have loaded.
 awaitFunction();
@@ -20,11 +20,15 @@ awaitFunction();
 const BASE = '/2018-06-01/runtime';
 const NEXT = ['GET', `${BASE}/invocation/next`];
 const THEN_NEXT_HEADER = 'lambda-workbench-then-next';
+const MAX_RSS_HEADER = 'lambda-workbench-max-rss-kb';
 const api = new RuntimeApi(process.env.AWS_LAMBDA_RUNTIME_API);
-const nodeMajor = Number(/^AWS_Lambda_nodejs(\d+)/.exec(process.env.AWS_EXECUTION_ENV || '')?.[1] ?? process.versions.node.split('.')[0]);
+const nodeMajor = runtimeMajor();
 
 let current; // the invocation in progress: { requestId, fail(error, exitCode) }
-const logError = patchConsole(() => current?.requestId);
+// The request id of log lines: the latest invocation's, kept after it ends (a late timer's line, a crash between
+// calls), as both AWS clients keep it; before the first one undefined in 3.x and "-" in 4.x.
+let logRequestId = nodeMajor >= 24 ? '-' : undefined;
+const logError = patchConsole(() => logRequestId);
 
 /** Both end marks, whatever was written (a crash, a streamed response: the runner expects both). */
 function flushMarks(requestId) {
@@ -60,7 +64,7 @@ function peakMemory() {
  *  next event; anything but one (the service refused the outcome) is followed by a plain GET /next. */
 function postOutcome(path, body, headers, requestId) {
   headers[END_MARKS_HEADER] = writeMarks(requestId);
-  headers['lambda-workbench-max-rss-kb'] = peakMemory();
+  headers[MAX_RSS_HEADER] = peakMemory();
   headers[THEN_NEXT_HEADER] = '1';
   return api.request('POST', path, body, headers).then((reply) => (reply.status === 200 ? reply : api.request(...NEXT)));
 }
@@ -77,7 +81,20 @@ function postFailure(requestId, error) {
 
 function postError(path, error) {
   const body = errorBody(error);
-  return api.request('POST', path, JSON.stringify(body), { ...errorHeaders(body), 'lambda-workbench-max-rss-kb': peakMemory() });
+  return api.request('POST', path, JSON.stringify(body), { ...errorHeaders(body), [MAX_RSS_HEADER]: peakMemory() });
+}
+
+/** A result as the response body, or the error AWS's client meets posting it: JSON.stringify throwing, or giving no
+ *  string at all (a function, a Symbol), which its native client refuses with "Wrong arguments". */
+function responseBody(result) {
+  let body;
+  try {
+    body = JSON.stringify(result === undefined ? null : result);
+  } catch {
+    throw nodeMajor >= 24 ? new RuntimeError('JSONStringifyError', 'Unable to stringify response body') : new Error('Unable to stringify response body');
+  }
+  if (typeof body !== 'string') throw new TypeError('Wrong arguments');
+  return body;
 }
 
 // The hook `beforeExit` runs: it fires when the event loop is empty, which is how AWS's runtime ends callback
@@ -86,6 +103,7 @@ let onEmptyLoop = () => undefined;
 process.on('beforeExit', () => onEmptyLoop());
 
 process.on('uncaughtException', (error) => crash('Uncaught Exception', error, 129));
+const noop = () => undefined;
 process.on('unhandledRejection', (reason) => {
   const error = new RuntimeError('UnhandledPromiseRejection', String(reason));
   // AWS's trace shows only its own frames; the rejected Error's frames say where it came from.
@@ -93,10 +111,11 @@ process.on('unhandledRejection', (reason) => {
   crash('Unhandled Promise Rejection', error, 128);
 });
 
-/** An error nobody caught: logged, reported for the invocation in progress (or as the init error), then the runtime
- *  exits as AWS's does and the environment is replaced. Between invocations there is nothing to report it for. */
+/** An error nobody caught: logged (unless `title` is undefined), reported for the invocation in progress (or as the
+ *  init error), then the runtime exits as AWS's does and the environment is replaced. Between invocations there is
+ *  nothing to report it for. */
 function crash(title, error, exitCode) {
-  logError(title, error);
+  if (title !== undefined) logError(title, error);
   const invocation = current;
   current = undefined;
   if (initialized && (!invocation || invocation.done)) return process.exit(exitCode);
@@ -148,64 +167,85 @@ const isPromise = (value) => value && typeof value.then === 'function';
 function invokeBuffered(fn, event, headers) {
   const requestId = headers['lambda-runtime-aws-request-id'];
   const invocation = current;
-  return new Promise((resolve) => {
-    let reported = false;
-    const report = (error, result) => {
-      if (reported) return;
-      reported = true;
-      onEmptyLoop = () => undefined;
-      invocation.done = true;
-      if (error !== undefined && error !== null) logError('Invoke Error', error);
-      let body;
-      if (error === undefined || error === null) {
-        try {
-          body = JSON.stringify(result === undefined ? null : result);
-        } catch {
-          error = new Error('Unable to stringify response body'); // AWS's client's words
-          logError('Invoke Error', error);
-        }
-      }
-      resolve({ next: error !== undefined && error !== null
-        ? postFailure(requestId, error)
-        : postOutcome(`${BASE}/invocation/${requestId}/response`, body ?? 'null', { 'content-type': 'application/json' }, requestId) });
-    };
-    let waitsForEmptyLoop = true;
-    let calledBack = false;
-    const callback = (error, result) => {
-      if (calledBack) return undefined; // only the first call counts
-      calledBack = true;
-      if (error !== undefined && error !== null) return report(error);
-      if (!waitsForEmptyLoop) return report(null, result);
-      onEmptyLoop = () => setImmediate(() => report(null, result));
-    };
-    const extra = {};
-    if (nodeMajor < 24) {
-      Object.defineProperty(extra, 'callbackWaitsForEmptyEventLoop', {
-        get: () => waitsForEmptyLoop, set: (value) => { waitsForEmptyLoop = value; }, enumerable: true,
-      });
-      Object.assign(extra, {
-        succeed: (result) => report(null, result),
-        fail: (error) => report(error === undefined || error === null ? 'handled' : error),
-        done: (error, result) => report(error, result),
-      });
-    }
-    const context = contextFor(headers, extra);
-    // Neither a promise nor a callback: the event loop running dry ends it, with null for a plain handler and an
-    // error for an async one (its promise can never settle then).
-    onEmptyLoop = () => report(fn.shape.isAsync ? new RuntimeError('NodeJsExit', NODE_EXIT) : null, null);
-    try {
-      const returned = fn.handler(event, context, callback);
-      if (isPromise(returned)) returned.then((result) => report(null, result), (error) => report(error === undefined || error === null ? 'handled' : error));
-    } catch (error) {
-      callback(error);
-    }
+  // The handler runs outside this promise's executor, so that no trace shows a frame of ours (`at new Promise`).
+  let resolve;
+  const outcome = new Promise((r) => { resolve = r; });
+  const end = (next) => {
+    onEmptyLoop = noop;
+    invocation.done = true;
+    resolve({ next });
+  };
+  // Either throws before anything is posted (a result that cannot be posted, an error that cannot be logged): the
+  // caller's next move reports that error instead, as with AWS's client.
+  const succeed = (result) => {
+    const body = responseBody(result);
+    end(postOutcome(`${BASE}/invocation/${requestId}/response`, body, { 'content-type': 'application/json' }, requestId));
+  };
+  const fail = (error) => {
+    logError('Invoke Error', error);
+    end(postFailure(requestId, error));
+  };
+  const done = (error, result) => (error !== undefined && error !== null ? fail(error) : succeed(result));
+  // The first of callback, succeed, fail, done and the promise's settlement wins; a call counts once it has returned
+  // (CallbackContext.js), so one that threw leaves the next to report.
+  let finished = false;
+  const once = (f) => (...args) => {
+    if (finished) return;
+    f(...args);
+    finished = true;
+  };
+  let waitsForEmptyLoop = true;
+  const callback = once((error, result) => {
+    onEmptyLoop = noop;
+    if (error !== undefined && error !== null) return fail(error);
+    if (!waitsForEmptyLoop) return succeed(result);
+    onEmptyLoop = () => setImmediate(() => succeed(result));
   });
+  const extra = {};
+  if (nodeMajor < 24) {
+    Object.defineProperty(extra, 'callbackWaitsForEmptyEventLoop', {
+      get: () => waitsForEmptyLoop, set: (value) => { waitsForEmptyLoop = value; }, enumerable: true,
+    });
+    Object.assign(extra, {
+      succeed: once(succeed),
+      fail: once((error) => (error === undefined || error === null ? fail('handled') : fail(error))),
+      done: once(done),
+    });
+  }
+  const context = contextFor(headers, extra);
+  // Neither a promise nor a callback: the event loop running dry ends it, with null for a plain handler and an
+  // error for an async one (its promise can never settle then).
+  onEmptyLoop = () => {
+    finished = true;
+    if (fn.shape.isAsync) fail(new RuntimeError('NodeJsExit', NODE_EXIT));
+    else succeed(null);
+  };
+  // 3.x settles through context.succeed / context.fail; 4.x passes a rejection's reason as it is.
+  const resolved = once(succeed);
+  const rejected = once((error) => fail(nodeMajor < 24 && (error === undefined || error === null) ? 'handled' : error));
+  let returned;
+  try {
+    returned = fn.handler(event, context, callback);
+  } catch (error) {
+    try {
+      callback(error);
+    } catch (unloggable) {
+      // The thrown value cannot even be logged: AWS's runtime loop fails with that error and the runtime exits.
+      console.log(`Unexpected Top Level Error: ${unloggable}`);
+      crash(undefined, unloggable, 129);
+    }
+    return outcome;
+  }
+  if (isPromise(returned)) returned.then(resolved, rejected).catch(rejected);
+  return outcome;
 }
 
 /** One streaming invocation (`awslambda.streamifyResponse`); resolves once the response is complete. */
 async function invokeStreaming(fn, event, headers) {
   const requestId = headers['lambda-runtime-aws-request-id'];
-  const response = createResponseStream(api, `${BASE}/invocation/${requestId}/response`, fn.streaming, () => flushMarks(requestId));
+  // The peak so far goes with the upload's headers (the Runtime API reads no trailer for it).
+  const response = createResponseStream(api, `${BASE}/invocation/${requestId}/response`, fn.streaming, () => flushMarks(requestId),
+    () => ({ [MAX_RSS_HEADER]: peakMemory() }));
   const invocation = current;
   const fail = (error) => {
     invocation.done = true;
@@ -239,7 +279,7 @@ async function main() {
   try {
     fn = await init();
   } catch (error) {
-    return crash('Uncaught Exception', error, 129);
+    return crash(nodeMajor >= 24 ? 'Init Error' : 'Uncaught Exception', error, 129); // 4.x's title for it
   }
   initialized = true;
   let upcoming = api.request(...NEXT);
@@ -247,6 +287,7 @@ async function main() {
     const next = await upcoming;
     const headers = next.headers;
     current = { requestId: headers['lambda-runtime-aws-request-id'], done: false };
+    logRequestId = current.requestId;
     if (headers['lambda-runtime-trace-id']) process.env._X_AMZN_TRACE_ID = headers['lambda-runtime-trace-id'];
     else delete process.env._X_AMZN_TRACE_ID;
     let event;

@@ -27,26 +27,45 @@ function userStack(stack) {
   return stack.split('\n').filter((line) => !(line.trimStart().startsWith('at ') && line.includes(RUNTIME_DIR)));
 }
 
-function looksLikeError(value) {
-  return util.types.isNativeError(value)
-    || (value && typeof value.name === 'string' && typeof value.message === 'string' && typeof value.stack === 'string');
+/** The Lambda runtime's Node.js major (AWS_EXECUTION_ENV), else the local Node's. Read when asked: an environment
+ *  started early gets its function's variables after this module has loaded (earlyStart.js). */
+function runtimeMajor() {
+  return Number(/^AWS_Lambda_nodejs(\d+)/.exec(process.env.AWS_EXECUTION_ENV || '')?.[1] ?? process.versions.node.split('.')[0]);
 }
 
+/** Whether the error body keeps a value's name, message and stack: 3.x also takes an object that has all three, each
+ *  a non-empty string (Errors.js _isError); 4.x only an Error. */
+function looksLikeError(value, major) {
+  if (major >= 24) return value instanceof Error;
+  return util.types.isNativeError(value)
+    || Boolean(value && value.name && value.message && value.stack
+      && typeof value.name === 'string' && typeof value.message === 'string' && typeof value.stack === 'string');
+}
+
+// DEL is the one character AWS's client escapes in an error body (a header carries the type).
+const escapeDel = (text) => text?.replaceAll('\x7F', '%7F');
+
 /** The body posted to /error: Errors keep name, message and stack lines; anything else is typed by `typeof`. */
-function errorBody(error) {
+function errorBody(error, major = runtimeMajor()) {
   try {
-    if (looksLikeError(error)) {
-      return { errorType: error.name, errorMessage: error.message, trace: userStack(error.stack) };
+    if (looksLikeError(error, major)) {
+      // 3.x reads the stack as it is (one that is no string makes the body 'handled'); 4.x takes none as [].
+      const stack = major >= 24 ? escapeDel(error.stack) : error.stack.replaceAll('\x7F', '%7F');
+      const trace = typeof stack === 'string' ? userStack(stack) : [];
+      return { errorType: escapeDel(error.name), errorMessage: escapeDel(error.message), trace };
     }
-    return { errorType: typeof error, errorMessage: String(error), trace: [] };
+    return { errorType: typeof error, errorMessage: major >= 24 ? String(error) : error.toString(), trace: [] };
   } catch {
-    return { errorType: 'handled', errorMessage: 'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack' };
+    const body = { errorType: 'handled', errorMessage: 'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack' };
+    return major >= 24 ? { ...body, trace: [] } : body;
   }
 }
 
-/** A thrown value as an Error (for the log line), as AWS's client wraps non-Errors. */
+/** A thrown value as an Error (for the log line), as AWS's client wraps non-Errors. Throws for a value that cannot
+ *  become a string (`Object.create(null)`), as AWS's does: the runtime then reports that TypeError instead. */
 function asError(value) {
-  return value instanceof Error ? value : new Error(value);
+  if (value instanceof Error) return value;
+  return runtimeMajor() >= 24 ? new Error(String(value)) : new Error(value); // 3.x: a Symbol cannot be a message
 }
 
 /** The JSON of an error in a text-format log line: its own fields, then the stack as lines. */
@@ -64,4 +83,4 @@ function errorLogJson(error) {
   }
 }
 
-module.exports = { RuntimeError, errorBody, asError, errorLogJson, CALLBACK_REMOVED, CALLBACK_DEPRECATED, NODE_EXIT };
+module.exports = { RuntimeError, runtimeMajor, errorBody, asError, errorLogJson, CALLBACK_REMOVED, CALLBACK_DEPRECATED, NODE_EXIT };

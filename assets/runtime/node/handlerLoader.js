@@ -6,7 +6,7 @@ const fs = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
-const { RuntimeError } = require('./errors');
+const { RuntimeError, runtimeMajor } = require('./errors');
 
 function isModulePackage(folder) {
   for (let dir = folder; ; dir = path.dirname(dir)) {
@@ -98,7 +98,10 @@ async function loadHandler(handlerString = process.env._HANDLER || '', root = pr
     }
     throw error; // the module's own init code threw: its error as it is
   }
-  const handler = propertyPath.split('.').reduce((value, key) => value && value[key], mod);
+  const find = (from) => propertyPath.split('.').reduce((value, key) => value && value[key], from);
+  let handler = find(mod);
+  // nodejs24.x's client (4.x) also looks in the default export: `export default { handler }` is `index.handler`.
+  if (!handler && runtimeMajor() >= 24 && mod !== null && typeof mod === 'object' && 'default' in mod) handler = find(mod.default);
   if (!handler) throw new RuntimeError('HandlerNotFound', `${handlerString} is undefined or not exported`);
   if (typeof handler !== 'function') throw new RuntimeError('HandlerNotFound', `${handlerString} is not a function`);
   return handler;

@@ -40,7 +40,7 @@ function jsonRecord(level, requestId, params) {
 }
 
 /**
- * Replaces console's methods. `requestId()` names the current invocation (undefined during init, as AWS prints it).
+ * Replaces console's methods. `requestId()` names the invocation the line belongs to (see bootstrap.js).
  * Returns `logError(title, value)`, which writes an error the way the runtime reports Invoke Errors and crashes.
  */
 function patchConsole(requestId, env = process.env) {
@@ -49,14 +49,16 @@ function patchConsole(requestId, env = process.env) {
   const write = json
     ? (level, params) => rawOut(`${jsonRecord(level, requestId(), params).replace(/\n/g, '\r')}\n`)
     : (level, params) => rawOut(`${new Date().toISOString()}\t${requestId()}\t${level}\t${util.format(...params)}\n`);
-  const method = (level) => (LEVELS.indexOf(level) >= threshold ? (...params) => write(level, params) : () => {});
+  // AWS's console methods take (message, ...params): a call with no arguments logs the message undefined, "undefined"
+  // in text and no message field in JSON.
+  const method = (level) => (LEVELS.indexOf(level) >= threshold ? (message, ...params) => write(level, [message, ...params]) : () => {});
   console.trace = method('TRACE');
   console.debug = method('DEBUG');
   console.info = method('INFO');
   console.log = console.info;
   console.warn = method('WARN');
   console.error = method('ERROR');
-  console.fatal = (...params) => write('FATAL', params);
+  console.fatal = (message, ...params) => write('FATAL', [message, ...params]);
   return json
     ? (_title, value) => console.error(asError(value))
     : (title, value) => console.error(title, `\t${errorLogJson(asError(value))}`);

@@ -45,8 +45,9 @@ function streamingOf(handler) {
 }
 
 /** The stream a streaming handler writes to, over one upload to `path`. `beforeEnd()` runs right before the upload
- *  ends (the end marks of the log: everything printed before it belongs to this invocation). */
-function createResponseStream(api, path, options, beforeEnd) {
+ *  ends (the end marks of the log: everything printed before it belongs to this invocation); `moreHeaders()` gives
+ *  headers of ours for the upload as it starts. */
+function createResponseStream(api, path, options, beforeEnd, moreHeaders = () => ({})) {
   let contentType = 'application/octet-stream';
   let upload;
   let ended = false;
@@ -56,6 +57,7 @@ function createResponseStream(api, path, options, beforeEnd) {
       'lambda-runtime-function-response-mode': 'streaming',
       trailer: 'Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body',
       'content-type': contentType,
+      ...moreHeaders(),
     });
     return upload;
   };

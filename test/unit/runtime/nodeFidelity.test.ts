@@ -100,6 +100,131 @@ describe('Node.js fidelity with AWS\'s runtime client', function () {
     });
   });
 
+  describe('the first outcome wins', () => {
+    it('a callback beats a later promise, succeed or fail; succeed beats a later callback', async () => {
+      assert.equal(JSON.parse((await lambda.invoke(fn('callbackThenPromise'), '{}')).payload), 'from cb');
+      assert.equal(JSON.parse((await lambda.invoke(fn('callbackThenSucceed'), '{}')).payload), 'from cb');
+      const failLater = await lambda.invoke(fn('callbackThenFail'), '{}');
+      assert.equal(failLater.error, undefined, failLater.payload);
+      assert.equal(JSON.parse(failLater.payload), 'from cb');
+      assert.equal(JSON.parse((await lambda.invoke(fn('succeedThenCallback'), '{}')).payload), 'from succeed');
+    });
+  });
+
+  describe('results the Runtime API cannot take', () => {
+    it('a function or Symbol result fails with the native client\'s TypeError "Wrong arguments" (3.x and 4.x); the environment stays', async () => {
+      for (const runtime of ['nodejs22.x', 'nodejs24.x']) {
+        for (const handler of ['returnFunction', 'returnSymbol']) {
+          const r = await lambda.invoke(fn(handler, { runtime }), '{}');
+          assert.equal(r.error?.errorType, 'TypeError', `${runtime} ${handler}: ${r.payload}`);
+          assert.equal(r.error?.errorMessage, 'Wrong arguments');
+          assert.ok(r.logs.some((l) => l.includes('\tERROR\tInvoke Error \t{"errorType":"TypeError","errorMessage":"Wrong arguments"')), r.logs.join('\n'));
+          const again = await lambda.invoke(fn(handler, { runtime }), '{}');
+          assert.equal(again.coldStart, false, 'the runtime did not exit');
+        }
+      }
+    });
+
+    it('a circular result: Error "Unable to stringify response body" in 3.x, Runtime.JSONStringifyError in 4.x', async () => {
+      const v22 = await lambda.invoke(fn('returnCircular'), '{}');
+      assert.deepEqual([v22.error?.errorType, v22.error?.errorMessage], ['Error', 'Unable to stringify response body']);
+      const v24 = await lambda.invoke(fn('returnCircular', { runtime: 'nodejs24.x' }), '{}');
+      assert.deepEqual([v24.error?.errorType, v24.error?.errorMessage], ['Runtime.JSONStringifyError', 'Unable to stringify response body']);
+    });
+  });
+
+  describe('thrown values of unusual shapes', () => {
+    it('a value that cannot become a string is reported as the TypeError logging it raised; the environment stays', async () => {
+      const r = await lambda.invoke(fn('throwNullProto'), '{}');
+      assert.equal(r.error?.errorType, 'TypeError', r.payload);
+      assert.equal(r.error?.errorMessage, 'Cannot convert object to primitive value');
+      const again = await lambda.invoke(fn('throwNullProto'), '{}');
+      assert.equal(again.coldStart, false, 'the runtime did not exit');
+    });
+
+    it('an object with an empty message is no Error to 3.x (_isError); 4.x takes only a real Error', async () => {
+      const empty = await lambda.invoke(fn('throwFakeEmpty'), '{}');
+      assert.deepEqual(JSON.parse(empty.payload), { errorType: 'object', errorMessage: '[object Object]', trace: [] });
+      const v22 = await lambda.invoke(fn('throwFake'), '{}');
+      assert.deepEqual(JSON.parse(v22.payload), { errorType: 'Fake', errorMessage: 'looks like one', trace: ['Fake: looks like one', '    at x'] });
+      const v24 = await lambda.invoke(fn('throwFake', { runtime: 'nodejs24.x' }), '{}');
+      assert.deepEqual(JSON.parse(v24.payload), { errorType: 'object', errorMessage: '[object Object]', trace: [] });
+    });
+
+    it('DEL (0x7F) in the type, message and trace is written %7F, in 3.x and 4.x', async () => {
+      for (const runtime of ['nodejs22.x', 'nodejs24.x']) {
+        const body = JSON.parse((await lambda.invoke(fn('throwDel', { runtime }), '{}')).payload) as { errorType: string; errorMessage: string; trace: string[] };
+        assert.equal(body.errorType, 'Del%7FError', runtime);
+        assert.equal(body.errorMessage, 'bad%7Fmessage');
+        assert.equal(body.trace[0], 'Del%7FError: bad%7Fmessage');
+        assert.ok(!JSON.stringify(body).includes('\x7F'));
+      }
+    });
+
+    it('a handler\'s trace shows no frame of the runtime (no "at new Promise")', async () => {
+      for (const handler of ['fail', 'throwSync']) {
+        const r = await lambda.invoke(fn(handler), '{}');
+        const trace = r.error?.trace ?? [];
+        assert.ok(trace.some((l) => l.includes('handlers.js')), trace.join('\n'));
+        assert.ok(!trace.some((l) => l.includes('new Promise')), trace.join('\n'));
+      }
+    });
+  });
+
+  describe('log lines', () => {
+    it('console.log() with no arguments prints "undefined" in text and no message in JSON', async () => {
+      const text = await lambda.invoke(fn('logNothing'), '{}');
+      assert.ok(functionLines(text).some((l) => l.endsWith(`\t${text.requestId}\tINFO\tundefined`)), text.logs.join('\n'));
+      const json = await lambda.invoke(fn('logNothing', { logging: { format: 'JSON' } }), '{}');
+      const record = functionLines(json).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.level === 'INFO');
+      assert.deepEqual(Object.keys(record ?? {}), ['timestamp', 'level', 'requestId'], json.logs.join('\n'));
+    });
+
+    it('a line logged after the invocation returned keeps its request id (3.x and 4.x never clear it)', async () => {
+      for (const runtime of ['nodejs22.x', 'nodejs24.x']) {
+        const first = await lambda.invoke(fn('lateLog', { runtime }), '{}');
+        const second = await lambda.invoke(fn('lateLog', { runtime }), '{"second":true}');
+        assert.equal(second.coldStart, false);
+        // Shown with the call it followed or the next one, as the output pipe's lines and the reply race.
+        const lines = [...first.logs, ...second.logs];
+        assert.ok(lines.some((l) => l.endsWith(`\t${first.requestId}\tINFO\tlogged late`)), `${runtime}\n${lines.join('\n')}`);
+      }
+    });
+
+    it('a line logged at init has request id undefined in 3.x and "-" in 4.x', async () => {
+      for (const [runtime, id] of [['nodejs22.x', 'undefined'], ['nodejs24.x', '-']]) {
+        const r = await lambda.invoke({ ...fn('x', { runtime }), name: `init-log-${runtime}`, handler: 'initLog.handler' }, '{}');
+        assert.ok(r.logs.some((l) => l.endsWith(`\t${id}\tINFO\tlogged at init`)), `${runtime}\n${r.logs.join('\n')}`);
+      }
+    });
+
+    it('an init failure is logged as "Uncaught Exception" in 3.x and "Init Error" in 4.x', async () => {
+      for (const [runtime, title] of [['nodejs22.x', 'Uncaught Exception'], ['nodejs24.x', 'Init Error']]) {
+        const r = await lambda.invoke({ ...fn('x', { runtime }), name: `init-throws-${runtime}`, handler: 'initThrows.handler' }, '{}');
+        assert.equal(r.error?.errorMessage, 'init broke', r.payload);
+        assert.ok(r.logs.some((l) => l.includes(`\tERROR\t${title} \t{"errorType":"Error","errorMessage":"init broke"`)), `${runtime}\n${r.logs.join('\n')}`);
+      }
+    });
+  });
+
+  describe('nodejs24.x handler lookup', () => {
+    it('finds the handler on the default export in 4.x only', async () => {
+      const config = (runtime: string): FunctionConfig => ({ ...fn('x', { runtime }), name: `default-export-${runtime}`, handler: 'defaultExport.handler' });
+      const v24 = await lambda.invoke(config('nodejs24.x'), '{}');
+      assert.equal(v24.payload, '"from the default export"', v24.payload);
+      const v22 = await lambda.invoke(config('nodejs22.x'), '{}');
+      assert.equal(v22.error?.errorType, 'Runtime.HandlerNotFound');
+    });
+  });
+
+  describe('response streaming', () => {
+    it('reports the memory the runtime used', async () => {
+      const r = await lambda.invoke(fn('streamed'), '{}');
+      assert.equal(r.payload, 'streamed');
+      assert.ok(r.maxMemoryUsedMb > 0, `Max Memory Used: ${r.maxMemoryUsedMb} MB`);
+    });
+  });
+
   describe('callback handlers by runtime', () => {
     it('nodejs22.x runs them and prints AWS\'s deprecation warning at init', async () => {
       const r = await lambda.invoke(fn('callbackWaits'), '{}', { cold: true });
