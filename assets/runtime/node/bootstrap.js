@@ -22,6 +22,14 @@ const NEXT = ['GET', `${BASE}/invocation/next`];
 const THEN_NEXT_HEADER = 'lambda-workbench-then-next';
 const MAX_RSS_HEADER = 'lambda-workbench-max-rss-kb';
 const api = new RuntimeApi(process.env.AWS_LAMBDA_RUNTIME_API);
+// The Runtime API gone means the runner is (a SIGKILL'd CLI never stops its environments): nothing will end this
+// runtime, or what its handler started, but the runtime itself. Spawned detached on POSIX, it leads its own group.
+api.onClose = () => {
+  if (process.platform !== 'win32') {
+    try { process.kill(-process.pid, 'SIGKILL'); } catch { /* not a group leader after all */ }
+  }
+  process.exit(1);
+};
 const nodeMajor = runtimeMajor();
 
 let current; // the invocation in progress: { requestId, fail(error, exitCode) }

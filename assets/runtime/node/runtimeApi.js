@@ -14,6 +14,8 @@ class RuntimeApi {
     this.socket = undefined;
     this.inbox = Buffer.alloc(0);
     this.waiter = undefined;
+    /** Called when the connection closes: the runner keeps it open for as long as the environment lives. */
+    this.onClose = undefined;
   }
 
   connection() {
@@ -22,7 +24,10 @@ class RuntimeApi {
     socket.setNoDelay(true);
     socket.on('data', (chunk) => { this.inbox = this.inbox.length ? Buffer.concat([this.inbox, chunk]) : chunk; this.parse(); });
     socket.on('error', (error) => this.fail(error));
-    socket.on('close', () => this.fail(new Error('Runtime API connection closed')));
+    socket.on('close', () => {
+      this.fail(new Error('Runtime API connection closed'));
+      this.onClose?.();
+    });
     this.socket = socket;
     return socket;
   }
