@@ -275,28 +275,47 @@ def _marshal_response(result):
 
 
 class LambdaContext:
-    """The context object AWS's Python runtime passes (same attribute and method names)."""
+    """The context object AWS's Python runtime passes: the same attributes, in the same order, and methods."""
 
     def __init__(self, headers):
         self.aws_request_id = headers.get("lambda-runtime-aws-request-id")
-        self.invoked_function_arn = headers.get("lambda-runtime-invoked-function-arn")
-        self.function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
-        self.function_version = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION")
-        self.memory_limit_in_mb = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
         self.log_group_name = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME")
         self.log_stream_name = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME")
-        self._deadline_ms = int(headers.get("lambda-runtime-deadline-ms", "0"))
+        self.function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
+        self.memory_limit_in_mb = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
+        self.function_version = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION")
+        self.invoked_function_arn = headers.get("lambda-runtime-invoked-function-arn")
+        self.tenant_id = headers.get("lambda-runtime-aws-tenant-id")
         client_context = _context_header(headers, "lambda-runtime-client-context", "Client Context")
         identity = _context_header(headers, "lambda-runtime-cognito-identity", "Cognito Identity")
-        self.identity = CognitoIdentity(identity or {})
-        self.client_context = ClientContext(client_context) if client_context is not None else None
+        self.client_context = _from_dict(ClientContext, client_context)
+        if self.client_context is not None:
+            self.client_context.client = _from_dict(Client, self.client_context.client)
+        self.identity = _from_dict(CognitoIdentity, {})
+        if identity is not None:
+            self.identity.cognito_identity_id = identity.get("cognitoIdentityId")
+            self.identity.cognito_identity_pool_id = identity.get("cognitoIdentityPoolId")
+        self._epoch_deadline_time_in_ms = int(headers.get("lambda-runtime-deadline-ms", "0"))
 
     def get_remaining_time_in_millis(self):
-        return max(0, self._deadline_ms - int(time.time() * 1000))
+        return max(0, self._epoch_deadline_time_in_ms - int(time.time() * 1000))
+
+    def log(self, msg):
+        """As AWS's: through Lambda's log handler when the root logger still has it (one record, like a logging
+        call), else written on sys.stdout as it is."""
+        logging = sys.modules.get("logging")
+        text = str(msg)
+        if logging is None or _LogState.handler in logging.getLogger().handlers:
+            _write_record(text)
+        else:
+            sys.stdout.write(text)
 
     def __repr__(self):
-        return "LambdaContext([aws_request_id={}, function_name={}, memory_limit_in_mb={}])".format(
-            self.aws_request_id, self.function_name, self.memory_limit_in_mb)
+        return ("{}([aws_request_id={},log_group_name={},log_stream_name={},function_name={},memory_limit_in_mb={},"
+                "function_version={},invoked_function_arn={},client_context={},identity={},tenant_id={}])").format(
+            type(self).__name__, self.aws_request_id, self.log_group_name, self.log_stream_name, self.function_name,
+            self.memory_limit_in_mb, self.function_version, self.invoked_function_arn, self.client_context,
+            self.identity, self.tenant_id)
 
 
 def _context_header(headers, name, title):
@@ -309,21 +328,45 @@ def _context_header(headers, name, title):
         raise _Fault("Runtime.LambdaContextUnmarshalError", "Unable to parse {} JSON: {}".format(title, error))
 
 
+def _from_dict(cls, data):
+    """An object of cls with each of its slots set from data (None when data has no such key), or None for None."""
+    if data is None:
+        return None
+    obj = cls()
+    for field in cls.__slots__:
+        setattr(obj, field, data.get(field, None))
+    return obj
+
+
+def _slots_repr(obj):
+    return "{}([{}])".format(type(obj).__name__, ",".join(
+        "{}={}".format(field, getattr(obj, field)) for field in type(obj).__slots__))
+
+
 class CognitoIdentity:
-    def __init__(self, data):
-        self.cognito_identity_id = data.get("cognitoIdentityId")
-        self.cognito_identity_pool_id = data.get("cognitoIdentityPoolId")
+    __slots__ = ("cognito_identity_id", "cognito_identity_pool_id")
+    __repr__ = _slots_repr
+
+
+class Client:
+    __slots__ = ("installation_id", "app_title", "app_version_name", "app_version_code", "app_package_name")
+    __repr__ = _slots_repr
 
 
 class ClientContext:
-    def __init__(self, data):
-        self.client = data.get("client")
-        self.custom = data.get("custom")
-        self.env = data.get("env")
+    __slots__ = ("custom", "env", "client")
+    __repr__ = _slots_repr
 
 
 class _LogState:
     request_id = None
+    tenant_id = None
+    handler = None  # Lambda's handler on the root logger, once logging is imported
+
+
+def _write_record(text):
+    """One log record on the current sys.stdout, as its own line(s)."""
+    sys.stdout.write(text if not text or text.endswith("\n") else text + "\n")
 
 
 _LOG_JSON = (os.environ.get("AWS_LAMBDA_LOG_FORMAT") or "").upper() == "JSON"
@@ -349,7 +392,7 @@ def _configure_logging(logging):
     class RequestIdFilter(logging.Filter):
         def filter(self, record):
             record.aws_request_id = _LogState.request_id or ""
-            record.tenant_id = None
+            record.tenant_id = _LogState.tenant_id
             return True
 
     class StdoutHandler(logging.Handler):
@@ -381,6 +424,8 @@ def _configure_logging(logging):
             doc["requestId"] = getattr(record, "aws_request_id", None)
             if info:
                 doc["location"] = "{}:{}:{}".format(record.pathname, record.funcName, record.lineno)
+            if getattr(record, "tenant_id", None) is not None:
+                doc["tenantId"] = record.tenant_id
             for key, value in record.__dict__.items():
                 if key not in _RECORD_FIELDS and key not in doc:
                     doc[key] = value
@@ -393,6 +438,7 @@ def _configure_logging(logging):
         handler.setFormatter(logging.Formatter(
             "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s", "%Y-%m-%dT%H:%M:%S"))
     handler.addFilter(RequestIdFilter())
+    _LogState.handler = handler
     root = logging.getLogger()
     # AWS's reading of the level: TRACE is DEBUG, other names as logging knows them (WARN, FATAL too), else unset.
     level = os.environ.get("AWS_LAMBDA_LOG_LEVEL")
@@ -487,7 +533,24 @@ def _fail_init(error):
     sys.exit(1)
 
 
+def _runner_gone():
+    """The Runtime API connection failed or closed: the runner is gone, and no event will come. End at once, and
+    take along what the function started in our process group (the runner kills the group when we exit, but only
+    while it lives); a normal exit would also wait for the function's non-daemon threads."""
+    if hasattr(os, "killpg") and os.getpgrp() == os.getpid():  # the group is ours (the runner spawns us detached)
+        import signal
+        os.killpg(os.getpid(), signal.SIGKILL)
+    os._exit(1)
+
+
 def main():
+    try:
+        _run()
+    except OSError:  # only a request to the Runtime API or a write to the runner's pipes: the function's own
+        _runner_gone()  # errors are caught where it is called
+
+
+def _run():
     if "logging" in sys.modules:
         _configure_logging(sys.modules["logging"])
     else:
@@ -504,6 +567,7 @@ def main():
         _, headers, body = upcoming
         request_id = headers.get("lambda-runtime-aws-request-id")
         _LogState.request_id = request_id
+        _LogState.tenant_id = headers.get("lambda-runtime-aws-tenant-id")
         if headers.get("lambda-runtime-trace-id"):
             os.environ["_X_AMZN_TRACE_ID"] = headers["lambda-runtime-trace-id"]
         else:

@@ -1,10 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { assetPath } from '../../../src/core/packageInfo';
 import { resolvePython } from '../../../src/core/runtime/interpreters';
 import type { FunctionConfig, InvokeResult } from '../../../src/core/runtime/types';
-import { fixtures, suiteLambda } from '../support/runtimeFixtures';
+import { fixtures, noneLeft, processesWith, suiteLambda } from '../support/runtimeFixtures';
 
 // What AWS's Python runtime interface client (awslambdaric: bootstrap.py, lambda_runtime_marshaller.py,
 // lambda_runtime_log_utils.py, lambda_literals.py) answers, checked field by field against our Python runtime.
@@ -52,6 +55,56 @@ function output(r: InvokeResult): string[] {
 function jsonRecords(r: InvokeResult): Record<string, unknown>[] {
   return output(r).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
 }
+
+interface FakeRequest { readonly line: string; readonly headers: Record<string, string>; readonly body: string }
+
+/** A Runtime API of our own on a socket, for what the runner never does: each request of the runtime is handed to
+ *  `answer`, which writes the reply on the socket (or closes it). */
+async function fakeRuntimeApi(answer: (request: FakeRequest, socket: Socket) => void): Promise<{ address: string; close(): void }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    let buffer = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      for (;;) {
+        const end = buffer.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const [line, ...rest] = buffer.subarray(0, end).toString('latin1').split('\r\n');
+        const headers = Object.fromEntries(rest.map((h) => [h.slice(0, h.indexOf(':')).toLowerCase(), h.slice(h.indexOf(':') + 1).trim()]));
+        const size = Number(headers['content-length'] ?? 0);
+        if (buffer.length < end + 4 + size) return;
+        const body = buffer.subarray(end + 4, end + 4 + size).toString('utf8');
+        buffer = buffer.subarray(end + 4 + size);
+        answer({ line, headers, body }, socket);
+      }
+    });
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => { for (const socket of sockets) socket.destroy(); server.close(); },
+  };
+}
+
+const reply = (socket: Socket, status: string, headers: Record<string, string>, body = ''): void => {
+  const head = Object.entries({ ...headers, 'Content-Length': String(Buffer.byteLength(body)) }).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  socket.write(`HTTP/1.1 ${status}\r\n${head}\r\n${body}`);
+};
+
+/** Our runtime, spawned as the runner spawns it (detached: a process group of its own), against `api`. */
+async function spawnRuntime(api: string, handler: string, mark: string, extraEnv: Record<string, string> = {}) {
+  const python = await resolvePython();
+  return spawn(python.path, ['-u', assetPath('runtime', 'python', 'bootstrap.py')], {
+    cwd: codeDir, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH ?? '', AWS_LAMBDA_RUNTIME_API: api, _HANDLER: handler, LAMBDA_TASK_ROOT: codeDir, LWB_TEST_MARK: mark, ...extraEnv },
+  });
+}
+
+const event = (requestId: string, extra: Record<string, string> = {}): [string, Record<string, string>, string] =>
+  ['200 OK', { 'Lambda-Runtime-Aws-Request-Id': requestId, 'Lambda-Runtime-Deadline-Ms': String(Date.now() + 60_000), ...extra }, '{}'];
 
 const TEXT_TIME = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z';
 const JSON_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
@@ -169,6 +222,115 @@ describe('Python fidelity: answers as AWS\'s Python runtime interface client', f
       assert.match(String(record.timestamp), JSON_TIME);
       assert.equal(record.log_level, 'ERROR');
       assert.deepEqual({ ...record, timestamp: undefined, log_level: undefined }, { ...posted, timestamp: undefined, log_level: undefined });
+    });
+  });
+
+  describe('the context object (lambda_context.py)', () => {
+    const clientContext = {
+      client: { installation_id: 'inst-1', app_title: 'Orders', app_version_name: '1.2', app_version_code: '12', app_package_name: 'com.example.orders' },
+      custom: { tier: 'gold' }, env: { platform: 'Android' },
+    };
+
+    it('client_context.client is an object with the five Client fields; ClientContext, Client and CognitoIdentity have __slots__', async () => {
+      const r = await lambda.invoke(py('context_object.client_fields'), '{}', { clientContext });
+      assert.equal(r.error, undefined, r.payload);
+      assert.deepEqual(JSON.parse(r.payload), {
+        client_type: 'Client', ...clientContext.client, custom: { tier: 'gold' }, env: { platform: 'Android' }, slots: [true, true, true],
+        repr: "ClientContext([custom={'tier': 'gold'},env={'platform': 'Android'},client=Client([installation_id=inst-1,app_title=Orders," +
+          'app_version_name=1.2,app_version_code=12,app_package_name=com.example.orders])])',
+      });
+      // A client context without a client: None there, as make_obj_from_dict gives for None.
+      const bare = await lambda.invoke(py('context_object.described'), '{}', { clientContext: { custom: { a: 1 } } });
+      assert.equal(JSON.parse(bare.payload).client_context, "ClientContext([custom={'a': 1},env=None,client=None])");
+    });
+
+    it('repr lists every field as AWS\'s __repr__ does; the attributes are AWS\'s, in its order; tenant_id is None without the header', async () => {
+      const r = await lambda.invoke(py('context_object.described'), '{}', { identity: { cognitoIdentityId: 'id-1', cognitoIdentityPoolId: 'pool-1' } });
+      assert.equal(r.error, undefined, r.payload);
+      const doc = JSON.parse(r.payload) as { repr: string; identity: string; tenant_id: unknown; client_context: string; attributes: string[] };
+      assert.deepEqual(doc.attributes, ['aws_request_id', 'log_group_name', 'log_stream_name', 'function_name', 'memory_limit_in_mb', 'function_version',
+        'invoked_function_arn', 'tenant_id', 'client_context', 'identity', '_epoch_deadline_time_in_ms']);
+      assert.equal(doc.identity, 'CognitoIdentity([cognito_identity_id=id-1,cognito_identity_pool_id=pool-1])');
+      assert.equal(doc.tenant_id, null);
+      assert.equal(doc.client_context, 'None');
+      const match = /^LambdaContext\(\[aws_request_id=([^,]+),log_group_name=([^,]+),log_stream_name=([^,]+),function_name=([^,]+),memory_limit_in_mb=(\d+),function_version=([^,]+),invoked_function_arn=([^,]+),client_context=None,identity=CognitoIdentity\(\[cognito_identity_id=id-1,cognito_identity_pool_id=pool-1\]\),tenant_id=None\]\)$/.exec(doc.repr);
+      assert.ok(match, doc.repr);
+      assert.equal(match[1], r.requestId);
+      assert.equal(match[2], `/aws/lambda/${match[4]}`);
+      assert.match(match[4], /^py-fidelity-\d+$/);
+      assert.equal(match[6], '$LATEST');
+      assert.match(match[7], new RegExp(`^arn:aws:lambda:[^:]+:\\d+:function:${match[4]}$`));
+    });
+
+    it('log() writes str(msg) as one record through Lambda\'s handler, and as it is on sys.stdout once the handler is gone', async () => {
+      const r = await lambda.invoke(py('context_object.logs'), '{}');
+      assert.equal(r.error, undefined, r.payload);
+      assert.deepEqual(output(r), ['first without a newline', 'second', '42', 'then print']);
+      const dropped = await lambda.invoke(py('context_object.logs'), '{"drop_handler":true}');
+      assert.deepEqual(output(dropped), ['first without a newline', 'second', '42', 'then print', 'raw text']);
+      // JSON format: the message goes as plain text (LogSink.log), not as a JSON record.
+      const json = await lambda.invoke(py('context_object.logs_json', jsonLogs()), '{}');
+      const lines = output(json);
+      assert.equal(lines.length, 2, lines.join('\n'));
+      assert.equal((JSON.parse(lines[0]) as { message: string }).message, 'through logging');
+      assert.equal(lines[1], 'plain text even in JSON format');
+    });
+  });
+
+  describe('the runtime and its runner', () => {
+    it('the Runtime API connection closing while it waits for the next event ends the runtime, its child processes and threads', async () => {
+      const mark = `lwb-runner-gone-${process.pid}-${Date.now()}`;
+      const responses: string[] = [];
+      let nextCalls = 0;
+      const api = await fakeRuntimeApi((request, socket) => {
+        if (request.line.startsWith('GET /2018-06-01/runtime/invocation/next ')) {
+          // The second wait for an event: the runner is gone (as when it is killed), its socket closed.
+          if (++nextCalls === 1) reply(socket, ...event('req-1'));
+          else socket.destroy();
+        } else {
+          responses.push(request.body);
+          reply(socket, '202 Accepted', {}); // not the next event: the runtime asks for it with GET /next
+        }
+      });
+      const child = await spawnRuntime(api.address, 'runner_gone.leaves_work', mark);
+      child.stdout.resume();
+      child.stderr.resume();
+      try {
+        // Bounded only so that, should it stay, the finally below still ends what it left (a hang guard, below the
+        // test's timeout; not a measure of how fast it ends).
+        let guard: NodeJS.Timeout | undefined;
+        const outcome = await Promise.race([once(child, 'exit'), new Promise((resolve) => { guard = setTimeout(resolve, 20_000, 'still running'); })]);
+        clearTimeout(guard);
+        assert.deepEqual(responses.map((body) => Object.keys(JSON.parse(body) as object)), [['child']], 'the one call was answered');
+        assert.equal(nextCalls, 2);
+        assert.notEqual(outcome, 'still running', `the runtime is still running: ${JSON.stringify(processesWith(mark))}`);
+        assert.deepEqual(await noneLeft(mark), [], 'no process of the runtime\'s tree is left');
+      } finally {
+        for (const pid of processesWith(mark)) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+        api.close();
+      }
+    });
+
+    it('tenant_id is the Lambda-Runtime-Aws-Tenant-Id header, in the context and as tenantId in JSON log records', async () => {
+      const mark = `lwb-tenant-${process.pid}-${Date.now()}`;
+      const responses: string[] = [];
+      const api = await fakeRuntimeApi((request, socket) => {
+        if (request.line.startsWith('GET ')) reply(socket, ...event('req-7', { 'Lambda-Runtime-Aws-Tenant-Id': 'tenant-7' }));
+        else { responses.push(request.body); socket.destroy(); }
+      });
+      const child = await spawnRuntime(api.address, 'runner_gone.tenant', mark, { AWS_LAMBDA_LOG_FORMAT: 'JSON' });
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
+      child.stderr.resume();
+      try {
+        await once(child, 'exit');
+        assert.deepEqual(responses.map((body) => JSON.parse(body) as unknown), [{ tenant_id: 'tenant-7', repr_end: 'tenant_id=tenant-7])' }]);
+        const record = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>)[0];
+        assert.deepEqual({ ...record, timestamp: 'x' }, { timestamp: 'x', level: 'WARNING', message: 'for tenant', logger: 'root', requestId: 'req-7', tenantId: 'tenant-7' });
+      } finally {
+        for (const pid of processesWith(mark)) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+        api.close();
+      }
     });
   });
 
