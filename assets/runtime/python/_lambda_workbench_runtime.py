@@ -218,11 +218,79 @@ class _Fault(Exception):
         self.stack = stack
 
 
+# Exact types the standard encoder writes as simplejson does, and what simplejson takes as a value of its own (their
+# subclasses too; bool is an int).
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+_PRIMITIVES = (str, bytes, int, float)
+
+
+class _Key(str):
+    """A bytes key as text. Equal only to itself, so that it never merges with a str key of the same text in the
+    copied dict: simplejson writes both."""
+    __hash__ = object.__hash__
+
+    def __eq__(self, other):
+        return self is other
+
+
+def _plain(value):
+    """value as the standard encoder must get it to write what simplejson (namedtuple_as_object) writes: whatever has
+    an _asdict() method, a namedtuple above all, as the dict that returns (before the standard encoder takes a tuple
+    as an array), and bytes keys as UTF-8 text. The same object when nothing in it changes, as for most results."""
+    kind = type(value)
+    if kind is dict:
+        return _plain_dict(value)
+    if kind is list or kind is tuple:
+        return _plain_list(value)
+    if kind in _SCALARS or isinstance(value, _PRIMITIVES):
+        return value
+    asdict = getattr(value, "_asdict", None)
+    if callable(asdict):
+        try:
+            data = asdict()
+        except TypeError:  # simplejson goes on as if there were no such method
+            pass
+        else:
+            if not isinstance(data, dict):
+                raise TypeError("_asdict() must return a dict, not %s" % (type(data).__name__,))
+            return _plain_dict(data)
+    if isinstance(value, dict):
+        return _plain_dict(value)
+    if isinstance(value, (list, tuple)):
+        return _plain_list(value)
+    return value  # Decimal, bytes and the rest: for the encoder's default()
+
+
+def _plain_list(values):
+    copy = None
+    for index, item in enumerate(values):
+        if type(item) not in _SCALARS:
+            new = _plain(item)
+            if new is not item:
+                if copy is None:
+                    copy = list(values)
+                copy[index] = new
+    return values if copy is None else copy
+
+
+def _plain_dict(mapping):
+    copy = None
+    for index, (key, item) in enumerate(mapping.items()):
+        new_key = _Key(key.decode("utf-8")) if isinstance(key, bytes) else key
+        new = item if type(item) in _SCALARS else _plain(item)
+        if copy is None and (new is not item or new_key is not key):
+            copy = list(mapping.items())[:index]
+        if copy is not None:
+            copy.append((new_key, new))
+    return mapping if copy is None else dict(copy)
+
+
 class _Marshaller:
     """JSON as AWS's marshaller writes it (simplejson there): Decimal as a bare number with its own digits (NaN as
-    NaN), bytes inside a result as UTF-8 text, non-ASCII as \\u escapes before python3.12 and as UTF-8 from it on.
-    The standard library cannot write a raw number, so a Decimal is written as a placeholder string and the quoted
-    placeholder is replaced afterwards; only an encoding that met a Decimal pays for that pass."""
+    NaN), bytes inside a result as UTF-8 text (bytes keys too), a namedtuple as an object, non-ASCII as \\u escapes
+    before python3.12 and as UTF-8 from it on. The standard library cannot write a raw number, so a Decimal is written
+    as a placeholder string and the quoted placeholder is replaced afterwards; only an encoding that met a Decimal pays
+    for that pass."""
 
     def __init__(self):
         env = os.environ.get("AWS_EXECUTION_ENV", "")
@@ -248,7 +316,11 @@ class _Marshaller:
 
     def encode(self, value):
         self._marked = False
-        text = self._encoder.encode(value)
+        try:
+            plain = _plain(value)
+        except RecursionError:  # nested past the limit, or a cycle: the encoder says which, as simplejson does
+            plain = value
+        text = self._encoder.encode(plain)
         if self._marked:
             text = text.replace('"' + self._mark, "").replace(self._mark + '"', "")
         return text

@@ -349,6 +349,23 @@ describe('Python fidelity: answers as AWS\'s Python runtime interface client', f
       assert.equal(nested.payload, '{"data": "caf\\u00e9"}');
     });
 
+    it('writes a namedtuple as an object (namedtuple_as_object), at any depth, and a tuple as an array', async () => {
+      const top = await lambda.invoke(py('fidelity.named_tuple'), '{}');
+      assert.equal(top.error, undefined, top.payload);
+      assert.equal(top.payload, '{"x": 1, "y": 2}');
+      const nested = await lambda.invoke(py('fidelity.named_tuples_nested'), '{}');
+      assert.equal(nested.payload, '{"path": [{"x": {"x": 0, "y": 0}, "y": 1.50}], "pair": [{"x": "a", "y": null}]}');
+      // simplejson's own error for an _asdict() that returns no dict.
+      assert.deepEqual(errorDoc(await lambda.invoke(py('fidelity.asdict_not_a_dict'), '{}')).errorMessage,
+        'Unable to marshal response: _asdict() must return a dict, not list');
+    });
+
+    it('writes bytes keys as UTF-8 text, as bytes values (not a MarshalError)', async () => {
+      const r = await lambda.invoke(py('fidelity.bytes_keys'), '{}');
+      assert.equal(r.error, undefined, r.payload);
+      assert.equal(r.payload, '{"k": 1, "nested": [{"caf\\u00e9": "v"}], "same": 2, "same": 3}');
+    });
+
     it('escapes non-ASCII up to python3.11 and writes UTF-8 from python3.12 on, in results and error payloads', async () => {
       const escaped = await lambda.invoke(py('fidelity.non_ascii'), '{}');
       assert.equal(escaped.payload, '{"name": "caf\\u00e9 \\u2603"}');
