@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { pathExists } from '../pathExists';
 
@@ -64,8 +64,26 @@ async function nodeHint(name: string, ctx: MissingModuleContext): Promise<string
   return `${pkg} is not installed in the function's folder or a layer: npm install ${pkg} in ${quoted(ctx.codeDir)}, or add it to a layer.`;
 }
 
-async function pythonHint(name: string, ctx: MissingModuleContext): Promise<string> {
-  const top = name.split('.')[0];
+/** `No module named 'pkg.sub'`: Python imported pkg, so only sub is missing, and installing a package named pkg
+ *  would not help (on PyPI that name may even be another project). Said only when pkg is the function's own (Python
+ *  finds the task root first); for a package installed elsewhere (site-packages, a layer) nothing is guessed. */
+async function submoduleHint(name: string, ctx: MissingModuleContext): Promise<string | undefined> {
+  const parts = name.split('.');
+  const parent = parts.slice(0, -1);
+  const sub = parts[parts.length - 1];
+  const dir = join(ctx.codeDir, ...parent);
+  if (await stat(dir).then((s) => s.isDirectory(), () => false)) {
+    return `${name} is not in the function's folder: its package ${parent.join('.')} (${quoted(dir)}) has no ${sub}.py or ${sub}/.`;
+  }
+  if (await pathExists(`${dir}.py`)) {
+    return `${name} cannot be imported: ${parent.join('.')} is a module of the function's folder (${quoted(`${dir}.py`)}), not a package.`;
+  }
+  return undefined;
+}
+
+async function pythonHint(name: string, ctx: MissingModuleContext): Promise<string | undefined> {
+  if (name.includes('.')) return submoduleHint(name, ctx);
+  const top = name;
   const pip = PIP_NAMES[top] ?? top;
   const python = quoted(ctx.interpreter);
   if (PYTHON_RUNTIME_PACKAGES.has(top)) {

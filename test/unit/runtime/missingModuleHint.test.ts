@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { missingModuleHint } from '../../../src/core/runtime/missingModuleHint';
@@ -45,6 +45,25 @@ describe('A failed import says how to make it work locally (HINT)', function () 
     assert.equal(result.error?.errorType, 'Runtime.ImportModuleError');
     const [hint] = hints(result.logs);
     assert.match(hint ?? '', /^HINT requests_not_installed_here is not installed for \S*python\S*, nor beside the function\. Lambda imports what the deployment package holds: \S+ -m pip install -r \S*requirements\.txt -t /, result.logs.join('\n'));
+  });
+
+  it('Python: a submodule missing from the function\'s own package is named as such, not as a package to pip install', async () => {
+    mkdirSync(join(dir, 'mypkg'));
+    writeFileSync(join(dir, 'mypkg', '__init__.py'), '');
+    writeFileSync(join(dir, 'helpers.py'), '');
+    writeFileSync(join(dir, 'app.py'), 'import mypkg.missing_sub\n\ndef lambda_handler(event, context):\n    return 1\n');
+    writeFileSync(join(dir, 'mod.py'), 'import helpers.sub\n\ndef lambda_handler(event, context):\n    return 1\n');
+    const run = (handler: string) => lambda.invoke({ name: 'hint', runtime: 'python3.12', handler, codeDir: dir }, '{}');
+    const pkg = await run('app.lambda_handler');
+    assert.equal(pkg.error?.errorMessage, "Unable to import module 'app': No module named 'mypkg.missing_sub'");
+    assert.deepEqual(hints(pkg.logs), [`HINT mypkg.missing_sub is not in the function's folder: its package mypkg (${join(dir, 'mypkg')}) has no missing_sub.py or missing_sub/.`]);
+    const mod = await run('mod.lambda_handler');
+    assert.match(mod.error?.errorMessage ?? '', /No module named 'helpers\.sub'; 'helpers' is not a package$/);
+    assert.deepEqual(hints(mod.logs), [`HINT helpers.sub cannot be imported: helpers is a module of the function's folder (${join(dir, 'helpers.py')}), not a package.`]);
+    // A package from elsewhere (site-packages, a layer) lacking a submodule: no guess, and no "pip install boto3".
+    const ctx = { runtime: 'python3.12', codeDir: dir, interpreter: '/usr/bin/python3', handler: 'app.lambda_handler' };
+    assert.equal(await missingModuleHint({ errorType: 'Runtime.ImportModuleError', errorMessage: "Unable to import module 'app': No module named 'boto3.nope'" }, ctx), undefined);
+    assert.equal(await missingModuleHint({ errorType: 'ModuleNotFoundError', errorMessage: "No module named 'google.protobuf'" }, ctx), undefined);
   });
 
   it('Python: boto3 is the runtime\'s own; another failure gets no hint, and nothing is read for it', async () => {
