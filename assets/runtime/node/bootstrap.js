@@ -251,7 +251,7 @@ function invokeBuffered(fn, event, headers) {
 /** One streaming invocation (`awslambda.streamifyResponse`); resolves once the response is complete. */
 async function invokeStreaming(fn, event, headers) {
   const requestId = headers['lambda-runtime-aws-request-id'];
-  // The peak so far goes with the upload's headers (the Runtime API reads no trailer for it).
+  // The peak goes with the upload's headers, and again in its trailers once the body is written.
   const response = createResponseStream(api, `${BASE}/invocation/${requestId}/response`, fn.streaming, () => flushMarks(requestId),
     () => ({ [MAX_RSS_HEADER]: peakMemory() }));
   const invocation = current;
@@ -290,7 +290,8 @@ async function main() {
     return crash(nodeMajor >= 24 ? 'Init Error' : 'Uncaught Exception', error, 129); // 4.x's title for it
   }
   initialized = true;
-  let upcoming = api.request(...NEXT);
+  // With what init used: a handler that exits in its first call posts no other figure for its REPORT.
+  let upcoming = api.request(...NEXT, undefined, { [MAX_RSS_HEADER]: peakMemory() });
   for (;;) {
     const next = await upcoming;
     const headers = next.headers;

@@ -55,7 +55,7 @@ function createResponseStream(api, path, options, beforeEnd, moreHeaders = () =>
     if (upload) return upload;
     upload = api.upload(path, {
       'lambda-runtime-function-response-mode': 'streaming',
-      trailer: 'Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body',
+      trailer: 'Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body, Lambda-Workbench-Max-Rss-Kb',
       'content-type': contentType,
       ...moreHeaders(),
     });
@@ -82,7 +82,8 @@ function createResponseStream(api, path, options, beforeEnd, moreHeaders = () =>
       const target = started();
       ended = true;
       beforeEnd();
-      target.end().then((reply) => { answered(reply); done(); }, done);
+      // moreHeaders again as trailers: the peak after the whole body was written.
+      target.end(moreHeaders()).then((reply) => { answered(reply); done(); }, done);
     },
   });
   const write = stream.write.bind(stream);
@@ -120,6 +121,7 @@ function createResponseStream(api, path, options, beforeEnd, moreHeaders = () =>
       return target.end({
         'Lambda-Runtime-Function-Error-Type': body.errorType,
         'Lambda-Runtime-Function-Error-Body': Buffer.from(JSON.stringify(body)).toString('base64'),
+        ...moreHeaders(),
       }).then(answered);
     },
   };

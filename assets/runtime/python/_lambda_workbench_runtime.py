@@ -634,7 +634,8 @@ def _run():
     except Exception as error:  # init code of the module itself raised
         _fail_init(_error_body(str(error), type(error).__name__, _user_frames(sys.exc_info()[2])))
 
-    upcoming = _request("GET", BASE + "/invocation/next")
+    # With what init used: a handler that exits in its first call posts no other figure for its REPORT.
+    upcoming = _request("GET", BASE + "/invocation/next", headers=_peak_memory())
     while True:
         _, headers, body = upcoming
         request_id = headers.get("lambda-runtime-aws-request-id")

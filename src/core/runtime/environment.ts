@@ -178,7 +178,7 @@ export class Environment {
       this.log(active, `NOTICE ${notice}`);
     }
     const api = await RuntimeApiServer.start({
-      onNext: () => this.onNext(), onReply: (r) => this.onReply(r),
+      onNext: (maxRssKb) => this.onNext(maxRssKb), onReply: (r) => this.onReply(r),
       onUndeliverable: (requestId, error) => {
         const current = this.active;
         if (current?.requestId === requestId) this.failSetup(current, new RuntimeSetupError(`The event could not be handed to the runtime: ${error.message}`));
@@ -240,7 +240,8 @@ export class Environment {
     return this.options.settings?.debug?.pausedMs?.() ?? 0;
   }
 
-  private onNext(): void {
+  private onNext(maxRssKb?: number): void {
+    if (maxRssKb) this.peakKb = Math.max(this.peakKb, maxRssKb);
     if (!this.initialized) {
       this.initialized = true;
       this.pausedInInit = this.pausedMs() - this.pausedAtSpawn;

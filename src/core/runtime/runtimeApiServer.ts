@@ -20,7 +20,7 @@ export type RuntimeReply =
   | { readonly kind: 'response'; readonly requestId: string; readonly body: Buffer; readonly maxRssKb?: number; readonly streamed?: boolean; readonly contentType?: string; readonly endMarks?: EndMarks }
   | { readonly kind: 'error'; readonly requestId: string; readonly body: Buffer; readonly errorType?: string; readonly maxRssKb?: number; readonly streamed?: boolean; readonly endMarks?: EndMarks }
   | { readonly kind: 'init-error'; readonly body: Buffer; readonly errorType?: string; readonly maxRssKb?: number }
-  | { readonly kind: 'response-too-large'; readonly requestId: string; readonly size: number; readonly limit: number };
+  | { readonly kind: 'response-too-large'; readonly requestId: string; readonly size: number; readonly limit: number; readonly maxRssKb?: number };
 
 /** Which output streams our bootstraps marked the end of an invocation on (header `lambda-workbench-end-marks`, not an
  *  AWS one): a stream nothing was written to gets no mark. Absent: both, or none for runtimes that write no marks. */
@@ -31,7 +31,7 @@ const THEN_NEXT_HEADER = 'lambda-workbench-then-next';
 
 export interface RuntimeApiEvents {
   /** The runtime asked for its next event (the first call marks the end of init). */
-  onNext(): void;
+  onNext(maxRssKb?: number): void;
   onReply(reply: RuntimeReply): void;
   /** A streaming response began (`Lambda-Runtime-Function-Response-Mode: streaming`), with its content type. */
   onStreamStart?(requestId: string, contentType: string): void;
@@ -120,14 +120,16 @@ export class RuntimeApiServer {
   }
 
   /** A long poll for the next event: answered by deliver(). */
-  private awaitNext(res: MinimalResponse): void {
+  /** `maxRssKb`: what init used, which our bootstraps say with their first GET /next (a runtime that then exits in
+   *  its first call has posted no other figure). */
+  private awaitNext(res: MinimalResponse, maxRssKb?: number): void {
     if (this.waiting) {
       // Only one runtime process per environment: a second poller gets what the service answers.
       return json(res, 403, { errorMessage: 'Another /next request is already pending', errorType: 'InvalidStateTransition' });
     }
     this.waiting = res;
     res.onClose = () => { if (this.waiting === res) this.waiting = undefined; };
-    this.events.onNext();
+    this.events.onNext(maxRssKb);
     this.flush();
   }
 
@@ -150,7 +152,7 @@ export class RuntimeApiServer {
 
   private route(req: MinimalRequest, res: MinimalResponse): void {
     const url = req.url;
-    if (req.method === 'GET' && url === `${PREFIX}/invocation/next`) return this.awaitNext(res);
+    if (req.method === 'GET' && url === `${PREFIX}/invocation/next`) return this.awaitNext(res, reportedKb(header(req, MAX_RSS_HEADER)));
     if (req.method === 'GET' && url === DEBUG_GATE_PATH) return this.awaitDebugGate(res);
     if (req.method !== 'POST') return json(res, 405, { errorMessage: 'Method not allowed', errorType: 'MethodNotAllowed' });
     const invocation = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
@@ -161,8 +163,7 @@ export class RuntimeApiServer {
       return json(res, 400, { errorMessage: `Invalid request ID: '${requestId ?? invocation[1]}'`, errorType: 'InvalidRequestID' });
     }
     const errorType = header(req, 'lambda-runtime-function-error-type');
-    const reportedRss = Number(header(req, MAX_RSS_HEADER));
-    const maxRssKb = Number.isFinite(reportedRss) && reportedRss > 0 ? reportedRss : undefined;
+    const headerRss = reportedKb(header(req, MAX_RSS_HEADER));
     const streamed = invocation?.[2] === 'response' && header(req, 'lambda-runtime-function-response-mode')?.toLowerCase() === 'streaming';
     const limit = streamed ? STREAMED_RESPONSE_LIMIT : RESPONSE_PAYLOAD_LIMIT;
     const contentType = header(req, 'content-type') ?? 'application/octet-stream';
@@ -178,6 +179,9 @@ export class RuntimeApiServer {
     };
     req.onEnd = () => {
       const body = Buffer.concat(chunks);
+      // A streamed upload says its peak again in its trailers, after the whole body was written.
+      const trailerRss = streamed ? reportedKb(trailer(req, MAX_RSS_HEADER)) : undefined;
+      const maxRssKb = trailerRss === undefined ? headerRss : Math.max(trailerRss, headerRss ?? 0);
       if (isInitError) {
         json(res, 202, { status: 'OK' });
         this.events.onReply({ kind: 'init-error', body, errorType, maxRssKb });
@@ -186,7 +190,7 @@ export class RuntimeApiServer {
       this.inFlight = undefined;
       if (tooLarge && invocation![2] === 'response') {
         json(res, 413, { errorMessage: `Exceeded maximum allowed payload size (${limit} bytes).`, errorType: 'RequestEntityTooLarge' });
-        this.events.onReply({ kind: 'response-too-large', requestId: requestId!, size, limit });
+        this.events.onReply({ kind: 'response-too-large', requestId: requestId!, size, limit, maxRssKb });
         return;
       }
       // Our bootstraps ask for the next event with the outcome (THEN_NEXT_HEADER): this request's answer is that event.
@@ -213,6 +217,12 @@ export class RuntimeApiServer {
 
 function header(req: MinimalRequest, name: string): string | undefined {
   return req.headers[name];
+}
+
+/** Our bootstraps' own peak resident memory in KiB (MAX_RSS_HEADER), if they gave one. */
+function reportedKb(value: string | undefined): number | undefined {
+  const kb = Number(value);
+  return value !== undefined && Number.isFinite(kb) && kb > 0 ? kb : undefined;
 }
 
 function trailer(req: MinimalRequest, name: string): string | undefined {

@@ -237,6 +237,7 @@ for (const lang of languages) {
         assert.equal(result.error?.errorType, 'Runtime.ExitError');
         assert.match(result.error?.errorMessage ?? '', new RegExp(`RequestId: ${result.requestId} Error: Runtime exited with error: exit status 7`));
         assert.ok(result.logs.some((l) => l.includes('Runtime exited with error: exit status 7')));
+        assert.ok(result.coldStart && result.maxMemoryUsedMb > 0, `an exit in the first call still reports its memory: ${result.maxMemoryUsedMb} MB`);
         const next = await lambda.invoke(config, '{"code": 0}').catch(() => undefined);
         assert.ok(next?.coldStart, 'the next call gets a fresh environment');
       });
@@ -246,6 +247,7 @@ for (const lang of languages) {
         const result = await lambda.invoke(fnConfig(lang, 'big'), JSON.stringify({ bytes: 6_291_556 }));
         assert.equal(result.error?.errorType, 'Function.ResponseSizeTooLarge');
         assert.equal(result.error?.errorMessage, 'Response payload size exceeded maximum allowed payload size (6291556 bytes).');
+        assert.ok(result.maxMemoryUsedMb > 0, `Max Memory Used: ${result.maxMemoryUsedMb} MB`);
         const under = await lambda.invoke(fnConfig(lang, 'big'), JSON.stringify({ bytes: 6_291_500 }));
         assert.equal(under.error, undefined, 'over 6 MiB but within the response limit');
         assert.equal(under.payload.length, 6_291_502);

@@ -7,6 +7,7 @@ import { InvokeWithResponseStreamCommand, LambdaClient } from '@aws-sdk/client-l
 import { packageRoot } from '../../../src/core/packageInfo';
 import { startInvokeApi, type InvokeApi } from '../../../src/core/runtime/invokeApiServer';
 import { HTTP_INTEGRATION_CONTENT_TYPE } from '../../../src/core/runtime/streamedResponse';
+import { Environment } from '../../../src/core/runtime/environment';
 import type { FunctionConfig } from '../../../src/core/runtime/types';
 import { fixtures, suiteLambda } from '../support/runtimeFixtures';
 
@@ -35,6 +36,19 @@ describe('Response streaming', function () {
       assert.equal(r.payload, 'first second {"third":true}');
       assert.equal(chunks[0], 'first ');
       assert.equal(r.contentType, 'application/octet-stream');
+    });
+
+    it('Max Memory Used counts what the handler used after its first chunk (the peak goes in the upload\'s trailers)', async () => {
+      // No sampling by the runner within the call: the figure is the runtime's own report.
+      const env = new Environment(streaming('growsWhileStreaming', { memorySize: 512 }), { memoryPollMs: 600_000 });
+      try {
+        const r = await env.invoke('{}');
+        assert.equal(r.payload, 'start done');
+        assert.ok(r.maxMemoryUsedMb >= 100, `Max Memory Used: ${r.maxMemoryUsedMb} MB`);
+      } finally {
+        env.kill();
+        await env.closed;
+      }
     });
 
     it('HttpResponseStream.from starts the body with the JSON prelude and 8 NUL bytes', async () => {
