@@ -106,7 +106,9 @@ export function parseSamTemplateText(text: string, file: string, options: Templa
     if (type !== 'AWS::Serverless::Function' && type !== 'AWS::Lambda::Function') continue;
     const raw = isObj(resource.Properties) ? resource.Properties : {};
     const props = type === 'AWS::Serverless::Function' ? mergeGlobals(globals, raw) : raw;
-    const code = type === 'AWS::Serverless::Function' ? props.CodeUri : props.Code;
+    const declared = type === 'AWS::Serverless::Function' ? props.CodeUri : props.Code;
+    // `CodeUri: !Sub '${Stage}/src'` is a path too, once resolved (an S3 location object is not).
+    const code = isIntrinsic(declared) ? resolver.value(declared) : declared;
     const codePath = typeof code === 'string' ? code : '.';
     const inline = type === 'AWS::Serverless::Function' ? props.InlineCode : isObj(props.Code) ? props.Code.ZipFile : undefined;
     const remote = remoteCode(code, resolver);
@@ -117,7 +119,10 @@ export function parseSamTemplateText(text: string, file: string, options: Templa
     if (isObj(props.Events)) for (const [name, e] of Object.entries(props.Events)) events[name] = isObj(e) ? String(e.Type ?? '') : '';
     // Lambda takes one architecture: with Globals' list and a function's own both given, the function's (the last).
     const arch = Array.isArray(props.Architectures) ? props.Architectures.at(-1) : undefined;
-    const literalName = typeof props.FunctionName === 'string' ? props.FunctionName : undefined;
+    // `FunctionName: !Sub 'orders-${Env}'` names the function as CloudFormation would; a name this run cannot
+    // know (a GetAtt, an import) leaves the logical id.
+    const resolvedName = props.FunctionName === undefined ? undefined : resolver.value(props.FunctionName);
+    const literalName = resolvedName && !resolvedName.includes('${') ? resolvedName : undefined;
     const { layers, unavailable } = layerFolders(props.Layers, doc.Resources, resolver, baseDir);
     const num = (v: Json | undefined): number | undefined => (v === undefined || v === null ? undefined : Number(resolver.value(v)) || undefined);
     functions.push({
@@ -145,6 +150,13 @@ export function parseSamTemplateText(text: string, file: string, options: Templa
 }
 
 /** `s3://bucket/key` for code in S3: a CodeUri string or `{ Bucket, Key }`, or Code's `{ S3Bucket, S3Key }`. */
+/** `{ "Fn::Sub": … }`, `{ "Ref": … }`: one key naming an intrinsic function. */
+function isIntrinsic(v: Json | undefined): boolean {
+  if (!isObj(v)) return false;
+  const keys = Object.keys(v);
+  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
+}
+
 function remoteCode(code: Json | undefined, resolver: IntrinsicResolver): string | undefined {
   if (typeof code === 'string') return /^s3:\/\//i.test(code) ? code : undefined;
   if (!isObj(code)) return undefined;

@@ -77,6 +77,31 @@ describe('SAM template parsing', () => {
     });
   });
 
+  it('resolves a CodeUri and a FunctionName written with intrinsics; a name it cannot know leaves the logical id', () => {
+    const text = `Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Env: { Type: String, Default: test }
+Resources:
+  Sub:
+    Type: AWS::Serverless::Function
+    Properties: { CodeUri: !Sub '\${AWS::Region}/src', FunctionName: !Sub 'orders-\${Env}', Handler: app.handler, Runtime: nodejs22.x }
+  Joined:
+    Type: AWS::Serverless::Function
+    Properties: { CodeUri: !Join [ '/', [ fns, !Ref Env ] ], FunctionName: !Join [ '-', [ jobs, !Ref Env ] ], Handler: app.handler, Runtime: nodejs22.x }
+  Imported:
+    Type: AWS::Serverless::Function
+    Properties: { FunctionName: !ImportValue SharedName, Handler: app.handler, Runtime: nodejs22.x }
+  FromS3:
+    Type: AWS::Serverless::Function
+    Properties: { CodeUri: !Sub 's3://artifacts-\${Env}/fn.zip', Handler: app.handler, Runtime: nodejs22.x }
+`;
+    const [sub, joined, imported, fromS3] = parseSamTemplateText(text, '/project/template.yaml', { region: 'eu-west-1', parameters: { Env: 'prod' } }).functions;
+    assert.deepEqual([sub.name, sub.codeDir], ['orders-prod', join('/project', 'eu-west-1', 'src')]);
+    assert.deepEqual([joined.name, joined.codeDir], ['jobs-prod', join('/project', 'fns', 'prod')]);
+    assert.deepEqual([imported.name, imported.codeDir], ['Imported', join('/project')]);
+    assert.equal(fromS3.remoteCode, 's3://artifacts-prod/fn.zip');
+  });
+
   it('lists event sources by name and type', () => {
     assert.deepEqual(parsed.functions[0].events, { Get: 'Api', Nightly: 'Schedule' });
   });
