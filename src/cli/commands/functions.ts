@@ -50,7 +50,8 @@ export const functionsCommand: CliCommand = {
           const page = await listFunctionsPage(client, { marker, pageSize, profile, signal: io.signal });
           names.push(...page.items.filter((f) => !filter || f.name.toLowerCase().includes(filter)));
           marker = page.next;
-        } while (marker && v.all);
+          // ListFunctions has no filter of its own: a filtered list searches every page.
+        } while (marker && (v.all || filter));
         names.sort((a, b) => a.name.localeCompare(b.name));
         if (v.json) io.out(`${JSON.stringify(names, null, 2)}\n`);
         else {

@@ -32,6 +32,9 @@ describe('CLI: functions', function () {
     assert.equal((JSON.parse(first.out) as unknown[]).length, 50);
     const all = await cli(args('list', '--all', '--filter', 'svc', '--json'), { env });
     assert.equal((JSON.parse(all.out) as unknown[]).length, 75);
+    // A filter searches every page, --all or not: svc-70… come after the first page (cli-echo, svc-00…48).
+    const found = await cli(args('list', '--filter', 'svc-7', '--json'), { env });
+    assert.deepEqual((JSON.parse(found.out) as { name: string }[]).map((f) => f.name), ['svc-70', 'svc-71', 'svc-72', 'svc-73', 'svc-74']);
   });
 
   it('invokes with an event and prints the log tail and the payload', async () => {
