@@ -83,9 +83,9 @@ async function readDefinition(options: LocalCloudOptions): Promise<CloudDefiniti
   const text = await readFile(options.template, 'utf8');
   const functions = new Map<string, FunctionConfig>();
   if (/(^|[/\\])serverless\.ya?ml$/.test(options.template)) {
-    const service = readServerlessApi(text, options.template, process.env, options.stage);
+    const service = readServerlessApi(text, options.template, process.env, options.stage, options.target?.region);
     for (const fn of service.functions) {
-      const config = await resolveTarget({ cwd: process.cwd(), ...options.target, spec: fn.spec, name: fn.name, runtime: fn.runtime, timeout: fn.timeout, memorySize: fn.memorySize });
+      const config = await resolveTarget({ cwd: process.cwd(), ...options.target, spec: fn.spec, name: fn.name, runtime: fn.runtime, timeout: fn.timeout, memorySize: fn.memorySize, region: fn.region });
       functions.set(fn.id, { ...config, environment: { ...fn.environment, ...config.environment } });
     }
     return { model: service.model, functions };

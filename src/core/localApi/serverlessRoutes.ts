@@ -1,4 +1,5 @@
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { TargetError } from '../project/functionTarget';
 import { parse } from 'yaml';
 import { cognitoIssuers, identitySources, type AuthorizerConfig } from './apiAuthorizerConfig';
 import { gatewayNotes, iamUrlNote, type ApiDefinition, type ApiKey, type ApiModel, type ApiRoute, type CorsConfig } from './apiRoutes';
@@ -15,6 +16,8 @@ export interface ServerlessFunction {
   readonly timeout?: number;
   readonly memorySize?: number;
   readonly environment: Record<string, string>;
+  /** provider.region (or `--region`): the function's AWS_REGION, as the framework deploys it there. */
+  readonly region?: string;
 }
 
 type Obj = Record<string, unknown>;
@@ -118,10 +121,13 @@ const strings = (v: unknown): Record<string, string> => (isObj(v) ? Object.fromE
  * (serverlessVariables.ts; the rest stay as written and the banner lists them); the framework's defaults (stage
  * dev, timeout 6 s, 1 024 MB) apply.
  */
-export function readServerlessApi(text: string, file: string, env: Readonly<Record<string, string | undefined>> = process.env, stage?: string): { model: ApiModel; functions: ServerlessFunction[] } {
-  const { doc, unresolved } = resolveServerlessVariables((parse(text, { logLevel: 'silent' }) ?? {}) as Obj, env, { stage });
+export function readServerlessApi(text: string, file: string, env: Readonly<Record<string, string | undefined>> = process.env, stage?: string, region?: string): { model: ApiModel; functions: ServerlessFunction[] } {
+  const { doc, unresolved } = resolveServerlessVariables((parse(text, { logLevel: 'silent' }) ?? {}) as Obj, env, { stage, region });
   const provider = isObj(doc.provider) ? doc.provider : {};
   const serviceStage = stage ?? String(provider.stage ?? 'dev');
+  // Every function's name has the stage in it: one this run cannot know (`stage: ${opt:stage}`) is asked for.
+  if (serviceStage.includes('${')) throw new TargetError(`${basename(file)}: the stage is ${serviceStage}, which has no value here: pass --stage <name>.`);
+  const providerRegion = typeof provider.region === 'string' && !provider.region.includes('${') ? provider.region : undefined;
   const service = typeof doc.service === 'string' ? doc.service : isObj(doc.service) ? String(doc.service.name ?? 'service') : 'service';
   const httpApiSettings = isObj(provider.httpApi) ? provider.httpApi : {};
   const payloadVersion = String(httpApiSettings.payload ?? '2.0') === '1.0' ? '1.0' : '2.0';
@@ -144,7 +150,7 @@ export function readServerlessApi(text: string, file: string, env: Readonly<Reco
     functions.push({
       id, name: `${service}-${serviceStage}-${id}`, spec: join(base, fn.handler), runtime: String(fn.runtime ?? provider.runtime ?? 'nodejs20.x'),
       timeout: Number(fn.timeout ?? provider.timeout ?? 6), memorySize: Number(fn.memorySize ?? provider.memorySize ?? 1024),
-      environment: { ...strings(provider.environment), ...strings(fn.environment) },
+      environment: { ...strings(provider.environment), ...strings(fn.environment) }, region: region ?? providerRegion,
     });
     for (const event of Array.isArray(fn.events) ? fn.events : []) {
       if (!isObj(event)) continue;

@@ -10,12 +10,13 @@ const VARIABLE = /^\s*[A-Za-z][\w-]*(\([^)]*\))?:(?!:)/;
 
 /**
  * The Serverless Framework's variables that a local run can know, resolved as the framework resolves them:
- * `${self:path.to.value}`, `${sls:stage}`, `${opt:stage}` (`--stage`, else its fallback), `${aws:region}`,
+ * `${self:path.to.value}`, `${sls:stage}`, `${opt:stage}` (`--stage`, else its fallback), `${opt:region}` and
+ * `${aws:region}` (`--region`, else provider.region),
  * `${env:NAME}`, nested ones (`${self:custom.${sls:stage}.table}`) and fallbacks after a comma
  * (`${env:TABLE, 'orders'}`, `${opt:stage, 'dev'}`). A string that is one variable takes its value's type (an object,
  * a number). Others (`${ssm:…}`, `${cf:…}`, `${file(…)}`, `${aws:accountId}`) stay as written and are listed.
  */
-export function resolveServerlessVariables(doc: Obj, env: Readonly<Record<string, string | undefined>>, options: { readonly stage?: string } = {}): { doc: Obj; unresolved: string[] } {
+export function resolveServerlessVariables(doc: Obj, env: Readonly<Record<string, string | undefined>>, options: { readonly stage?: string; readonly region?: string } = {}): { doc: Obj; unresolved: string[] } {
   const unresolved = new Set<string>();
   const resolving = new Set<string>();
 
@@ -41,7 +42,9 @@ export function resolveServerlessVariables(doc: Obj, env: Readonly<Record<string
     // `--stage` is the framework's `opt:stage`, and the stage itself over provider.stage.
     if (kind === 'opt' && arg === 'stage') return options.stage;
     if (kind === 'sls' && arg === 'stage') return options.stage ?? first(['self:provider.stage', "'dev'"]);
-    if (kind === 'aws' && arg === 'region') return first(['self:provider.region', "'us-east-1'"]);
+    // `--region` likewise is `opt:region`, and the region over provider.region.
+    if (kind === 'opt' && arg === 'region') return options.region;
+    if (kind === 'aws' && arg === 'region') return options.region ?? first(['self:provider.region', "'us-east-1'"]);
     if (kind === 'env') return env[arg];
     return undefined; // other opt: options, ssm:, cf:, s3:, file(…):, aws:accountId…
   };

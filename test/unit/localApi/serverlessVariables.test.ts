@@ -67,4 +67,14 @@ functions:
     const fromEnv = readServerlessApi('service: x\nprovider: { name: aws, stage: "${env:LWB_STAGE}" }\nfunctions:\n  f: { handler: h.f }\n', 'serverless.yml', { LWB_STAGE: 'qa' });
     assert.equal(fromEnv.functions[0].name, 'x-qa-f', 'the stage from the environment names the function');
   });
+
+  it('provider.region is the functions\' Region; --region is opt:region and aws:region; a stage with no value asks for --stage', () => {
+    const text = 'service: x\nprovider: { name: aws, region: "${opt:region, \'eu-west-1\'}", environment: { AT: "${aws:region}" } }\nfunctions:\n  f: { handler: h.f }\n';
+    const declared = readServerlessApi(text, 'serverless.yml', {});
+    assert.deepEqual([declared.functions[0].region, declared.functions[0].environment.AT], ['eu-west-1', 'eu-west-1']);
+    const given = readServerlessApi(text, 'serverless.yml', {}, undefined, 'ap-south-1');
+    assert.deepEqual([given.functions[0].region, given.functions[0].environment.AT], ['ap-south-1', 'ap-south-1']);
+    assert.throws(() => readServerlessApi('service: x\nprovider: { name: aws, stage: "${opt:stage}" }\nfunctions:\n  f: { handler: h.f }\n', '/p/serverless.yml', {}),
+      (error: Error) => error.name === 'TargetError' && error.message === 'serverless.yml: the stage is ${opt:stage}, which has no value here: pass --stage <name>.');
+  });
 });
