@@ -1,6 +1,7 @@
 import { readSamTemplate } from '../../core/project/samTemplate';
 import { samConfigParameters } from '../../core/project/samConfig';
-import { isTemplateFile, resolveTarget, TargetError } from '../../core/project/functionTarget';
+import { isServerlessFile, isTemplateFile, resolveTarget, TargetError } from '../../core/project/functionTarget';
+import { readServerlessApi } from '../../core/localApi/serverlessRoutes';
 import { startInvokeApi } from '../../core/runtime/invokeApiServer';
 import type { FunctionConfig } from '../../core/runtime/types';
 import { untilAborted, UsageError, type CliCommand } from '../cliCommand';
@@ -8,7 +9,7 @@ import { intOption, parameterOverridesOption, parseOptions } from '../parseOptio
 import { batchedOutput } from '../batchedOutput';
 import { commandLogger, servingLambda } from '../servingLambda';
 import { invocationRecorder, RECORD_HELP, RECORD_OPTIONS } from '../invocationRecorder';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const HELP = `Usage:
@@ -48,10 +49,14 @@ export const serveCommand: CliCommand = {
     const functions = new Map<string, FunctionConfig>();
     for (const spec of targets) {
       const full = resolve(io.cwd, spec);
-      const template = await isTemplateFile(full) ? full : existsSync(join(full, 'template.yaml')) && statSync(full).isDirectory() ? join(full, 'template.yaml') : undefined;
+      const serverless = isServerlessFile(full) && existsSync(full);
+      const template = serverless ? undefined : await isTemplateFile(full) ? full : existsSync(join(full, 'template.yaml')) && statSync(full).isDirectory() ? join(full, 'template.yaml') : undefined;
       const common = { cwd: io.cwd, region, envFile: (v['env-file'] ?? v['env-vars']) as string | undefined, parameterOverrides: parameterOverridesOption(v), nodePath: v.node as string | undefined, pythonPath: v.python as string | undefined };
       try {
-        if (template) {
+        if (serverless) {
+          const service = readServerlessApi(readFileSync(full, 'utf8'), full, io.env, undefined, region);
+          for (const fn of service.functions) functions.set(fn.name, await resolveTarget({ ...common, spec: full, resource: fn.id }));
+        } else if (template) {
           const parameters = { ...await samConfigParameters(template, 'local_start_lambda'), ...common.parameterOverrides };
           const parsed = await readSamTemplate(template, { region, parameters });
           for (const fn of parsed.functions) {
@@ -67,6 +72,7 @@ export const serveCommand: CliCommand = {
         throw error;
       }
     }
+    if (functions.size === 0) throw new UsageError(`${targets.join(', ')} declares no function to serve`);
     const recorder = invocationRecorder(v, io, 'serve');
     const lambda = servingLambda(v, io, recorder.onInvoked);
     const functionLog = batchedOutput(io.err);

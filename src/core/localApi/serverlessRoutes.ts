@@ -1,5 +1,5 @@
 import { basename, dirname, join } from 'node:path';
-import { TargetError } from '../project/functionTarget';
+import { TargetError } from '../project/targetError';
 import { parse } from 'yaml';
 import { cognitoIssuers, identitySources, type AuthorizerConfig } from './apiAuthorizerConfig';
 import { gatewayNotes, iamUrlNote, type ApiDefinition, type ApiKey, type ApiModel, type ApiRoute, type CorsConfig } from './apiRoutes';

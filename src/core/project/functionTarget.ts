@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { parseJson } from '../json/parseJson';
 import { resolveNode, resolvePython, runtimeIdFor } from '../runtime/interpreters';
@@ -6,6 +6,8 @@ import { runtimeFamily, type FunctionConfig, type LoggingConfig } from '../runti
 import { readDotEnv } from './dotenv';
 import { inlineCodeFolder } from './inlineCode';
 import { nodeHandlerParts } from '../runtime/handlerName';
+import { readServerlessApi } from '../localApi/serverlessRoutes';
+import { TargetError } from './targetError';
 import { pathExists } from '../pathExists';
 import { readTextFile } from '../textFile';
 import { samConfigParameters, type SamCommand } from './samConfig';
@@ -41,15 +43,13 @@ export interface TargetRequest {
   readonly template?: ParsedTemplate;
 }
 
-/** A target that cannot be resolved: the message says what exists and what to type instead. */
-export class TargetError extends Error {
-  override readonly name = 'TargetError';
-}
+export { TargetError };
 
 const SOURCE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.py'];
 /** The names a function's entry file usually has (the scaffolds', the console's, Node's and sam init's). */
 const ENTRY_NAMES = ['index', 'app', 'handler', 'lambda_function', 'main'];
-const TEMPLATE_NAMES = ['template.yaml', 'template.yml', 'template.json'];
+/** What a folder's definition may be called, in sam's order, then the Serverless Framework's. */
+const TEMPLATE_NAMES = ['template.yaml', 'template.yml', 'template.json', 'serverless.yml', 'serverless.yaml'];
 const PROJECT_MARKERS: Record<'nodejs' | 'python', string[]> = {
   nodejs: ['package.json', 'tsconfig.json'],
   python: ['requirements.txt', 'pyproject.toml', 'setup.py', 'Pipfile'],
@@ -71,7 +71,7 @@ export async function resolveTarget(req: TargetRequest): Promise<FunctionConfig>
   let config: FunctionConfig;
   if (await pathKind(full) === 'folder') {
     const template = await workingTemplate(full);
-    if (template) config = await fromTemplate(template, req);
+    if (template) config = await fromDefinition(template, req);
     else if (await pathExists(join(full, 'bootstrap'))) config = customRuntime(full, req);
     else {
       // A function's folder (as `lambda-workbench new` makes one): its one entry file, by the usual names.
@@ -84,12 +84,14 @@ export async function resolveTarget(req: TargetRequest): Promise<FunctionConfig>
       }
       config = await fromHandlerPath({ ...req, spec: join(req.spec, entries[0]) });
     }
+  } else if (isServerlessFile(full) && await pathKind(full) === 'file') {
+    config = await fromServerless(full, req);
   } else if (await isTemplateFile(full)) {
     config = await fromTemplate(full, req);
   } else {
     // `invoke HelloWorldFunction`, as `sam local invoke` takes it: a function of the folder's template.
     const working = /^[A-Za-z0-9_-]+$/.test(req.spec) && !(await pathExists(full)) ? await workingTemplate(req.cwd) : undefined;
-    config = working ? await fromTemplate(working, { ...req, resource: req.spec }) : await fromHandlerPath(req);
+    config = working ? await fromDefinition(working, { ...req, resource: req.spec }) : await fromHandlerPath(req);
   }
   checkFunctionName(config.name);
   if (config.region !== undefined && !AWS_REGION.test(config.region)) {
@@ -212,6 +214,30 @@ function customRuntime(dir: string, req: TargetRequest): FunctionConfig {
     name: req.name ?? defaultName(dir, dir), runtime, handler: req.resource ?? 'function.handler', codeDir: dir,
     memorySize: req.memorySize, timeout: req.timeout, region: req.region, environment: {},
   };
+}
+
+const fromDefinition = (file: string, req: TargetRequest): Promise<FunctionConfig> => (isServerlessFile(file) ? fromServerless(file, req) : fromTemplate(file, req));
+
+export const isServerlessFile = (path: string): boolean => /(^|[/\\])serverless\.ya?ml$/i.test(path);
+
+/** A function of a serverless.yml (`invoke serverless.yml hello`): its handler, settings and variables as the
+ *  framework deploys them (see serverlessRoutes.ts). */
+async function fromServerless(file: string, req: TargetRequest): Promise<FunctionConfig> {
+  const service = readServerlessApi(await readFile(file, 'utf8'), file, process.env, undefined, req.region);
+  const ids = service.functions.map((f) => f.id);
+  if (ids.length === 0) throw new TargetError(`${relative(req.cwd, file)} declares no functions with a handler.`);
+  const fn = req.resource ? service.functions.find((f) => f.id === req.resource || f.name === req.resource) : ids.length === 1 ? service.functions[0] : undefined;
+  if (!fn) {
+    throw new TargetError(req.resource
+      ? `${relative(req.cwd, file)} has no function '${req.resource}'. Functions: ${ids.join(', ')}.`
+      : `${relative(req.cwd, file)} declares ${ids.length} functions; name one: ${ids.join(', ')}.`);
+  }
+  // Handlers are relative to the service's folder, which the framework deploys as the function's code.
+  const config = await fromHandlerPath({
+    ...req, cwd: dirname(file), spec: fn.spec, name: req.name ?? fn.name, runtime: req.runtime ?? fn.runtime,
+    timeout: req.timeout ?? fn.timeout, memorySize: req.memorySize ?? fn.memorySize, region: req.region ?? fn.region,
+  });
+  return { ...config, environment: { ...fn.environment, ...config.environment } };
 }
 
 async function fromTemplate(file: string, req: TargetRequest): Promise<FunctionConfig> {

@@ -270,6 +270,14 @@ describe('CLI: invoke', function () {
     assert.equal(s.completed, 2);
   });
 
+  it('serve refuses a definition without functions instead of serving none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-cli-serve-none-'));
+    writeFileSync(join(dir, 'template.yaml'), 'Resources: {}\n');
+    const r = await cli(['serve', 'template.yaml', '--port', '0'], { cwd: dir });
+    assert.equal(r.code, 2);
+    assert.match(r.err, /template\.yaml declares no function to serve/);
+  });
+
   it('a closed terminal (SIGHUP) stops the command and every process of the function, as Ctrl+C does', async () => {
     const bin = join(root, 'dist', 'cli.js');
     const dir = mkdtempSync(join(tmpdir(), 'lwb-cli-hup-'));

@@ -104,4 +104,27 @@ describe('Resolving what the user named into a function', function () {
       rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it('reads a function of a serverless.yml as the framework deploys it, by file and resource or by name alone', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lwb-target-sls-'));
+    try {
+      mkdirSync(join(root, 'src'));
+      writeFileSync(join(root, 'src', 'handler.js'), 'exports.hello = async () => 1;\nexports.other = async () => 2;\n');
+      writeFileSync(join(root, 'package.json'), '{}\n');
+      writeFileSync(join(root, 'serverless.yml'), `service: orders
+provider: { name: aws, runtime: nodejs22.x, region: eu-west-1, memorySize: 512, environment: { TABLE: "\${self:service}-\${sls:stage}" } }
+functions:
+  hello: { handler: src/handler.hello, timeout: 9 }
+  other: { handler: src/handler.other }
+`);
+      const byFile = await resolveTarget({ spec: 'serverless.yml', resource: 'hello', cwd: root });
+      assert.deepEqual(
+        [byFile.name, byFile.handler, byFile.codeDir, byFile.runtime, byFile.region, byFile.memorySize, byFile.timeout, byFile.environment.TABLE],
+        ['orders-dev-hello', 'src/handler.hello', root, 'nodejs22.x', 'eu-west-1', 512, 9, 'orders-dev']);
+      assert.equal((await resolveTarget({ spec: 'other', cwd: root })).name, 'orders-dev-other', 'a function of the folder\'s serverless.yml by its name');
+      await assert.rejects(resolveTarget({ spec: 'serverless.yml', cwd: root }), /declares 2 functions; name one: hello, other/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
