@@ -68,8 +68,9 @@ export const logsCommand: CliCommand = {
     const profile = ctx.profile;
     const client = createLogsClient(ctx);
     const print = printer(io, v['local-time'] === true);
+    let group: string | undefined;
     try {
-      const group = (await deployedLogTarget(target, ctx)).logGroup;
+      group = (await deployedLogTarget(target, ctx)).logGroup;
       if (action === 'search') {
         const until = v.until ? Date.parse(v.until as string) : Date.now();
         if (Number.isNaN(until)) throw new UsageError(`--until takes an ISO time (got '${String(v.until)}')`);
@@ -89,12 +90,14 @@ export const logsCommand: CliCommand = {
         onStatus: (s) => { if (s.kind === 'throttled' || s.kind === 'error') io.err(`(${s.message ?? s.kind}; next poll in ${(s.intervalMs / 1000).toFixed(1)} s)\n`); } });
       return EXIT_OK;
     } catch (error) {
-      if (error instanceof AwsProblemError) {
-        printAwsProblem(io, 'logs', error);
+      const notFound = error instanceof AwsProblemError ? error.problem.kind === 'not-found' : (error as Error)?.name === 'ResourceNotFoundException';
+      if (notFound && group) {
+        // Lambda makes a function's group at its first invocation: the usual reason, said with the group's name.
+        io.err(`lambda-workbench logs: there is no log group ${group} in ${ctx.region}: ${target === group ? 'check the name' : `${target} has not been invoked yet`}, or it logs to another group, region or account.\n`);
         return EXIT_FAILED;
       }
-      if ((error as Error)?.name === 'ResourceNotFoundException') {
-        io.err(`lambda-workbench logs: ${target} has no log group yet (it has not been invoked, or logs elsewhere).\n`);
+      if (error instanceof AwsProblemError) {
+        printAwsProblem(io, 'logs', error);
         return EXIT_FAILED;
       }
       throw error;

@@ -39,7 +39,7 @@ export function describeAwsError(error: unknown, action: string, profile?: strin
     return { kind: 'throttled', message: `AWS throttled ${action} (too many requests) even after retries. Wait a moment and try again.` };
   }
   if (name === 'ResourceNotFoundException' || e.$metadata?.httpStatusCode === 404) {
-    return { kind: 'not-found', message: `${message} (it may have been deleted, or it is in another region or account).` };
+    return { kind: 'not-found', message: `${message.replace(/[.\s]+$/, '')} (it may have been deleted, or it is in another region or account).` };
   }
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|socket hang up|getaddrinfo|TimeoutError/i.test(`${name} ${message} ${e.code ?? ''}`)) {
     return { kind: 'unreachable', message: `Could not reach AWS to ${action} (${e.code ?? name ?? 'network error'}: ${message}). Check the network, the region, and the endpoint setting.` };

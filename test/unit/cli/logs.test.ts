@@ -72,9 +72,13 @@ describe('CLI: logs', function () {
   });
 
   it('names a missing group, and rejects a bad duration', async () => {
-    const missing = await cli(['logs', 'search', '/aws/lambda/nope', ...common()], { env });
-    assert.equal(missing.code, 1);
-    assert.match(missing.err, /has no log group yet|does not exist/);
+    for (const action of ['search', 'tail']) {
+      const missing = await cli(['logs', action, 'nosuchfn', ...common()], { env });
+      assert.equal(missing.code, 1, action);
+      assert.match(missing.err, /^lambda-workbench logs: there is no log group \/aws\/lambda\/nosuchfn in [\w-]+: nosuchfn has not been invoked yet, or it logs to another group, region or account\.$/m, missing.err);
+    }
+    const group = await cli(['logs', 'search', '/aws/lambda/nope', ...common()], { env });
+    assert.match(group.err, /there is no log group \/aws\/lambda\/nope in [\w-]+: check the name/);
     const bad = await cli(['logs', 'search', 'orders', '--since', 'yesterday', ...common()], { env });
     assert.equal(bad.code, 2);
   });

@@ -119,7 +119,7 @@ functions:
 `);
       const byFile = await resolveTarget({ spec: 'serverless.yml', resource: 'hello', cwd: root });
       assert.deepEqual(
-        [byFile.name, byFile.handler, byFile.codeDir, byFile.runtime, byFile.region, byFile.memorySize, byFile.timeout, byFile.environment.TABLE],
+        [byFile.name, byFile.handler, byFile.codeDir, byFile.runtime, byFile.region, byFile.memorySize, byFile.timeout, byFile.environment?.TABLE],
         ['orders-dev-hello', 'src/handler.hello', root, 'nodejs22.x', 'eu-west-1', 512, 9, 'orders-dev']);
       assert.equal((await resolveTarget({ spec: 'other', cwd: root })).name, 'orders-dev-other', 'a function of the folder\'s serverless.yml by its name');
       await assert.rejects(resolveTarget({ spec: 'serverless.yml', cwd: root }), /declares 2 functions; name one: hello, other/);
