@@ -24,13 +24,6 @@ export function intOption(value: unknown, name: string, min: number, max: number
   return n;
 }
 
-export function numberOption(value: unknown, name: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${name} must be a number from ${min} to ${max} (got '${String(value)}').`);
-  return n;
-}
-
 export function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = '';

@@ -10,7 +10,7 @@ import { localLogLine } from '../../core/logs/logFormat';
 import { APPLICATION_LOG_LEVELS, LambdaServiceError, MAX_MEMORY_MB, MAX_TIMEOUT_S, MIN_MEMORY_MB, SYSTEM_LOG_LEVELS, type InvokeResult, type LoggingConfig } from '../../core/runtime/types';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand, type CliIO } from '../cliCommand';
 import { readEventArgument } from '../eventInput';
-import { durationOption, interpreterOptions, intOption, numberOption, parameterOverridesOption, parseOptions } from '../parseOptions';
+import { durationOption, interpreterOptions, intOption, parameterOverridesOption, parseOptions } from '../parseOptions';
 import { invocationRecorder, RECORD_HELP, RECORD_OPTIONS } from '../invocationRecorder';
 import { roundMs } from '../../core/runtime/logLines';
 
@@ -76,7 +76,8 @@ export const invokeCommand: CliCommand = {
     if (typeof v.template === 'string') positionals.unshift(v.template);
     if (positionals.length === 0) throw new UsageError('name a handler, e.g. lambda-workbench invoke src/app.handler --event event.json');
     if (positionals.length > 2) throw new UsageError(`unexpected arguments: ${positionals.slice(2).join(' ')}`);
-    const timeout = numberOption(v.timeout, 'timeout', 1, MAX_TIMEOUT_S);
+    // Whole seconds, as Lambda's Timeout is.
+    const timeout = intOption(v.timeout, 'timeout', 1, MAX_TIMEOUT_S);
     const memorySize = intOption(v.memory, 'memory', MIN_MEMORY_MB, MAX_MEMORY_MB);
     const repeat = intOption(v.repeat, 'repeat', 1, 1_000_000);
     const concurrency = intOption(v.concurrency, 'concurrency', 1, 1000);
@@ -202,7 +203,8 @@ function printResult(result: InvokeResult, io: CliIO, json: boolean): void {
   // A streamed body was printed as it came.
   io.out(result.streamed ? '\n' : `${prettyJson(result.payload)}\n`);
   if (result.error) {
-    io.err(`\nThe function failed: ${result.error.errorType}: ${result.error.errorMessage.split('\n')[0]}\n`);
+    const message = result.error.errorMessage.split('\n')[0];
+    io.err(`\nThe function failed: ${result.error.errorType}${message ? `: ${message}` : ''}\n`);
   }
 }
 

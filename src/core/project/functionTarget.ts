@@ -4,6 +4,7 @@ import { parseJson } from '../json/parseJson';
 import { resolveNode, resolvePython, runtimeIdFor } from '../runtime/interpreters';
 import { runtimeFamily, type FunctionConfig, type LoggingConfig } from '../runtime/types';
 import { readDotEnv } from './dotenv';
+import { RESERVED_VARIABLES } from '../runtime/environmentVariables';
 import { inlineCodeFolder } from './inlineCode';
 import { nodeHandlerParts } from '../runtime/handlerName';
 import { readServerlessApi } from '../localApi/serverlessRoutes';
@@ -97,7 +98,11 @@ export async function resolveTarget(req: TargetRequest): Promise<FunctionConfig>
   if (config.region !== undefined && !AWS_REGION.test(config.region)) {
     throw new TargetError(`'${config.region}' is not an AWS Region name (such as us-east-1): use letters, digits and hyphens.`);
   }
-  return withOverrides(await withEnvironmentFiles(config, req), req);
+  const resolved = withOverrides(await withEnvironmentFiles(config, req), req);
+  // Lambda refuses a configuration that sets one of these; locally they are left out, which is said, not silent.
+  const reserved = Object.keys(resolved.environment ?? {}).filter((k) => RESERVED_VARIABLES.has(k));
+  if (reserved.length) req.onWarning?.(`${reserved.join(', ')} ${reserved.length > 1 ? 'are' : 'is'} reserved by Lambda and not set for ${resolved.name} (Lambda sets ${reserved.length > 1 ? 'them' : 'it'} itself, and refuses a function that declares ${reserved.length > 1 ? 'them' : 'it'}).`);
+  return resolved;
 }
 
 /** The template of a folder, if it has one. */

@@ -219,7 +219,8 @@ describe('CLI: invoke', function () {
   });
 
   it('rejects out-of-range memory and timeout and unknown options (exit 2)', async () => {
-    for (const args of [['--memory', '64'], ['--memory', '20000'], ['--timeout', '901'], ['--timeout', 'soon'], ['--frobnicate']]) {
+    // Lambda's Timeout is whole seconds: 1.5 is refused as --memory 128.5 is.
+    for (const args of [['--memory', '64'], ['--memory', '20000'], ['--timeout', '901'], ['--timeout', 'soon'], ['--timeout', '1.5'], ['--frobnicate']]) {
       const r = await cli(['invoke', 'examples/hello-node/app.handler', ...args], { cwd: root });
       assert.equal(r.code, 2, `${args.join(' ')} → ${r.err}`);
     }
@@ -234,6 +235,20 @@ describe('CLI: invoke', function () {
     assert.equal(r.code, 0, r.err);
     assert.deepEqual(JSON.parse(r.out), { a: 'dot', b: 'file value', c: 'from-env-file' });
     assert.doesNotMatch(r.err, /file value/);
+    // A reserved name in .env is not set, and says so (Lambda would refuse the function).
+    writeFileSync(join(dir, '.env'), 'FROM_DOTENV=dot\nAWS_REGION=mars-1\n_HANDLER=x.y\n');
+    const reserved = await cli(['invoke', 'h.handler'], { cwd: dir });
+    assert.equal(reserved.code, 0, reserved.err);
+    assert.match(reserved.err, /^warning: AWS_REGION, _HANDLER are reserved by Lambda and not set for /m);
+    assert.doesNotMatch(reserved.err, /mars-1/);
+  });
+
+  it('says what failed without an empty message after the error type', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lwb-empty-message-'));
+    writeFileSync(join(dir, 'h.js'), 'class Quiet extends Error { constructor() { super(); this.name = "Quiet"; } }\nexports.handler = async () => { throw new Quiet(); };\n');
+    const r = await cli(['invoke', 'h.handler'], { cwd: dir });
+    assert.equal(r.code, 1);
+    assert.match(r.err, /\nThe function failed: Quiet\n/);
   });
 
   it('hands the profile credentials to the function and never prints them', async () => {
