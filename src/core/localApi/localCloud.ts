@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Logger } from '../logger';
 import { resolveTarget, TargetError, type TargetRequest } from '../project/functionTarget';
 import { parseCloudFormation } from '../project/cloudFormationYaml';
@@ -100,7 +100,8 @@ async function readDefinition(options: LocalCloudOptions): Promise<CloudDefiniti
     model = readApiModel(text, options.template, { documents, parameters });
   }
   const template = parseSamTemplateText(text, options.template, { region: options.target?.region, parameters });
-  const skipped: string[] = [];
+  const skipped: string[] = (template.nestedStacks ?? []).map((s) =>
+    `The nested stack ${s.logicalId} is not served${s.location ? `: start ${relative(process.cwd(), s.location) || s.location} on its own port for its routes` : ' (its template is not a local file)'}.`);
   for (const fn of template.functions) {
     try {
       functions.set(fn.logicalId, await resolveTarget({ cwd: process.cwd(), ...options.target, spec: options.template, resource: fn.logicalId, template }));

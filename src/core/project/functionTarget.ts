@@ -91,7 +91,8 @@ export async function resolveTarget(req: TargetRequest): Promise<FunctionConfig>
     config = await fromTemplate(full, req);
   } else {
     // `invoke HelloWorldFunction`, as `sam local invoke` takes it: a function of the folder's template.
-    const working = /^[A-Za-z0-9_-]+$/.test(req.spec) && !(await pathExists(full)) ? await workingTemplate(req.cwd) : undefined;
+    // `invoke Stack/Function` too, as sam names a function of a nested stack.
+    const working = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)?$/.test(req.spec) && !(await pathExists(full)) ? await workingTemplate(req.cwd) : undefined;
     config = working ? await fromDefinition(working, { ...req, resource: req.spec }) : await fromHandlerPath(req);
   }
   checkFunctionName(config.name);
@@ -248,11 +249,21 @@ async function fromServerless(file: string, req: TargetRequest): Promise<Functio
 async function fromTemplate(file: string, req: TargetRequest): Promise<FunctionConfig> {
   const parsed = req.template ?? await readSamTemplate(file, { region: req.region, parameters: { ...await samConfigParameters(file, req.samCommand ?? 'local_invoke'), ...req.parameterOverrides } });
   const names = parsed.functions.map((f) => f.logicalId);
-  if (parsed.functions.length === 0) throw new TargetError(`${relative(req.cwd, file)} declares no AWS::Serverless::Function or AWS::Lambda::Function.`);
+  const nested = parsed.nestedStacks ?? [];
+  const slash = req.resource?.indexOf('/') ?? -1;
+  if (req.resource && slash > 0) {
+    const stack = nested.find((s) => s.logicalId === req.resource!.slice(0, slash));
+    if (!stack) throw new TargetError(`${relative(req.cwd, file)} has no nested stack '${req.resource.slice(0, slash)}'${nested.length ? `. Nested stacks: ${nested.map((s) => s.logicalId).join(', ')}` : ''}.`);
+    if (!stack.location) throw new TargetError(`${stack.logicalId}'s template is not a local file, so its functions cannot run here.`);
+    return fromTemplate(stack.location, { ...req, resource: req.resource.slice(slash + 1), template: undefined });
+  }
+  // Functions of nested stacks are theirs, named Stack/Function.
+  const nestedHint = nested.length ? ` Nested stacks (${nested.map((s) => s.logicalId).join(', ')}) hold their own: name one as <Stack>/<Function>.` : '';
+  if (parsed.functions.length === 0) throw new TargetError(`${relative(req.cwd, file)} declares no AWS::Serverless::Function or AWS::Lambda::Function.${nestedHint}`);
   let fn: TemplateFunction | undefined;
   if (req.resource) {
     fn = parsed.functions.find((f) => f.logicalId === req.resource || f.name === req.resource);
-    if (!fn) throw new TargetError(`${relative(req.cwd, file)} has no function '${req.resource}'. Functions: ${names.join(', ')}.`);
+    if (!fn) throw new TargetError(`${relative(req.cwd, file)} has no function '${req.resource}'. Functions: ${names.join(', ')}.${nestedHint}`);
   } else if (parsed.functions.length === 1) {
     fn = parsed.functions[0];
   } else {
@@ -264,8 +275,9 @@ async function fromTemplate(file: string, req: TargetRequest): Promise<FunctionC
   if (fn.remoteCode) {
     throw new TargetError(`${fn.logicalId}'s code is in S3 (${fn.remoteCode}), not on this machine. Point its ${fn.type === 'AWS::Lambda::Function' ? 'Code' : 'CodeUri'} at the code's folder to run it here (or download and unzip it and run that folder).`);
   }
+  if (fn.image) throw new TargetError(`${fn.logicalId} is a container image function (PackageType: Image), which runs only in a container: this tool runs zip functions (a Runtime and a Handler) without one.`);
   const family = req.runtime ? runtimeFamily(req.runtime) : fn.runtime ? runtimeFamily(fn.runtime) : undefined;
-  if (!family) throw new TargetError(`${fn.logicalId} has no Runtime (container images are not supported); pass --runtime.`);
+  if (!family) throw new TargetError(`${fn.logicalId} has no Runtime; pass --runtime.`);
   if (!fn.handler && family !== 'provided') throw new TargetError(`${fn.logicalId} has no Handler in ${relative(req.cwd, file)}.`);
   if (!req.name) checkFunctionName(fn.name, fn.name === fn.logicalId ? '' : ` (the FunctionName of ${fn.logicalId} in ${relative(req.cwd, file)})`);
   return {

@@ -7,7 +7,7 @@ import { IntrinsicResolver, isObj, type Json, type Obj } from './intrinsics';
 /** A function declared in a SAM / CloudFormation template, with what a local run needs. */
 export interface TemplateFunction {
   readonly logicalId: string;
-  /** FunctionName when the template sets a literal one, else the logical id. */
+  /** FunctionName when the template sets one this run can resolve, else the logical id. */
   readonly name: string;
   readonly type: 'AWS::Serverless::Function' | 'AWS::Lambda::Function';
   readonly runtime?: string;
@@ -35,11 +35,16 @@ export interface TemplateFunction {
   readonly inlineCode?: string;
   /** Where the code is when it is not on this machine (`s3://bucket/key`: an S3 CodeUri or Code): it cannot run here. */
   readonly remoteCode?: string;
+  /** PackageType: Image — a container image, which runs only in a container. */
+  readonly image?: boolean;
 }
 
 export interface ParsedTemplate {
   readonly file: string;
   readonly functions: TemplateFunction[];
+  /** Nested stacks (AWS::Serverless::Application, AWS::CloudFormation::Stack) and their template, when it is a
+   *  local file: their functions are not this template's, but `Stack/Function` names one. */
+  readonly nestedStacks?: readonly { readonly logicalId: string; readonly location?: string }[];
 }
 
 /** A resource's properties over its Globals, as SAM merges them: maps merge, lists are the Globals' entries then the
@@ -144,12 +149,25 @@ export function parseSamTemplateText(text: string, file: string, options: Templa
       ...esbuildEntryPoints(resource.Metadata, resolver),
       ...(inline === undefined || inline === null ? {} : { inlineCode: resolver.value(inline) }),
       ...(remote ? { remoteCode: remote } : {}),
+      ...(props.PackageType === 'Image' ? { image: true } : {}),
     });
   }
-  return { file: resolve(file), functions };
+  return { file: resolve(file), functions, nestedStacks: nestedStacks(doc.Resources, resolver, baseDir) };
 }
 
-/** `s3://bucket/key` for code in S3: a CodeUri string or `{ Bucket, Key }`, or Code's `{ S3Bucket, S3Key }`. */
+function nestedStacks(resources: Json | undefined, resolver: IntrinsicResolver, baseDir: string): { logicalId: string; location?: string }[] {
+  const stacks: { logicalId: string; location?: string }[] = [];
+  for (const [logicalId, resource] of Object.entries(isObj(resources) ? resources : {})) {
+    if (!isObj(resource) || (resource.Type !== 'AWS::Serverless::Application' && resource.Type !== 'AWS::CloudFormation::Stack')) continue;
+    const props = isObj(resource.Properties) ? resource.Properties : {};
+    const where = resource.Type === 'AWS::Serverless::Application' ? props.Location : props.TemplateURL;
+    // A Location object is an application of the Serverless Application Repository; a URL is remote.
+    const text = typeof where === 'string' || isIntrinsic(where) ? resolver.value(where!) : undefined;
+    stacks.push({ logicalId, location: text && !/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? resolve(baseDir, text) : undefined });
+  }
+  return stacks;
+}
+
 /** `{ "Fn::Sub": … }`, `{ "Ref": … }`: one key naming an intrinsic function. */
 function isIntrinsic(v: Json | undefined): boolean {
   if (!isObj(v)) return false;
@@ -157,6 +175,7 @@ function isIntrinsic(v: Json | undefined): boolean {
   return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
 }
 
+/** `s3://bucket/key` for code in S3: a CodeUri string or `{ Bucket, Key }`, or Code's `{ S3Bucket, S3Key }`. */
 function remoteCode(code: Json | undefined, resolver: IntrinsicResolver): string | undefined {
   if (typeof code === 'string') return /^s3:\/\//i.test(code) ? code : undefined;
   if (!isObj(code)) return undefined;

@@ -127,4 +127,31 @@ functions:
       rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it('names a function of a nested stack as Stack/Function, and says where the functions are when one is asked for at the top', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lwb-target-nested-'));
+    try {
+      mkdirSync(join(root, 'nested', 'inner'), { recursive: true });
+      writeFileSync(join(root, 'nested', 'inner', 'app.js'), 'exports.handler = async () => 1;\n');
+      writeFileSync(join(root, 'nested', 'template.yaml'), 'Resources:\n  Inner:\n    Type: AWS::Serverless::Function\n    Properties: { CodeUri: inner, Handler: app.handler, Runtime: nodejs22.x }\n');
+      writeFileSync(join(root, 'app.js'), 'exports.handler = async () => 1;\n');
+      writeFileSync(join(root, 'template.yaml'), `Resources:
+  Top:
+    Type: AWS::Serverless::Function
+    Properties: { CodeUri: ., Handler: app.handler, Runtime: nodejs22.x }
+  Nested:
+    Type: AWS::Serverless::Application
+    Properties: { Location: nested/template.yaml }
+  Remote:
+    Type: AWS::CloudFormation::Stack
+    Properties: { TemplateURL: https://example.com/t.yaml }
+`);
+      const inner = await resolveTarget({ spec: 'Nested/Inner', cwd: root });
+      assert.deepEqual([inner.name, inner.codeDir], ['Inner', join(root, 'nested', 'inner')]);
+      await assert.rejects(resolveTarget({ spec: 'Inner', cwd: root }), /has no function 'Inner'\. Functions: Top\. Nested stacks \(Nested, Remote\) hold their own: name one as <Stack>\/<Function>\./);
+      await assert.rejects(resolveTarget({ spec: 'Remote/Fn', cwd: root }), /Remote's template is not a local file/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

@@ -26,6 +26,9 @@ Resources:
       ImageUri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:latest
       Events:
         Get: { Type: HttpApi, Properties: { Path: /image, Method: GET } }
+  Shared:
+    Type: AWS::Serverless::Application
+    Properties: { Location: shared/template.yaml }
 `;
 
 describe('local API: a template with functions that cannot run here', function () {
@@ -42,7 +45,8 @@ describe('local API: a template with functions that cannot run here', function (
     assert.equal(await local.text(), 'local');
     const notes = t.cloud.model.notes.join('\n');
     assert.match(notes, /Packaged is not run locally: Packaged's code is in S3 \(s3:\/\/artifacts-bucket\/builds\/packaged\.zip\), not on this machine\. Point its CodeUri at the code's folder/);
-    assert.match(notes, /Image is not run locally: Image has no Runtime \(container images are not supported\)/);
+    assert.match(notes, /Image is not run locally: Image is a container image function \(PackageType: Image\), which runs only in a container/);
+    assert.match(notes, /The nested stack Shared is not served: start \S*shared\/template\.yaml on its own port for its routes\./);
     for (const path of ['/packaged', '/image']) {
       const res = await t.fetch(path);
       assert.equal(res.status, 502, path);
