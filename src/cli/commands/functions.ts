@@ -3,7 +3,7 @@ import { AwsProblemError } from '../../core/aws/awsErrors';
 import { deployRequest, packageFunction } from '../../core/aws/deployPackage';
 import { basicRoleName, createBasicExecutionRole } from '../../core/aws/executionRoles';
 import { deployFunction, invokeFunction, listFunctionsPage, RoleRequiredError, type InvocationType } from '../../core/aws/lambdaFunctions';
-import { resolveTarget, TargetError } from '../../core/project/functionTarget';
+import { checkFunctionName, resolveTarget, TargetError } from '../../core/project/functionTarget';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliCommand } from '../cliCommand';
 import { readEventArgument } from '../eventInput';
 import { awsContextOf, intOption, parseOptions } from '../parseOptions';
@@ -75,6 +75,7 @@ export const functionsCommand: CliCommand = {
         if (!target) throw new UsageError('functions deploy needs a handler or a template and resource');
         const config = await resolveTarget({ spec: target, resource, cwd: io.cwd, region });
         const name = (v.name as string | undefined) ?? config.name;
+        checkFunctionName(name, ' (--name)'); // before packaging, not as the service's raw pattern error after it
         const pkg = await packageFunction(config, { signal: io.signal });
         const localNames = Object.keys(config.localEnvironment ?? {});
         const includeLocal = v['include-local-env'] === true;

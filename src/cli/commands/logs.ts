@@ -64,6 +64,7 @@ export const logsCommand: CliCommand = {
     const [action, target] = positionals;
     if (action !== 'tail' && action !== 'search') throw new UsageError(action ? `unknown logs action '${action}' (tail, search)` : 'logs needs an action: tail or search');
     if (!target) throw new UsageError(`logs ${action} needs a function name or a log group`);
+    if (action === 'tail' && v.until !== undefined) throw new UsageError('--until is for search: a tail follows new events until Ctrl+C (use --since for where it starts)');
     const ctx = await awsContextOf(v, io);
     const profile = ctx.profile;
     const client = createLogsClient(ctx);

@@ -119,7 +119,7 @@ const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 /** A Region is a DNS label in every endpoint (us-east-1, eusc-de-east-1; a local stand-in such as 'local' too). */
 const AWS_REGION = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
-function checkFunctionName(name: string, where = ''): void {
+export function checkFunctionName(name: string, where = ''): void {
   if (FUNCTION_NAME.test(name)) return;
   throw new TargetError(`'${name}'${where} is not a function name Lambda accepts: use 1 to 64 letters (A-Z, a-z), digits, hyphens (-) or underscores (_).`);
 }
@@ -157,6 +157,11 @@ async function fromHandlerPath(req: TargetRequest): Promise<FunctionConfig> {
   }
   const family = req.runtime ? runtimeFamily(req.runtime) : extname(file) === '.py' ? 'python' : 'nodejs';
   if (family === 'provided') throw new TargetError(`A ${req.runtime} function runs a 'bootstrap' executable: name its folder instead of a handler file.`);
+  // `--runtime python3.12` for index.js would fail later as "No module named 'index'".
+  const fileFamily = extname(file) === '.py' ? 'python' : extname(file) ? 'nodejs' : undefined;
+  if (fileFamily && fileFamily !== family) {
+    throw new TargetError(`${relative(req.cwd, file)} is a ${fileFamily === 'python' ? 'Python' : 'Node.js'} file, and ${req.runtime} runs ${family === 'python' ? 'Python' : 'Node.js'}: leave --runtime out, or give a ${fileFamily === 'python' ? 'python3.x' : 'nodejs<version>.x'} one.`);
+  }
   functionName ??= family === 'python' ? 'lambda_handler' : 'handler';
   const codeDir = taskRoot ?? await projectRoot(dirname(file), req.cwd, family);
   const handler = `${relative(codeDir, modulePath).split(sep).join('/')}.${functionName}`;

@@ -53,6 +53,13 @@ describe('CLI: functions', function () {
     assert.deepEqual(iamService.roles.get('cli-new-role-role')?.policies, ['arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole']);
   });
 
+  it('refuses a --name Lambda would refuse before packaging anything', async () => {
+    const r = await cli(args('deploy', 'examples/hello-node/app.handler', '--name', 'bad name', '--role', 'arn:aws:iam::123456789012:role/r'), { env, cwd: root });
+    assert.equal(r.code, 2);
+    assert.match(r.err, /'bad name' \(--name\) is not a function name Lambda accepts: use 1 to 64 letters/);
+    assert.equal(emu.lambda.get('bad name'), undefined);
+  });
+
   it('deploys a handler (needing --role to create) and the new function answers', async () => {
     const missingRole = await cli(args('deploy', 'examples/hello-node/app.handler', '--name', 'cli-hello'), { env, cwd: root });
     assert.equal(missingRole.code, 2);

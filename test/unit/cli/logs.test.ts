@@ -81,5 +81,8 @@ describe('CLI: logs', function () {
     assert.match(group.err, /there is no log group \/aws\/lambda\/nope in [\w-]+: check the name/);
     const bad = await cli(['logs', 'search', 'orders', '--since', 'yesterday', ...common()], { env });
     assert.equal(bad.code, 2);
+    const until = await cli(['logs', 'tail', 'orders', '--until', '2026-01-01T00:00:00Z', ...common()], { env });
+    assert.equal(until.code, 2, 'a tail has no end: --until is refused, not ignored');
+    assert.match(until.err, /--until is for search/);
   });
 });

@@ -100,6 +100,9 @@ describe('Resolving what the user named into a function', function () {
       assert.deepEqual(await resolved('pkg.sub.mod.handler'), ['pkg/sub/mod.handler', root, 'python']);
       assert.deepEqual(await resolved('pkg/sub.mod.handler'), ['pkg/sub/mod.handler', root, 'python']);
       await assert.rejects(resolveTarget({ spec: 'pkg.nothing.handler', cwd: root }), /No handler file for 'pkg\.nothing\.handler'/);
+      // A runtime of the other language is said at once, not as Python's "No module named 'routes'" later.
+      await assert.rejects(resolveTarget({ spec: 'api/routes.users.get', cwd: root, runtime: 'python3.12' }),
+        /api\/routes\.js is a Node\.js file, and python3\.12 runs Python: leave --runtime out, or give a nodejs<version>\.x one\./);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
