@@ -47,12 +47,13 @@ export const insightsCommand: CliCommand = {
       deployed: { type: 'string' }, profile: { type: 'string' }, region: { type: 'string' }, endpoint: { type: 'string' },
     });
     if (v.deployed !== undefined) return deployed(v, io);
+    // Checked first: a bad option is the usage error whether or not anything was recorded.
+    const since = v.since === undefined ? undefined : Date.now() - parseAge(v.since as string);
     const file = resolve(io.cwd, (v.file as string | undefined) ?? RECORD_FILE);
     if (!existsSync(file)) {
       io.err(`lambda-workbench insights: no records at ${file}. Record some first: lambda-workbench invoke <handler> --record (or serve / start --record).\n`);
       return 1;
     }
-    const since = v.since === undefined ? undefined : Date.now() - parseAge(v.since as string);
     const store = new InvocationStore();
     const { skipped } = await loadRecords(file, store);
     if (skipped) io.err(`warning: ${skipped} lines of ${file} are not invocation records (skipped)\n`);

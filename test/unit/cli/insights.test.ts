@@ -73,6 +73,8 @@ describe('CLI: --record and insights', function () {
       assert.equal(none.code, 1);
       assert.match(none.err, /no records at .*invocations\.jsonl\. Record some first: lambda-workbench invoke <handler> --record/);
       assert.equal(existsSync(join(empty, '.lambda-workbench')), false, 'reading creates nothing');
+      const badAge = await cli(['insights', '--since', 'bad'], { cwd: empty });
+      assert.equal(badAge.code, 2, 'a bad --since is a usage error with nothing recorded too');
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
