@@ -1,7 +1,7 @@
 import { createLambdaClient, createLogsClient, type AwsContext } from '../../core/aws/awsContext';
 import { AwsProblemError } from '../../core/aws/awsErrors';
 import { getFunction } from '../../core/aws/lambdaFunctions';
-import { formatLogMessage, formatTime } from '../../core/logs/logFormat';
+import { formatEventLines } from '../../core/logs/logFormat';
 import { functionLogGroup, searchLogGroup } from '../../core/logs/logGroups';
 import { liveTail, resolveLogGroupArn } from '../../core/logs/liveTail';
 import { pollTail, type TailEvent } from '../../core/logs/pollingTail';
@@ -49,9 +49,8 @@ export async function deployedLogTarget(target: string, ctx: AwsContext): Promis
 }
 
 function printer(io: CliIO, localTime: boolean): (events: TailEvent[]) => void {
-  return (events) => {
-    for (const e of events) io.out(`${formatTime(e.timestamp, localTime ? 'local' : 'utc')}  ${formatLogMessage(e.message, { timestamp: e.timestamp, timeZone: localTime ? 'local' : 'utc' })}\n`);
-  };
+  // The event's time once, in the zone asked for, as the editor's documents show it (a record's own time is the same).
+  return (events) => io.out(formatEventLines(events, localTime ? 'local' : 'utc'));
 }
 
 export const logsCommand: CliCommand = {

@@ -18,6 +18,8 @@ describe('CLI: logs', function () {
     const now = Date.now();
     logs.put('/aws/lambda/orders', '2026/11/23/[$LATEST]abc', 'START RequestId: r-1 Version: $LATEST', now - 5000);
     logs.put('/aws/lambda/orders', '2026/11/23/[$LATEST]abc', '{"level":"ERROR","message":"payment failed","orderId":7}', now - 4000);
+    logs.put('/aws/lambda/orders', '2026/11/23/[$LATEST]abc', `${new Date(now - 3500).toISOString()}\tr-1\tINFO\tcharged`, now - 3500);
+    logs.put('/aws/lambda/orders', '2026/11/23/[$LATEST]abc', `{"level":"INFO","message":"shipped","timestamp":"${new Date(now - 3400).toISOString()}","service":"orders"}`, now - 3400);
     logs.put('/aws/lambda/orders', '2026/11/23/[$LATEST]abc', 'REPORT RequestId: r-1\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 74 MB', now - 3000);
   });
   after(() => emulator.close());
@@ -27,7 +29,11 @@ describe('CLI: logs', function () {
     assert.equal(all.code, 0, all.err);
     assert.match(all.out, /ERROR payment failed {2}\{"orderId":7\}/);
     assert.match(all.out, /REPORT r-1 {2}Duration {5}12\.34 ms/);
-    assert.match(all.err, /3 event\(s\) in \/aws\/lambda\/orders/);
+    assert.match(all.err, /5 event\(s\) in \/aws\/lambda\/orders/);
+    // Each line shows its time once: a Node text line's and a Powertools record's own timestamp are not repeated.
+    for (const line of all.out.trim().split('\n')) assert.equal(line.match(/\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}/g)?.length, 1, line);
+    assert.match(all.out, /INFO {2}r-1 {2}charged|INFO r-1 {2}charged/);
+    assert.match(all.out, /INFO {2}shipped {2}\{"service":"orders"\}/);
     const errors = await cli(['logs', 'search', '/aws/lambda/orders', '--filter', 'ERROR', ...common()], { env });
     assert.equal(errors.out.trim().split('\n').length, 1);
   });
