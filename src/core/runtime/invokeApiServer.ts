@@ -81,7 +81,9 @@ async function handle(req: MinimalRequest, res: MinimalResponse, received: { bod
   const streaming = STREAM_PATH.exec(url.pathname);
   const match = INVOKE_PATH.exec(url.pathname) ?? streaming;
   if (!match || req.method !== 'POST') {
-    return sendError(res, new LambdaServiceError('ResourceNotFoundException', `Unknown operation ${req.method} ${url.pathname}`, 404));
+    // Not "not found": an SDK caller checking that a function exists (GetFunction) must not read that it does not.
+    return sendError(res, new LambdaServiceError('UnknownOperationException',
+      `The local Invoke API serves Invoke and InvokeWithResponseStream only, not ${operationName(req.method, url.pathname)} (${req.method} ${url.pathname}).`, 400));
   }
   const identifier = safeDecode(match[1]);
   if (identifier === undefined) {
@@ -105,15 +107,17 @@ async function handle(req: MinimalRequest, res: MinimalResponse, received: { bod
     return sendError(res, new LambdaServiceError('RequestTooLargeException', `Request must be smaller than ${limit} bytes for the InvokeFunction operation`, 413));
   }
   const event = body.length === 0 ? '{}' : body.toString('utf8');
-  if (type === 'DryRun') {
-    return res.send(204, { 'x-amzn-RequestId': randomUUID() }, '');
+  const logType = header(req, 'x-amz-log-type');
+  if (logType !== undefined && logType !== 'None' && logType !== 'Tail') {
+    return sendError(res, new LambdaServiceError('InvalidRequestContentException', `1 validation error detected: Value '${logType}' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [None, Tail]`, 400));
   }
-  let clientContext: unknown;
   const encodedContext = header(req, 'x-amz-client-context');
-  if (encodedContext) {
-    try { clientContext = JSON.parse(Buffer.from(encodedContext, 'base64').toString('utf8')); } catch {
-      return sendError(res, new LambdaServiceError('InvalidRequestContentException', 'Client context must be a valid Base64-encoded JSON object.', 400));
-    }
+  const clientContext = encodedContext ? decodeClientContext(encodedContext) : undefined;
+  if (clientContext instanceof LambdaServiceError) return sendError(res, clientContext);
+  if (type === 'DryRun') {
+    // Everything a call would check, checked; nothing run.
+    try { validateEvent(event); } catch (error) { return sendError(res, error); }
+    return res.send(204, { 'x-amzn-RequestId': randomUUID() }, '');
   }
   if (type === 'Event') {
     // Asynchronous: accepted at once into Lambda's internal queue (see asyncQueue.ts).
@@ -174,9 +178,34 @@ function header(req: MinimalRequest, name: string): string | undefined {
 }
 
 /** An error as the service sends it: status, x-amzn-ErrorType, and a JSON body with Type and message. */
+/** Lambda's limit: up to 3 583 bytes of base64, a JSON object once decoded. */
+const CLIENT_CONTEXT_LIMIT = 3583;
+
+function decodeClientContext(encoded: string): unknown {
+  const invalid = new LambdaServiceError('InvalidRequestContentException', 'Client context must be a valid Base64-encoded JSON object.', 400);
+  if (encoded.length > CLIENT_CONTEXT_LIMIT) {
+    return new LambdaServiceError('InvalidRequestContentException', `Client context must be at most ${CLIENT_CONTEXT_LIMIT} bytes of base64 (got ${encoded.length}).`, 400);
+  }
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(encoded) || encoded.length % 4 !== 0) return invalid;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : invalid;
+  } catch {
+    return invalid;
+  }
+}
+
+/** The Lambda API operation a request is, for saying which one is not served here. */
+function operationName(method: string, path: string): string {
+  if (method === 'GET' && /^\/20\d\d-\d\d-\d\d\/functions\/?$/.test(path)) return 'ListFunctions';
+  if (method === 'GET' && /^\/20\d\d-\d\d-\d\d\/functions\/[^/]+\/configuration$/.test(path)) return 'GetFunctionConfiguration';
+  if (method === 'GET' && /^\/20\d\d-\d\d-\d\d\/functions\/[^/]+\/?$/.test(path)) return 'GetFunction';
+  return 'this operation';
+}
+
 function sendError(res: MinimalResponse, error: unknown): void {
   const e = error instanceof LambdaServiceError ? error : new LambdaServiceError('ServiceException', error instanceof Error ? error.message : String(error), 500);
-  const body = JSON.stringify({ Type: e.statusCode >= 500 ? 'Service' : 'User', message: e.message, ...(e.errorType === 'TooManyRequestsException' ? { Reason: 'ConcurrentInvocationLimitExceeded' } : {}) });
+  const body = JSON.stringify({ Type: e.statusCode >= 500 ? 'Service' : 'User', message: e.message, ...(e.errorType === 'TooManyRequestsException' ? { Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' } : {}) });
   const headers: Record<string, string | number> = {
     'Content-Type': 'application/json', 'x-amzn-ErrorType': e.errorType, 'x-amzn-RequestId': randomUUID(),
   };

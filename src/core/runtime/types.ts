@@ -137,7 +137,7 @@ export interface InvokeOptions {
 
 /** The service's own exceptions (not the function's): thrown by `invoke`, mapped to HTTP errors by `serve`. */
 export class LambdaServiceError extends Error {
-  constructor(readonly errorType: 'TooManyRequestsException' | 'RequestTooLargeException' | 'ResourceNotFoundException' | 'InvalidRequestContentException' | 'ServiceException',
+  constructor(readonly errorType: 'TooManyRequestsException' | 'RequestTooLargeException' | 'ResourceNotFoundException' | 'InvalidRequestContentException' | 'UnknownOperationException' | 'ServiceException',
     message: string, readonly statusCode: number) {
     super(message);
     this.name = errorType;

@@ -103,6 +103,26 @@ describe('Invoke API (serve) driven by @aws-sdk/client-lambda', function () {
     assert.deepEqual((JSON.parse(text(out.Payload)) as { clientContext: unknown }).clientContext, { custom: { k: 'v' } });
   });
 
+  it('refuses a ClientContext Lambda refuses: over 3 583 bytes of base64, or not a JSON object', async () => {
+    const big = Buffer.from(JSON.stringify({ custom: { a: 'z'.repeat(3000) } })).toString('base64');
+    for (const ClientContext of [big, Buffer.from('5').toString('base64'), Buffer.from('[1]').toString('base64'), 'not base64!']) {
+      await assert.rejects(client.send(new InvokeCommand({ FunctionName: 'ctx', Payload: Buffer.from('{}'), ClientContext })),
+        (e: Error & { $metadata?: { httpStatusCode?: number } }) => e.name === 'InvalidRequestContentException' && e.$metadata?.httpStatusCode === 400, ClientContext.slice(0, 20));
+    }
+  });
+
+  it('an operation it does not serve is named as such, not as a missing function; a LogType other than None or Tail is refused', async () => {
+    const { GetFunctionCommand } = await import('@aws-sdk/client-lambda');
+    await assert.rejects(client.send(new GetFunctionCommand({ FunctionName: 'echo' })), (e: Error & { $metadata?: { httpStatusCode?: number } }) => {
+      assert.equal(e.name, 'UnknownOperationException');
+      assert.equal(e.$metadata?.httpStatusCode, 400);
+      assert.match(e.message, /serves Invoke and InvokeWithResponseStream only, not GetFunction \(GET \/2015-03-31\/functions\/echo\)/);
+      return true;
+    });
+    await assert.rejects(client.send(new InvokeCommand({ FunctionName: 'echo', Payload: Buffer.from('{}'), LogType: 'Foo' as 'Tail' })),
+      (e: Error) => e.name === 'InvalidRequestContentException' && /Value 'Foo' at 'logType'/.test(e.message));
+  });
+
   it('Event returns 202 and runs in the background', async () => {
     const before = results.length;
     const out = await client.send(new InvokeCommand({ FunctionName: 'echo', InvocationType: 'Event', Payload: Buffer.from('{}') }));
@@ -112,11 +132,13 @@ describe('Invoke API (serve) driven by @aws-sdk/client-lambda', function () {
     assert.equal(results.length, before + 1, 'the asynchronous invocation ran');
   });
 
-  it('DryRun returns 204 without running', async () => {
+  it('DryRun returns 204 without running, after the checks a call would make', async () => {
     const before = results.length;
     const out = await client.send(new InvokeCommand({ FunctionName: 'echo', InvocationType: 'DryRun' }));
     assert.equal(out.StatusCode, 204);
     assert.equal(results.length, before);
+    await assert.rejects(client.send(new InvokeCommand({ FunctionName: 'echo', InvocationType: 'DryRun', Payload: Buffer.from('{bad') })),
+      (e: Error) => e.name === 'InvalidRequestContentException' && /malformed JSON/.test(e.message));
   });
 
   it('an unknown function is ResourceNotFoundException (404) naming the local functions', async () => {
@@ -144,16 +166,19 @@ describe('Invoke API (serve) driven by @aws-sdk/client-lambda', function () {
   it('beyond the concurrency limit: TooManyRequestsException (429) with Retry-After, which the SDK retries', async () => {
     const busy = client.send(new InvokeCommand({ FunctionName: 'slow', Payload: Buffer.from('{"ms": 400}') }));
     await new Promise((r) => setTimeout(r, 150));
-    const raw = await new Promise<{ status?: number; type?: string; retry?: string }>((resolve, reject) => {
+    const raw = await new Promise<{ status?: number; type?: string; retry?: string; reason?: string }>((resolve, reject) => {
       const url = new URL(`${api.url}/2015-03-31/functions/slow/invocations`);
       const req = request(url, { method: 'POST' }, (res) => {
-        res.resume();
-        resolve({ status: res.statusCode, type: res.headers['x-amzn-errortype'] as string, retry: res.headers['retry-after'] as string });
+        let body = '';
+        res.on('data', (c: Buffer) => { body += c.toString(); });
+        res.on('end', () => resolve({ status: res.statusCode, type: res.headers['x-amzn-errortype'] as string, retry: res.headers['retry-after'] as string,
+          reason: (JSON.parse(body) as { Reason?: string }).Reason }));
       });
       req.on('error', reject);
       req.end('{"ms": 1}');
     });
-    assert.deepEqual(raw, { status: 429, type: 'TooManyRequestsException', retry: '1' });
+    // The local limit is the function's own (--max-concurrency), as reserved concurrency is on Lambda.
+    assert.deepEqual(raw, { status: 429, type: 'TooManyRequestsException', retry: '1', reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' });
     const retrying = new LambdaClient({ endpoint: api.url, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 5 });
     try {
       const out = await retrying.send(new InvokeCommand({ FunctionName: 'slow', Payload: Buffer.from('{"ms": 1}') }));
