@@ -90,7 +90,7 @@ export class Authorizers {
     let output: unknown;
     if (cached && cached.expires > Date.now()) output = cached.output;
     else {
-      const ran = await this.runFunction(config, this.event(config, api, match, req, arn, identity));
+      const ran = await this.runFunction(config, api, this.event(config, api, match, req, arn, identity));
       if ('reply' in ran) return ran;
       output = ran.output;
       if (config.ttlSeconds > 0 && identity.length > 0) this.cache.set(key, { expires: Date.now() + config.ttlSeconds * 1000, output });
@@ -107,20 +107,20 @@ export class Authorizers {
     return { ...withoutBody(eventV2(ctx, req)), type: 'REQUEST', routeArn: arn, identitySource: identity };
   }
 
-  private async runFunction(config: AuthorizerConfig, event: Record<string, unknown>): Promise<{ output: unknown } | { reply: HttpReply }> {
+  private async runFunction(config: AuthorizerConfig, api: ApiDefinition, event: Record<string, unknown>): Promise<{ output: unknown } | { reply: HttpReply }> {
     const fn = config.functionId ? this.options.functions.get(config.functionId) : undefined;
-    if (!fn) return { reply: gatewayReply.internalError(`authorizer ${config.name}: its function ${config.functionId ?? '?'} is not run locally (see the notes at start)`) };
+    if (!fn) return { reply: gatewayReply.authorizerFailure(api.kind, `authorizer ${config.name}: its function ${config.functionId ?? '?'} is not run locally (see the notes at start)`) };
     this.calls++;
     const result = await this.options.lambda.invoke(fn, JSON.stringify(event), { onLog: (line) => this.options.onLog?.(config.functionId!, line) });
     if (result.functionError) {
       // `throw new Error('Unauthorized')` (callback('Unauthorized')) is the documented way to answer 401.
       if (result.error?.errorMessage === 'Unauthorized') return { reply: gatewayReply.unauthorized() };
-      return { reply: gatewayReply.internalError(`authorizer ${config.name} failed: ${result.error?.errorType ?? 'Error'}: ${result.error?.errorMessage ?? ''}`) };
+      return { reply: gatewayReply.authorizerFailure(api.kind, `authorizer ${config.name} failed: ${result.error?.errorType ?? 'Error'}: ${result.error?.errorMessage ?? ''}`) };
     }
     try {
       return { output: JSON.parse(result.payload) };
     } catch {
-      return { reply: gatewayReply.internalError(`authorizer ${config.name} returned something that is not JSON`) };
+      return { reply: gatewayReply.authorizerFailure(api.kind, `authorizer ${config.name} returned something that is not JSON`) };
     }
   }
 
@@ -130,7 +130,7 @@ export class Authorizers {
     if (api.kind !== 'rest' && config.simpleResponses && 'isAuthorized' in out) {
       return out.isAuthorized === true ? { context: { lambda: context } } : { reply: gatewayReply.forbidden(api.kind) };
     }
-    if (!out.policyDocument) return { reply: gatewayReply.internalError(`authorizer ${config.name} returned no policyDocument${config.simpleResponses ? ' and no isAuthorized' : ''}`) };
+    if (!out.policyDocument) return { reply: gatewayReply.authorizerFailure(api.kind, `authorizer ${config.name} returned no policyDocument${config.simpleResponses ? ' and no isAuthorized' : ''}`) };
     const verdict = policyDecision(out.policyDocument, arn);
     if (verdict !== 'allow') {
       const reply = api.kind === 'rest' && verdict === 'none'
@@ -138,7 +138,13 @@ export class Authorizers {
         : gatewayReply.forbidden(api.kind);
       return { reply: { ...reply, problem: `authorizer ${config.name}: ${verdict === 'deny' ? 'an explicit Deny' : 'no Allow'} for ${arn}` } };
     }
-    if (api.kind === 'rest') return { context: { ...context, principalId: out.principalId } };
+    if (api.kind === 'rest') {
+      // A REST API passes context values on as strings, and refuses an object or a list among them.
+      const nested = Object.keys(context).find((k) => context[k] !== null && typeof context[k] === 'object');
+      if (nested) return { reply: gatewayReply.authorizerFailure('rest', `authorizer ${config.name}: context.${nested} is ${Array.isArray(context[nested]) ? 'a list' : 'an object'}; a REST API takes only strings, numbers and booleans there`) };
+      const strings = Object.fromEntries(Object.entries(context).map(([k, v]) => [k, typeof v === 'number' || typeof v === 'boolean' ? String(v) : v]));
+      return { context: { ...strings, principalId: out.principalId } };
+    }
     return { context: { lambda: context, principalId: out.principalId } };
   }
 

@@ -69,14 +69,20 @@ function singleAndMulti(pairs: [string, string][]): { single: Record<string, str
 
 const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded|[\w.+-]+\+(json|xml)))|^$/i;
 
+/** Whether a REST API's binary media types (`image/png`, a type with a wildcard subtype, or any type) name a media
+ *  type (its parameters ignored). */
+export function isBinaryType(api: ApiDefinition, mediaType: string): boolean {
+  const type = mediaType.split(';')[0].trim().toLowerCase();
+  if (!type) return false;
+  return api.binaryMediaTypes.some((m) => m === '*/*' || m.toLowerCase() === type || (m.endsWith('/*') && type.startsWith(m.slice(0, -1).toLowerCase())));
+}
+
 /** Whether the body reaches the function base64-encoded: REST for the API's binary media types, HTTP APIs and
  *  function URLs for anything that is not text. */
 export function isBinaryBody(api: ApiDefinition, contentType: string, body: Buffer): boolean {
   if (body.length === 0) return false;
   const type = contentType.split(';')[0].trim().toLowerCase();
-  if (api.kind === 'rest') {
-    return api.binaryMediaTypes.some((m) => m === '*/*' || m.toLowerCase() === type || (m.endsWith('/*') && type.startsWith(m.slice(0, -1).toLowerCase())));
-  }
+  if (api.kind === 'rest') return isBinaryType(api, type);
   return !TEXT_TYPES.test(type);
 }
 

@@ -22,6 +22,11 @@ export const gatewayReply = {
   tooLarge: (): HttpReply => json(413, 'Request Entity Too Large', 'the request body is over API Gateway\'s 10 MB limit'),
   unknownRoute: (kind: ApiKind): HttpReply => (kind === 'rest' ? json(403, 'Missing Authentication Token') : json(404, 'Not Found')),
   unauthorized: (): HttpReply => json(401, 'Unauthorized'),
+  /** A Lambda authorizer that failed (threw, returned no policy, a context a REST API refuses): the gateway's
+   *  AUTHORIZER_FAILURE / AUTHORIZER_CONFIGURATION_ERROR answer, 500 ({"message": null} from a REST API). */
+  authorizerFailure: (kind: ApiKind, problem: string): HttpReply => (kind === 'rest'
+    ? { status: 500, headers: [['content-type', 'application/json'], ['x-amzn-ErrorType', 'AuthorizerConfigurationException']], body: Buffer.from('{"message":null}'), problem }
+    : json(500, 'Internal Server Error', problem)),
   /** A REST route that needs an API key, without a valid one. */
   apiKeyForbidden: (): HttpReply => json(403, 'Forbidden'),
   forbidden: (kind: ApiKind): HttpReply => json(403, kind === 'rest' ? 'User is not authorized to access this resource with an explicit deny' : 'Forbidden'),
@@ -47,8 +52,9 @@ function headerList(value: unknown, multi: unknown): [string, string][] | string
   return out;
 }
 
-/** A proxy response object → HTTP; a string says what is malformed. */
-function proxyReply(result: Record<string, unknown>, strict: boolean): HttpReply | string {
+/** A proxy response object → HTTP; a string says what is malformed. `binary`: an isBase64Encoded body is decoded
+ *  (else it goes out as the base64 text, as a REST API sends it to a client that did not ask for binary). */
+function proxyReply(result: Record<string, unknown>, strict: boolean, binary: boolean): HttpReply | string {
   if (strict) {
     const extra = Object.keys(result).filter((k) => !PROXY_KEYS.has(k) || k === 'cookies');
     if (extra.length) return `unexpected field(s) ${extra.join(', ')} (a proxy response has statusCode, headers, multiValueHeaders, body, isBase64Encoded)`;
@@ -65,7 +71,7 @@ function proxyReply(result: Record<string, unknown>, strict: boolean): HttpReply
     for (const c of result.cookies) headers.push(['set-cookie', String(c)]);
   }
   const text = result.body === undefined || result.body === null ? '' : typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
-  const body = result.isBase64Encoded === true ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
+  const body = result.isBase64Encoded === true && binary ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
   return { status, headers, body };
 }
 
@@ -74,7 +80,7 @@ function proxyReply(result: Record<string, unknown>, strict: boolean): HttpReply
  * response: anything else is a 502 (`Malformed Lambda proxy response`). Payload 2.0 and function URLs take a proxy
  * response when it has a statusCode; otherwise the returned JSON is the body of a 200 `application/json` answer.
  */
-export function replyFromPayload(kind: ApiKind, version: PayloadVersion, payload: string): HttpReply {
+export function replyFromPayload(kind: ApiKind, version: PayloadVersion, payload: string, binary = true): HttpReply {
   let result: unknown;
   try {
     result = payload === '' ? null : JSON.parse(payload);
@@ -84,11 +90,11 @@ export function replyFromPayload(kind: ApiKind, version: PayloadVersion, payload
   const isProxy = typeof result === 'object' && result !== null && !Array.isArray(result) && 'statusCode' in result;
   if (version === '1.0') {
     if (!isProxy) return gatewayReply.internalError(`Execution failed due to configuration error: Malformed Lambda proxy response (no statusCode in ${payload.slice(0, 120) || 'an empty response'})`);
-    const reply = proxyReply(result as Record<string, unknown>, kind === 'rest');
+    const reply = proxyReply(result as Record<string, unknown>, kind === 'rest', binary);
     return typeof reply === 'string' ? gatewayReply.internalError(`Execution failed due to configuration error: Malformed Lambda proxy response: ${reply}`) : reply;
   }
   if (isProxy) {
-    const reply = proxyReply(result as Record<string, unknown>, false);
+    const reply = proxyReply(result as Record<string, unknown>, false, binary);
     return typeof reply === 'string' ? gatewayReply.internalError(`Malformed Lambda response: ${reply}`) : reply;
   }
   return { status: 200, headers: [['content-type', 'application/json']], body: Buffer.from(payload, 'utf8') };

@@ -10,7 +10,7 @@ import type { LocalLambda } from '../runtime/localLambda';
 import { StreamedResponseReader } from '../runtime/streamedResponse';
 import { LambdaServiceError, type FunctionConfig, type InvokeResult } from '../runtime/types';
 import { originAllowed, preflightHeaders, responseCorsHeaders } from './apiCors';
-import { apiEvent, requestHeader, type ApiRequest } from './apiEvents';
+import { apiEvent, isBinaryType, requestHeader, type ApiRequest } from './apiEvents';
 import { gatewayReply, replyFromPayload, type HttpReply } from './apiResponses';
 import { ApiRouter, mostSpecific, type AddressedMatch, type RouteMatch } from './apiRouter';
 import { stagePrefix, type ApiDefinition, type ApiKind, type ApiModel, type ApiRoute } from './apiRoutes';
@@ -250,7 +250,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     const cors = api.kind === 'rest' ? [] : responseCorsHeaders(api.cors, origin);
     const coldReason = changed.get(match.route.functionId);
     changed.delete(match.route.functionId);
-    const outcome = await invoke(api, match, config, event, res, cors, ids.traceRoot);
+    const outcome = await invoke(api, match, config, event, res, cors, ids.traceRoot, req.headers.accept);
     access({ status: outcome.reply?.status ?? res.status, functionId: match.route.functionId, requestId: outcome.result?.requestId, cold: outcome.result?.coldStart, coldReason: outcome.result?.coldStart ? coldReason : undefined, problem: outcome.reply?.problem });
   }
 
@@ -266,12 +266,12 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   }
 
   /** Invokes the route's function and answers; a RESPONSE_STREAM function URL writes chunks as they come. */
-  async function invoke(api: ApiDefinition, match: RouteMatch, config: FunctionConfig, event: string, res: MinimalResponse, cors: [string, string][], traceRoot: string): Promise<{ result?: InvokeResult; reply?: HttpReply }> {
+  async function invoke(api: ApiDefinition, match: RouteMatch, config: FunctionConfig, event: string, res: MinimalResponse, cors: [string, string][], traceRoot: string, accept: string | undefined): Promise<{ result?: InvokeResult; reply?: HttpReply }> {
     const overridden = options.invokeOverride?.(match.route.functionId, config, event);
     if (overridden) {
       const result = await overridden;
       if (!result) return { reply: finish(res, gatewayReply.internalError('the debug session did not start (see the Lambda Workbench output)'), cors) };
-      return { result, reply: finish(res, replyFor(api, match, config, result), cors) };
+      return { result, reply: finish(res, replyFor(api, match, config, result, accept), cors) };
     }
     const streaming = match.route.invokeMode === 'RESPONSE_STREAM';
     let reader: StreamedResponseReader | undefined;
@@ -310,7 +310,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       res.end();
       return { result };
     }
-    return { result, reply: finish(res, replyFor(api, match, config, result), cors) };
+    return { result, reply: finish(res, replyFor(api, match, config, result, accept), cors) };
   }
 
   /** The route a request means. Several APIs share the main port, so each is asked (under its stage and at the
@@ -360,11 +360,14 @@ function fallbackKind(listener: Listener): ApiKind {
   return listener.routers.some((r) => r.api.kind !== 'rest') ? 'http' : 'rest';
 }
 
-/** A finished invocation as the gateway answers it: a timeout 504, a function error 502, else the mapped payload. */
-function replyFor(api: ApiDefinition, match: RouteMatch, config: FunctionConfig, result: InvokeResult): HttpReply {
-  if (result.timedOut) return gatewayReply.timeout(`${config.name} timed out after ${config.timeout ?? 3} s`);
+/** A finished invocation as the gateway answers it: a function error — its own timeout included, which Lambda
+ *  returns as one — 502, else the mapped payload (504 is the integration timeout's, in invoke()). A REST API
+ *  returns a base64 body as binary only when the client's Accept names one of its binary media types. */
+function replyFor(api: ApiDefinition, match: RouteMatch, config: FunctionConfig, result: InvokeResult, accept: string | undefined): HttpReply {
+  if (result.timedOut) return gatewayReply.internalError(`${config.name} timed out after ${config.timeout ?? 3} s (a function error: 502, as API Gateway answers it)`);
   if (result.functionError) return gatewayReply.internalError(`${config.name} failed: ${result.error?.errorType ?? 'Error'}: ${result.error?.errorMessage ?? ''}`);
-  return replyFromPayload(api.kind, match.route.payloadVersion, result.payload);
+  const binary = api.kind !== 'rest' || isBinaryType(api, (accept ?? '').split(',')[0]);
+  return replyFromPayload(api.kind, match.route.payloadVersion, result.payload, binary);
 }
 
 function finish(res: MinimalResponse, reply: HttpReply, cors: [string, string][]): HttpReply {

@@ -249,6 +249,13 @@ describe('local API: a template\'s REST API, HTTP API and function URL over real
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 255]);
     const binary = await respond('/respond', { return: { statusCode: 200, headers: { 'content-type': 'image/png' }, body: png.toString('base64'), isBase64Encoded: true } });
     assert.deepEqual(Buffer.from(await binary.arrayBuffer()), png);
+    // A REST API sends binary only to a client whose Accept names one of its binary media types; to others the
+    // base64 text, as the function wrote it (a browser's */* gets text: what a deployed API does too).
+    const pngReply = { return: { statusCode: 200, headers: { 'content-type': 'image/png' }, body: png.toString('base64'), isBase64Encoded: true } };
+    const asked = await call('/dev/respond', { method: 'POST', body: JSON.stringify(pngReply), headers: { 'content-type': 'application/json', accept: 'image/png' } });
+    assert.deepEqual(Buffer.from(await asked.arrayBuffer()), png);
+    const notAsked = await call('/dev/respond', { method: 'POST', body: JSON.stringify(pngReply), headers: { 'content-type': 'application/json', accept: '*/*' } });
+    assert.equal(await notAsked.text(), png.toString('base64'));
     for (const [path, value] of [['/respond1', { hello: 'no statusCode' }], ['/dev/respond', { statusCode: 200, body: { not: 'a string' } }], ['/dev/respond', { statusCode: 200, extra: 1 }], ['/respond1', 'just a string']] as const) {
       const res = await respond(path, { return: value });
       assert.equal(res.status, 502, `${path} ${JSON.stringify(value)}`);
@@ -273,14 +280,15 @@ describe('local API: a template\'s REST API, HTTP API and function URL over real
     assert.deepEqual(Buffer.from(event.body as string, 'base64'), png);
   });
 
-  it('timeouts: 504 after the integration timeout, the function left to finish; and a function timeout', async () => {
+  it('timeouts: 504 after the integration timeout, the function left to finish; a function\'s own timeout is its error, 502', async () => {
     const started = Date.now();
     const res = await respond('/respond', { sleep: 2_500, return: 'late' });
     assert.equal(res.status, 504);
     assert.deepEqual(await res.json(), { message: 'Endpoint request timed out' });
     assert.ok(Date.now() - started < 2_400, 'answered at the 1.5 s integration timeout, not when the function ended');
     const fnTimeout = await respond('/dev/respond', { sleep: 4_000 });
-    assert.equal(fnTimeout.status, 504);
+    assert.equal(fnTimeout.status, 502, 'Lambda answers a timed-out call as a function error');
+    assert.deepEqual(await fnTimeout.json(), { message: 'Internal server error' });
     assert.match(access.at(-1)?.problem ?? '', /timed out after 3 s/);
   });
 
@@ -307,16 +315,23 @@ describe('local API: a template\'s REST API, HTTP API and function URL over real
     const allowed = await echo('/dev/secret', { headers: { authorization: 'allow' } });
     assert.equal(allowed.requestContext.authorizer.tier, 'gold');
     assert.equal(allowed.requestContext.authorizer.principalId, 'user-1');
+    // A REST API hands context values on as strings.
+    assert.deepEqual([allowed.requestContext.authorizer.level, allowed.requestContext.authorizer.admin], ['3', 'false']);
     await echo('/dev/secret', { headers: { authorization: 'allow' } });
     assert.equal(cloud.authorizers.calls, callsBefore + 1, 'the second request used the cached policy');
     const denied = await call('/dev/secret', { headers: { authorization: 'deny' } });
     assert.equal(denied.status, 403);
     assert.equal((await call('/dev/secret', { headers: { authorization: 'garbage' } })).status, 401, "throw new Error('Unauthorized') → 401");
     const crashed = await call('/dev/secret', { headers: { authorization: 'crash' } });
-    assert.equal(crashed.status, 502, 'an authorizer that fails otherwise');
+    // API Gateway's AUTHORIZER_FAILURE / AUTHORIZER_CONFIGURATION_ERROR: 500, {"message": null} from a REST API.
+    assert.equal(crashed.status, 500, 'an authorizer that fails otherwise');
+    assert.deepEqual(await crashed.json(), { message: null });
+    assert.equal(crashed.headers.get('x-amzn-errortype'), 'AuthorizerConfigurationException');
     assert.match(access.at(-1)?.problem ?? '', /authorizer TokenAuth failed: Error: token store unreachable/);
-    assert.equal((await call('/dev/secret', { headers: { authorization: 'no-policy' } })).status, 502);
+    assert.equal((await call('/dev/secret', { headers: { authorization: 'no-policy' } })).status, 500);
     assert.match(access.at(-1)?.problem ?? '', /authorizer TokenAuth returned no policyDocument/);
+    assert.equal((await call('/dev/secret', { headers: { authorization: 'nested' } })).status, 500, 'a list in a REST authorizer\'s context');
+    assert.match(access.at(-1)?.problem ?? '', /context\.roles is a list; a REST API takes only strings, numbers and booleans there/);
     assert.equal((await echo('/dev/keyed', { headers: { 'x-api-key': 'k1' } })).requestContext.authorizer.key, 'k1');
     assert.equal((await call('/dev/keyed', { headers: { 'x-api-key': 'nope' } })).status, 403);
   });
