@@ -133,6 +133,8 @@ export const invokeCommand: CliCommand = {
           onSample: v.json ? undefined : (s) => io.err(`${sampleLine(s)}\n`),
         });
         printSummary(summary, io, v.json === true);
+        // Stopped by Ctrl+C: not a finished run, whatever it counted (130, as a shell reports SIGINT).
+        if (summary.cancelled) return 130;
         return summary.errors > 0 || summary.throttled > 0 ? EXIT_FAILED : EXIT_OK;
       }
       // A streaming function's chunks go to stdout as they arrive (an HTTP prelude to stderr, as a status line).
@@ -221,7 +223,7 @@ function printSummary(s: LoadSummary, io: CliIO, json: boolean): void {
     return;
   }
   io.out([
-    `${s.completed} invocations (${s.concurrency} at a time) in ${(s.wallMs / 1000).toFixed(2)} s — ${s.throughputPerSecond.toFixed(0)}/s${s.cancelled ? ' (stopped early)' : ''}`,
+    `${s.completed} invocations (${Math.min(s.concurrency, s.completed + s.throttled)} at a time${s.throttled ? `; ${s.completed + s.throttled} sent, ${s.throttled} throttled` : ''}) in ${(s.wallMs / 1000).toFixed(2)} s — ${s.throughputPerSecond.toFixed(0)}/s${s.cancelled ? ' (stopped early)' : ''}`,
     `cold starts:   ${s.coldStarts}`,
     `environments:  ${s.environments}`,
     `latency:       p50 ${s.latencyMs.p50.toFixed(2)} ms   p99 ${s.latencyMs.p99.toFixed(2)} ms   max ${s.latencyMs.max.toFixed(2)} ms`,

@@ -1,4 +1,5 @@
 import { UsageError, type CliCommand } from '../cliCommand';
+import { intOption } from '../parseOptions';
 import { invokeCommand } from './invoke';
 
 const HELP = `Usage:
@@ -40,6 +41,9 @@ export const loadCommand: CliCommand = {
         throw new UsageError('load takes --requests (invoke takes --repeat)');
       } else rest.push(arg);
     }
-    return invokeCommand.run([...rest, '--repeat', requests, '--concurrency', concurrency], io);
+    // Checked under load's own names (invoke would say --repeat); `=` keeps a value such as -5 from reading as an option.
+    const total = intOption(requests, 'requests', 1, 1_000_000)!;
+    const inFlight = intOption(concurrency, 'concurrency', 1, 1000)!;
+    return invokeCommand.run([...rest, `--repeat=${total}`, `--concurrency=${inFlight}`], io);
   },
 };

@@ -34,4 +34,28 @@ describe('CLI: invoke --repeat with --concurrency', function () {
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /load takes --requests/);
   });
+
+  it('load: its options are checked under their own names; the summary says what was sent; Ctrl+C is no clean exit', async () => {
+    const load = (...args: string[]) => spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'load', 'examples/hello-node/app.handler', ...args], { cwd: root, encoding: 'utf8' });
+    for (const value of ['0', '-5']) {
+      const r = load('-n', value);
+      assert.equal(r.status, 2, value);
+      assert.match(r.stderr, new RegExp(`--requests must be a whole number from 1 to 1000000 \\(got '${value}'\\)`));
+    }
+    assert.match(load('-n', '3', '-c', '10').stdout, /^3 invocations \(3 at a time\)/m);
+    const throttled = load('-n', '10', '-c', '5', '--max-concurrency', '2', '--event', '{"sleep": 1}');
+    assert.match(throttled.stdout, /^\d+ invocations \(5 at a time; 10 sent, \d+ throttled\)/m);
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), 'load', 'test/fixtures/runtime/node/handlers.sleep', '-n', '100000', '-c', '2', '--event', '{"ms": 20}'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let progress = '';
+    child.stderr.on('data', (c: Buffer) => {
+      progress += c.toString();
+      if (/\[load\]/.test(progress)) child.kill('SIGINT');
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    assert.equal(code, 130, 'an interrupted run does not exit 0');
+    assert.match(out, /\(stopped early\)/);
+  });
 });
