@@ -35,7 +35,7 @@ async function newHandler(args: NewHandlerArgs, log: OutputLog): Promise<(Scaffo
   const request = { templateId, language, name, parentDir, workspaceRoot, samResource, launchConfig: true };
   let result: ScaffoldResult;
   try {
-    result = scaffold({ ...request, overwrite: args.overwrite });
+    result = await scaffold({ ...request, overwrite: args.overwrite });
   } catch (error) {
     if (!(error instanceof ScaffoldConflictError)) {
       log.showError(`Could not create the handler: ${error instanceof Error ? error.message : String(error)}`, error);
@@ -43,7 +43,7 @@ async function newHandler(args: NewHandlerArgs, log: OutputLog): Promise<(Scaffo
     }
     const choice = await vscode.window.showWarningMessage(`${error.message}. Replace them?`, { modal: true }, 'Replace');
     if (choice !== 'Replace') return undefined;
-    result = scaffold({ ...request, overwrite: true });
+    result = await scaffold({ ...request, overwrite: true });
   }
   log.info(`Created ${result.functionDir} from template ${templateId} (${language})`);
   if (result.launch?.kind === 'unreadable') {

@@ -55,7 +55,7 @@ export const newCommand: CliCommand = {
     if (!LANGUAGES.some((l) => l.id === language)) throw new UsageError(`--language must be one of ${LANGUAGES.map((l) => l.id).join(', ')}`);
     const parentDir = (v.dir as string | undefined) ?? '.';
     try {
-      const result = scaffold({
+      const result = await scaffold({
         templateId, language, name: v.name as string, parentDir: resolve(io.cwd, parentDir), workspaceRoot: io.cwd,
         launchConfig: v['no-launch'] !== true, samResource: v.sam === true, overwrite: v.force === true,
       });

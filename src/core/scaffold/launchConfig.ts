@@ -1,6 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { applyEdits, modify, parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { formattingOf } from '../json/jsonEdits';
+import { pathExists } from '../pathExists';
 
 /** A debug configuration of the `lambda` type (see the debug provider). */
 export interface LambdaLaunchConfig {
@@ -23,14 +25,14 @@ export type MergeOutcome =
  * A configuration with the same name is left alone (never clobbered); a launch.json that does not parse is not
  * touched at all — the caller shows the configuration for the user to paste.
  */
-export function mergeLaunchConfig(workspaceRoot: string, config: LambdaLaunchConfig): MergeOutcome {
+export async function mergeLaunchConfig(workspaceRoot: string, config: LambdaLaunchConfig): Promise<MergeOutcome> {
   const file = join(workspaceRoot, '.vscode', 'launch.json');
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify({ version: '0.2.0', configurations: [config] }, null, 2)}\n`);
+  if (!(await pathExists(file))) {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, `${JSON.stringify({ version: '0.2.0', configurations: [config] }, null, 2)}\n`);
     return { kind: 'created', file };
   }
-  const text = readFileSync(file, 'utf8');
+  const text = await readFile(file, 'utf8');
   const errors: ParseError[] = [];
   const doc = parse(text, errors, { allowTrailingComma: true }) as { configurations?: unknown } | undefined;
   if (errors.length > 0 || !doc || typeof doc !== 'object') {
@@ -40,12 +42,11 @@ export function mergeLaunchConfig(workspaceRoot: string, config: LambdaLaunchCon
   }
   const configurations = Array.isArray(doc.configurations) ? (doc.configurations as { name?: unknown }[]) : undefined;
   if (configurations?.some((c) => c && c.name === config.name)) return { kind: 'exists', file };
-  const indent = /\n(\s+)"/.exec(text)?.[1] ?? '  ';
-  const formattingOptions = { insertSpaces: !indent.includes('\t'), tabSize: indent.includes('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' };
+  const formattingOptions = formattingOf(text);
   const edits = configurations
     ? modify(text, ['configurations', configurations.length], config, { formattingOptions, isArrayInsertion: true })
     : modify(text, ['configurations'], [config], { formattingOptions });
-  writeFileSync(file, applyEdits(text, edits));
+  await writeFile(file, applyEdits(text, edits));
   return { kind: 'added', file };
 }
 

@@ -1,7 +1,9 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyEdits, modify } from 'jsonc-parser';
 import { stringify } from 'yaml';
+import { formattingOf } from '../json/jsonEdits';
+import { pathExists } from '../pathExists';
 import { parseCloudFormation } from '../project/cloudFormationYaml';
 
 export interface SamResource {
@@ -41,8 +43,10 @@ export const SAM_TEMPLATE_NAMES = ['template.yaml', 'template.yml', 'template.js
 
 /** The template a scaffolded function is added to: the folder's template.yaml, .yml or .json, as sam finds it;
  *  template.yaml when there is none yet. */
-export function samTemplateFile(folder: string): string {
-  return SAM_TEMPLATE_NAMES.map((name) => join(folder, name)).find((file) => existsSync(file)) ?? join(folder, SAM_TEMPLATE_NAMES[0]);
+export async function samTemplateFile(folder: string): Promise<string> {
+  const files = SAM_TEMPLATE_NAMES.map((name) => join(folder, name));
+  const present = await Promise.all(files.map(pathExists));
+  return files.find((_, i) => present[i]) ?? files[0];
 }
 
 /** `unsupported`: a template that parses but whose layout the insertion cannot add to without rewriting it; the
@@ -53,9 +57,7 @@ type Insertion = { text: string } | { reason: string };
 
 /** A JSON template: jsonc-parser's edit adds the key and formats only what it inserts, indented as the file is. */
 function insertJson(text: string, resource: SamResource): Insertion {
-  const indent = /\n([ \t]+)"/.exec(text)?.[1] ?? '  ';
-  const formattingOptions = { insertSpaces: !indent.includes('\t'), tabSize: indent.includes('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' };
-  return { text: applyEdits(text, modify(text, ['Resources', resource.logicalId], definition(resource), { formattingOptions })) };
+  return { text: applyEdits(text, modify(text, ['Resources', resource.logicalId], definition(resource), { formattingOptions: formattingOf(text) })) };
 }
 
 /** A YAML template: the resource's lines go at the end of the block-style `Resources:` section, at the
@@ -88,12 +90,12 @@ function insertYaml(text: string, resource: SamResource): Insertion {
  * when there is none; never replaces an existing resource of the same logical id. The result is parsed back before
  * it is written: a layout the insertion does not handle is reported as `unsupported`, never half-written.
  */
-export function addSamResource(file: string, resource: SamResource): SamOutcome {
-  if (!existsSync(file)) {
-    writeFileSync(file, `${HEADER}${resourceYaml(resource)}\n`);
+export async function addSamResource(file: string, resource: SamResource): Promise<SamOutcome> {
+  if (!(await pathExists(file))) {
+    await writeFile(file, `${HEADER}${resourceYaml(resource)}\n`);
     return { kind: 'created', file };
   }
-  const text = readFileSync(file, 'utf8');
+  const text = await readFile(file, 'utf8');
   let doc: Record<string, unknown>;
   try {
     doc = parseCloudFormation(text, file);
@@ -112,6 +114,6 @@ export function addSamResource(file: string, resource: SamResource): SamOutcome 
   }
   const kept = after && typeof after === 'object' && [resource.logicalId, ...Object.keys(resources ?? {})].every((id) => id in after);
   if (!kept) return { kind: 'unsupported', file, reason: 'its Resources section is laid out in a way the resource cannot be added to without rewriting the file: add it yourself' };
-  writeFileSync(file, inserted.text);
+  await writeFile(file, inserted.text);
   return { kind: 'added', file };
 }

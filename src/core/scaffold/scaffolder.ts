@@ -1,9 +1,11 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { EventCatalog } from '../events/catalog';
 import { generateEvent } from '../events/generate';
 import { SAVED_EVENTS_FOLDER } from '../events/savedEvents';
 import { parseJson } from '../json/parseJson';
+import { pathExists } from '../pathExists';
 import { readApiModel } from '../localApi/apiRoutes';
 import { assetPath } from '../packageInfo';
 import { mergeLaunchConfig, type LambdaLaunchConfig, type MergeOutcome } from './launchConfig';
@@ -101,11 +103,11 @@ export interface ScaffoldResult {
   readonly sam?: SamOutcome;
 }
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path).map((f) => join(name, f)) : [name];
-  });
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(entries.map(async (entry) =>
+    (entry.isDirectory() ? (await filesUnder(join(dir, entry.name))).map((f) => join(entry.name, f)) : [entry.name])));
+  return nested.flat();
 }
 
 const posix = (p: string): string => p.split(sep).join('/');
@@ -117,11 +119,11 @@ interface RouteRename { readonly from: string; readonly to: string }
 
 /** When the template's implicit API already has one of these literal routes (same method and path), the path this
  *  function takes instead: `/<name>`. Greedy routes keep theirs (an api-router serves paths below its own root). */
-function freeRoutePath(templateFile: string, events: SamSection['Events'], name: string): RouteRename | undefined {
-  if (!events || !existsSync(templateFile)) return undefined;
+function freeRoutePath(templateFile: string, templateText: string | undefined, events: SamSection['Events'], name: string): RouteRename | undefined {
+  if (!events || templateText === undefined) return undefined;
   let taken: Set<string>;
   try {
-    taken = new Set(readApiModel(readFileSync(templateFile, 'utf8'), templateFile).routes.map((r) => `${r.api} ${r.method} ${r.path}`));
+    taken = new Set(readApiModel(templateText, templateFile).routes.map((r) => `${r.api} ${r.method} ${r.path}`));
   } catch {
     return undefined; // a template that does not parse: addSamResource says so
   }
@@ -136,11 +138,11 @@ function freeRoutePath(templateFile: string, events: SamSection['Events'], name:
 
 /** Why the function cannot take `logicalId` in the template: another resource has it (`orders2` and `Orders2` both
  *  make Orders2Function). The same function scaffolded again (its FunctionName or CodeUri) is not a conflict. */
-function logicalIdConflict(templateFile: string, logicalId: string, name: string, codeUri: string): string | undefined {
-  if (!existsSync(templateFile)) return undefined;
+function logicalIdConflict(templateFile: string, templateText: string | undefined, logicalId: string, name: string, codeUri: string): string | undefined {
+  if (templateText === undefined) return undefined;
   let resources: unknown;
   try {
-    resources = parseCloudFormation(readFileSync(templateFile, 'utf8'), templateFile).Resources;
+    resources = parseCloudFormation(templateText, templateFile).Resources;
   } catch {
     return undefined; // a template that does not parse: addSamResource says so
   }
@@ -157,7 +159,8 @@ function withRoutePath(sam: SamSection, rename: RouteRename): SamSection {
   return JSON.parse(JSON.stringify(sam).replaceAll(`"Path":${JSON.stringify(rename.from)}`, `"Path":${JSON.stringify(rename.to)}`)) as SamSection;
 }
 
-export function scaffold(req: ScaffoldRequest, catalog = new EventCatalog()): ScaffoldResult {
+/** Asynchronous throughout: the editor scaffolds on the extension host's thread. */
+export async function scaffold(req: ScaffoldRequest, catalog = new EventCatalog()): Promise<ScaffoldResult> {
   const template = findTemplate(req.templateId);
   const lang = template.languages[req.language];
   if (!lang) throw new ScaffoldError(`Template '${template.id}' has no ${req.language} version.`);
@@ -165,34 +168,37 @@ export function scaffold(req: ScaffoldRequest, catalog = new EventCatalog()): Sc
   if (nameProblem) throw new ScaffoldError(nameProblem);
   const functionDir = resolve(req.parentDir, req.name);
   const sourceDir = join(TEMPLATE_ROOT(), template.id, req.language);
-  const relFiles = filesUnder(sourceDir);
+  const relFiles = await filesUnder(sourceDir);
   const eventName = `${template.event.source}-${template.event.type}`;
   const eventFile = join(functionDir, SAVED_EVENTS_FOLDER, `${eventName}.json`);
   const targets = [...relFiles.map((f) => join(functionDir, f)), eventFile];
-  const templateFile = samTemplateFile(req.workspaceRoot);
+  const templateFile = await samTemplateFile(req.workspaceRoot);
+  // Read once for both checks below (the insertion itself reads it again, to add to what is there then).
+  const templateText = req.samResource ? await readFile(templateFile, 'utf8').catch(() => undefined) : undefined;
   const relDir = posix(relative(req.workspaceRoot, functionDir)) || '.';
   const logicalId = logicalIdFor(req.name);
   // Checked before anything is written: a second id (Orders2Function2) would also need its own bucket, queue or
   // table ids and bucket name, which derive from the same base, so this asks for another name instead.
-  const idConflict = req.samResource ? logicalIdConflict(templateFile, logicalId, req.name, `${relDir}/`) : undefined;
+  const idConflict = req.samResource ? logicalIdConflict(templateFile, templateText, logicalId, req.name, `${relDir}/`) : undefined;
   if (idConflict) throw new ScaffoldError(idConflict);
-  const conflicts = targets.filter((f) => existsSync(f));
+  const present = await Promise.all(targets.map(pathExists));
+  const conflicts = targets.filter((_, i) => present[i]);
   if (conflicts.length > 0 && !req.overwrite) throw new ScaffoldConflictError(conflicts);
 
-  mkdirSync(functionDir, { recursive: true });
+  await mkdir(functionDir, { recursive: true });
   for (const rel of relFiles) {
     const target = join(functionDir, rel);
-    mkdirSync(dirname(target), { recursive: true });
+    await mkdir(dirname(target), { recursive: true });
     const source = join(sourceDir, rel);
-    if (/\.(png|jpe?g|gif|ico)$/i.test(rel)) cpSync(source, target);
-    else writeFileSync(target, readFileSync(source, 'utf8').replace(/\{\{functionName\}\}/g, req.name));
+    if (/\.(png|jpe?g|gif|ico)$/i.test(rel)) await copyFile(source, target);
+    else await writeFile(target, (await readFile(source, 'utf8')).replace(/\{\{functionName\}\}/g, req.name));
   }
   // A route the template already has (a second `api-http` scaffold's GET /hello) would shadow one of the two:
   // this function's route takes its own name instead, and its saved event asks for that path.
-  const routePath = req.samResource ? freeRoutePath(templateFile, template.sam?.Events, req.name) : undefined;
+  const routePath = req.samResource ? freeRoutePath(templateFile, templateText, template.sam?.Events, req.name) : undefined;
   const eventParams = routePath && template.event.params?.path ? { ...template.event.params, path: routePath.to } : template.event.params ?? {};
-  mkdirSync(dirname(eventFile), { recursive: true });
-  writeFileSync(eventFile, `${JSON.stringify(generateEvent(catalog, template.event.source, template.event.type, eventParams), null, 2)}\n`);
+  await mkdir(dirname(eventFile), { recursive: true });
+  await writeFile(eventFile, `${JSON.stringify(generateEvent(catalog, template.event.source, template.event.type, eventParams), null, 2)}\n`);
 
   const moduleFile = lang.handler.slice(0, lang.handler.lastIndexOf('.'));
   const handlerFile = join(functionDir, relFiles.find((f) => posix(f).replace(/\.[^.]+$/, '') === moduleFile) ?? moduleFile);
@@ -200,7 +206,7 @@ export function scaffold(req: ScaffoldRequest, catalog = new EventCatalog()): Sc
     type: 'lambda', request: 'launch', name: `Debug ${req.name}`,
     handler: `${relDir}/${lang.handler}`, runtime: lang.runtime, event: `${relDir}/${SAVED_EVENTS_FOLDER}/${eventName}.json`,
   };
-  const launch = req.launchConfig === false ? undefined : mergeLaunchConfig(req.workspaceRoot, launchConfig);
+  const launch = req.launchConfig === false ? undefined : await mergeLaunchConfig(req.workspaceRoot, launchConfig);
   let sam: SamOutcome | undefined;
   if (req.samResource) {
     const prefix = logicalId.replace(/Function$/, '');
@@ -208,9 +214,9 @@ export function scaffold(req: ScaffoldRequest, catalog = new EventCatalog()): Sc
     const fill = <T>(value: T): T => JSON.parse(JSON.stringify(value ?? null).replace(/\{\{Prefix\}\}/g, prefix).replace(/\{\{prefix\}\}/g, req.name.toLowerCase())) as T;
     const samSection = fill(routePath ? withRoutePath(template.sam ?? {}, routePath) : template.sam ?? {});
     for (const [id, resource] of Object.entries(fill(template.samResources ?? {}))) {
-      addSamResource(templateFile, { logicalId: id, type: resource.Type, properties: resource.Properties ?? {} });
+      await addSamResource(templateFile, { logicalId: id, type: resource.Type, properties: resource.Properties ?? {} });
     }
-    sam = addSamResource(templateFile, {
+    sam = await addSamResource(templateFile, {
       logicalId,
       properties: {
         // The name the user typed is the function's name (in the views, and once deployed), not only the logical id.

@@ -153,7 +153,7 @@ describe('local API: the api-router template and a one-function-per-route versio
     const dir = mkdtempSync(join(tmpdir(), 'lwb-router-'));
     const lambda = new LocalLambda();
     try {
-      scaffold({ templateId: 'api-router', language: 'javascript', name: 'router', parentDir: dir, workspaceRoot: dir, launchConfig: false, samResource: true });
+      await scaffold({ templateId: 'api-router', language: 'javascript', name: 'router', parentDir: dir, workspaceRoot: dir, launchConfig: false, samResource: true });
       writeFileSync(join(dir, 'per-route.yaml'), `Transform: AWS::Serverless-2016-10-31
 Globals:
   Function: { Runtime: nodejs20.x, CodeUri: router/, Handler: index.handler }

@@ -22,10 +22,12 @@ function references(value: unknown, out: string[] = []): string[] {
 }
 
 describe('SAM resources written by New Handler', () => {
-  it('a second API function whose route the template already has takes its own path, and its saved event asks for it', () => {
+  it('a second API function whose route the template already has takes its own path, and its saved event asks for it', async () => {
     const root = mkdtempSync(join(tmpdir(), 'lwb-sam-routes-'));
-    const made = ['orders', 'users'].map((name) => scaffold({ templateId: 'api-http', language: 'python', name, parentDir: root, workspaceRoot: root, launchConfig: false, samResource: true }));
-    for (const name of ['a-router', 'b-router']) scaffold({ templateId: 'api-router', language: 'javascript', name, parentDir: root, workspaceRoot: root, launchConfig: false, samResource: true });
+    // One after the other: each adds to the same template.
+    const made = [];
+    for (const name of ['orders', 'users']) made.push(await scaffold({ templateId: 'api-http', language: 'python', name, parentDir: root, workspaceRoot: root, launchConfig: false, samResource: true }));
+    for (const name of ['a-router', 'b-router']) await scaffold({ templateId: 'api-router', language: 'javascript', name, parentDir: root, workspaceRoot: root, launchConfig: false, samResource: true });
     const file = join(root, 'template.yaml');
     const model = readApiModel(readFileSync(file, 'utf8'), file);
     assert.deepEqual(model.routes.map((r) => `${r.method} ${r.path} ${r.functionId}`), [
@@ -38,9 +40,9 @@ describe('SAM resources written by New Handler', () => {
   it('every template adds a function and the resources its trigger needs, with no dangling reference', async () => {
     const root = mkdtempSync(join(tmpdir(), 'lwb-sam-'));
     const languages: Language[] = ['python', 'javascript', 'typescript'];
-    listTemplates().forEach((t, i) => {
-      scaffold({ templateId: t.id, language: languages[i % 3], name: `fn-${t.id}`, parentDir: root, workspaceRoot: root, launchConfig: false, samResource: true });
-    });
+    for (const [i, t] of listTemplates().entries()) {
+      await scaffold({ templateId: t.id, language: languages[i % 3], name: `fn-${t.id}`, parentDir: root, workspaceRoot: root, launchConfig: false, samResource: true });
+    }
     const file = join(root, 'template.yaml');
     const doc = parseCloudFormation(readFileSync(file, 'utf8'), file) as { Resources: Record<string, { Type: string }> };
     const ids = new Set(Object.keys(doc.Resources));

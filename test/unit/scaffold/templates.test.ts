@@ -66,7 +66,7 @@ describe('Scaffolded templates run in the local runtime against their own events
       describe(`${template.id} (${language})`, () => {
         let run: (env: Record<string, string>) => Promise<InvokeResult>;
         before(async () => {
-          const result = scaffold({ templateId: template.id, language, name: `${template.id}-${language}`, parentDir: root, workspaceRoot: root, launchConfig: false });
+          const result = await scaffold({ templateId: template.id, language, name: `${template.id}-${language}`, parentDir: root, workspaceRoot: root, launchConfig: false });
           const config = await resolveTarget({ spec: join(result.functionDir, result.handler), cwd: result.functionDir, pythonPath: PYTHON, name: `${template.id}-${language}` });
           const event = readFileSync(result.eventFile, 'utf8');
           run = (env) => lambda.invoke({ ...config, memorySize: template.memorySize, timeout: template.timeout, environment: { ...template.environment, AWS_MAX_ATTEMPTS: '1', ...env } }, event, { cold: true });

@@ -18,8 +18,8 @@ describe('TypeScript scaffolds type-check with only their declared packages', fu
   after(() => rmSync(parent, { recursive: true, force: true }));
 
   for (const template of listTemplates()) {
-    it(template.id, () => {
-      const result = scaffold({ templateId: template.id, language: 'typescript', name: `ts-${template.id}`, parentDir: parent, workspaceRoot: parent, samResource: false, launchConfig: false });
+    it(template.id, async () => {
+      const result = await scaffold({ templateId: template.id, language: 'typescript', name: `ts-${template.id}`, parentDir: parent, workspaceRoot: parent, samResource: false, launchConfig: false });
       const manifest = JSON.parse(readFileSync(join(result.functionDir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
       const declared = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies });
       assert.ok(declared.includes('@types/aws-lambda') && declared.includes('@types/node'), `${template.id} declares the Lambda and Node types: ${declared.join(', ')}`);
