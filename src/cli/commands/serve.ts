@@ -55,7 +55,7 @@ export const serveCommand: CliCommand = {
       try {
         if (serverless) {
           const service = readServerlessApi(readFileSync(full, 'utf8'), full, io.env, undefined, region);
-          for (const fn of service.functions) functions.set(fn.name, await resolveTarget({ ...common, spec: full, resource: fn.id }));
+          for (const fn of service.functions) functions.set(fn.name, await resolveTarget({ ...common, spec: full, resource: fn.id, service }));
         } else if (template) {
           const parameters = { ...await samConfigParameters(template, 'local_start_lambda'), ...common.parameterOverrides };
           const parsed = await readSamTemplate(template, { region, parameters });

@@ -85,8 +85,7 @@ async function readDefinition(options: LocalCloudOptions): Promise<CloudDefiniti
   if (/(^|[/\\])serverless\.ya?ml$/.test(options.template)) {
     const service = readServerlessApi(text, options.template, process.env, options.stage, options.target?.region);
     for (const fn of service.functions) {
-      const config = await resolveTarget({ cwd: process.cwd(), ...options.target, spec: fn.spec, name: fn.name, runtime: fn.runtime, timeout: fn.timeout, memorySize: fn.memorySize, region: fn.region });
-      functions.set(fn.id, { ...config, environment: { ...fn.environment, ...config.environment } });
+      functions.set(fn.id, await resolveTarget({ cwd: process.cwd(), ...options.target, spec: options.template, resource: fn.id, service }));
     }
     return { model: service.model, functions };
   }

@@ -7,7 +7,7 @@ import { readDotEnv } from './dotenv';
 import { RESERVED_VARIABLES } from '../runtime/environmentVariables';
 import { inlineCodeFolder } from './inlineCode';
 import { nodeHandlerParts } from '../runtime/handlerName';
-import { readServerlessApi } from '../localApi/serverlessRoutes';
+import { readServerlessApi, type ServerlessFunction } from '../localApi/serverlessRoutes';
 import { TargetError } from './targetError';
 import { pathExists } from '../pathExists';
 import { readTextFile } from '../textFile';
@@ -42,6 +42,8 @@ export interface TargetRequest {
   /** The template `spec` names, already read with its parameters and Region: a caller resolving each of its
    *  functions reads and parses it once, not once per function. */
   readonly template?: ParsedTemplate;
+  /** The same for a serverless.yml `spec` names, read with its stage and Region. */
+  readonly service?: { readonly functions: readonly ServerlessFunction[] };
 }
 
 export { TargetError };
@@ -234,7 +236,7 @@ export const isServerlessFile = (path: string): boolean => /(^|[/\\])serverless\
 /** A function of a serverless.yml (`invoke serverless.yml hello`): its handler, settings and variables as the
  *  framework deploys them (see serverlessRoutes.ts). */
 async function fromServerless(file: string, req: TargetRequest): Promise<FunctionConfig> {
-  const service = readServerlessApi(await readFile(file, 'utf8'), file, process.env, undefined, req.region);
+  const service = req.service ?? readServerlessApi(await readFile(file, 'utf8'), file, process.env, undefined, req.region);
   const ids = service.functions.map((f) => f.id);
   if (ids.length === 0) throw new TargetError(`${relative(req.cwd, file)} declares no functions with a handler.`);
   const fn = req.resource ? service.functions.find((f) => f.id === req.resource || f.name === req.resource) : ids.length === 1 ? service.functions[0] : undefined;
