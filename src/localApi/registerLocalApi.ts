@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { isServerlessFile } from '../core/project/handlerDiscovery';
 import type { InvokeResult, FunctionConfig } from '../core/runtime/types';
 import type { LambdaDebugProvider } from '../debugging/lambdaDebugProvider';
 import type { RouteLine } from '../core/localApi/localCloud';
@@ -60,7 +61,7 @@ export function registerLocalApi(context: vscode.ExtensionContext, deps: { local
     changed.fire();
     const template = session.template;
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(template));
-    const target = /serverless\.ya?ml$/.test(template) ? { handler: join(config.codeDir, config.handler), runtime: config.runtime } : { template, resource: functionId };
+    const target = isServerlessFile(template) ? { handler: join(config.codeDir, config.handler), runtime: config.runtime } : { template, resource: functionId };
     return debug.runInDebugger(folder, { type: 'lambda', request: 'launch', name: `Debug ${functionId} (local API request)`, ...target, event: JSON.parse(event) as Record<string, unknown> });
   };
   const changed = new vscode.EventEmitter<void>();

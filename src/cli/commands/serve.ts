@@ -1,6 +1,7 @@
 import { readSamTemplate } from '../../core/project/samTemplate';
 import { samConfigParameters } from '../../core/project/samConfig';
-import { isServerlessFile, isTemplateFile, resolveTarget, TargetError } from '../../core/project/functionTarget';
+import { isTemplateFile, resolveTarget, TargetError } from '../../core/project/functionTarget';
+import { isServerlessFile } from '../../core/project/handlerDiscovery';
 import { readServerlessApi } from '../../core/localApi/serverlessRoutes';
 import { startInvokeApi } from '../../core/runtime/invokeApiServer';
 import type { FunctionConfig } from '../../core/runtime/types';

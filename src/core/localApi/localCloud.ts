@@ -5,6 +5,7 @@ import { resolveTarget, TargetError, type TargetRequest } from '../project/funct
 import { parseCloudFormation } from '../project/cloudFormationYaml';
 import { SAM_CONFIG_FILES, samConfigParameters } from '../project/samConfig';
 import { parseSamTemplateText } from '../project/samTemplate';
+import { isServerlessFile } from '../project/handlerDiscovery';
 import { startInvokeApi, type InvokeApi } from '../runtime/invokeApiServer';
 import { DEFAULT_REGION } from '../runtime/environmentVariables';
 import type { LocalLambda } from '../runtime/localLambda';
@@ -82,7 +83,7 @@ interface CloudDefinition {
 async function readDefinition(options: LocalCloudOptions): Promise<CloudDefinition> {
   const text = await readFile(options.template, 'utf8');
   const functions = new Map<string, FunctionConfig>();
-  if (/(^|[/\\])serverless\.ya?ml$/.test(options.template)) {
+  if (isServerlessFile(options.template)) {
     const service = readServerlessApi(text, options.template, process.env, options.stage, options.target?.region);
     for (const fn of service.functions) {
       functions.set(fn.id, await resolveTarget({ cwd: process.cwd(), ...options.target, spec: options.template, resource: fn.id, service }));

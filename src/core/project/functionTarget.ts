@@ -1,18 +1,19 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { parseJson } from '../json/parseJson';
+import { readServerlessApi, type ServerlessFunction } from '../localApi/serverlessRoutes';
+import { pathExists } from '../pathExists';
+import { RESERVED_VARIABLES } from '../runtime/environmentVariables';
+import { nodeHandlerParts } from '../runtime/handlerName';
 import { resolveNode, resolvePython, runtimeIdFor } from '../runtime/interpreters';
 import { runtimeFamily, type FunctionConfig, type LoggingConfig } from '../runtime/types';
-import { readDotEnv } from './dotenv';
-import { RESERVED_VARIABLES } from '../runtime/environmentVariables';
-import { inlineCodeFolder } from './inlineCode';
-import { nodeHandlerParts } from '../runtime/handlerName';
-import { readServerlessApi, type ServerlessFunction } from '../localApi/serverlessRoutes';
-import { TargetError } from './targetError';
-import { pathExists } from '../pathExists';
 import { readTextFile } from '../textFile';
+import { readDotEnv } from './dotenv';
+import { isServerlessFile } from './handlerDiscovery';
+import { inlineCodeFolder } from './inlineCode';
 import { samConfigParameters, type SamCommand } from './samConfig';
 import { readSamTemplate, type ParsedTemplate, type TemplateFunction } from './samTemplate';
+import { TargetError } from './targetError';
 
 /** What the user pointed at, and the settings they gave on top. */
 export interface TargetRequest {
@@ -175,7 +176,7 @@ async function fromHandlerPath(req: TargetRequest): Promise<FunctionConfig> {
   };
 }
 
-const NODE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'];
+const NODE_EXTENSIONS = SOURCE_EXTENSIONS.filter((ext) => ext !== '.py');
 
 /** The file a `<module>.<function>` handler names, read each way Lambda reads one: the module up to the last dot
  *  (`src/app.handler`); Node's module up to the first dot of the last segment, the rest a property path
@@ -230,8 +231,6 @@ function customRuntime(dir: string, req: TargetRequest): FunctionConfig {
 }
 
 const fromDefinition = (file: string, req: TargetRequest): Promise<FunctionConfig> => (isServerlessFile(file) ? fromServerless(file, req) : fromTemplate(file, req));
-
-export const isServerlessFile = (path: string): boolean => /(^|[/\\])serverless\.ya?ml$/i.test(path);
 
 /** A function of a serverless.yml (`invoke serverless.yml hello`): its handler, settings and variables as the
  *  framework deploys them (see serverlessRoutes.ts). */

@@ -43,6 +43,8 @@ export const MAX_FILE_BYTES = 512 * 1024;
 const SOURCE = /\.(py|js|mjs|cjs|ts|mts|cts)$/;
 const TEMPLATE = /(^|[/\\])template\.(ya?ml|json)$/;
 const SERVERLESS = /(^|[/\\])serverless\.ya?ml$/;
+/** A Serverless Framework service definition (serverless.yml / .yaml), by its name. */
+export const isServerlessFile = (path: string): boolean => SERVERLESS.test(path);
 
 /** The exclude globs of discovery: the default folders, the user's additions (folder names or globs) and the
  *  `files.exclude` globs that are switched on. */
@@ -54,7 +56,7 @@ export function discoveryExcludes(extra: readonly string[] = [], filesExclude: R
 /** What kind of discovery input a path is, or undefined when discovery ignores it (tests, declarations, other files). */
 export function discoveryKind(path: string): 'source' | 'template' | 'serverless' | undefined {
   if (TEMPLATE.test(path)) return 'template';
-  if (SERVERLESS.test(path)) return 'serverless';
+  if (isServerlessFile(path)) return 'serverless';
   if (SOURCE.test(path) && !/\.d\.[cm]?ts$/.test(path) && !/\.(test|spec)\.[cm]?[jt]s$/.test(path)) return 'source';
   return undefined;
 }
