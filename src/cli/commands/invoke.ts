@@ -1,5 +1,5 @@
 import { memoizeCredentials, resolveProfileCredentials } from '../../core/aws/credentials';
-import { prettyJson } from '../../core/json/prettyJson';
+import { prettyJson, reindentJson } from '../../core/json/prettyJson';
 import { JsonSyntaxError } from '../../core/json/parseJson';
 import { resolveTarget, TargetError } from '../../core/project/functionTarget';
 import { RuntimeSetupError } from '../../core/runtime/interpreters';
@@ -191,15 +191,13 @@ function loggingOptions(v: Record<string, unknown>): Partial<LoggingConfig> {
 function printResult(result: InvokeResult, io: CliIO, json: boolean): void {
   if (json) {
     // The payload goes in as the function wrote it (its numbers exactly), or as a string when it is not JSON.
-    let isJson = true;
-    try { JSON.parse(result.payload); } catch { isJson = false; }
-    const payload = prettyJson(result.payload, '  ');
+    const payload = reindentJson(result.payload, '  ');
     const placeholder = `\u0000payload-${result.requestId}`;
     io.out(`${JSON.stringify({
-      requestId: result.requestId, payload: isJson ? placeholder : result.payload, functionError: result.functionError, error: result.error, coldStart: result.coldStart,
+      requestId: result.requestId, payload: payload === undefined ? result.payload : placeholder, functionError: result.functionError, error: result.error, coldStart: result.coldStart,
       durationMs: roundMs(result.durationMs), billedDurationMs: result.billedDurationMs, initDurationMs: result.initDurationMs === undefined ? undefined : roundMs(result.initDurationMs),
       memorySizeMb: result.memorySizeMb, maxMemoryUsedMb: result.maxMemoryUsedMb, timedOut: result.timedOut, cost: result.cost, logs: result.logs,
-    }, null, 2).replace(JSON.stringify(placeholder), () => payload)}\n`);
+    }, null, 2).replace(JSON.stringify(placeholder), () => payload ?? result.payload)}\n`);
     return;
   }
   // A streamed body was printed as it came.

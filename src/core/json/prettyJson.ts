@@ -1,11 +1,17 @@
 /** JSON text re-indented for reading (2 spaces, as JSON.stringify(…, null, 2) lays it out); text that is not JSON
- *  comes back unchanged. Numbers and strings stay as written: a parse and re-stringify would show a function's
- *  2**64 + 1 as 18446744073709552000 and Python's Decimal 1.10 as 1.1. `indent` starts every line after the first. */
+ *  comes back unchanged. */
 export function prettyJson(text: string, indent = ''): string {
+  return reindentJson(text, indent) ?? text;
+}
+
+/** JSON text re-indented, or undefined when it is not JSON. Numbers and strings stay as written: a parse and
+ *  re-stringify would show a function's 2**64 + 1 as 18446744073709552000 and Python's Decimal 1.10 as 1.1.
+ *  `indent` starts every line after the first. */
+export function reindentJson(text: string, indent = ''): string | undefined {
   try {
     JSON.parse(text);
   } catch {
-    return text;
+    return undefined;
   }
   let out = '';
   let depth = 0;
@@ -47,10 +53,7 @@ export function prettyResult(payload: string): string {
   let body: string | undefined;
   try {
     const parsed = JSON.parse(payload) as { body?: unknown; isBase64Encoded?: boolean } | null;
-    if (parsed && typeof parsed.body === 'string' && !parsed.isBase64Encoded && /^\s*[[{]/.test(parsed.body)) {
-      JSON.parse(parsed.body);
-      body = prettyJson(parsed.body);
-    }
+    if (parsed && typeof parsed.body === 'string' && !parsed.isBase64Encoded && /^\s*[[{]/.test(parsed.body)) body = reindentJson(parsed.body);
   } catch {
     body = undefined; // not JSON, or a body that only looks like it
   }
