@@ -43,14 +43,14 @@ function looksLikeError(value, major) {
 }
 
 // DEL is the one character AWS's client escapes in an error body (a header carries the type).
-const escapeDel = (text) => text?.replaceAll('\x7F', '%7F');
+const escapeDel = (text) => (typeof text === 'string' ? text.replaceAll('\x7F', '%7F') : text);
 
 /** The body posted to /error: Errors keep name, message and stack lines; anything else is typed by `typeof`. */
 function errorBody(error, major = runtimeMajor()) {
   try {
     if (looksLikeError(error, major)) {
       // 3.x reads the stack as it is (one that is no string makes the body 'handled'); 4.x takes none as [].
-      const stack = major >= 24 ? escapeDel(error.stack) : error.stack.replaceAll('\x7F', '%7F');
+      const stack = escapeDel(error.stack);
       const trace = typeof stack === 'string' ? userStack(stack) : [];
       return { errorType: escapeDel(error.name), errorMessage: escapeDel(error.message), trace };
     }

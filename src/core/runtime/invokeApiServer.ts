@@ -181,18 +181,17 @@ function header(req: MinimalRequest, name: string): string | undefined {
 /** Lambda's limit: up to 3 583 bytes of base64, a JSON object once decoded. */
 const CLIENT_CONTEXT_LIMIT = 3583;
 
+/** The decoded ClientContext, or the error Lambda answers for it. */
 function decodeClientContext(encoded: string): unknown {
-  const invalid = new LambdaServiceError('InvalidRequestContentException', 'Client context must be a valid Base64-encoded JSON object.', 400);
-  if (encoded.length > CLIENT_CONTEXT_LIMIT) {
-    return new LambdaServiceError('InvalidRequestContentException', `Client context must be at most ${CLIENT_CONTEXT_LIMIT} bytes of base64 (got ${encoded.length}).`, 400);
-  }
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(encoded) || encoded.length % 4 !== 0) return invalid;
+  const refuse = (message: string): LambdaServiceError => new LambdaServiceError('InvalidRequestContentException', message, 400);
+  if (encoded.length > CLIENT_CONTEXT_LIMIT) return refuse(`Client context must be at most ${CLIENT_CONTEXT_LIMIT} bytes of base64 (got ${encoded.length}).`);
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : invalid;
+    if (/^[A-Za-z0-9+/]*={0,2}$/.test(encoded) && encoded.length % 4 === 0) value = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));
   } catch {
-    return invalid;
+    value = undefined;
   }
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : refuse('Client context must be a valid Base64-encoded JSON object.');
 }
 
 /** The Lambda API operation a request is, for saying which one is not served here. */
