@@ -6,6 +6,13 @@ export type Obj = { [key: string]: Json };
 
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** `{ "Fn::Sub": … }`, `{ "Ref": … }`: one key naming an intrinsic function. */
+export function isIntrinsic(v: Json | undefined): boolean {
+  if (!isObj(v)) return false;
+  const keys = Object.keys(v);
+  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
+}
+
 /** Resolves the intrinsics a local run can know (parameter values, pseudo parameters, Sub, Join, Select, FindInMap,
  *  and If by the template's Conditions) and renders the rest as readable placeholders such as `${MyTable.Arn}`,
  *  never failing. */

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { APPLICATION_LOG_LEVELS, SYSTEM_LOG_LEVELS, type LoggingConfig } from '../runtime/types';
 import { parseCloudFormation } from './cloudFormationYaml';
-import { IntrinsicResolver, isObj, type Json, type Obj } from './intrinsics';
+import { IntrinsicResolver, isIntrinsic, isObj, type Json, type Obj } from './intrinsics';
 
 /** A function declared in a SAM / CloudFormation template, with what a local run needs. */
 export interface TemplateFunction {
@@ -166,13 +166,6 @@ function nestedStacks(resources: Json | undefined, resolver: IntrinsicResolver, 
     stacks.push({ logicalId, location: text && !/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? resolve(baseDir, text) : undefined });
   }
   return stacks;
-}
-
-/** `{ "Fn::Sub": … }`, `{ "Ref": … }`: one key naming an intrinsic function. */
-function isIntrinsic(v: Json | undefined): boolean {
-  if (!isObj(v)) return false;
-  const keys = Object.keys(v);
-  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
 }
 
 /** `s3://bucket/key` for code in S3: a CodeUri string or `{ Bucket, Key }`, or Code's `{ S3Bucket, S3Key }`. */
