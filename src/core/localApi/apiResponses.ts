@@ -9,7 +9,7 @@ export interface HttpReply {
   readonly problem?: string;
 }
 
-const json = (status: number, message: string, problem?: string, extra: [string, string][] = []): HttpReply => {
+const json = (status: number, message: string | null, problem?: string, extra: [string, string][] = []): HttpReply => {
   const body = Buffer.from(JSON.stringify({ message }));
   return { status, headers: [['content-type', 'application/json'], ...extra], body, problem };
 };
@@ -25,7 +25,7 @@ export const gatewayReply = {
   /** A Lambda authorizer that failed (threw, returned no policy, a context a REST API refuses): the gateway's
    *  AUTHORIZER_FAILURE / AUTHORIZER_CONFIGURATION_ERROR answer, 500 ({"message": null} from a REST API). */
   authorizerFailure: (kind: ApiKind, problem: string): HttpReply => (kind === 'rest'
-    ? { status: 500, headers: [['content-type', 'application/json'], ['x-amzn-ErrorType', 'AuthorizerConfigurationException']], body: Buffer.from('{"message":null}'), problem }
+    ? json(500, null, problem, [['x-amzn-ErrorType', 'AuthorizerConfigurationException']])
     : json(500, 'Internal Server Error', problem)),
   /** A REST route that needs an API key, without a valid one. */
   apiKeyForbidden: (): HttpReply => json(403, 'Forbidden'),
